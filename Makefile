@@ -1,0 +1,40 @@
+# The two front-door commands: `make demo` and `make test`. Both create/use .venv and install
+# what they need, so they work on a fresh machine with Python 3.11 and ../shared/data beside it.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint unit bench system-deps clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Load the official data into the embedded warehouse and show what is there.
+demo: install
+	$(VENV)/bin/comexlab demo run
+
+## System packages the tests drive (Chromium, PostgreSQL); needs root or sudo on Debian.
+system-deps:
+	bash scripts/system-deps.sh
+
+## Lint, then every test: unit, integration (real files, DuckDB, SQLite, PostgreSQL), browser.
+test: install system-deps
+	$(PY) -m ruff check src tests bench
+	. scripts/test-env.sh && $(PY) -m pytest
+
+unit: install
+	$(PY) -m pytest tests/unit -q
+
+lint: install
+	$(PY) -m ruff check src tests bench
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) comexlab.duckdb comexlab-registry.sqlite

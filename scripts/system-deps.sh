@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install and start the system services the test suite needs: Debian's Chromium (browser
+# tests through Playwright) and a PostgreSQL server (registry integration tests).
+# Idempotent: does nothing that is already done. Fails loudly if it cannot install.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "system-deps: installing ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Start the first PostgreSQL cluster and make a test role/database (trusted on loopback).
+ver=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | grep -q online; then
+  pg_lsclusters -h | grep -q "^$ver " || $SUDO pg_createcluster "$ver" main >/dev/null
+  $SUDO pg_ctlcluster "$ver" main start
+fi
+$SUDO -u postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='comexlab'" | grep -q 1 \
+  || $SUDO -u postgres psql -qc "CREATE ROLE comexlab LOGIN PASSWORD 'comexlab' CREATEDB"
+$SUDO -u postgres psql -qtAc "SELECT 1 FROM pg_database WHERE datname='comexlab_test'" | grep -q 1 \
+  || $SUDO -u postgres psql -qc "CREATE DATABASE comexlab_test OWNER comexlab"
+echo "system-deps: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql $ver online"

@@ -1,0 +1,5 @@
+"""``python -m comexlab`` runs the CLI."""
+
+from comexlab.cli import main
+
+main()

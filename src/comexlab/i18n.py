@@ -1,0 +1,94 @@
+"""The one translation layer: every user-facing string and number goes through here.
+
+Catalogs are package data files ``comexlab/locales/*.csv`` with columns ``key,en,es``; each
+topic keeps its own file (hts.csv, flows.csv, …) so that teams add strings without touching
+each other's. Numbers and dates are formatted with Babel so that Spanish readers see
+``1 234,5`` / ``25,0 %`` conventions of ``es_MX`` and English readers ``1,234.5``.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+Lang = Literal["es", "en"]
+LANGS: tuple[Lang, ...] = ("es", "en")
+_LOCALES: dict[str, str] = {"es": "es_MX", "en": "en_US"}
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, str]]:
+    """All message catalogs merged; a key defined twice is a packaging bug, so it raises."""
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("comexlab") / "locales"
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".csv"):
+            continue
+        with entry.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                key = row["key"].strip()
+                if not key:
+                    continue
+                if key in merged:
+                    raise RuntimeError(f"translation key {key!r} defined twice ({entry.name})")
+                merged[key] = {"en": row["en"], "es": row["es"]}
+    return merged
+
+
+def t(key: str, lang: str = "es", /, **params: object) -> str:
+    """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``params``.
+
+    An unknown key is returned as-is (visible in the UI, caught by the catalog test) rather than
+    raising, so a missing translation never takes a page down.
+    """
+    entry = catalog().get(key)
+    text = key if entry is None else (entry.get(lang) or entry["en"])
+    return text.format(**params) if params else text
+
+
+def locale_of(lang: str) -> str:
+    """Babel locale used for a UI language."""
+    return _LOCALES.get(lang, "es_MX")
+
+
+def fmt_number(value: float | int | None, lang: str = "es", *, digits: int = 0) -> str:
+    """Thousands-separated number; ``None`` shows as an em dash, never as 0."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale_of(lang))
+
+
+def fmt_pct(fraction: float | None, lang: str = "es", *, digits: int = 1) -> str:
+    """A rate stored as a fraction (0.025) shown as a percent (2.5 %)."""
+    if fraction is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(fraction, format=pattern, locale=locale_of(lang))
+
+
+def fmt_usd(value: float | None, lang: str = "es", *, scale: str = "auto") -> str:
+    """Money in USD, abbreviated to millions/billions the way agency reports quote it."""
+    if value is None:
+        return "—"
+    abs_v = abs(value)
+    if scale == "auto":
+        scale = "bn" if abs_v >= 1e9 else "m" if abs_v >= 1e6 else "unit"
+    if scale == "bn":
+        suffix = " mil M" if lang == "es" else " bn"
+        return "US$" + fmt_number(value / 1e9, lang, digits=2) + suffix
+    if scale == "m":
+        suffix = " M" if lang == "es" else " m"
+        return "US$" + fmt_number(value / 1e6, lang, digits=1) + suffix
+    return "US$" + fmt_number(value, lang)
+
+
+def fmt_date(value: date, lang: str = "es") -> str:
+    """A date in the reader's convention (25 nov 2026 / Nov 25, 2026)."""
+    return format_date(value, format="medium", locale=locale_of(lang))

@@ -1,0 +1,118 @@
+"""Write a result table the way the user asked: a rich table on screen, or csv/json/parquet/xlsx.
+
+Every CLI command that yields a table goes through :func:`emit`, so the ``--format`` and
+``--output`` options behave the same everywhere (sqlite-utils' shared output options pattern).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from comexlab.errors import InputError
+
+
+class OutputFormat(StrEnum):
+    """Output formats every table-producing command accepts."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+BINARY_FORMATS = (OutputFormat.parquet, OutputFormat.xlsx)
+
+
+def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in df.columns:
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    for _, row in df.head(max_rows).iterrows():
+        table.add_row(*(_cell(v) for v in row.tolist()))
+    if len(df) > max_rows:
+        table.caption = f"{max_rows} of {len(df):,} rows shown; use --format csv for all"
+    return table
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
+               *, percent_columns: Sequence[str] = (), notes: Sequence[str] = ()) -> None:
+    """Workbook an analyst can forward: one sheet per cut, thousands separators, % columns.
+
+    Column names listed in ``percent_columns`` hold fractions and are formatted ``0.0%``;
+    other numeric columns get ``#,##0`` (or ``#,##0.00`` for small values). ``notes`` go to a
+    final "notes" sheet (sources, estimates, caveats) because a forwarded file loses its context.
+    """
+    from openpyxl.utils import get_column_letter
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, df in sheets.items():
+            sheet_name = name[:31]
+            df.to_excel(writer, sheet_name=sheet_name, index=False)
+            ws = writer.sheets[sheet_name]
+            ws.freeze_panes = "A2"
+            for idx, col in enumerate(df.columns, start=1):
+                letter = get_column_letter(idx)
+                width = max(len(str(col)), *(len(_cell(v)) for v in df[col].head(200).tolist()), 4)
+                ws.column_dimensions[letter].width = min(width + 2, 60)
+                if col in percent_columns:
+                    fmt = "0.0%"
+                elif pd.api.types.is_float_dtype(df[col]):
+                    fmt = "#,##0.00" if df[col].abs().max() < 1000 else "#,##0"
+                elif pd.api.types.is_integer_dtype(df[col]):
+                    fmt = "#,##0"
+                else:
+                    continue
+                for cell in ws[letter][1:]:
+                    cell.number_format = fmt
+        if notes:
+            pd.DataFrame({"notes": list(notes)}).to_excel(writer, sheet_name="notes", index=False)
+            writer.sheets["notes"].column_dimensions["A"].width = 120
+
+
+def emit(df: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, *, output: Path | None = None,
+         title: str | None = None, max_rows: int = 50, percent_columns: Sequence[str] = (),
+         notes: Sequence[str] = (), console: Console | None = None) -> None:
+    """Render ``df`` in ``fmt`` to ``output`` (or stdout); binary formats require ``output``."""
+    if fmt in BINARY_FORMATS and output is None:
+        raise InputError(f"--format {fmt.value} writes a binary file: give --output FILE",
+                         field="--output")
+    if fmt is OutputFormat.table:
+        con = console or Console()
+        con.print(_rich_table(df, title, max_rows))
+        for note in notes:
+            con.print(f"[dim]{note}[/dim]")
+        return
+    if fmt is OutputFormat.xlsx:
+        assert output is not None
+        write_xlsx({title or "data": df}, output, percent_columns=percent_columns, notes=notes)
+        return
+    if fmt is OutputFormat.parquet:
+        assert output is not None
+        df.to_parquet(output, index=False)
+        return
+    text = (df.to_csv(index=False) if fmt is OutputFormat.csv
+            else df.to_json(orient="records", force_ascii=False, indent=1))
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")

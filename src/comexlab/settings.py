@@ -1,0 +1,62 @@
+"""One typed settings object for the whole application.
+
+Every path the program reads or writes comes from here, so that tests, the demo and a
+production agency install differ only by environment variables (prefix ``COMEXLAB_``), never by
+code. ``COMEXLAB_DATA`` points at the folder of official files; when it is unset we use the
+checkout's sibling ``../shared/data`` if present (the developers' and CI layout), else a per-user
+cache folder that ``download()`` functions fill from the official publishers.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "comexlab"
+
+
+def _default_data_dir() -> Path:
+    """Prefer the shared folder beside the checkout; fall back to the user cache."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        candidate = (base / ".." / "shared" / "data").resolve()
+        if candidate.is_dir():
+            return candidate
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "data"
+
+
+class Settings(BaseSettings):
+    """Where data lives and how the app behaves; read once from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="COMEXLAB_", frozen=True, extra="ignore")
+
+    data: Path = Field(default_factory=_default_data_dir, description="Official data files.")
+    warehouse: Path = Field(
+        default=Path("comexlab.duckdb"), description="DuckDB warehouse file (embedded default)."
+    )
+    registry_url: str = Field(
+        default="sqlite:///comexlab-registry.sqlite",
+        description="SQLAlchemy URL of the firm registry (SQLite default, PostgreSQL supported).",
+    )
+    cache: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)) / "downloads",
+        description="Where download() keeps files fetched from official publishers.",
+    )
+    lang: str = Field(default="es", description="Default UI language (es or en).")
+    secret_key: str = Field(default="dev-only-change-me", description="Signs web sessions.")
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str) -> str:
+        if value not in ("es", "en"):
+            raise ValueError(f"COMEXLAB_LANG must be 'es' or 'en', got {value!r}")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process; tests build their own ``Settings(...)`` instead."""
+    return Settings()

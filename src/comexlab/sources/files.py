@@ -1,0 +1,25 @@
+"""Finding official data files in the data directory.
+
+All loaders name their files relative to ``Settings.data`` (``COMEXLAB_DATA``), e.g.
+``usitc_hts/hts_2026_rev_10.json.gz``, so one setting moves the whole data set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from comexlab.errors import DataFileMissingError
+from comexlab.settings import get_settings
+
+
+def data_path(relative: str | Path, *, data_dir: Path | None = None) -> Path:
+    """Absolute path of an official file; a missing file raises naming it and the setting."""
+    base = data_dir if data_dir is not None else get_settings().data
+    path = Path(base) / relative
+    if not path.exists():
+        raise DataFileMissingError(
+            path,
+            hint=f"set COMEXLAB_DATA to the folder holding {relative}, "
+            "or fetch it with the matching 'comexlab ... download' command",
+        )
+    return path

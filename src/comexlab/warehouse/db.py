@@ -1,0 +1,95 @@
+"""Opening the DuckDB warehouse and writing to it atomically.
+
+Every ingest goes through :func:`replace_rows`: the old rows of a dataset are deleted and the
+new ones inserted in **one transaction**, so a load that fails half-way (bad file, full disk,
+Ctrl-C) leaves the warehouse exactly as it was. Parsing and validation happen before this, in
+``sources/``, so that bad input is rejected before any write is attempted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from comexlab.warehouse.schema import ensure_schema
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse at ``path`` with the schema in place.
+
+    ``":memory:"`` gives a throw-away warehouse for tests. Read-only connections skip schema
+    creation because DuckDB refuses DDL on them.
+    """
+    path_str = str(path)
+    if path_str != ":memory:" and not read_only:
+        Path(path_str).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path_str, read_only=read_only)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT, or ROLLBACK on any exception (which is re-raised)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: pa.Table,
+    *,
+    where: Mapping[str, Any],
+    log: tuple[str, Path | str] | None = None,
+) -> int:
+    """Atomically replace the rows of ``table`` matching ``where`` with ``rows``.
+
+    ``where`` names the dataset being replaced (e.g. ``{"edition": "2026r10"}`` or
+    ``{"source": "usitc_dataweb"}``); every row of ``rows`` must belong to it. ``log`` =
+    (dataset name, source file) records the load in ``load_log`` inside the same transaction.
+    Columns are matched by name, so ``rows`` may omit nullable columns.
+    """
+    if not where:
+        raise ValueError("replace_rows needs a non-empty 'where' naming the dataset")
+    cond = " AND ".join(f'"{col}" = ?' for col in where)
+    params = list(where.values())
+    cols = ", ".join(f'"{c}"' for c in rows.column_names)
+    with transaction(con):
+        con.execute(f'DELETE FROM "{table}" WHERE {cond}', params)
+        con.register("_incoming", rows)
+        try:
+            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
+        finally:
+            con.unregister("_incoming")
+        if log is not None:
+            dataset, file = log
+            con.execute(
+                "INSERT INTO load_log (dataset, file, sha256, rows) VALUES (?, ?, ?, ?)",
+                [dataset, str(file), file_sha256(file), rows.num_rows],
+            )
+    return rows.num_rows
+
+
+def file_sha256(path: Path | str) -> str:
+    """Content hash of a source file, recorded so a figure can be traced to the exact file."""
+    p = Path(path)
+    if not p.is_file():
+        return ""
+    digest = hashlib.sha256()
+    with p.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,100 @@
+"""DuckDB warehouse schema: the contract every loader writes and every analysis reads.
+
+Tables are created idempotently by :func:`ensure_schema`. Codes are stored as digit-only strings
+with leading zeros (``'8703230140'``), never as numbers. Money is USD; rates are fractions.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+DDL: dict[str, str] = {
+    # One row per row of an official HTS edition, in file order (``row_no``). Heading rows
+    # (4/6 digits) and unnumbered description rows are kept so description paths can be rebuilt.
+    "hts_line": """
+        CREATE TABLE IF NOT EXISTS hts_line (
+            edition          VARCHAR  NOT NULL,  -- '2013', '2025', '2026r10'
+            row_no           INTEGER  NOT NULL,  -- position in the official file (1-based)
+            hts              VARCHAR,            -- digits only: 4, 6, 8 or 10; NULL if unnumbered
+            hts_formatted    VARCHAR,            -- as printed: '8703.23.01.40'
+            digits           TINYINT,            -- length of hts (NULL if unnumbered)
+            indent           TINYINT  NOT NULL,
+            description      VARCHAR  NOT NULL,
+            description_path VARCHAR  NOT NULL,  -- ancestors' descriptions joined with ' › '
+            units            VARCHAR[],          -- units of quantity ('No.', 'kg', …)
+            general_text     VARCHAR,            -- column 1 general (MFN) rate as printed
+            special_text     VARCHAR,            -- column 1 special, program codes in parentheses
+            other_text       VARCHAR,            -- column 2 rate as printed
+            footnotes        VARCHAR[],          -- footnote texts as printed
+            footnote_refs    VARCHAR[],          -- chapter 99 headings the footnotes point to
+            PRIMARY KEY (edition, row_no)
+        )""",
+    # Parsed rates: one row per line x rate column x program. ``program`` is NULL for the
+    # general and column-2 rates. Unparsed texts stay, flagged ``parsed = false``.
+    "hts_rate": """
+        CREATE TABLE IF NOT EXISTS hts_rate (
+            edition          VARCHAR  NOT NULL,
+            hts              VARCHAR  NOT NULL,  -- 8 or 10 digits
+            rate_column      VARCHAR  NOT NULL,  -- 'general' | 'special' | 'other'
+            program          VARCHAR,            -- 'S', 'S+', 'MX', 'CA', 'A+', … (special only)
+            rate_text        VARCHAR  NOT NULL,
+            kind             VARCHAR  NOT NULL,  -- comexlab.tariffs.rates.RateKind value
+            parsed           BOOLEAN  NOT NULL,
+            ad_valorem       DOUBLE,             -- fraction
+            specific_amount  DOUBLE,             -- USD per specific_unit (first component)
+            specific_unit    VARCHAR,
+            specific2_amount DOUBLE,             -- second specific component, if any
+            specific2_unit   VARCHAR,
+            rule             VARCHAR,            -- mixed rates: 'greater' | 'lesser' | …
+            range_high       DOUBLE
+        )""",
+    # Tariff preference programs named in the special column (package data, loaded on setup).
+    "hts_program": """
+        CREATE TABLE IF NOT EXISTS hts_program (
+            program      VARCHAR PRIMARY KEY,  -- 'S', 'S+', 'MX', 'CA', 'A', 'A*', 'A+', …
+            name_en      VARCHAR NOT NULL,
+            name_es      VARCHAR NOT NULL,
+            agreement    VARCHAR NOT NULL,     -- 'USMCA', 'NAFTA', 'GSP', …
+            countries    VARCHAR[] NOT NULL,   -- ISO3 codes covered ('MEX', 'CAN'); [] = many
+            in_force     VARCHAR               -- period, e.g. '1994-2020'
+        )""",
+    # Every trade flow, whatever its source. ``reporter`` is the exporting/importing side the
+    # figure is about (ISO3 for countries, 'MX-GTO' style for Mexican states);
+    # ``reported_by`` is whose statistics it is (mirror data: US imports stand for MX exports).
+    "flow": """
+        CREATE TABLE IF NOT EXISTS flow (
+            source               VARCHAR NOT NULL,  -- 'usitc_dataweb', 'inegi_eaef', …
+            reporter             VARCHAR NOT NULL,
+            reporter_level       VARCHAR NOT NULL,  -- 'country' | 'state'
+            reported_by          VARCHAR NOT NULL,  -- ISO3 of the statistical office
+            partner              VARCHAR NOT NULL,  -- ISO3; 'WLD' = all partners
+            flow                 VARCHAR NOT NULL,  -- 'export' | 'import'
+            period               VARCHAR NOT NULL,  -- 'YYYY' or 'YYYY-MM'
+            year                 SMALLINT NOT NULL,
+            month                TINYINT,           -- NULL for annual data
+            product_code         VARCHAR NOT NULL,  -- digits only; 'TOTAL' for all products
+            classification       VARCHAR NOT NULL,  -- 'HTS' | 'HS' | 'SCIAN' | 'TOTAL'
+            product_level        VARCHAR NOT NULL,  -- 'hts10','hs6','hs4','scian3','total', …
+            value_usd            DOUBLE  NOT NULL,
+            quantity             DOUBLE,
+            quantity_unit        VARCHAR,
+            preference_value_usd DOUBLE,            -- value that claimed a preference program
+            preference_program   VARCHAR,           -- e.g. 'S' (USMCA)
+            firms                INTEGER            -- number of firms, where the source gives it
+        )""",
+    # What was loaded, from which file, when: the provenance every report footer cites.
+    "load_log": """
+        CREATE TABLE IF NOT EXISTS load_log (
+            dataset     VARCHAR NOT NULL,          -- 'hts:2026r10', 'flow:usitc_dataweb', …
+            file        VARCHAR NOT NULL,
+            sha256      VARCHAR NOT NULL,
+            rows        BIGINT  NOT NULL,
+            loaded_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create any missing table; existing tables and their rows are left as they are."""
+    for ddl in DDL.values():
+        con.execute(ddl)
