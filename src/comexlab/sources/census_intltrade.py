@@ -42,7 +42,8 @@ def read_answer(path: Path) -> pd.DataFrame:
         raise InputError(f"missing column(s) {', '.join(missing)}", file=path, row=1,
                          field=missing[0])
     df = pd.DataFrame(body, columns=header, dtype=str)
-    return df
+    # the API repeats predicate variables that are also requested (CTY_CODE twice): keep one
+    return df.loc[:, ~df.columns.duplicated()]
 
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
