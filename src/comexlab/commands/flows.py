@@ -124,3 +124,13 @@ def reconcile_cmd(source: SourceOpt = None, warehouse: WarehouseOpt = None,
          notes=[c for name in names for c in caveats(name, lg)])
     if any(not r.ok for r in results):
         raise typer.Exit(1)
+
+
+def _register_top() -> None:
+    """``flows top`` is the report package's command; it lives there to keep one implementation."""
+    from comexlab.commands.report import top_command
+
+    app.command("top")(top_command)
+
+
+_register_top()
