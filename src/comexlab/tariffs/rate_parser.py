@@ -77,7 +77,8 @@ _POLARITY = re.compile(
 )
 _PLATE_CAP = re.compile(r",\s*(?P<note>but if consisting in part of a plate.*)$", re.IGNORECASE)
 _DUTY_PROVIDED = re.compile(
-    r"^the duty(?: rate)? provided (?:for )?in\s*(?P<base>(?:the applicable|such|subheadings?)\b.*?)"
+    r"^the duty(?: rate)? provided (?:for )?in\s*"
+    r"(?P<base>(?:the applicable|such|subheadings?)\b.*?)"
     r"\s*(?:(?P<op>\+|plus\b|minus\b)\s*(?:a duty of\s+)?(?P<rest>.+))?$",
     re.IGNORECASE,
 )
@@ -152,10 +153,7 @@ def _component(text: str) -> Component | None:
         return AdValoremDuty(_fraction(m["num"]), _basis(m["basis"]))
     m = _SPECIFIC.match(text)
     if m:
-        if m["unit"]:
-            unit = UNITS[m["unit"].lower()]
-        else:
-            unit = "piece" if m["piece"] else "each"
+        unit = UNITS[m["unit"].lower()] if m["unit"] else ("piece" if m["piece"] else "each")
         basis = _basis(m["basis"])
         if basis and not re.match(r"^(on|of|over|in|including|for)\b", basis, re.IGNORECASE):
             return None  # trailing words that are not a qualifier: do not guess
