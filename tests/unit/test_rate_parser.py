@@ -36,7 +36,8 @@ REAL = [
     ("36¢ each + 5.6% + 2¢/jewel", RateKind.compound, 0.056,
      (SpecificDuty(0.36, "each"), SpecificDuty(0.02, "jewel"))),
     ("0.7¢/kg on copper content + 0.7¢/kg on lead content", RateKind.specific, None,
-     (SpecificDuty(0.007, "kg", "on copper content"), SpecificDuty(0.007, "kg", "on lead content"))),
+     (SpecificDuty(0.007, "kg", "on copper content"),
+      SpecificDuty(0.007, "kg", "on lead content"))),
 ]
 
 
