@@ -187,8 +187,9 @@ class ClusterMember(Base):
 
 
 class ClusterLink(Base):
-    """An undirected, typed link between two clusters (stored with ``cluster_a`` < ``cluster_b``
-    by code so that A–B and B–A are the same link).
+    """An undirected, typed link between two clusters.
+
+    Stored with ``cluster_a`` before ``cluster_b`` by code, so A–B and B–A are one link.
     """
 
     __tablename__ = "cluster_link"

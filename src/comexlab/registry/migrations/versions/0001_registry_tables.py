@@ -1,7 +1,7 @@
 """registry tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 11:46:44.120651
 
 """
