@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from comexlab.errors import InputError, NotFoundError
@@ -89,7 +89,7 @@ def _filtered(query: Select, flt: FirmFilter, today: date, within_days: int) -> 
             conditions.append(Certification.standard == code)
         if flt.cert_status:
             conditions.append(_status_clause(flt.cert_status, today, within_days))
-        query = query.where(Firm.certifications.any(*conditions))
+        query = query.where(Firm.certifications.any(and_(*conditions)))
     if flt.cluster:
         query = query.where(Firm.memberships.any(
             ClusterMember.cluster.has(Cluster.code == flt.cluster.upper())))
