@@ -210,7 +210,7 @@ def firm_gap(session: Session, rfc: str, sector: str, *, today: date,
     for c in firm.certifications:
         by_standard[c.standard].append(cert_status(c.expires_on, today, within_days=within_days))
     statuses = {std: s for std, sts in by_standard.items() if (s := best_status(sts))}
-    return certification_gap(sector, reference.requirements(), statuses)
+    return certification_gap(sector, reference.requirements(), statuses, reference.includes())
 
 
 def expiring_certificates(session: Session, *, today: date,
