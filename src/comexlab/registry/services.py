@@ -261,8 +261,9 @@ def _node(graph: nx.Graph, code: str) -> str:
 def cluster_links(session: Session) -> pd.DataFrame:
     """Every link between clusters (edge list of the cluster graph)."""
     graph = cluster_graph(session)
-    rows = [{"cluster_a": a, "cluster_b": b, "kinds": ", ".join(d["kinds"])}
-            for a, b, d in sorted(graph.edges(data=True))]
+    rows = sorted(({"cluster_a": min(a, b), "cluster_b": max(a, b),
+                    "kinds": ", ".join(d["kinds"])} for a, b, d in graph.edges(data=True)),
+                  key=lambda r: (r["cluster_a"], r["cluster_b"]))
     return pd.DataFrame(rows, columns=["cluster_a", "cluster_b", "kinds"])
 
 
