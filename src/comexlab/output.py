@@ -77,7 +77,8 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
                 if col in percent_columns:
                     fmt = "0.0%"
                 elif pd.api.types.is_float_dtype(df[col]):
-                    fmt = "#,##0.00" if df[col].abs().max() < 1000 else "#,##0"
+                    largest = df[col].abs().max(skipna=True)
+                    fmt = "#,##0" if pd.notna(largest) and largest >= 1000 else "#,##0.00"
                 elif pd.api.types.is_integer_dtype(df[col]):
                     fmt = "#,##0"
                 else:

@@ -72,3 +72,12 @@ def test_xlsx_output_formats_percent_columns(tmp_path: Path) -> None:
     assert ws["C2"].number_format == "0.0%"
     assert ws["B2"].number_format == "#,##0"
     assert wb["notes"]["A2"].value == "source: test"
+
+
+def test_xlsx_output_survives_an_all_empty_numeric_column(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "x.xlsx"
+    df = pd.DataFrame({"value_usd": pd.Series([None, None], dtype="Float64")})
+    emit(df, OutputFormat.xlsx, output=out, title="cut")
+    assert load_workbook(out)["cut"]["A2"].value is None
