@@ -191,10 +191,6 @@ class _ProductsIn(_Model):
     exclude_lists: list[str] = []
 
     def to_domain(self) -> Products:
-        for name in (*self.lists, *self.exclude_lists):
-            if name not in PRODUCT_LISTS:
-                raise ValueError(f"unknown product list {name!r}; known: "
-                                 + ", ".join(sorted(PRODUCT_LISTS)))
         return Products(tuple(self.prefixes), tuple(self.lists), tuple(self.exclude_prefixes),
                         tuple(self.exclude_lists))
 
@@ -347,12 +343,14 @@ def _to_domain(model: _ScenarioIn, source: str, lines: Mapping[tuple[str | int, 
     overlays: list[Overlay] = []
     for i, ov in enumerate(model.overlays):
         path: tuple[str | int, ...] = ("overlays", i)
-        try:
-            products = ov.products.to_domain()
-        except ValueError as exc:
-            problems.append(Problem(str(exc), source, _line_of((*path, "products"), lines),
-                                    _dotted((*path, "products"))))
-            products = Products()
+        products = ov.products.to_domain()
+        for list_field in ("lists", "exclude_lists"):
+            for j, name in enumerate(getattr(products, list_field)):
+                if name not in PRODUCT_LISTS:
+                    where = (*path, "products", list_field, j)
+                    problems.append(Problem(
+                        f"unknown product list; known: {', '.join(sorted(PRODUCT_LISTS))}",
+                        source, _line_of(where, lines), _dotted(where), name))
         if isinstance(ov, _Withdraw):
             check_programs(ov.programs, (*path, "programs"))
             stray = [p for p in ov.programs if p not in model.base.programs]
