@@ -82,6 +82,15 @@ DDL: dict[str, str] = {
             preference_program   VARCHAR,           -- e.g. 'S' (USMCA)
             firms                INTEGER            -- number of firms, where the source gives it
         )""",
+    # HTS10 → NAICS6 concordance (Budget Lab's metal-content file, BEA/Census codes) with the
+    # SCIAN subsector (first 3 NAICS digits; NULL for Census special codes 9xx). Bridges
+    # line-level HS flows and INEGI's SCIAN subsectors.
+    "hts_naics": """
+        CREATE TABLE IF NOT EXISTS hts_naics (
+            hts10   VARCHAR PRIMARY KEY,
+            naics6  VARCHAR NOT NULL,
+            scian3  VARCHAR
+        )""",
     # What was loaded, from which file, when: the provenance every report footer cites.
     "load_log": """
         CREATE TABLE IF NOT EXISTS load_log (
