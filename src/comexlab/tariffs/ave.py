@@ -175,6 +175,7 @@ FORMULAS: dict[RateKind, Formula] = {
     RateKind.compound: _with_specific(_add),
     RateKind.mixed: _with_specific(_by_rule),
     RateKind.blank: _no_rate,
+    RateKind.reference: _no_rate,   # "the rate applicable to …": another provision's rate
     RateKind.unparsed: _no_rate,
 }
 """RateKind → function computing the AVE of the rows of that kind."""

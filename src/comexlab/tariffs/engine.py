@@ -271,6 +271,9 @@ def _audit(lines: pd.DataFrame, out: pd.DataFrame, claimed_default: BoolArray,
               "lines whose MFN rate text was not parsed: duty unknown", "mfn_text"),
         _note(out, "blank_rate", (kind == "blank").to_numpy() & traded,
               "lines with no MFN rate printed: duty unknown"),
+        _note(out, "reference_rate", (kind == "reference").to_numpy() & traded,
+              "MFN rate refers to another provision (e.g. 9802 repairs, 'the rate applicable "
+              "to …'): not converted, duty unknown", "mfn_text"),
         _note(out, "ave_fallback", fallback & traded,
               "specific duty without a quantity in its unit: only the ad valorem part counted "
               "(lower bound)", "mfn_text"),
@@ -344,11 +347,13 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     sums = list(_SUMS) + smart_cols
     if by:
         grouped = work.groupby(list(by), sort=True, dropna=False, observed=True)
-        agg = grouped[sums].sum(min_count=0)
+        agg = grouped[list(_SUMS)].sum()
+        for c in smart_cols:
+            agg[c] = grouped[c].sum(min_count=1)
         agg["estimated"] = grouped["estimated"].any()
         agg = agg.reset_index()
     else:
-        agg = work[sums].sum().to_frame().T
+        agg = pd.DataFrame([work[sums].sum(min_count=1)])
         agg["estimated"] = bool(work["estimated"].any())
     return _ratios(agg, list(by), smart_cols)
 
