@@ -243,8 +243,13 @@ def _examples(out: pd.DataFrame, mask: BoolArray, text_col: str | None = None) -
     top = by_code.sort_values(ascending=False).head(10).index
     if text_col and text_col in sub:
         texts = sub.drop_duplicates("product_code").set_index("product_code")[text_col]
-        return tuple(f"{c}: {texts.get(c)}" for c in top)
+        return tuple(f"{c}: {_short(texts.get(c))}" for c in top)
     return tuple(str(c) for c in top)
+
+
+def _short(text: object, width: int = 60) -> str:
+    s = str(text)
+    return s if len(s) <= width else s[: width - 1] + "…"
 
 
 def _note(out: pd.DataFrame, kind: str, mask: BoolArray, detail: str,
@@ -299,7 +304,8 @@ def _add_smart(lines: pd.DataFrame, out: pd.DataFrame, tables: ElasticityTables,
         out[col] = effects[col].to_numpy()
     traded = out["value_usd"].to_numpy() > 0
     notes = [_note(out, "elasticity_fallback", (level == lvl) & traded,
-                   f"import demand elasticity taken at level {lvl}")
+                   f"import demand elasticity taken at level {lvl}"
+                   + (f" (= {tables.default:.3f})" if lvl == "default" else ""))
              for lvl in ("hs6", "naics6", "default")]
     if m_rest is None:
         notes.append(AuditNote("no_rest_of_world", int(traded.sum()),

@@ -242,7 +242,7 @@ def _section_label(section_of: object, chapter: str) -> str:
 
 def state_shares(con: duckdb.DuckDBPyConnection, state_reporter: str) -> tuple[pd.DataFrame,
                                                                                int]:
-    """Share of national exports per SCIAN subsector for one state (latest INEGI year)."""
+    """Every state's share of national exports per SCIAN subsector (latest INEGI year)."""
     from comexlab.reports.allocation import subsector_shares
 
     base = con.execute("""
@@ -254,22 +254,28 @@ def state_shares(con: duckdb.DuckDBPyConnection, state_reporter: str) -> tuple[p
         raise InputError("INEGI state exports are not loaded (run: comexlab flows load)",
                          field="--reporter", value=state_reporter)
     shares = subsector_shares(base[["state", "scian3", "value_usd"]])
-    mine = shares[shares["state"] == state_reporter][["scian3", "state_share"]]
-    return mine, int(base["year"].iloc[0])
+    return shares, int(base["year"].iloc[0])
 
 
 def allocate_to_state(lines: pd.DataFrame, shares: pd.DataFrame, state_reporter: str,
                       base_year: int) -> tuple[pd.DataFrame, AuditNote]:
-    """ESTIMATED state lines: national value × state share of the line's subsector."""
-    merged = lines.merge(shares.rename(columns={"scian3": "subsector"}), on="subsector",
+    """ESTIMATED state lines: national value × state share of the line's subsector.
+
+    Lines whose subsector is unmapped or absent from INEGI (agriculture, …) cannot be allocated
+    to any state: their national value is reported in the audit trail, never spread.
+    """
+    covered = set(shares["scian3"])
+    mine = shares[shares["state"] == state_reporter][["scian3", "state_share"]]
+    merged = lines.merge(mine.rename(columns={"scian3": "subsector"}), on="subsector",
                          how="left")
     share = merged["state_share"].fillna(0.0).to_numpy()
-    unallocated = merged["state_share"].isna() & (merged["value_usd"] > 0)
+    unallocated = ~merged["subsector"].isin(covered) & (merged["value_usd"] > 0)
     value_out = float(merged.loc[unallocated, "value_usd"].sum())
     note = AuditNote(
         "unallocated_lines", int(unallocated.sum()),
-        f"national lines whose SCIAN subsector has no INEGI share for {state_reporter} "
-        f"(base year {base_year}) are not allocated (US${value_out:,.0f} nationally)")
+        f"national lines with no SCIAN subsector in INEGI EAEF (base year {base_year}; "
+        f"agriculture, unmapped codes) cannot be allocated to any state "
+        f"(US${value_out:,.0f} nationally, left out of {state_reporter})")
     out = merged.assign(
         reporter=state_reporter, reporter_level="state",
         value_usd=merged["value_usd"] * share,
