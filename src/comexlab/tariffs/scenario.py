@@ -162,6 +162,10 @@ def _rate(value: Any) -> Any:
     if isinstance(value, str):
         m = _PCT.match(value)
         if not m:
+            try:  # YAML 1.1 reads '1e-3' as text: accept plain numbers written that way
+                return _rate(float(value))
+            except ValueError:
+                pass
             raise ValueError(f"rate {value!r} must look like '25%' or a fraction like 0.25")
         return float(m.group(1)) / 100.0
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
