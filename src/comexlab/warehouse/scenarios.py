@@ -158,31 +158,35 @@ def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, 
 
 def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
                                                                              list[AuditNote]]:
-    """Simple average AVE per HS4 heading of the edition's 8-digit lines (MFN and program)."""
+    """Simple average AVE per HS4 heading of the edition's rate-bearing lines (MFN, program).
+
+    Rate-bearing lines are those printing their own rates: 8-digit lines, or 10-digit lines
+    where the 2013 "1300" export prints the rates on the statistical suffix rows.
+    """
     ed = scenario.base.edition
     progs = list(scenario.base.programs)
     rows = con.execute(f"""
         SELECT g.hts, {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}
-        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general'
-              AND length(hts) = 8) g
+        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
         LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
                    FROM (SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
                          WHERE edition = ? AND rate_column = 'special'
                            AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
           ON p.hts = g.hts""", [ed, ed, *progs]).df()
     rows["value_usd"] = np.nan
+    rows = rows.rename(columns={"hts": "line"})
     mfn, mfn_method = compute_ave(inputs_from_frame(rows, "mfn_"))
     pref, _ = compute_ave(inputs_from_frame(rows, "pref_"))
     pref = np.where(rows["pref_kind"].isna(), mfn, np.fmin(pref, mfn))
-    frame = pd.DataFrame({"hs4": rows["hts"].str[:4], "mfn": mfn, "pref": pref})
+    frame = pd.DataFrame({"hs4": rows["line"].str[:4], "mfn": mfn, "pref": pref})
     heads = frame.groupby("hs4").agg(mfn=("mfn", "mean"), pref=("pref", "mean"),
                                      n=("mfn", "size")).reset_index()
     fallback = int((mfn_method == "fallback_adval_only").sum())
     notes = [
         AuditNote("hs4_simple_average", len(heads),
                   f"APPROXIMATE: heading rates are the simple (trade-unweighted) average of the "
-                  f"AVEs of {len(frame):,} 8-digit lines of the {ed} edition"),
-        AuditNote("ave_fallback", fallback, "8-digit lines with specific duties averaged on "
+                  f"AVEs of {len(frame):,} rate-bearing lines of the {ed} edition"),
+        AuditNote("ave_fallback", fallback, "rate-bearing lines with specific duties averaged on "
                   "their ad valorem part only (no unit values at HS4): lower bound"),
     ]
     return heads, notes
