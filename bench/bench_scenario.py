@@ -221,8 +221,9 @@ def main() -> None:
         results[part] = json.loads(out.stdout.strip().splitlines()[-1])
         r = results[part]
         print(f"{part:9s} rows {r['rows']:>11,}  {r['seconds']:8.3f} s  "
-              f"peak RSS {r['peak_rss_mb']:7.0f} MB  (after imports {r['rss_after_imports_mb']:.0f})"
-              f"  check {r['check'] / 1e9:,.3f} bn")
+              f"peak RSS {r['peak_rss_mb']:7.0f} MB "
+              f"(after imports {r['rss_after_imports_mb']:.0f})  "
+              f"check {r['check'] / 1e9:,.3f} bn")
     base = results["duckdb"]["seconds"]
     print(f"engine / bare DuckDB aggregate      = {results['engine']['seconds'] / base:5.2f}x "
           "(goal <= 1.5x)")
