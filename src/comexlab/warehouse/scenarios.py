@@ -1,0 +1,417 @@
+"""Scenario services: build the engine's input from the warehouse and run the pure engine.
+
+One function per user question (``run_scenario``, ``compare_scenarios``, ``validate_file``),
+shared by the CLI and the web app. The join is done in DuckDB: flows of the scenario's base
+(source, years, reporters, partner) summed over the months of each year, × the HTS line of the
+base edition (10-digit code, else its 8-digit parent) → the line whose printed rates apply
+(``hts_line.rate_hts``) → its general rate and the base program's special rate (``hts_rate``).
+
+HS4 flows (``nafta-ends``: Comtrade by HS4) get **approximate** heading rates: the simple,
+trade-unweighted average of the ad valorem equivalents of the heading's 8-digit lines (specific
+parts cannot be converted without unit values, so only their ad valorem part counts; both facts
+go in the audit trail).
+
+State reporters (``--reporter GTO``) use the national Mexican lines split by the ESTIMATED
+allocation of the report module (state share of the line's SCIAN subsector in INEGI exports,
+latest year): every figure for a state is labelled estimated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
+from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
+from comexlab.tariffs.engine import ScenarioResult, apply
+from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
+
+SCENARIO_PACKAGE = "comexlab.tariffs"
+STATE_PREFIX = "MX-"
+
+_RATE_SQL_COLUMNS = list(RATE_FIELDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and validating scenarios
+# ---------------------------------------------------------------------------------------------
+
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped with comexlab (package data)."""
+    folder = resources.files(SCENARIO_PACKAGE) / "scenarios"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
+                  if p.name.endswith(".yaml"))
+
+
+def scenario_text(ref: str) -> tuple[str, str]:
+    """(YAML text, source name) of a shipped scenario name or a YAML file path."""
+    if ref in shipped_scenarios():
+        entry = resources.files(SCENARIO_PACKAGE) / "scenarios" / f"{ref}.yaml"
+        return entry.read_text(encoding="utf-8"), f"{ref}.yaml"
+    path = Path(ref)
+    if path.is_file():
+        return path.read_text(encoding="utf-8"), str(path)
+    raise NotFoundError(f"no scenario named {ref!r} (shipped: {', '.join(shipped_scenarios())})"
+                        " and no such file")
+
+
+def known_programs(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
+    """Program codes of the loaded program table, or the built-in list before any HTS load."""
+    if con is not None and _has_rows(con, "hts_program"):
+        return frozenset(r[0] for r in con.execute("SELECT program FROM hts_program").fetchall())
+    return KNOWN_PROGRAMS
+
+
+def load_scenario(ref: str, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
+    """Parse and validate a scenario; with a warehouse, its prefixes are checked too."""
+    text, source = scenario_text(ref)
+    scenario = parse_scenario(text, source=source, known_programs=known_programs(con))
+    if con is not None and _has_rows(con, "hts_line"):
+        codes = [r[0] for r in con.execute(
+            "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
+            [scenario.base.edition]).fetchall()]
+        if not codes:
+            raise InputError(f"HTS edition {scenario.base.edition} is not loaded "
+                             "(run: comexlab hts load)", file=source,
+                             row=scenario.lines.get("base.edition"), field="base.edition")
+        problems = check_prefixes(scenario, codes)
+        if problems:
+            raise InputError(f"scenario {source}: prefixes not in the schedule",
+                             problems=problems)
+    return scenario
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                         [table]).fetchall()
+    if not exists[0][0]:
+        return False
+    rows = con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)').fetchall()
+    return bool(rows[0][0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine input
+# ---------------------------------------------------------------------------------------------
+
+def _rate_select(alias: str, prefix: str) -> str:
+    return ", ".join(f"{alias}.{c} AS {prefix}{c}" for c in _RATE_SQL_COLUMNS)
+
+
+def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
+    """Flows of the base; annual totals per line unless ``monthly`` (rows as loaded)."""
+    b = scenario.base
+    where = f"""
+        FROM flow
+        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
+          AND year IN ({", ".join("?" * len(b.years))})
+          AND reporter IN ({", ".join("?" * len(b.reporters))})"""
+    params: list[object] = [b.source, b.partner, b.level, *b.years, *b.reporters]
+    if monthly:
+        return (f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
+                   product_code, product_level, value_usd, preference_value_usd, quantity,
+                   quantity_unit {where}""", params)
+    return (f"""
+        SELECT reporter, reporter_level, reporter AS origin, partner,
+               CAST(year AS VARCHAR) AS period, product_code, product_level,
+               sum(value_usd) AS value_usd,
+               sum(preference_value_usd) AS preference_value_usd,
+               CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
+                    THEN sum(quantity) END AS quantity,
+               any_value(quantity_unit) AS quantity_unit
+        {where}
+        GROUP BY reporter, reporter_level, partner, year, product_code, product_level""",
+            params)
+
+
+def _rates_cte(scenario: Scenario) -> tuple[str, list[object]]:
+    """One row per HTS code of the edition: its general rate and the base program's rate."""
+    cols = ", ".join(_RATE_SQL_COLUMNS)
+    progs = scenario.base.programs
+    ed = scenario.base.edition
+    sql = f"""
+        l AS (SELECT hts, coalesce(rate_hts, hts) AS rate_hts, description FROM hts_line
+              WHERE edition = ? AND hts IS NOT NULL
+              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY row_no) = 1),
+        g AS (SELECT hts, {cols} FROM hts_rate WHERE edition = ? AND rate_column = 'general'
+              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY rate_text) = 1),
+        p AS (SELECT hts, {cols} FROM hts_rate
+              WHERE edition = ? AND rate_column = 'special'
+                AND program IN ({", ".join("?" * len(progs))})
+              QUALIFY row_number() OVER (PARTITION BY hts
+                                         ORDER BY coalesce(ad_valorem, 0), program) = 1),
+        r AS (SELECT l.hts, l.description, {_rate_select("g", "mfn_")},
+                     {_rate_select("p", "pref_")}
+              FROM l LEFT JOIN g ON g.hts = l.rate_hts LEFT JOIN p ON p.hts = l.rate_hts)"""
+    return sql, [ed, ed, ed, *progs]
+
+
+def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, list[object]]:
+    """SQL (and parameters) joining the base flows to their general and program rates.
+
+    A flow's code is matched to the edition's 10-digit line, else to its 8-digit parent
+    (codes renumbered between editions keep the rate of their 8-digit line).
+    """
+    flows_sql, params = _flow_cte(scenario, monthly=monthly)
+    rates_sql, rate_params = _rates_cte(scenario)
+    rate_cols = ", ".join(f"coalesce(r10.{c}, r8.{c}) AS {c}" for c in (
+        "description", *(f"mfn_{x}" for x in _RATE_SQL_COLUMNS),
+        *(f"pref_{x}" for x in _RATE_SQL_COLUMNS)))
+    sql = f"""
+        WITH f AS ({flows_sql}), {rates_sql}
+        SELECT f.*, {rate_cols}, n.naics6, n.scian3 AS subsector
+        FROM f
+        LEFT JOIN r AS r10 ON r10.hts = f.product_code
+        LEFT JOIN r AS r8 ON r10.hts IS NULL AND r8.hts = left(f.product_code, 8)
+        LEFT JOIN hts_naics n ON n.hts10 = f.product_code
+    """
+    return sql, [*params, *rate_params]
+
+
+def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
+                                                                             list[AuditNote]]:
+    """Simple average AVE per HS4 heading of the edition's rate-bearing lines (MFN, program).
+
+    Rate-bearing lines are those printing their own rates: 8-digit lines, or 10-digit lines
+    where the 2013 "1300" export prints the rates on the statistical suffix rows.
+    """
+    ed = scenario.base.edition
+    progs = list(scenario.base.programs)
+    rows = con.execute(f"""
+        SELECT g.hts, {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}
+        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
+        LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
+                   FROM (SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
+                         WHERE edition = ? AND rate_column = 'special'
+                           AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
+          ON p.hts = g.hts""", [ed, ed, *progs]).df()
+    rows["value_usd"] = np.nan
+    rows = rows.rename(columns={"hts": "line"})
+    mfn, mfn_method = compute_ave(inputs_from_frame(rows, "mfn_"))
+    pref, _ = compute_ave(inputs_from_frame(rows, "pref_"))
+    pref = np.where(rows["pref_kind"].isna(), mfn, np.fmin(pref, mfn))
+    frame = pd.DataFrame({"hs4": rows["line"].str[:4], "mfn": mfn, "pref": pref})
+    heads = frame.groupby("hs4").agg(mfn=("mfn", "mean"), pref=("pref", "mean"),
+                                     n=("mfn", "size")).reset_index()
+    fallback = int((mfn_method == "fallback_adval_only").sum())
+    notes = [
+        AuditNote("hs4_simple_average", len(heads),
+                  f"APPROXIMATE: heading rates are the simple (trade-unweighted) average of the "
+                  f"AVEs of {len(frame):,} rate-bearing lines of the {ed} edition"),
+        AuditNote("ave_fallback", fallback, "rate-bearing lines with specific duties averaged on "
+                  "their ad valorem part only (no unit values at HS4): lower bound"),
+    ]
+    return heads, notes
+
+
+def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                   monthly: bool = False) -> tuple[pd.DataFrame, list[AuditNote]]:
+    """The engine's input for the scenario's base flows, plus notes from building it."""
+    if not _has_rows(con, "flow"):
+        raise InputError("no flows loaded (run: comexlab flows load)", field="flow")
+    flows_sql, params = _flow_cte(scenario, monthly=monthly)
+    flows = _fetch(con, flows_sql, params)
+    if scenario.base.level == "hts10":
+        _ensure_naics_table(con)
+        rates_sql, rate_params = _rates_cte(scenario)
+        rates = _fetch(con, f"WITH {rates_sql} SELECT * FROM r", rate_params)
+        naics = _fetch(con, "SELECT hts10 AS hts, naics6, scian3 AS subsector FROM hts_naics",
+                       [])
+        return join_rates(flows, rates, naics), []
+    heads, notes = _hs4_rates(con, scenario)
+    merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
+    found = merged["mfn"].notna()
+    merged["mfn_kind"] = np.where(found, "ad_valorem", None)
+    merged["mfn_ad_valorem"] = merged["mfn"]
+    merged["mfn_rate_text"] = merged["n"].map(
+        lambda n: f"simple average of {int(n)} lines" if pd.notna(n) else None)
+    merged["pref_kind"] = merged["mfn_kind"]
+    merged["pref_ad_valorem"] = merged["pref"]
+    return merged.drop(columns=["hs4", "mfn", "pref", "n"]), notes
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+    """Query result as a DataFrame with strings dictionary-encoded (categoricals).
+
+    Flow rows repeat few distinct reporters, periods and codes; decoding them is the slow part.
+    """
+    table = con.sql(sql, params=params).to_arrow_table()
+    return table.to_pandas(strings_to_categorical=True)
+
+
+def _take(column: pd.Series, row: np.ndarray) -> pd.Series | np.ndarray:
+    """``column[row]`` with -1 meaning "no match" (NaN / missing category)."""
+    if not pd.api.types.is_numeric_dtype(column.dtype):
+        cat = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
+            column)
+        codes = np.where(row >= 0, cat.codes[np.maximum(row, 0)], -1)
+        return pd.Categorical.from_codes(codes, cat.categories)
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    return np.where(row >= 0, values[np.maximum(row, 0)], np.nan)
+
+
+def _positions(codes: pd.Series, keys: pd.Index, *, parent_digits: int | None = None
+               ) -> np.ndarray:
+    """Row of ``keys`` matching each code (else its ``parent_digits`` prefix), -1 if none.
+
+    Resolved once per distinct code, then broadcast to the rows.
+    """
+    idx, uniques = pd.factorize(codes.astype(str), sort=False)
+    uniq = pd.Index(uniques)
+    pos = keys.get_indexer(uniq)
+    if parent_digits is not None:
+        miss = pos < 0
+        pos[miss] = keys.get_indexer(pd.Index(uniq[miss].str[:parent_digits]))
+    return pos[idx]
+
+
+def join_rates(flows: pd.DataFrame, rates: pd.DataFrame, naics: pd.DataFrame) -> pd.DataFrame:
+    """Attach to each flow its HTS line's rates and its NAICS6/SCIAN3.
+
+    The rate is the 10-digit code's, else its 8-digit parent's: the same join as
+    :func:`hts10_lines_sql` (kept as the SQL baseline of the bench), done on distinct codes.
+    """
+    row = _positions(flows["product_code"], pd.Index(rates["hts"].astype(str)),
+                     parent_digits=8)
+    out = {c: _take(rates[c], row) for c in rates.columns if c != "hts"}
+    nrow = _positions(flows["product_code"], pd.Index(naics["hts"].astype(str)))
+    out["naics6"] = _take(naics["naics6"], nrow)
+    out["subsector"] = _take(naics["subsector"], nrow)
+    return pd.concat([flows.reset_index(drop=True), pd.DataFrame(out)], axis=1)
+
+
+def _ensure_naics_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Before the flows loader has created ``hts_naics``, join an empty one."""
+    rows = con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_name = 'hts_naics'").fetchall()
+    if not rows[0][0]:
+        con.execute("CREATE TEMP TABLE hts_naics (hts10 VARCHAR, naics6 VARCHAR, scian3 VARCHAR)")
+
+
+def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
+    """HS chapter and section (roman numeral) of each product code, for ``--by``."""
+    from comexlab.nomenclature.hs import section_of
+
+    chapter = lines["product_code"].astype(str).str[:2]
+    sections = {c: _section_label(section_of, c) for c in chapter.unique()}
+    return lines.assign(chapter=chapter, section=chapter.map(sections))
+
+
+def _section_label(section_of: object, chapter: str) -> str:
+    try:
+        sec = section_of(chapter)  # type: ignore[operator]
+    except (ValueError, KeyError):
+        return "?"
+    return f"{sec.number:02d} {sec.roman}"
+
+
+# ---------------------------------------------------------------------------------------------
+# State allocation (estimated)
+# ---------------------------------------------------------------------------------------------
+
+def state_shares(con: duckdb.DuckDBPyConnection, state_reporter: str) -> tuple[pd.DataFrame,
+                                                                               int]:
+    """Every state's share of national exports per SCIAN subsector (latest INEGI year)."""
+    from comexlab.reports.allocation import subsector_shares
+
+    base = con.execute("""
+        SELECT reporter AS state, product_code AS scian3, value_usd, year FROM flow
+        WHERE source = 'inegi_eaef' AND reporter_level = 'state' AND product_level = 'scian3'
+          AND product_code NOT IN ('TOTAL', 'UNSPECIFIED')
+          AND year = (SELECT max(year) FROM flow WHERE source = 'inegi_eaef')""").df()
+    if base.empty:
+        raise InputError("INEGI state exports are not loaded (run: comexlab flows load)",
+                         field="--reporter", value=state_reporter)
+    shares = subsector_shares(base[["state", "scian3", "value_usd"]])
+    return shares, int(base["year"].iloc[0])
+
+
+def allocate_to_state(lines: pd.DataFrame, shares: pd.DataFrame, state_reporter: str,
+                      base_year: int) -> tuple[pd.DataFrame, AuditNote]:
+    """ESTIMATED state lines: national value × state share of the line's subsector.
+
+    Lines whose subsector is unmapped or absent from INEGI (agriculture, …) cannot be allocated
+    to any state: their national value is reported in the audit trail, never spread.
+    """
+    covered = set(shares["scian3"])
+    mine = shares[shares["state"] == state_reporter][["scian3", "state_share"]]
+    merged = lines.merge(mine.rename(columns={"scian3": "subsector"}), on="subsector",
+                         how="left")
+    share = merged["state_share"].fillna(0.0).to_numpy()
+    unallocated = ~merged["subsector"].isin(covered) & (merged["value_usd"] > 0)
+    value_out = float(merged.loc[unallocated, "value_usd"].sum())
+    note = AuditNote(
+        "unallocated_lines", int(unallocated.sum()),
+        f"national lines with no SCIAN subsector in INEGI EAEF (base year {base_year}; "
+        f"agriculture, unmapped codes) cannot be allocated to any state "
+        f"(US${value_out:,.0f} nationally, left out of {state_reporter})")
+    out = merged.assign(
+        reporter=state_reporter, reporter_level="state",
+        value_usd=merged["value_usd"] * share,
+        preference_value_usd=merged["preference_value_usd"] * share,
+        quantity=merged["quantity"] * share,
+        estimated=True,
+    ).drop(columns=["state_share"])
+    return out[out["value_usd"] > 0].reset_index(drop=True), note
+
+
+# ---------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------
+
+def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                 reporter: str | None = None, smart: bool = True,
+                 data_dir: Path | None = None, monthly: bool = False) -> ScenarioResult:
+    """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state."""
+    lines, notes = scenario_lines(con, scenario, monthly=monthly)
+    if reporter:
+        lines, notes = _restrict(con, lines, notes, reporter)
+    lines = add_hs_groups(lines)
+    names = {n for ov in scenario.overlays for n in (*ov.products.lists,
+                                                     *ov.products.exclude_lists)}
+    result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
+                   elasticities=read_elasticities(data_dir=data_dir) if smart else None)
+    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)))
+
+
+def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
+              reporter: str) -> tuple[pd.DataFrame, list[AuditNote]]:
+    from comexlab.nomenclature.states import state
+
+    code = reporter.upper()
+    if code in set(lines["reporter"]):
+        return lines[lines["reporter"] == code].reset_index(drop=True), notes
+    try:
+        st = state(reporter)
+    except ValueError as exc:
+        raise InputError(f"unknown reporter {reporter!r}: not a country in the scenario "
+                         f"({', '.join(sorted(set(lines['reporter'])))}) nor a Mexican state",
+                         field="--reporter", value=reporter) from exc
+    national = lines[lines["reporter"] == "MEX"]
+    shares, year = state_shares(con, st.reporter)
+    allocated, note = allocate_to_state(national, shares, st.reporter, year)
+    return allocated, [*notes, note]
+
+
+def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
+    """Headline figures of several scenario results side by side (one row per scenario × by)."""
+    frames = []
+    for res in results:
+        agg = res.aggregate(by)
+        agg.insert(0, "scenario", res.scenario.name)
+        frames.append(agg)
+    return pd.concat(frames, ignore_index=True)
+
+
+def validate_file(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
+    """Validate a scenario file (and its prefixes when a schedule is loaded)."""
+    if not path.is_file():
+        raise InputError("scenario file not found", file=path)
+    return load_scenario(str(path), con)
