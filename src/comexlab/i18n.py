@@ -77,6 +77,8 @@ def fmt_usd(value: float | None, lang: str = "es", *, scale: str = "auto") -> st
     """Money in USD, abbreviated to millions/billions the way agency reports quote it."""
     if value is None:
         return "—"
+    if value < 0:
+        return "−" + fmt_usd(-value, lang, scale=scale)
     abs_v = abs(value)
     if scale == "auto":
         scale = "bn" if abs_v >= 1e9 else "m" if abs_v >= 1e6 else "unit"

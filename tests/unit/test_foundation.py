@@ -53,6 +53,7 @@ def test_numbers_follow_the_locale() -> None:
     assert fmt_pct(-0.06, "es", digits=0).replace("\xa0", " ") in ("-6 %", "-6%")
     assert fmt_usd(33.7e9, "en") == "US$33.70 bn"
     assert fmt_number(None) == "—"
+    assert fmt_usd(-24.71e9, "es") == "−US$24.71 mil M"
 
 
 def test_binary_formats_need_an_output_file() -> None:
