@@ -6,6 +6,10 @@ set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# Run a command as the postgres superuser (runuser when we are root, sudo otherwise).
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -22,8 +26,8 @@ if ! pg_lsclusters -h | grep -q online; then
   pg_lsclusters -h | grep -q "^$ver " || $SUDO pg_createcluster "$ver" main >/dev/null
   $SUDO pg_ctlcluster "$ver" main start
 fi
-$SUDO -u postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='comexlab'" | grep -q 1 \
-  || $SUDO -u postgres psql -qc "CREATE ROLE comexlab LOGIN PASSWORD 'comexlab' CREATEDB"
-$SUDO -u postgres psql -qtAc "SELECT 1 FROM pg_database WHERE datname='comexlab_test'" | grep -q 1 \
-  || $SUDO -u postgres psql -qc "CREATE DATABASE comexlab_test OWNER comexlab"
+as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='comexlab'" | grep -q 1 \
+  || as_postgres psql -qc "CREATE ROLE comexlab LOGIN PASSWORD 'comexlab' CREATEDB"
+as_postgres psql -qtAc "SELECT 1 FROM pg_database WHERE datname='comexlab_test'" | grep -q 1 \
+  || as_postgres psql -qc "CREATE DATABASE comexlab_test OWNER comexlab"
 echo "system-deps: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql $ver online"

@@ -1,0 +1,96 @@
+"""Reference tables shipped with the registry: states, standards, sectors and their requirements.
+
+They are package data files (``registry/data/*.csv``) rather than Python literals so that an
+agency can review and extend them; each loader reads its file once.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from comexlab.supply.certification import Requirement
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = (resources.files("comexlab.registry") / "data" / name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """A certification standard."""
+
+    code: str
+    name: str
+    scope_en: str
+    scope_es: str
+    issuer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    """A buyer sector firms sell to."""
+
+    code: str
+    name_en: str
+    name_es: str
+
+
+@lru_cache(maxsize=1)
+def states() -> dict[str, str]:
+    """INEGI state code (``01``–``32``) → state name."""
+    return {r["code"]: r["name"] for r in _rows("states.csv")}
+
+
+@lru_cache(maxsize=1)
+def standards() -> dict[str, Standard]:
+    """Certification standards by code (``ISO9001``, ``IATF16949``, …)."""
+    return {r["code"]: Standard(**r) for r in _rows("standards.csv")}
+
+
+@lru_cache(maxsize=1)
+def sectors() -> dict[str, Sector]:
+    """Buyer sectors by code."""
+    return {r["code"]: Sector(**r) for r in _rows("sectors.csv")}
+
+
+@lru_cache(maxsize=1)
+def requirements() -> tuple[Requirement, ...]:
+    """Certification requirements of each sector, with their source."""
+    return tuple(Requirement(r["sector"], r["standard"], r["level"], r["source"])
+                 for r in _rows("sector_requirements.csv"))
+
+
+_STANDARD_SPELLING = re.compile(r"[\s\-_/:.]")
+
+
+def standard_code(text: str) -> str | None:
+    """Code of a standard written as people write it (``ISO 9001``, ``iatf-16949``) or None."""
+    key = _STANDARD_SPELLING.sub("", text).upper()
+    for code, std in standards().items():
+        if key in (_STANDARD_SPELLING.sub("", code).upper(),
+                   _STANDARD_SPELLING.sub("", std.name).upper()):
+            return code
+    return None
+
+
+def state_problem(code: str) -> str | None:
+    """Why ``code`` is not an INEGI state code, or None."""
+    if not re.fullmatch(r"\d{2}", code):
+        return "state must be a two-digit INEGI code (01-32)"
+    if code not in states():
+        return f"no state has INEGI code {code} (01-32)"
+    return None
+
+
+def municipality_problem(code: str) -> str | None:
+    """Why ``code`` is not a three-digit INEGI municipality code within a state, or None."""
+    if not re.fullmatch(r"\d{3}", code) or code == "000":
+        return "municipality must be the three-digit INEGI code within its state (001-570)"
+    if int(code) > 570:  # Oaxaca, the state with most municipalities, has 570
+        return "municipality code above 570: no Mexican state has that many municipalities"
+    return None
