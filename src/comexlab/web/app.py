@@ -20,7 +20,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from comexlab import __version__
 from comexlab.settings import Settings, get_settings
 from comexlab.web.auth.security import LoginRateLimiter
-from comexlab.web.db import make_engine, session_factory
+from comexlab.web.cache import TTLCache
+from comexlab.registry.db import make_engine
+from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
 from comexlab.web.jobs import JobRunner
 from comexlab.web.schema import ensure_registry_schema
@@ -80,6 +82,8 @@ def create_app(
     app.state.jobs = jobs
     app.state.services = services or default_services()
     app.state.login_limiter = LoginRateLimiter(login_rate)
+    app.state.dashboard_cache = TTLCache()
+    warehouse.on_write(app.state.dashboard_cache.clear)
 
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from comexlab.web.auth.models import AuthBase
+from comexlab.registry import db as registry_db
 
 
 def ensure_registry_schema(engine: Engine) -> None:
-    """Create missing tables of the registry database (idempotent)."""
-    AuthBase.metadata.create_all(engine)
+    """Run the registry's Alembic migrations up to head (idempotent; includes ``web_user``)."""
+    if registry_db.current_revision(engine) != registry_db.head_revision():
+        registry_db.upgrade(engine)

@@ -50,6 +50,11 @@ class Warehouse:
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="duckdb-read")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="duckdb-write")
         self._write_cursor = self._con.cursor()
+        self._after_write: list[Callable[[], None]] = []
+
+    def on_write(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after every committed write (e.g. to clear caches)."""
+        self._after_write.append(callback)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This reader thread's own cursor (created once per thread)."""
@@ -72,7 +77,10 @@ class Warehouse:
 
     def _write_now(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         with transaction(self._write_cursor) as cur:
-            return fn(cur)
+            result = fn(cur)
+        for callback in self._after_write:
+            callback()
+        return result
 
     async def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """Run ``fn(cursor)`` in a transaction on the single writer thread, in arrival order."""

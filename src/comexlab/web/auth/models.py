@@ -2,7 +2,8 @@
 
 Three roles (``Role``): agency *admin* (imports, manages users), agency *analyst* (reads
 everything, runs scenarios) and *firm* user (sees and edits only the firm in ``firm_id``).
-The table lives in the registry database so that a firm user's firm is a real foreign key.
+The table lives in the registry database (same metadata and Alembic chain) so that a firm
+user's firm is a real foreign key.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Integer, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from comexlab.registry.models import Base
 
 
 class Role(StrEnum):
@@ -22,11 +25,7 @@ class Role(StrEnum):
     FIRM = "firm"
 
 
-class AuthBase(DeclarativeBase):
-    """Declarative base of the auth tables (same database as the registry)."""
-
-
-class User(AuthBase):
+class User(Base):
     """A person who logs in to the web app."""
 
     __tablename__ = "web_user"
@@ -35,7 +34,9 @@ class User(AuthBase):
     username: Mapped[str] = mapped_column(String(80), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    firm_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    firm_id: Mapped[int | None] = mapped_column(
+        ForeignKey("firm.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(
         DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None)
