@@ -1,0 +1,218 @@
+"""Reading spreadsheet cells into typed values, with a reason whenever a cell is wrong.
+
+Cells arrive typed from Excel (int, float, datetime, bool) or as text from CSV; both go through
+the same parsers so an export read back in either format yields the same values. Dates accept
+ISO ``2026-03-31`` and the Mexican ``31/03/2026``; booleans accept yes/no, sí/no, true/false, 1/0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import pycountry
+
+from comexlab.registry import reference
+from comexlab.supply.processes import processes
+from comexlab.supply.rfc import normalize_rfc, rfc_problems
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why, in the user's terms."""
+
+
+Cleaner = Callable[[Any], Any]
+
+_TRUE = {"yes", "y", "si", "sí", "s", "true", "verdadero", "1", "x"}
+_FALSE = {"no", "n", "false", "falso", "0"}
+
+
+def is_blank(raw: object) -> bool:
+    """True for an empty cell (None or only spaces)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def as_text(raw: object) -> str:
+    """Text of a cell; whole numbers Excel stored as floats lose their ``.0``."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return raw.date().isoformat()
+    return str(raw).strip()
+
+
+def as_int(raw: object) -> int:
+    """An integer cell (``1,250`` and ``12.0`` accepted)."""
+    if isinstance(raw, bool):
+        raise CellError("expected a whole number")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = as_text(raw).replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise CellError("expected a whole number") from None
+    if not number.is_integer():
+        raise CellError("expected a whole number")
+    return int(number)
+
+
+def as_float(raw: object) -> float:
+    """A number cell (thousands separators ``,`` accepted)."""
+    if isinstance(raw, bool):
+        raise CellError("expected a number")
+    if isinstance(raw, int | float):
+        return float(raw)
+    try:
+        return float(as_text(raw).replace(",", ""))
+    except ValueError:
+        raise CellError("expected a number") from None
+
+
+def as_date(raw: object) -> date:
+    """A date cell: an Excel date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = as_text(raw)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError("expected a date as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def as_bool(raw: object) -> bool:
+    """A yes/no cell."""
+    if isinstance(raw, bool):
+        return raw
+    text = as_text(raw).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("expected yes or no")
+
+
+def as_codes(raw: object) -> list[str]:
+    """A list cell: codes separated by ``;`` or ``,`` (duplicates dropped, order kept)."""
+    parts = [p.strip() for p in re.split(r"[;,]", as_text(raw))]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": as_text, "int": as_int, "float": as_float, "date": as_date, "bool": as_bool,
+    "codes": as_codes,
+}
+
+
+# -- cleaners: parsed value in, canonical value out (or CellError) ----------------------------
+
+def rfc(value: str) -> str:
+    """A firm's RFC in canonical form."""
+    problems = rfc_problems(value)
+    if problems:
+        raise CellError("; ".join(problems))
+    return normalize_rfc(value)
+
+
+def state(value: str) -> str:
+    """Two-digit INEGI state code (``1`` or ``1.0`` from Excel become ``01``)."""
+    code = value.zfill(2) if value.isdigit() else value
+    problem = reference.state_problem(code)
+    if problem:
+        raise CellError(problem)
+    return code
+
+
+def municipality(value: str) -> str:
+    """Three-digit INEGI municipality code within its state."""
+    code = value.zfill(3) if value.isdigit() else value
+    problem = reference.municipality_problem(code)
+    if problem:
+        raise CellError(problem)
+    return code
+
+
+def choice(options: type[StrEnum]) -> Cleaner:
+    """Cleaner accepting one of an enum's values (case-insensitive)."""
+    allowed = {o.value for o in options}
+
+    def clean(value: str) -> str:
+        key = value.strip().lower().replace(" ", "_").replace("-", "_")
+        if key not in allowed:
+            raise CellError(f"must be one of {', '.join(sorted(allowed))}")
+        return key
+
+    return clean
+
+
+def _known(kind: str, known: Callable[[], Any]) -> Cleaner:
+    def clean(values: list[str]) -> list[str]:
+        table = known()
+        out = [v.strip().lower() for v in values]
+        unknown = [v for v in out if v not in table]
+        if unknown:
+            raise CellError(f"unknown {kind} {', '.join(unknown)}; known: {', '.join(table)}")
+        return sorted(out)
+
+    return clean
+
+
+sectors = _known("sector", reference.sectors)
+process_codes = _known("process", processes)
+
+
+def sector(value: str) -> str:
+    """One sector code."""
+    return sectors([value])[0]
+
+
+def countries(values: list[str]) -> list[str]:
+    """ISO 3166-1 alpha-3 codes (alpha-2 accepted and converted)."""
+    out = []
+    for value in values:
+        key = value.strip().upper()
+        found = (pycountry.countries.get(alpha_3=key) if len(key) == 3
+                 else pycountry.countries.get(alpha_2=key) if len(key) == 2 else None)
+        if found is None:
+            raise CellError(f"{value!r} is not an ISO 3166 country code (e.g. USA, CAN, DEU)")
+        out.append(found.alpha_3)
+    return sorted(set(out))
+
+
+def standard(value: str) -> str:
+    """Code of a certification standard as written in ``registry/data/standards.csv``."""
+    code = reference.standard_code(value)
+    if code is None:
+        raise CellError(f"unknown standard; known: {', '.join(reference.standards())}")
+    return code
+
+
+def email(value: str) -> str:
+    """An e-mail address (shape only)."""
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise CellError("not an e-mail address")
+    return value.lower()
+
+
+def non_negative(value: float) -> float:
+    """A count or amount that cannot be below zero."""
+    if value < 0:
+        raise CellError("cannot be negative")
+    return value
+
+
+def code(value: str) -> str:
+    """A short identifier: letters, digits, ``-`` and ``_``, kept upper-case."""
+    key = value.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9_\-]{0,39}", key):
+        raise CellError("codes are 1-40 letters, digits, '-' or '_'")
+    return key

@@ -1,0 +1,89 @@
+"""Export the registry to Excel or CSV in exactly the shape the importer reads.
+
+Each entity becomes a table with the template's columns; lists (sectors, processes, countries)
+are ``; ``-joined codes. Importing an export into an empty registry and exporting again gives
+identical tables (tested), which is what lets an agency move between SQLite and PostgreSQL or
+edit the registry in Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from comexlab.errors import InputError
+from comexlab.i18n import t
+from comexlab.output import write_xlsx
+from comexlab.registry.entities import ENTITIES, EntitySpec
+
+_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean"}
+
+
+def frame(spec: EntitySpec, rows: Iterable[dict]) -> pd.DataFrame:
+    """Rows of ``spec`` as a DataFrame with its columns in template order and stable dtypes."""
+    df = pd.DataFrame(list(rows), columns=list(spec.column_names))
+    for column in spec.columns:
+        if column.kind in _DTYPES:
+            df[column.name] = df[column.name].astype(_DTYPES[column.kind])
+        elif column.kind == "date":
+            df[column.name] = df[column.name].astype(object).where(df[column.name].notna(), None)
+        else:
+            df[column.name] = df[column.name].astype(object).where(df[column.name].notna(), None)
+    return df
+
+
+def export_frames(session: Session, entities: Iterable[str] | None = None
+                  ) -> dict[str, pd.DataFrame]:
+    """The registry's tables (all, or the named entities) as DataFrames."""
+    names = list(entities) if entities else list(ENTITIES)
+    unknown = [n for n in names if n not in ENTITIES]
+    if unknown:
+        raise InputError(f"unknown entity; choose from {', '.join(ENTITIES)}",
+                         field="--entity", value=", ".join(unknown))
+    return {name: frame(ENTITIES[name], ENTITIES[name].export(session)) for name in names}
+
+
+def template_frames(entities: Iterable[str], lang: str = "es") -> dict[str, pd.DataFrame]:
+    """Empty sheets with the right headers, plus a help sheet describing every column."""
+    sheets: dict[str, pd.DataFrame] = {}
+    help_rows = []
+    for name in entities:
+        spec = ENTITIES[name]
+        sheets[name] = frame(spec, [])
+        help_rows += [{
+            t("registry.help.sheet", lang): name,
+            t("registry.help.column", lang): c.name,
+            t("registry.help.required", lang): t("registry.yes" if c.required else "registry.no",
+                                                 lang),
+            t("registry.help.description", lang): t(f"registry.col.{c.name}", lang),
+        } for c in spec.columns]
+    sheets["help"] = pd.DataFrame(help_rows)
+    return sheets
+
+
+def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
+                 notes: Iterable[str] = ()) -> list[Path]:
+    """Write ``frames`` as one workbook (xlsx) or one CSV per table; returns files written.
+
+    CSV of several tables needs ``path`` to be a folder (created if missing).
+    """
+    if fmt == "xlsx":
+        write_xlsx(frames, path, notes=list(notes))
+        return [path]
+    if fmt != "csv":
+        raise InputError("registry tables export as xlsx or csv", field="--format", value=fmt)
+    data = {k: v for k, v in frames.items() if k != "help"}
+    if len(data) == 1 and path.suffix.lower() == ".csv":
+        ((_, df),) = data.items()
+        df.to_csv(path, index=False)
+        return [path]
+    path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in data.items():
+        target = path / f"{name}.csv"
+        df.to_csv(target, index=False)
+        written.append(target)
+    return written
