@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from comexlab import __version__
+from comexlab.registry.db import make_engine
 from comexlab.settings import Settings, get_settings
 from comexlab.web.auth.security import LoginRateLimiter
 from comexlab.web.cache import TTLCache
-from comexlab.registry.db import make_engine
 from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
 from comexlab.web.jobs import JobRunner
@@ -97,7 +97,7 @@ def create_app(
     )
 
     @app.middleware("http")
-    async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
+    async def _security_headers(request: Request, call_next) -> Response:
         response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

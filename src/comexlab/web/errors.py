@@ -61,7 +61,12 @@ class WebError(Exception):
     """An HTTP-level refusal raised by the web layer itself (auth, CSRF, rate limit)."""
 
     def __init__(
-        self, status: int, message: str, *, code: str | None = None, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status

@@ -76,7 +76,7 @@ class JobRunner:
         except ComexlabError as exc:
             job.error = exc
             job.status = "failed"
-        except Exception as exc:  # noqa: BLE001 - a job must always end; the bug is reported
+        except Exception as exc:
             from comexlab.errors import ComexlabError as Base
 
             job.error = Base(f"internal error: {type(exc).__name__}")

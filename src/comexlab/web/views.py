@@ -164,15 +164,16 @@ class FirmRow(BaseModel):
     """A firm in the list."""
 
     id: int
-    legal_name: str
     rfc: str
+    legal_name: str
     state: str
+    municipality: str | None = None
     size_class: str | None = None
+    employees: int | None = None
     chain_role: str | None = None
     processes: list[str] = Field(default_factory=list)
-    cert_status: CertStatus | None = None
+    certifications: list[str] = Field(default_factory=list, description="current standards")
     clusters: list[str] = Field(default_factory=list)
-    is_demo: bool = False
 
 
 class FirmPage(BaseModel):
@@ -184,18 +185,8 @@ class FirmPage(BaseModel):
     firms: list[FirmRow]
 
 
-class PlantView(BaseModel):
-    """A plant."""
-
-    name: str
-    state: str
-    municipality: str | None = None
-    industrial_park: str | None = None
-    capacity_notes: str | None = None
-
-
 class CertView(BaseModel):
-    """A certificate, with its status computed from the expiry date."""
+    """A certificate, with its status computed (by the registry) from the expiry date."""
 
     standard: str
     certificate_number: str
@@ -203,40 +194,33 @@ class CertView(BaseModel):
     issued_on: date
     expires_on: date
     status: CertStatus
+    plant: str | None = None
 
 
-class EnrolmentView(BaseModel):
-    """A firm's enrolment in a program."""
+class FirmDetail(BaseModel):
+    """Everything the firm page shows (the registry's firm profile)."""
 
-    program: str
-    program_name: str
-    status: str
-    status_on: date
-    outcomes: list[str] = Field(default_factory=list)
-
-
-class ContactView(BaseModel):
-    """A contact person."""
-
-    name: str
-    position: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
-class FirmDetail(FirmRow):
-    """Everything the firm page shows."""
-
+    id: int
+    rfc: str
+    legal_name: str
+    state: str
+    state_name: str
     municipality: str | None = None
     employees: int | None = None
+    activity: str
+    size_class: str | None = None
+    chain_role: str | None = None
     exporter: bool = False
     website: str | None = None
-    sectors: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
-    plants: list[PlantView] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    processes: list[str] = Field(default_factory=list)
+    plants: list[str] = Field(default_factory=list)
+    contacts: list[str] = Field(default_factory=list)
     certifications: list[CertView] = Field(default_factory=list)
-    enrolments: list[EnrolmentView] = Field(default_factory=list)
-    contacts: list[ContactView] = Field(default_factory=list)
+    clusters: list[str] = Field(default_factory=list)
+    enrolments: list[str] = Field(default_factory=list)
+    is_demo: bool = False
 
 
 class FirmEdit(BaseModel):
@@ -255,6 +239,9 @@ class GapView(BaseModel):
     required: list[str]
     held: list[str]
     missing: list[str]
+    expired: list[str] = Field(default_factory=list)
+    expiring: list[str] = Field(default_factory=list)
+    recommended_missing: list[str] = Field(default_factory=list)
 
 
 class GraphNode(BaseModel):

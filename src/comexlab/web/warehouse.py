@@ -57,7 +57,7 @@ class Warehouse:
         self._after_write.append(callback)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """This reader thread's own cursor (created once per thread)."""
+        """The calling thread's own cursor (created once per thread)."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             cur = self._con.cursor()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import parse
@@ -99,17 +100,17 @@ def current_user_or_none(request: Request) -> Principal | None:
         return Principal.of(user)
 
 
-def current_user(user: Principal | None = Depends(current_user_or_none)) -> Principal:
+def current_user(user: Annotated[Principal | None, Depends(current_user_or_none)]) -> Principal:
     """The logged-in user; 401 otherwise (pages redirect to the login form)."""
     if user is None:
         raise WebError(401, "login required")
     return user
 
 
-def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
+def require_roles(*roles: Role):
     """Dependency allowing only the given roles (403 for the others)."""
 
-    def dependency(user: Principal = Depends(current_user)) -> Principal:
+    def dependency(user: Annotated[Principal, Depends(current_user)]) -> Principal:
         if user.role not in roles:
             raise WebError(403, "your role may not do this")
         return user

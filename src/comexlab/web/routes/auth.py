@@ -76,7 +76,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @pages.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - URL parameter name
+def login_page(request: Request, next: str = "/") -> Response:
     """The login form."""
     return render(request, "login.html", next=_safe_next(next), error=None)
 
@@ -87,7 +87,7 @@ def login_form(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     db: Annotated[Session, Depends(db_session)],
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Log in from the form; errors re-render the form with the message."""
     try:
@@ -112,7 +112,7 @@ def logout_form(request: Request) -> Response:
 
 
 @pages.get("/lang/{code}")
-def switch_language(request: Request, code: str, next: str = "/") -> Response:  # noqa: A002
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
     """Remember the reader's language in a cookie (a preference, not account state)."""
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGS:

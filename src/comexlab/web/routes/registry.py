@@ -135,7 +135,7 @@ def firm_page(
 
 @pages.get("/registry/firms/{firm_id}/gap")
 def gap_fragment(request: Request, user: User, db: Db, firm_id: int, sector: Sector) -> Response:
-    """htmx target: the certification gap of the firm to a sector."""
+    """Htmx target: the certification gap of the firm to a sector."""
     _readable(user, firm_id)
     gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
     return render(request, "_gap.html", gap=gap)

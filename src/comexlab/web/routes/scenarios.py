@@ -49,7 +49,7 @@ def _start(request: Request, user: Principal, body: RunRequest) -> Job:
     lang = request_lang(request)
     label = body.scenario or "uploaded"
 
-    def work(progress):  # noqa: ANN001, ANN202 - job callable
+    def work(progress):
         return services.scenario_run(
             warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
             reporter=body.reporter, lang=lang, progress=progress,
@@ -83,7 +83,7 @@ def _done(job: Job) -> lines.CompletedRun:
 
 def _result(job: Job) -> RunResult:
     result = _done(job).result
-    assert isinstance(result, RunResult)  # noqa: S101 - adapter contract
+    assert isinstance(result, RunResult)
     return result
 
 
@@ -127,7 +127,7 @@ def run_page(request: Request, user: Agency, run_id: str) -> Response:
 
 @pages.get("/scenarios/runs/{run_id}/progress")
 def run_progress(request: Request, user: Agency, run_id: str) -> Response:
-    """htmx poll target: the progress bar, or the results once done."""
+    """Htmx poll target: the progress bar, or the results once done."""
     job = _job(request, user, run_id)
     return render(request, "_scenario_progress.html", **_run_context(job))
 
@@ -154,7 +154,7 @@ def lines_fragment(
     desc: bool = False,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
-    """htmx target: one page of the line table."""
+    """Htmx target: one page of the line table."""
     job = _job(request, user, run_id)
     result = _result(job)
     data = lines.page_of(_done(job).lines, result.columns, q=q, sort=sort, desc=desc, page=page)
@@ -226,7 +226,7 @@ def api_run_lines(
 
 @api.get("/scenarios/runs/{run_id}/download")
 def api_run_download(
-    request: Request, user: Agency, run_id: str, format: Literal["csv", "xlsx"] = "csv"  # noqa: A002
+    request: Request, user: Agency, run_id: str, format: Literal["csv", "xlsx"] = "csv"
 ) -> Response:
     """The whole line table as CSV or XLSX."""
     return _download(request, user, run_id, format)
