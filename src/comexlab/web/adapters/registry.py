@@ -68,7 +68,8 @@ def firms_list(
         cluster=cluster, program=program, state=state, text=q,
     )
     df = services.list_firms(session, flt, today=date.today())
-    ids = dict(session.execute(select(Firm.rfc, Firm.id).where(Firm.rfc.in_(df["rfc"].tolist()))))
+    wanted = select(Firm.rfc, Firm.id).where(Firm.rfc.in_(df["rfc"].tolist()))
+    ids = {rfc: fid for rfc, fid in session.execute(wanted)}
     df = df.assign(id=df["rfc"].map(ids))
     if only_firm is not None:
         df = df[df["id"] == only_firm]
@@ -178,7 +179,8 @@ def import_file(engine: Engine, path: Path, *, dry_run: bool) -> ImportReport:
                 try:
                     report = importer.import_files(conn, [path])  # type: ignore[arg-type]
                 finally:
-                    outer.rollback()
+                    if outer.is_active:  # the importer's own rollback may have ended it
+                        outer.rollback()
         else:
             report = importer.import_files(engine, [path])
     except InputError as exc:
