@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
-from comexlab.i18n import t
+from comexlab.i18n import catalog, t
 from comexlab.output import write_xlsx
 from comexlab.registry.entities import ENTITIES, EntitySpec
 
@@ -28,8 +28,6 @@ def frame(spec: EntitySpec, rows: Iterable[dict]) -> pd.DataFrame:
     for column in spec.columns:
         if column.kind in _DTYPES:
             df[column.name] = df[column.name].astype(_DTYPES[column.kind])
-        elif column.kind == "date":
-            df[column.name] = df[column.name].astype(object).where(df[column.name].notna(), None)
         else:
             df[column.name] = df[column.name].astype(object).where(df[column.name].notna(), None)
     return df
@@ -46,6 +44,12 @@ def export_frames(session: Session, entities: Iterable[str] | None = None
     return {name: frame(ENTITIES[name], ENTITIES[name].export(session)) for name in names}
 
 
+def _doc(column: str, lang: str) -> str:
+    """Help text of a column: its long description if it has one, else its label."""
+    key = f"registry.doc.{column}"
+    return t(key, lang) if key in catalog() else t(f"registry.col.{column}", lang)
+
+
 def template_frames(entities: Iterable[str], lang: str = "es") -> dict[str, pd.DataFrame]:
     """Empty sheets with the right headers, plus a help sheet describing every column."""
     sheets: dict[str, pd.DataFrame] = {}
@@ -58,7 +62,7 @@ def template_frames(entities: Iterable[str], lang: str = "es") -> dict[str, pd.D
             t("registry.help.column", lang): c.name,
             t("registry.help.required", lang): t("registry.yes" if c.required else "registry.no",
                                                  lang),
-            t("registry.help.description", lang): t(f"registry.col.{c.name}", lang),
+            t("registry.help.description", lang): _doc(c.name, lang),
         } for c in spec.columns]
     sheets["help"] = pd.DataFrame(help_rows)
     return sheets

@@ -63,17 +63,25 @@ def check_digit(body: str) -> str:
     return _ALPHABET[(11 - total) % 11]
 
 
-def _date_from(part: str) -> date | None:
-    """The YYMMDD part as a date (2000s first, 1900s if only that century has the day)."""
+def _date_from(part: str, today: date | None = None) -> date | None:
+    """The YYMMDD part as a date, or None if no century has that day.
+
+    The century is the one that puts the date on or before ``today`` (a firm cannot be
+    incorporated in the future); without ``today`` the 2000s are tried first.
+    """
     if not part.isdigit():
         return None
     yy, mm, dd = int(part[:2]), int(part[2:4]), int(part[4:])
+    candidates = []
     for century in (2000, 1900):
         try:
-            return date(century + yy, mm, dd)
+            candidates.append(date(century + yy, mm, dd))
         except ValueError:
             continue
-    return None
+    if today is not None:
+        past = [d for d in candidates if d <= today]
+        candidates = past or candidates
+    return candidates[0] if candidates else None
 
 
 def rfc_problems(text: str, *, strict: bool = False) -> list[str]:
@@ -103,14 +111,17 @@ def rfc_problems(text: str, *, strict: bool = False) -> list[str]:
     return problems
 
 
-def parse_rfc(text: str, *, strict: bool = False) -> Rfc:
-    """A validated :class:`Rfc`; raises ``ValueError`` listing every problem."""
+def parse_rfc(text: str, *, strict: bool = False, today: date | None = None) -> Rfc:
+    """A validated :class:`Rfc`; raises ``ValueError`` listing every problem.
+
+    ``today`` resolves the two-digit year (default: the system date).
+    """
     problems = rfc_problems(text, strict=strict)
     if problems:
         raise ValueError("; ".join(problems))
     value = normalize_rfc(text)
     n_letters = len(value) - 9
-    registered = _date_from(value[n_letters:n_letters + 6])
+    registered = _date_from(value[n_letters:n_letters + 6], today or date.today())
     assert registered is not None
     return Rfc(value=value, persona=Persona.moral if len(value) == 12 else Persona.fisica,
                registered_on=registered, check_digit_ok=check_digit(value[:-1]) == value[-1])
