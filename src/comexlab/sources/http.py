@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from threading import Lock
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -53,6 +54,29 @@ def get(
     timeout: float = 60.0,
 ) -> httpx.Response:
     """GET with throttling and retries; a final failure raises :class:`DownloadError`."""
+    return request("GET", url, params=params, headers=headers, client=client, retries=retries,
+                   backoff=backoff, min_interval=min_interval, timeout=timeout)
+
+
+def post_json(url: str, body: object, **kwargs: Any) -> httpx.Response:
+    """POST a JSON body (APIs such as USITC DataWeb's runReport) with the same politeness."""
+    return request("POST", url, json=body, **kwargs)
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, str | int] | None = None,
+    headers: Mapping[str, str] | None = None,
+    json: object = None,
+    client: httpx.Client | None = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+    min_interval: float = 1.0,
+    timeout: float = 60.0,
+) -> httpx.Response:
+    """Any HTTP method with throttling per host and retries on 429/5xx and transport errors."""
     owns = client is None
     http = client or httpx.Client(timeout=timeout, follow_redirects=True,
                                   headers={"User-Agent": USER_AGENT})
@@ -61,7 +85,7 @@ def get(
         for attempt in range(retries + 1):
             _throttle(host, min_interval)
             try:
-                response = http.get(url, params=params, headers=headers)
+                response = http.request(method, url, params=params, headers=headers, json=json)
             except httpx.TransportError as exc:
                 if attempt == retries:
                     raise DownloadError(f"cannot reach {url}: {exc}") from exc

@@ -24,6 +24,8 @@ class RateKind(StrEnum):
     specific = "specific"      # "4.4¢/kg", "$1.035/kg", "12.9¢/liter"
     compound = "compound"      # specific + ad valorem added: "0.9¢/kg + 12.8%"
     mixed = "mixed"            # alternatives with a rule: "the greater of", minimum/maximum
+    reference = "reference"    # the rate of another provision applies: "No change",
+    #                            "The rate applicable to the natural juice in heading 2009"
     unparsed = "unparsed"      # a text the parser does not understand; kept verbatim
 
 
@@ -37,6 +39,19 @@ class SpecificDuty:
 
 
 @dataclass(frozen=True, slots=True)
+class AdValoremDuty:
+    """An ad valorem component: ``rate`` (fraction) of the value, or of part of it (``basis``).
+
+    Watches, rifles and metal-content lines charge different percentages on different parts of
+    the value ("6% on the case + 5.3% on the battery"); ``basis`` keeps that part's wording so
+    nobody adds them up as if they applied to the whole customs value.
+    """
+
+    rate: float
+    basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rate:
     """One parsed rate text.
 
@@ -44,6 +59,11 @@ class Rate:
     together for a compound rate). ``rule`` is set for mixed rates ("greater", "lesser",
     "minimum", "maximum") and ``range_high`` for range texts ("Free-6.5%" style), where
     ``ad_valorem`` holds the low end.
+
+    ``ad_valorem`` is the first ad valorem component; ``ad_valorem_parts`` lists all of them
+    with the part of the value each is charged on. ``base`` is set when the rate refers to
+    another provision: alone (kind ``reference``) or with an addition (chapter 99: kind
+    ``ad_valorem`` with ``base='applicable subheading'`` means *that rate plus* ``ad_valorem``).
     """
 
     text: str
@@ -52,6 +72,11 @@ class Rate:
     specific: tuple[SpecificDuty, ...] = ()
     rule: str | None = None
     range_high: float | None = None
+    # Added by the HTS parser (issue 2); all optional so the original contract still holds.
+    ad_valorem_parts: tuple[AdValoremDuty, ...] = ()  # every ad valorem component, with basis
+    base: str | None = None   # provision whose rate this one is, or is added to (chapter 99:
+    #                           "The duty provided in the applicable subheading + 25%")
+    note: str | None = None   # printed condition kept verbatim ("under bond, as prescribed …")
 
     @property
     def parsed(self) -> bool:
@@ -67,6 +92,16 @@ class Rate:
     def is_mixed(self) -> bool:
         """Alternative rates chosen by a rule (greater of / minimum / maximum)."""
         return self.kind is RateKind.mixed
+
+    @property
+    def is_additional(self) -> bool:
+        """The amounts are added on top of another provision's rate (``base``)."""
+        return self.base is not None and self.kind is not RateKind.reference
+
+    @property
+    def on_part_of_value(self) -> bool:
+        """Some component is charged on part of the value only (metal content, battery, …)."""
+        return any(p.basis for p in self.ad_valorem_parts)
 
     @property
     def is_free(self) -> bool:

@@ -9,7 +9,7 @@ Ctrl-C) leaves the warehouse exactly as it was. Parsing and validation happen be
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -64,23 +64,49 @@ def replace_rows(
     """
     if not where:
         raise ValueError("replace_rows needs a non-empty 'where' naming the dataset")
-    cond = " AND ".join(f'"{col}" = ?' for col in where)
-    params = list(where.values())
-    cols = ", ".join(f'"{c}"' for c in rows.column_names)
+    return replace_many(con, [(table, rows, where)], log=log)
+
+
+Batch = tuple[str, pa.Table, Mapping[str, Any] | None]
+
+
+def replace_many(
+    con: duckdb.DuckDBPyConnection,
+    batches: Sequence[Batch],
+    *,
+    log: tuple[str, Path | str] | None = None,
+) -> int:
+    """:func:`replace_rows` for several tables in **one** transaction (all or nothing).
+
+    A dataset spread over tables (an HTS edition: ``hts_line`` + ``hts_rate``) must never be
+    half-replaced. ``where=None`` replaces the whole table, for reference tables shipped as
+    package data (``hts_program``). The log row counts the first batch's rows.
+    """
     with transaction(con):
-        con.execute(f'DELETE FROM "{table}" WHERE {cond}', params)
-        con.register("_incoming", rows)
-        try:
-            con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
-        finally:
-            con.unregister("_incoming")
+        for table, rows, where in batches:
+            _delete_insert(con, table, rows, where)
         if log is not None:
             dataset, file = log
             con.execute(
                 "INSERT INTO load_log (dataset, file, sha256, rows) VALUES (?, ?, ?, ?)",
-                [dataset, str(file), file_sha256(file), rows.num_rows],
+                [dataset, str(file), file_sha256(file), batches[0][1].num_rows],
             )
-    return rows.num_rows
+    return batches[0][1].num_rows if batches else 0
+
+
+def _delete_insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table,
+                   where: Mapping[str, Any] | None) -> None:
+    if where:
+        cond = " AND ".join(f'"{col}" = ?' for col in where)
+        con.execute(f'DELETE FROM "{table}" WHERE {cond}', list(where.values()))
+    else:
+        con.execute(f'DELETE FROM "{table}"')
+    cols = ", ".join(f'"{c}"' for c in rows.column_names)
+    con.register("_incoming", rows)
+    try:
+        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _incoming')
+    finally:
+        con.unregister("_incoming")
 
 
 def file_sha256(path: Path | str) -> str:

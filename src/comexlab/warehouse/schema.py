@@ -27,6 +27,8 @@ DDL: dict[str, str] = {
             other_text       VARCHAR,            -- column 2 rate as printed
             footnotes        VARCHAR[],          -- footnote texts as printed
             footnote_refs    VARCHAR[],          -- chapter 99 headings the footnotes point to
+            rate_hts         VARCHAR,            -- line whose printed rates apply here (itself,
+                                                 -- or the 8-digit line above a 10-digit one)
             PRIMARY KEY (edition, row_no)
         )""",
     # Parsed rates: one row per line x rate column x program. ``program`` is NULL for the
@@ -46,7 +48,13 @@ DDL: dict[str, str] = {
             specific2_amount DOUBLE,             -- second specific component, if any
             specific2_unit   VARCHAR,
             rule             VARCHAR,            -- mixed rates: 'greater' | 'lesser' | …
-            range_high       DOUBLE
+            range_high       DOUBLE,
+            -- added by the HTS loader (issue 2):
+            ad_valorem_basis VARCHAR,            -- part of the value ad_valorem is charged on
+            specific_basis   VARCHAR,            -- qualifier of the first specific component
+            base             VARCHAR,            -- provision referred to / added to (ch. 98-99)
+            note             VARCHAR,            -- printed condition kept verbatim
+            components       VARCHAR             -- JSON list of every component (all parts)
         )""",
     # Tariff preference programs named in the special column (package data, loaded on setup).
     "hts_program": """
@@ -56,7 +64,8 @@ DDL: dict[str, str] = {
             name_es      VARCHAR NOT NULL,
             agreement    VARCHAR NOT NULL,     -- 'USMCA', 'NAFTA', 'GSP', …
             countries    VARCHAR[] NOT NULL,   -- ISO3 codes covered ('MEX', 'CAN'); [] = many
-            in_force     VARCHAR               -- period, e.g. '1994-2020'
+            in_force     VARCHAR,              -- period, e.g. '1994-2020'
+            general_note VARCHAR               -- HTS general note defining it, e.g. 'GN 11'
         )""",
     # Every trade flow, whatever its source. ``reporter`` is the exporting/importing side the
     # figure is about (ISO3 for countries, 'MX-GTO' style for Mexican states);
@@ -81,6 +90,15 @@ DDL: dict[str, str] = {
             preference_value_usd DOUBLE,            -- value that claimed a preference program
             preference_program   VARCHAR,           -- e.g. 'S' (USMCA)
             firms                INTEGER            -- number of firms, where the source gives it
+        )""",
+    # HTS10 → NAICS6 concordance (Budget Lab's metal-content file, BEA/Census codes) with the
+    # SCIAN subsector (first 3 NAICS digits; NULL for Census special codes 9xx). Bridges
+    # line-level HS flows and INEGI's SCIAN subsectors.
+    "hts_naics": """
+        CREATE TABLE IF NOT EXISTS hts_naics (
+            hts10   VARCHAR PRIMARY KEY,
+            naics6  VARCHAR NOT NULL,
+            scian3  VARCHAR
         )""",
     # What was loaded, from which file, when: the provenance every report footer cites.
     "load_log": """

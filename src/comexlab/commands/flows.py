@@ -1,0 +1,126 @@
+"""``comexlab flows``: load trade-flow sources, list what is loaded, reconcile totals.
+
+Thin CLI over :mod:`comexlab.warehouse.flows`; the ``report`` helper adds ``flows top`` to this
+``app`` from its own module (keep commands here small and independent).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
+from comexlab.errors import InputError
+from comexlab.i18n import t
+from comexlab.output import OutputFormat, emit
+from comexlab.settings import get_settings
+from comexlab.sources import flow_sources
+from comexlab.warehouse import flows as wf
+from comexlab.warehouse.db import connect
+
+app = typer.Typer(help="Trade flows: load official sources, list them, reconcile totals.",
+                  no_args_is_help=True)
+
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help=f"Source(s): {', '.join(flow_sources.SOURCES)}."),
+]
+
+
+def _lang(lang: str | None) -> str:
+    return (lang or get_settings().lang).lower()
+
+
+def _warehouse(path: object) -> object:
+    return path or get_settings().warehouse
+
+
+def caveats(source: str, lang: str) -> list[str]:
+    """Caveat lines every output using ``source`` must show."""
+    key = flow_sources.get_source(source).caveat_key
+    return [f"{source}: {t(key, lang)}"] if key else []
+
+
+@app.command("load")
+def load_cmd(
+    source: SourceOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Load every shipped source.")] = False,
+    hts_naics: Annotated[bool, typer.Option(help="Also load the HTS10→NAICS table.")] = True,
+    warehouse: WarehouseOpt = None,
+    data: DataOpt = None,
+    lang: LangOpt = "",
+) -> None:
+    """Load flow sources from the data folder into the warehouse (atomic per source)."""
+    lg = _lang(lang)
+    names = list(flow_sources.SHIPPED) if all_ else list(source or [])
+    if not names:
+        raise InputError(t("flows.error.no_source", lg), field="--source")
+    for name in names:
+        flow_sources.get_source(name)
+    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
+    console = Console()
+    rows = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        for name in names:
+            task = progress.add_task(t("flows.loading", lg, source=name), total=None)
+            summary = wf.load_source(con, name, data_dir=data)
+            progress.remove_task(task)
+            rows.append({t("flows.col.source", lg): name,
+                         t("flows.col.files", lg): len(summary.files),
+                         t("flows.col.rows", lg): summary.rows,
+                         t("common.value_usd", lg): summary.value_usd,
+                         t("flows.col.notes", lg): "; ".join(
+                             f"{n.kind}: {n.count:,}" for n in summary.notes)})
+        if hts_naics:
+            task = progress.add_task("hts_naics", total=None)
+            n = wf.load_hts_naics(con, data_dir=data)
+            progress.remove_task(task)
+            console.print(t("flows.hts_naics_loaded", lg, rows=f"{n:,}"))
+    con.close()
+    notes = [c for name in names for c in caveats(name, lg)]
+    emit(pd.DataFrame(rows), OutputFormat.table, title=t("flows.title.loaded", lg), notes=notes)
+
+
+@app.command("sources")
+def sources_cmd(warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.table,
+                output: OutputOpt = None, lang: LangOpt = "") -> None:
+    """What is loaded: rows, periods, reporters, total value, and each source's caveats."""
+    lg = _lang(lang)
+    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
+    df = wf.loaded_sources(con)
+    con.close()
+    meta = {name: src for name, src in flow_sources.SOURCES.items()}
+    df["levels"] = df["source"].map(lambda s: ", ".join(meta[s].product_levels))
+    df["partners"] = df["source"].map(lambda s: t("flows.yes" if meta[s].partners
+                                                  else "flows.no", lg))
+    df["frequency"] = df["source"].map(lambda s: t(f"flows.freq.{meta[s].frequency}", lg))
+    notes = [c for s in df["source"] for c in caveats(s, lg)]
+    emit(df, fmt, output=output, title=t("flows.title.sources", lg), notes=notes)
+
+
+@app.command("reconcile")
+def reconcile_cmd(source: SourceOpt = None, warehouse: WarehouseOpt = None,
+                  data: DataOpt = None, fmt: FormatOpt = OutputFormat.table,
+                  output: OutputOpt = None, lang: LangOpt = "") -> None:
+    """Per source: the file's own total against the warehouse total, to the dollar."""
+    lg = _lang(lang)
+    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
+    names = list(source or wf.loaded_sources(con)["source"])
+    results = [r for name in names for r in wf.reconcile(con, name, data_dir=data)]
+    con.close()
+    df = pd.DataFrame([{
+        t("flows.col.source", lg): r.source, t("flows.col.check", lg): r.check,
+        t("flows.col.file_total", lg): r.file_total,
+        t("flows.col.warehouse_total", lg): r.warehouse_total,
+        t("flows.col.difference", lg): r.difference,
+        t("flows.col.ok", lg): t("flows.yes" if r.ok else "flows.no", lg),
+    } for r in results])
+    emit(df, fmt, output=output, title=t("flows.title.reconcile", lg),
+         notes=[c for name in names for c in caveats(name, lg)])
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)

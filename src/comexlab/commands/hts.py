@@ -1,0 +1,242 @@
+"""`comexlab hts …`: the US tariff schedule from the command line (thin layer over services)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
+from comexlab.errors import InputError
+from comexlab.i18n import fmt_pct, t
+from comexlab.output import OutputFormat, emit
+from comexlab.settings import get_settings
+from comexlab.sources import usitc_hts
+from comexlab.sources.files import data_path
+from comexlab.warehouse import hts as service
+from comexlab.warehouse.db import connect
+
+app = typer.Typer(help=t("hts.help", "en"), no_args_is_help=True)
+EditionArg = Annotated[str, typer.Argument(help="Edition key: 2013, 2025 or 2026r10.")]
+GOAL = 0.995
+
+
+def _warehouse(path: Path | None) -> Path:
+    return path if path is not None else get_settings().warehouse
+
+
+@app.command()
+def load(
+    editions: Annotated[list[str] | None, typer.Argument(help="Edition keys to load.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Load every known edition.")] = False,
+    warehouse: WarehouseOpt = None,
+    data: DataOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Load HTS editions from the data directory into the warehouse (atomic per edition)."""
+    keys = list(usitc_hts.EDITIONS) if all_ else list(editions or [])
+    if not keys:
+        raise InputError(t("hts.none_loaded", lang), field="EDITION")
+    for key in keys:
+        usitc_hts.edition(key)
+    console = Console()
+    con = connect(_warehouse(warehouse))
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task("HTS", total=len(keys))
+            for key in keys:
+                progress.update(task, description=t("hts.loading", lang, edition=key))
+                result = service.load_edition(con, key, data_dir=data)
+                progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
+                                         rates=result.rates, file=result.path.name))
+                for note in result.notes:
+                    text = t("hts.repaired", lang, edition=key, count=note.count,
+                             kind=note.kind, detail=note.detail)
+                    progress.console.print(f"  [yellow]{text}[/yellow]")
+                progress.advance(task)
+    finally:
+        con.close()
+
+
+@app.command()
+def show(
+    line: Annotated[str, typer.Argument(help="HTS code: 8703.23.01, 87032301 or 8703230140.")],
+    edition: Annotated[str, typer.Option("--edition", "-e", help="Edition key.")] = "2026r10",
+    warehouse: WarehouseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes."""
+    con = connect(_warehouse(warehouse), read_only=True)
+    try:
+        view = service.show(con, line, edition, lang=lang)
+    finally:
+        con.close()
+    rates = _rates_table(view.rates, lang)
+    if fmt is not OutputFormat.table:
+        emit(rates.assign(edition=view.edition, hts=view.rate_line,
+                          description_path=view.description_path), fmt, output=output,
+             title=f"hts_{view.hts}", percent_columns=[t("hts.col.ad_valorem", lang)])
+        return
+    console = Console()
+    head = Table(show_header=False, title=f"{t('hts.line', lang)} {view.hts_formatted}")
+    head.add_column(style="bold")
+    head.add_column(overflow="fold")
+    for label, value in (
+        ("hts.edition", usitc_hts.edition(view.edition).label),
+        ("hts.path", view.description_path),
+        ("hts.units", ", ".join(view.units) or "—"),
+        ("hts.mfn", view.general or "—"),
+        ("hts.column2", view.other or "—"),
+        ("hts.special", view.special or "—"),
+    ):
+        head.add_row(t(label, lang), value)
+    if view.rate_line and view.rate_line != view.hts:
+        head.add_row("", t("hts.rate_line", lang, line=service._fmt(view.rate_line)))
+    for i, note in enumerate(view.footnotes):
+        head.add_row(t("hts.footnotes", lang) if i == 0 else "", note)
+    console.print(head)
+    for note in view.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    emit(rates, fmt, title=t("hts.rates_title", lang, line=service._fmt(view.rate_line or ""),
+                             edition=view.edition), console=console)
+    if len(view.footnote_refs):
+        emit(view.footnote_refs, fmt, title=t("hts.ch99_title", lang), console=console)
+    if len(view.children):
+        emit(view.children, fmt, console=console,
+             title=t("hts.children_title", lang, line=service._fmt(view.rate_line or "")))
+
+
+def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = pd.DataFrame({
+        t("hts.col.rate_column", lang): rates["rate_column"],
+        t("hts.col.program", lang): rates["program"],
+        t("hts.col.agreement", lang): rates["agreement"],
+        t("hts.col.program_name", lang): rates["program_name"],
+        t("hts.col.rate_text", lang): rates["rate_text"],
+        t("hts.col.kind", lang): rates["kind"],
+        t("hts.col.ad_valorem", lang): rates["ad_valorem"],
+        t("hts.col.specific", lang): [
+            None if pd.isna(a) else f"{a:g}/{u}"
+            for a, u in zip(rates["specific_amount"], rates["specific_unit"], strict=True)
+        ],
+        t("hts.col.base", lang): rates["base"],
+    })
+    return out
+
+
+@app.command()
+def coverage(
+    edition: EditionArg,
+    warehouse: WarehouseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Share of rate texts the parser understood (goal: 99.5% of general rates) and the rest."""
+    con = connect(_warehouse(warehouse), read_only=True)
+    try:
+        cov = service.coverage(con, edition)
+    finally:
+        con.close()
+    if fmt is not OutputFormat.table:
+        emit(cov.unparsed, fmt, output=output, title=f"unparsed_{edition}")
+        return
+    console = Console()
+    emit(cov.summary, fmt, title=t("hts.coverage_title", lang, edition=edition),
+         percent_columns=["share_parsed"], console=console)
+    general = cov.summary[cov.summary.rate_column == "general"]
+    if len(general):
+        share = float(general.share_parsed.iloc[0])
+        key = "hts.goal_met" if share >= GOAL else "hts.goal_missed"
+        console.print(t(key, lang, share=fmt_pct(share, lang, digits=2)))
+    emit(cov.unparsed, fmt, max_rows=10_000, console=console,
+         title=t("hts.unparsed_title", lang, edition=edition, count=len(cov.unparsed)))
+    if len(cov.unknown_programs):
+        console.print(t("hts.unknown_programs", lang,
+                        codes=", ".join(cov.unknown_programs.program)))
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Older edition key, e.g. 2013.")],
+    b: Annotated[str, typer.Argument(help="Newer edition key, e.g. 2026r10.")],
+    warehouse: WarehouseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Lines added, removed, and whose MFN or Mexican preference (MX → S) changed."""
+    con = connect(_warehouse(warehouse), read_only=True)
+    try:
+        changes = service.diff(con, a, b)
+    finally:
+        con.close()
+    counts = changes["change"].value_counts()
+    notes = [t("hts.diff_summary", lang, change=k, count=int(v)) for k, v in counts.items()]
+    emit(changes, fmt, output=output, title=t("hts.diff_title", lang, a=a, b=b), notes=notes)
+
+
+@app.command()
+def download(
+    edition: EditionArg,
+    base_url: Annotated[str, typer.Option(help="Publisher base URL.")] = usitc_hts.USITC_BASE_URL,
+    cache: Annotated[Path | None, typer.Option(help="Download folder.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
+    lang: LangOpt = "es",
+) -> None:
+    """Fetch an edition's official export from USITC into the cache and validate it."""
+    path = usitc_hts.download(edition, base_url=base_url, cache=cache, refresh=refresh)
+    Console().print(t("hts.downloaded", lang, edition=edition, path=path))
+
+
+@app.command()
+def editions(
+    warehouse: WarehouseOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Known editions, their files, and whether they are loaded."""
+    rows = []
+    loaded = pd.DataFrame(columns=["edition", "lines"])
+    wh = _warehouse(warehouse)
+    if wh.exists():
+        con = connect(wh, read_only=True)
+        try:
+            loaded = service.loaded_editions(con)
+        finally:
+            con.close()
+    for ed in usitc_hts.EDITIONS.values():
+        try:
+            present = data_path(ed.file, data_dir=data).exists()
+        except FileNotFoundError:
+            present = False
+        hit = loaded[loaded.edition == ed.key]
+        rows.append({"edition": ed.key, "label": ed.label, "format": ed.format,
+                     "era": ed.era, "mx_program": ed.mx_program, "file": ed.file,
+                     "file_present": present, "release": ed.release,
+                     "lines_loaded": int(hit.lines.iloc[0]) if len(hit) else 0})
+    emit(pd.DataFrame(rows), fmt, output=output, title=t("hts.editions_title", lang))
+
+
+@app.command()
+def programs(
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """The special-program codes (S/S+ = USMCA, MX/CA = NAFTA, A/A*/A+ = GSP, …)."""
+    table = usitc_hts.programs_table(usitc_hts.read_programs()).to_pandas()
+    name = "name_es" if lang == "es" else "name_en"
+    table = table.assign(countries=table.countries.map(lambda c: " ".join(c) or "—"))
+    emit(table[["program", "agreement", name, "countries", "in_force", "general_note"]], fmt,
+         output=output, title=t("hts.programs_title", lang))

@@ -1,0 +1,228 @@
+"""`comexlab report …`: the state export report (S1) and a state's largest US-bound lines.
+
+Thin CLI over ``comexlab.warehouse.reports`` (queries + source choice) and
+``comexlab.reports`` (pure math and rendering).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import pandas as pd
+import typer
+from rich.console import Console
+
+from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt, WarehouseOpt
+from comexlab.errors import InputError
+from comexlab.i18n import fmt_number, fmt_pct, t
+from comexlab.output import OutputFormat, emit, write_xlsx
+from comexlab.reports import render
+from comexlab.reports.exports import ALL_GROUP_CUTS, ExportReport
+from comexlab.reports.reporters import resolve_reporter
+from comexlab.reports.windows import Window
+from comexlab.settings import get_settings
+from comexlab.warehouse import reports as svc
+from comexlab.warehouse.db import connect
+
+app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
+                  no_args_is_help=True)
+
+ReporterOpt = Annotated[str, typer.Option(
+    "--reporter", "-r", help="State ('GTO', 'MX-GTO', 'Guanajuato') or country ('MEX').")]
+FromOpt = Annotated[str, typer.Option("--from", help="First period: 'YYYY' or 'YYYY-MM'.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last period (default: --from).")]
+EstimatedOpt = Annotated[bool, typer.Option(
+    "--estimated", help="Allow ESTIMATED state figures (DataWeb lines × INEGI shares).")]
+
+
+def _lang(lang: str | None) -> str:
+    value = (lang or get_settings().lang).lower()
+    if value not in ("es", "en"):
+        raise InputError("language must be es or en", field="--lang", value=lang)
+    return value
+
+
+def _open(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
+    path = warehouse or get_settings().warehouse
+    if not Path(path).exists():
+        raise InputError("warehouse not found: load data first (`comexlab flows load`)",
+                         field="--warehouse", value=path)
+    return connect(path, read_only=True)
+
+
+@app.command("exports")
+def exports_command(
+    reporter: ReporterOpt,
+    start: FromOpt,
+    end: ToOpt = None,
+    partner: Annotated[str | None, typer.Option(
+        "--partner", "-p", help="Only exports to this country (ISO3, e.g. USA).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Group cut: section, chapter (HS) or sector, subsector (SCIAN).")] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows in the top products/destinations.")]
+    = 10,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Force a source (default: chosen by what is loaded).")] = None,
+    estimated: EstimatedOpt = False,
+    lang: LangOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Exports of a state or of Mexico over a window against the same months a year before.
+
+    Gives the total, the share of Mexico, a group cut (SCIAN sector/subsector or HS
+    section/chapter), top products and top destinations — each with the prior window and %
+    change — and lists the cuts the loaded data cannot give, with the reason.
+    """
+    language = _lang(lang)
+    if by is not None and by not in ALL_GROUP_CUTS:
+        raise InputError(f"--by must be one of {', '.join(ALL_GROUP_CUTS)}", field="--by",
+                         value=by)
+    request = svc.ReportRequest(
+        reporter=resolve_reporter(reporter, language), window=Window.parse(start, end),
+        partner=partner.upper() if partner else None, by=by,  # type: ignore[arg-type]
+        top=top, source=source, allow_estimated=estimated, lang=language)
+    con = _open(warehouse)
+    try:
+        report = svc.export_report(con, request)
+        files = svc.source_files(con, report.source.source)
+    finally:
+        con.close()
+    write_report(report, language, fmt, output, files=files)
+
+
+def write_report(report: ExportReport, lang: str, fmt: OutputFormat, output: Path | None, *,
+                 files: list[tuple[str, str, str]] | None = None,
+                 console: Console | None = None) -> None:
+    """Render a report in any output format (screen tables, csv, json, parquet, xlsx)."""
+    files = files or []
+    if fmt is OutputFormat.xlsx:
+        notes = render.notes(report, lang, files=files, file_limit=len(files))
+        if output is None:
+            raise InputError("--format xlsx writes a binary file: give --output FILE",
+                             field="--output")
+        write_xlsx(render.sheets(report, lang), output,
+                   percent_columns=render.percent_headers(report, lang), notes=notes)
+        return
+    if fmt is OutputFormat.json:
+        text = json.dumps(render.to_document(report, lang, files=files), ensure_ascii=False,
+                          indent=1, default=str)
+        _write_text(text, output)
+        return
+    if fmt in (OutputFormat.csv, OutputFormat.parquet):
+        emit(render.long_frame(report), fmt, output=output)
+        return
+    _print_tables(report, lang, render.notes(report, lang, files=files), console or Console())
+
+
+def _print_tables(report: ExportReport, lang: str, notes: list[str], console: Console) -> None:
+    console.print(f"[bold]{render.title(report, lang)}[/bold]")
+    console.print(render.headline(report, lang))
+    for name, frame in render.cut_frames(report).items():
+        if name == "total":
+            continue  # the headline above says it
+        emit(render.display_frame(frame, report, lang), OutputFormat.table,
+             title=t(f"report.cut.{name}", lang), console=console)
+    for line in notes[1:]:
+        console.print(f"[dim]{line}[/dim]")
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+def top_command(
+    reporter: ReporterOpt,
+    partner: Annotated[str, typer.Option(
+        "--partner", "-p", help="Destination; line-level state figures exist only for USA.")]
+    = "USA",
+    level: Annotated[str, typer.Option(
+        "--level", help="Product level: hts10, hs8, hs6, hs4 or hs2.")] = "hts10",
+    estimated: EstimatedOpt = False,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="First month 'YYYY-MM' (default: last 12 months loaded).")] = None,
+    end: ToOpt = None,
+    top: Annotated[int, typer.Option("--top", help="How many lines.")] = 20,
+    lang: LangOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Largest tariff lines a state ships to the US: real (DataMéxico) or ESTIMATED.
+
+    Without state × product data loaded for the months, the lines are estimated (Mexico → US
+    DataWeb line × the state's INEGI share of the line's SCIAN subsector) and ``--estimated``
+    must be given to accept that. See docs/methods/state-allocation.md.
+    """
+    language = _lang(lang)
+    who = resolve_reporter(reporter, language)
+    if who.level != "state":
+        raise InputError("top lines by state need a state reporter ('GTO')", field="--reporter",
+                         value=reporter)
+    if partner.upper() != "USA":
+        raise InputError("state × line figures exist only for exports to the US (USA)",
+                         field="--partner", value=partner)
+    con = _open(warehouse)
+    try:
+        window = _top_window(con, start, end)
+        table, lines = svc.top_state_lines(con, who.code, window, level=level, top=top,
+                                           lang=language)
+    finally:
+        con.close()
+    needs_estimate = bool(table["estimated"].any()) if not table.empty else False
+    if needs_estimate and not estimated:
+        raise InputError(
+            f"no real state × product data (DataMéxico) is loaded for {who.code} in {window}: "
+            "the lines would be ESTIMATED; pass --estimated to accept the documented estimate",
+            field="--estimated")
+    suffix = t("report.top.estimated_suffix", language) if needs_estimate else ""
+    heading = t("report.top.title", language, level=level.upper(), reporter=who.name,
+                window=window.label(language), estimated=suffix)
+    notes = [heading, *(render.tr(n, language) for n in lines.notes)]
+    frame = _top_frame(table, language, formatted=fmt is OutputFormat.table,
+                       estimated=needs_estimate)
+    emit(frame, fmt, output=output, title=heading, notes=notes[1:] if fmt is
+         OutputFormat.table else notes, percent_columns=[
+             t("report.col.state_share", language), t("report.col.share", language)])
+
+
+app.command("top")(top_command)
+
+
+def _top_window(con: duckdb.DuckDBPyConnection, start: str | None, end: str | None) -> Window:
+    if start is not None:
+        return Window.parse(start, end)
+    months = sorted(svc.loaded_periods_national(con))
+    if not months:
+        raise InputError("no Mexico → US line data loaded; give --from/--to", field="--from")
+    return Window.parse(months[max(0, len(months) - 12)], months[-1])
+
+
+def _top_frame(table: pd.DataFrame, lang: str, *, formatted: bool,
+               estimated: bool) -> pd.DataFrame:
+    frame = table[["product_code", "label", "value_usd", "national_value_usd", "state_share",
+                   "share", "estimated"]].copy()
+    frame["estimated"] = [t("report.yes" if e else "report.no", lang) for e in frame["estimated"]]
+    if formatted:
+        for col in ("value_usd", "national_value_usd"):
+            frame[col] = [fmt_number(None if pd.isna(v) else round(v), lang) for v in frame[col]]
+        for col in ("state_share", "share"):
+            frame[col] = [fmt_pct(None if pd.isna(v) else v, lang) for v in frame[col]]
+    return frame.rename(columns={
+        "product_code": t("report.col.code", lang), "label": t("report.col.label", lang),
+        "value_usd": t("report.col.estimated_value_usd" if estimated
+                       else "report.col.value_window_usd", lang),
+        "national_value_usd": t("report.col.national_line_usd", lang),
+        "state_share": t("report.col.state_share", lang), "share": t("report.col.share", lang),
+        "estimated": t("report.col.estimated", lang)})
+
+
+__all__ = ["app", "exports_command", "top_command", "write_report"]

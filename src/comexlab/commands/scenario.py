@@ -1,0 +1,224 @@
+"""`comexlab scenario …`: run, compare, write and validate tariff scenarios (thin CLI)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
+from comexlab.errors import InputError
+from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
+from comexlab.output import OutputFormat, emit, write_xlsx
+from comexlab.settings import get_settings
+from comexlab.tariffs.engine import ScenarioResult
+from comexlab.warehouse import scenarios as service
+from comexlab.warehouse.db import connect
+
+app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
+
+
+class By(StrEnum):
+    """Basket cuts of ``scenario run --by``."""
+
+    section = "section"
+    chapter = "chapter"
+    subsector = "subsector"
+
+
+ScenarioArg = Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")]
+ReporterOpt = Annotated[str | None, typer.Option(
+    "--reporter", "-r", help="MEX, CAN, or a Mexican state (GTO, JAL: ESTIMATED).")]
+ByOpt = Annotated[By | None, typer.Option("--by", help="Also cut by section, chapter or "
+                                                       "subsector.")]
+SmartOpt = Annotated[bool, typer.Option("--smart/--no-smart",
+                                        help="Add SMART trade creation, revenue, welfare.")]
+
+MONEY = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before", "duty_after",
+         "duty_change", "value_unknown_rate", "trade_creation", "trade_diversion",
+         "revenue_after", "welfare")
+PERCENT = ("share_exposed", "rate_before_tw", "rate_after_tw", "rate_before_simple",
+           "rate_after_simple", "neutralising_cut", "neutralising_cut_exposed")
+HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_exposed",
+            "duty_before", "duty_after", "duty_change", "rate_before_tw", "rate_after_tw",
+            "rate_before_simple", "rate_after_simple", "neutralising_cut",
+            "neutralising_cut_exposed", "value_unknown_rate", "lines", "trade_creation",
+            "trade_diversion", "revenue_after", "welfare")
+
+
+def _warehouse(path: Path | None) -> Path:
+    return path if path is not None else get_settings().warehouse
+
+
+def _fmt(key: str, value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if key in PERCENT:
+        return fmt_pct(float(value), lang, digits=2)  # type: ignore[arg-type]
+    if key in MONEY:
+        return fmt_usd(float(value), lang)  # type: ignore[arg-type]
+    return fmt_number(float(value), lang)  # type: ignore[arg-type]
+
+
+def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:
+    """The headline figures as a two-column labelled table (figure, value)."""
+    row = result.aggregate().iloc[0]
+    keys = [k for k in HEADLINE if k in row.index]
+    return pd.DataFrame({
+        t("scenario.figure", lang): [t(f"scenario.h.{k}", lang) for k in keys],
+        t("scenario.value", lang): [_fmt(k, row[k], lang) for k in keys],
+    })
+
+
+def _notes(result: ScenarioResult, lang: str) -> list[str]:
+    notes = []
+    if result.estimated:
+        year = next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
+                     if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
+        notes.append(t("scenario.estimated", lang, year=year))
+    if result.scenario.approximate:
+        notes.append(t("scenario.approximate", lang))
+    for n in result.audit:
+        line = t("scenario.audit.line", lang, kind=n.kind, count=f"{n.count:,}", detail=n.detail)
+        if n.examples:
+            line += " [" + "; ".join(n.examples[:5]) + "]"
+        notes.append(line)
+    return notes
+
+
+def _run(ref: str, reporter: str | None, warehouse: Path | None, data: Path | None,
+         smart: bool) -> ScenarioResult:
+    con = connect(_warehouse(warehouse), read_only=True)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            progress.add_task(ref, total=None)
+            scenario = service.load_scenario(ref, con)
+            return service.run_scenario(con, scenario, reporter=reporter, smart=smart,
+                                        data_dir=data)
+    finally:
+        con.close()
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    reporter: ReporterOpt = None,
+    by: ByOpt = None,
+    smart: SmartOpt = True,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    warehouse: WarehouseOpt = None,
+    data: DataOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Headline figures of a scenario; with --format/--output, the line-level table too."""
+    result = _run(scenario, reporter, warehouse, data, smart)
+    console = Console(stderr=fmt is not OutputFormat.table)
+    title = t("scenario.title", lang, name=result.scenario.name, title=result.scenario.title)
+    if reporter:
+        title += " — " + t("scenario.reporter", lang, reporter=reporter.upper())
+    notes = _notes(result, lang)
+    headline = headline_frame(result, lang)
+    cut = result.aggregate([by.value]) if by else None
+    emit(headline, OutputFormat.table, title=title, notes=notes if cut is None else (),
+         console=console)
+    if cut is not None:
+        emit(cut, OutputFormat.table, title=t("scenario.by", lang, by=by.value if by else ""),
+             notes=notes, console=console, max_rows=60)
+    if fmt is OutputFormat.table:
+        return
+    if fmt is OutputFormat.xlsx:
+        if output is None:
+            raise InputError("--format xlsx needs --output FILE", field="--output")
+        sheets = {"headline": headline, "lines": result.lines}
+        if cut is not None:
+            sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
+                      "lines": result.lines}
+        write_xlsx(sheets, output, percent_columns=[*PERCENT, "rate_before", "rate_after",
+                                                    "mfn_ave", "pref_ave"], notes=notes)
+    else:
+        emit(result.lines, fmt, output=output)
+    if output is not None:
+        console.print(t("scenario.written", lang, path=output, rows=f"{len(result.lines):,}"))
+
+
+@app.command()
+def compare(
+    a: ScenarioArg,
+    b: Annotated[str, typer.Argument(help="Second scenario (name or YAML file).")],
+    reporter: ReporterOpt = None,
+    smart: SmartOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    warehouse: WarehouseOpt = None,
+    data: DataOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Headline figures of two scenarios side by side."""
+    results = [_run(ref, reporter, warehouse, data, smart) for ref in (a, b)]
+    table = service.compare_scenarios(results)
+    if fmt is OutputFormat.table:
+        keys = [k for k in HEADLINE if k in table.columns]
+        shown = pd.DataFrame({t("scenario.figure", lang): [t(f"scenario.h.{k}", lang)
+                                                         for k in keys]})
+        for _, row in table.iterrows():
+            shown[row["scenario"]] = [_fmt(k, row[k], lang) for k in keys]
+        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, lang)]
+        emit(shown, fmt, title=t("scenario.compare.title", lang), notes=notes)
+        return
+    emit(table, fmt, output=output, percent_columns=PERCENT)
+
+
+@app.command("list")
+def list_(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
+          lang: LangOpt = "es") -> None:
+    """The scenarios shipped with comexlab."""
+    rows = []
+    for name in service.shipped_scenarios():
+        s = service.load_scenario(name)
+        rows.append({"name": s.name, "title": s.title, "edition": s.base.edition,
+                     "source": s.base.source, "years": ",".join(map(str, s.base.years)),
+                     "approximate": s.approximate})
+    emit(pd.DataFrame(rows), fmt, output=output, title=t("scenario.list.title", lang))
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    warehouse: WarehouseOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Check a scenario file (keys, rates, programs, lists; prefixes if a schedule is loaded)."""
+    path = _warehouse(warehouse)
+    con = connect(path, read_only=True) if path.exists() else None
+    try:
+        s = service.validate_file(file, con)
+    finally:
+        if con is not None:
+            con.close()
+    Console().print(t("scenario.valid", lang, file=file, name=s.name,
+                      overlays=len(s.overlays)))
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path(
+        "my-scenario.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangOpt = "es",
+) -> None:
+    """Write a commented scenario template to edit."""
+    if path.exists() and not force:
+        raise InputError(t("scenario.exists", lang, path=path), file=path)
+    template = resources.files("comexlab.tariffs") / "scenario_template.yaml"
+    path.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
+    Console().print(t("scenario.template_written", lang, path=path))
+
+

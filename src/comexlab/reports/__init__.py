@@ -1,0 +1,1 @@
+"""Pure report computations: windows, comparisons, state allocation (no I/O here)."""

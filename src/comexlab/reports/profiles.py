@@ -1,0 +1,84 @@
+"""What each flow source can answer, and which one a report uses (dispatch table, pure).
+
+A report picks the first source in :data:`PREFERENCE` that can answer the request (reporter
+level, partner) and has every period of the window loaded: real state × HS6 data (DataMéxico)
+before INEGI's annual subsectors, national DataWeb lines before the incomplete Comtrade extract,
+and the *estimated* state lines only when the user allowed estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from comexlab.reports.exports import SourceProfile
+from comexlab.reports.windows import Window
+
+DATAWEB = "usitc_dataweb"
+INEGI = "inegi_eaef"
+DATAMEXICO = "datamexico"
+COMTRADE = "comtrade"
+STATE_ESTIMATED = "state_estimated"  # not a loaded source: DataWeb × INEGI allocation
+
+PROFILES: dict[str, SourceProfile] = {
+    DATAMEXICO: SourceProfile(DATAMEXICO, "HS", "hs6", "month", "state", "by_partner",
+                              caveats=("report.caveat.datamexico",)),
+    INEGI: SourceProfile(INEGI, "SCIAN", "scian3", "year", "state", "world_only",
+                         caveats=("report.caveat.inegi_scope",)),
+    DATAWEB: SourceProfile(DATAWEB, "HTS", "hts10", "month", "country", "us_only",
+                           caveats=("report.caveat.dataweb_mirror",)),
+    COMTRADE: SourceProfile(COMTRADE, "HS", "hs4", "year", "country", "by_partner",
+                            caveats=("report.caveat.comtrade_incomplete",)),
+    STATE_ESTIMATED: SourceProfile(STATE_ESTIMATED, "HTS", "hts10", "month", "state", "us_only",
+                                   caveats=("report.caveat.allocation",
+                                            "report.caveat.dataweb_mirror"),
+                                   estimated=True),
+}
+PREFERENCE: tuple[str, ...] = (DATAMEXICO, INEGI, DATAWEB, COMTRADE, STATE_ESTIMATED)
+US = "USA"
+
+
+def can_answer(profile: SourceProfile, *, reporter_level: str, window: Window,
+               partner: str | None) -> bool:
+    """Whether a source's dimensions fit the request (coverage is checked separately)."""
+    if profile.reporter_level != reporter_level:
+        return False
+    if window.grain == "month" and profile.grain != "month":
+        return False
+    if partner is None:
+        return True
+    if profile.destinations == "by_partner":
+        return True
+    return profile.destinations == "us_only" and partner == US
+
+
+def periods_needed(profile: SourceProfile, window: Window) -> tuple[str, ...]:
+    """``flow.period`` values a source must have to cover ``window``.
+
+    A monthly source answering an annual window needs all twelve months of each year.
+    """
+    if window.grain == "year" and profile.grain == "month":
+        return window.months()
+    return window.codes()
+
+
+def covers(profile: SourceProfile, window: Window, loaded: Collection[str]) -> bool:
+    """True if every period the window needs from this source is loaded."""
+    return set(periods_needed(profile, window)) <= set(loaded)
+
+
+def choose(loaded: dict[str, Collection[str]], *, reporter_level: str, window: Window,
+           partner: str | None, allow_estimated: bool = False,
+           only: str | None = None) -> SourceProfile | None:
+    """First source in preference order that fits and covers the window; ``None`` if none.
+
+    ``loaded`` maps source → periods loaded for this reporter (for ``STATE_ESTIMATED``: the
+    periods where an estimate can be made). ``only`` forces one source (``--source``).
+    """
+    for name in PREFERENCE if only is None else (only,):
+        profile = PROFILES.get(name)
+        if profile is None or (profile.estimated and not allow_estimated and only is None):
+            continue
+        if (can_answer(profile, reporter_level=reporter_level, window=window, partner=partner)
+                and covers(profile, window, loaded.get(name, ()))):
+            return profile
+    return None

@@ -1,0 +1,153 @@
+"""What every flow loader returns: rows in the warehouse ``flow`` schema, plus an audit trail.
+
+Loaders read an official file as strings, validate it (columns present, numbers numeric, keys
+unique) and raise :class:`~comexlab.errors.InputError` naming file, row and field on the first
+problems found, before anything is written. Row numbers are the line numbers of the CSV file
+(header = line 1), so an analyst can open the file at the offending line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from comexlab.errors import AuditNote, InputError, Problem
+
+#: Arrow schema of the ``flow`` table (warehouse/schema.py); loaders produce exactly this.
+FLOW_SCHEMA = pa.schema([
+    ("source", pa.string()),
+    ("reporter", pa.string()),
+    ("reporter_level", pa.string()),
+    ("reported_by", pa.string()),
+    ("partner", pa.string()),
+    ("flow", pa.string()),
+    ("period", pa.string()),
+    ("year", pa.int16()),
+    ("month", pa.int8()),
+    ("product_code", pa.string()),
+    ("classification", pa.string()),
+    ("product_level", pa.string()),
+    ("value_usd", pa.float64()),
+    ("quantity", pa.float64()),
+    ("quantity_unit", pa.string()),
+    ("preference_value_usd", pa.float64()),
+    ("preference_program", pa.string()),
+    ("firms", pa.int32()),
+])
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLoad:
+    """A parsed source: Arrow rows for ``flow``, the files read, and what was skipped or mapped."""
+
+    source: str
+    table: pa.Table
+    files: tuple[Path, ...]
+    notes: tuple[AuditNote, ...] = field(default_factory=tuple)
+
+
+def to_flow_table(df: pd.DataFrame) -> pa.Table:
+    """DataFrame with (a subset of) the flow columns → Arrow table in :data:`FLOW_SCHEMA`.
+
+    Missing nullable columns are filled with nulls, so each loader sets only what it knows.
+    """
+    n = len(df)
+    arrays = []
+    for fld in FLOW_SCHEMA:
+        if fld.name in df.columns:
+            arrays.append(pa.array(df[fld.name].to_numpy(), type=fld.type, from_pandas=True))
+        else:
+            arrays.append(pa.nulls(n, type=fld.type))
+    return pa.Table.from_arrays(arrays, schema=FLOW_SCHEMA)
+
+
+def concat(tables: Sequence[pa.Table]) -> pa.Table:
+    """Concatenate flow tables (an empty list gives an empty table)."""
+    return pa.concat_tables(tables) if tables else FLOW_SCHEMA.empty_table()
+
+
+def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.DataFrame:
+    """Read a CSV (plain or .gz) with every column as string; missing columns raise.
+
+    Reading as strings keeps leading zeros of codes ('0101210010') and lets
+    :func:`parse_numbers` report the exact bad cell instead of a NaN appearing silently.
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        raise InputError(f"cannot read as CSV: {exc}", file=path) from exc
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns)}",
+            problems=[Problem("column missing", str(path), 1, c) for c in missing],
+        )
+    return df
+
+
+def file_row(index: int) -> int:
+    """CSV line number of a DataFrame row read with a header line."""
+    return int(index) + 2
+
+
+def parse_numbers(df: pd.DataFrame, column: str, path: Path, *, integer: bool = False,
+                  allow_blank: bool = False) -> pd.Series:
+    """Parse a string column as numbers; any non-numeric cell raises naming row and field."""
+    raw = df[column].str.strip()
+    values = pd.to_numeric(raw, errors="coerce")
+    bad = values.isna() & ~(allow_blank & (raw == ""))
+    if integer:
+        bad |= values.notna() & (values != values.round())
+    if bad.any():
+        rows = df.index[bad.to_numpy()]
+        problems = [Problem("not a number", str(path), file_row(i), column, df.at[i, column])
+                    for i in rows[:MAX_PROBLEMS]]
+        raise InputError(f"{int(bad.sum())} non-numeric value(s) in column {column!r}",
+                         problems=problems)
+    return values
+
+
+def check_codes(df: pd.DataFrame, column: str, path: Path, *, digits: int) -> None:
+    """Every cell of ``column`` must be exactly ``digits`` digits (codes keep leading zeros)."""
+    ok = df[column].str.fullmatch(rf"\d{{{digits}}}")
+    if not ok.all():
+        rows = df.index[~ok.to_numpy()]
+        problems = [Problem(f"not a {digits}-digit code", str(path), file_row(i), column,
+                            df.at[i, column]) for i in rows[:MAX_PROBLEMS]]
+        raise InputError(f"{len(rows)} malformed code(s) in column {column!r}", problems=problems)
+
+
+def check_unique(df: pd.DataFrame, key: Sequence[str], path: Path) -> None:
+    """A key that repeats would be double-counted in every total: refuse the file."""
+    dup = df.duplicated(list(key), keep="first")
+    if dup.any():
+        rows = df.index[dup.to_numpy()]
+        problems = [
+            Problem(f"duplicated key ({', '.join(key)})", str(path), file_row(i), key[-1],
+                    "/".join(str(df.at[i, k]) for k in key))
+            for i in rows[:MAX_PROBLEMS]
+        ]
+        raise InputError(f"{len(rows)} duplicated row(s) for key {tuple(key)}", problems=problems)
+
+
+def map_codes(df: pd.DataFrame, column: str, path: Path, mapper: object) -> pd.Series:
+    """Map each distinct code of ``column`` with ``mapper``; unknown codes raise with their row."""
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for code in df[column].unique():
+        try:
+            mapping[code] = mapper(code)  # type: ignore[operator]
+        except ValueError:
+            unknown.append(code)
+    if unknown:
+        rows = df.index[df[column].isin(unknown).to_numpy()]
+        problems = [Problem("unknown code", str(path), file_row(i), column, df.at[i, column])
+                    for i in rows[:MAX_PROBLEMS]]
+        raise InputError(f"{len(unknown)} unknown code(s) in column {column!r}",
+                         problems=problems)
+    return df[column].map(mapping)

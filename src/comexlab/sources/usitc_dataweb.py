@@ -1,0 +1,189 @@
+"""USITC DataWeb: US imports for consumption from Mexico and Canada by HTS10, with USMCA value.
+
+Files ``usmca_product_shares_YYYY_MM.csv.gz`` (columns ``hts10, cty_code, usmca_share,
+total_value, usmca_value``) are the Budget Lab's monthly DataWeb extracts: customs value in USD,
+and the part that claimed USMCA (Special Program Indicator S/S+). They are **mirror data**: US
+imports from Mexico stand for Mexican exports to the US, so rows are stored as reporter=MEX
+(or CAN), reported_by=USA, partner=USA, flow=export. Zero-value rows (DataWeb lists every
+HTS10 × country pair) are skipped and counted in the load notes; nothing else is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from comexlab.errors import AuditNote, InputError
+from comexlab.nomenclature.countries import census_to_iso3
+from comexlab.sources import flowtable as ft
+from comexlab.sources.http import post_json
+
+SOURCE = "usitc_dataweb"
+FOLDER = "usitc_dataweb_us_imports_mx_ca"
+PATTERN = "usmca_product_shares_[0-9][0-9][0-9][0-9]_[0-9][0-9].csv.gz"
+COLUMNS = ("hts10", "cty_code", "usmca_share", "total_value", "usmca_value")
+CENSUS_CODES = {"MEX": "2010", "CAN": "1220"}
+_NAME = re.compile(r"usmca_product_shares_(\d{4})_(\d{2})\.csv(\.gz)?$")
+DATAWEB_URL = "https://datawebws.usitc.gov/dataweb"
+
+
+def period_of(path: Path) -> tuple[int, int]:
+    """(year, month) from the file name; other names are refused (the period is not in the rows)."""
+    m = _NAME.search(path.name)
+    if not m:
+        raise InputError("file name must be usmca_product_shares_YYYY_MM.csv[.gz] "
+                         "(the month is only in the name)", file=path)
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise InputError(f"month {month} out of range in file name", file=path)
+    return year, month
+
+
+def read_month(path: Path) -> tuple[pa.Table, int]:
+    """One monthly file → flow rows, and how many zero-value rows were skipped."""
+    year, month = period_of(path)
+    df = ft.read_strings(path, COLUMNS)
+    ft.check_codes(df, "hts10", path, digits=10)
+    ft.check_unique(df, ("hts10", "cty_code"), path)
+    total = ft.parse_numbers(df, "total_value", path)
+    usmca = ft.parse_numbers(df, "usmca_value", path)
+    over = usmca > total
+    if over.any():
+        i = df.index[over.to_numpy()][0]
+        raise InputError("usmca_value exceeds total_value", file=path, row=ft.file_row(i),
+                         field="usmca_value", value=df.at[i, "usmca_value"])
+    reporter = ft.map_codes(df, "cty_code", path, census_to_iso3)
+    keep = total != 0
+    out = pd.DataFrame({
+        "reporter": reporter[keep],
+        "product_code": df["hts10"][keep],
+        "value_usd": total[keep].astype("float64"),
+        "preference_value_usd": usmca[keep].astype("float64"),
+    })
+    out["source"] = SOURCE
+    out["reporter_level"] = "country"
+    out["reported_by"] = "USA"
+    out["partner"] = "USA"
+    out["flow"] = "export"
+    out["period"] = f"{year:04d}-{month:02d}"
+    out["year"] = year
+    out["month"] = month
+    out["classification"] = "HTS"
+    out["product_level"] = "hts10"
+    out["preference_program"] = "S"
+    return ft.to_flow_table(out), int((~keep).sum())
+
+
+def load(paths: Sequence[Path]) -> ft.FlowLoad:
+    """Read monthly DataWeb files; two files for the same month are refused."""
+    tables, skipped, seen = [], 0, {}
+    for path in sorted(paths):
+        period = period_of(path)
+        if period in seen:
+            raise InputError(f"month {period[0]}-{period[1]:02d} given twice "
+                             f"(also in {seen[period].name})", file=path)
+        seen[period] = path
+        table, zeros = read_month(path)
+        tables.append(table)
+        skipped += zeros
+    notes = (AuditNote("zero_value_rows_skipped", skipped,
+                       "HTS10 × country pairs listed by DataWeb with no imports in the month"),)
+    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes)
+
+
+# --------------------------------------------------------------------------- download
+def runreport_query(chapters: Sequence[str], *, year: int, month: int,
+                    programs: Sequence[str] = ()) -> dict[str, object]:
+    """DataWeb ``runReport`` body: HTS10 × {Canada, Mexico} customs value for one month.
+
+    ``programs`` = ("S", "S+") restricts to USMCA-claimed imports; empty means all programs.
+    """
+    return {
+        "savedQueryName": "", "savedQueryDesc": "", "isOwner": True, "runMonthly": True,
+        "reportOptions": {"tradeType": "Import", "classificationSystem": "HTS"},
+        "searchOptions": {
+            "MiscGroup": {
+                "extImportPrograms": {
+                    "aggregation": "Aggregate CSC", "extImportPrograms": list(programs),
+                    "extImportProgramsExpanded": [],
+                    "programsSelectType": "list" if programs else "all"},
+            },
+            "commodities": {
+                "aggregation": "Break Out Commodities", "codeDisplayFormat": "YES",
+                "commodities": list(chapters), "commoditySelectType": "list",
+                "granularity": "10"},
+            "componentSettings": {
+                "dataToReport": ["CONS_CUSTOMS_VALUE"], "scale": "1",
+                "timeframeSelectType": "specificDateRange", "years": [str(year)],
+                "startDate": f"{month:02d}/{year}", "endDate": f"{month:02d}/{year}",
+                "yearsTimeline": "Monthly"},
+            "countries": {
+                "aggregation": "Break Out Countries",
+                "countries": list(CENSUS_CODES.values()), "countriesSelectType": "list"},
+        },
+        "sortingAndDataFormat": {"reportCustomizations": {"totalRecords": "20000"}},
+    }
+
+
+def parse_runreport(payload: dict[str, object]) -> dict[tuple[str, str], float]:
+    """(hts10, census code) → value from a runReport answer (``dto.tables[].row_groups``).
+
+    The country column is found by its value (Mexico/Canada) because DataWeb has reordered
+    columns before; the value is the last entry, printed with thousands separators.
+    """
+    dto = payload.get("dto")
+    if not isinstance(dto, dict):
+        raise InputError("DataWeb answer has no 'dto' object", field="dto")
+    if dto.get("errors"):
+        raise InputError(f"DataWeb reported errors: {dto['errors']}", field="dto.errors")
+    names = {"Mexico": "2010", "Canada": "1220"}
+    out: dict[tuple[str, str], float] = {}
+    for table in dto.get("tables") or []:
+        for group in table.get("row_groups") or []:
+            for row in group.get("rowsNew") or []:
+                entries = [e.get("value") for e in row["rowEntries"]]
+                country = next((names[v] for v in entries[:-1] if v in names), None)
+                if country is None:
+                    raise InputError(f"DataWeb row without Mexico/Canada column: {entries}",
+                                     field="rowEntries")
+                out[(str(entries[0]), country)] = float(str(entries[-1]).replace(",", ""))
+    return out
+
+
+def download(year: int, month: int, *, token: str, dest_dir: Path,
+             base_url: str = DATAWEB_URL, chapters: Sequence[str] | None = None,
+             batch: int = 5) -> Path:
+    """Fetch one month from DataWeb (all programs, then S/S+) into the official file format.
+
+    DataWeb needs a free account token (dataweb.usitc.gov, API tab). Chapters are queried in
+    batches because one answer is capped at 20,000 rows. The result is written as
+    ``usmca_product_shares_YYYY_MM.csv.gz`` so :func:`load` reads downloads and shipped files
+    the same way.
+    """
+    chapters = list(chapters or [f"{c:02d}" for c in range(1, 99) if c != 77])
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"{base_url.rstrip('/')}/api/v2/report2/runReport"
+    total: dict[tuple[str, str], float] = {}
+    usmca: dict[tuple[str, str], float] = {}
+    for i in range(0, len(chapters), batch):
+        part = chapters[i:i + batch]
+        for programs, into in (((), total), (("S", "S+"), usmca)):
+            body = runreport_query(part, year=year, month=month, programs=programs)
+            into.update(parse_runreport(post_json(url, body, headers=headers).json()))
+    rows = [
+        {"hts10": hts10, "cty_code": cty, "total_value": int(value),
+         "usmca_value": int(usmca.get((hts10, cty), 0.0)),
+         "usmca_share": (usmca.get((hts10, cty), 0.0) / value) if value else 0}
+        for (hts10, cty), value in sorted(total.items())
+    ]
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    dest = dest_dir / f"usmca_product_shares_{year:04d}_{month:02d}.csv.gz"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    df.to_csv(tmp, index=False, compression="gzip")
+    tmp.replace(dest)
+    return dest

@@ -1,0 +1,254 @@
+"""Ad valorem equivalents (AVE) of tariff rates, column-wise.
+
+A scenario compares duties as shares of the customs value, so every rate must become a fraction
+of value. Ad valorem and free rates already are. A specific duty (USD per kg, per liter, …) is
+converted with the **line's own unit value**: ``AVE = amount × quantity / value``, which needs the
+flow's quantity in the same unit as the duty (Laird & Yeats 1986, ch. 4; WITS "AVE from unit
+values"). Compound rates add the two parts; mixed rates ("the greater of") take the larger (or
+smaller) of the alternatives as their rule says.
+
+**Stated fallback.** When the flow has no quantity in the duty's unit (the DataWeb files carry
+values only), the specific part cannot be converted. We then count **only the ad valorem part**
+(zero for a purely specific rate) and flag the line ``fallback_adval_only``: the AVE is a lower
+bound. Such lines are counted and listed in the scenario's audit trail, never hidden. Unparsed
+rates give ``NaN`` (method ``no_rate``): the value is kept, the duty is reported as unknown.
+
+The conversion is a dispatch table (:data:`FORMULAS`) from :class:`RateKind` to a function that
+fills the AVE for the rows of that kind, all vectorised with numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from comexlab.tariffs.rates import Rate, RateKind
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class AveMethod(StrEnum):
+    """How a line's AVE was obtained (ordered from exact to missing)."""
+
+    exact = "exact"                            # free or ad valorem: no conversion needed
+    unit_value = "unit_value"                  # specific part converted with the line's unit value
+    range_low = "range_low"                    # a range rate: low end used
+    fallback_adval_only = "fallback_adval_only"  # specific part not convertible: lower bound
+    no_rate = "no_rate"                        # unparsed or blank: AVE unknown (NaN)
+
+
+RATE_FIELDS: tuple[str, ...] = (
+    "kind", "ad_valorem", "specific_amount", "specific_unit",
+    "specific2_amount", "specific2_unit", "rule", "range_high", "rate_text",
+)
+"""Rate columns the engine reads, named as in the warehouse table ``hts_rate`` (plus a prefix)."""
+
+_UNIT_SYNONYMS: dict[str, str] = {
+    "kilogram": "kg", "kilograms": "kg", "kgs": "kg", "number": "no", "no": "no",
+    "l": "liter", "litre": "liter", "liters": "liter", "litres": "liter", "head": "no",
+    "dozen": "doz", "doz": "doz", "pcs": "no", "pieces": "no", "gram": "g", "grams": "g",
+}
+
+
+def normalise_unit(unit: object) -> str | None:
+    """Compare units loosely: case, dots and plural forms do not matter ('No.' == 'no')."""
+    if unit is None or (isinstance(unit, float) and np.isnan(unit)):
+        return None
+    text = str(unit).strip().lower().replace(".", "").strip()
+    if not text:
+        return None
+    return _UNIT_SYNONYMS.get(text, text)
+
+
+@dataclass(frozen=True, slots=True)
+class AveInputs:
+    """Column arrays of one rate column for N lines, plus each line's value and quantity."""
+
+    kind: npt.NDArray[np.object_]
+    ad_valorem: FloatArray
+    specific_amount: FloatArray
+    specific_unit: npt.NDArray[np.object_]
+    specific2_amount: FloatArray
+    specific2_unit: npt.NDArray[np.object_]
+    rule: npt.NDArray[np.object_]
+    range_high: FloatArray
+    value: FloatArray
+    quantity: FloatArray
+    quantity_unit: npt.NDArray[np.object_]
+
+    def specific_ave(self, rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+        """AVE of the specific part(s) for ``rows`` and whether it could be computed."""
+        value, quantity = self.value[rows], self.quantity[rows]
+        qunit = _normalised(self.quantity_unit[rows])
+        usable = np.isfinite(quantity) & (quantity > 0) & (value > 0) & pd.notna(qunit)
+        safe_value = np.where(value > 0, value, 1.0)
+        total = np.zeros(len(value))
+        ok = np.ones(len(value), dtype=bool)
+        for amount_all, unit_all in ((self.specific_amount, self.specific_unit),
+                                     (self.specific2_amount, self.specific2_unit)):
+            amount = amount_all[rows]
+            present = np.isfinite(amount) & (amount != 0)
+            match = usable & (_normalised(unit_all[rows]) == qunit)
+            total += np.where(present & match, amount * quantity / safe_value, 0.0)
+            ok &= ~present | match
+        return total, ok
+
+
+def _normalised(units: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Vectorised :func:`normalise_unit` (maps the few distinct unit texts, not every row)."""
+    series = pd.Series(units, dtype=object)
+    uniques = series.dropna().unique()
+    mapping = {u: normalise_unit(u) for u in uniques}
+    return series.map(mapping).to_numpy(dtype=object)
+
+
+Formula = Callable[[AveInputs, npt.NDArray[np.bool_]], tuple[FloatArray, npt.NDArray[np.object_]]]
+
+
+def _adval(inp: AveInputs, rows: npt.NDArray[np.bool_]) -> FloatArray:
+    return np.nan_to_num(inp.ad_valorem[rows], nan=0.0)
+
+
+def _methods(n: int, method: AveMethod) -> npt.NDArray[np.object_]:
+    return np.full(n, method.value, dtype=object)
+
+
+def _free(inp: AveInputs,
+          rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    n = int(rows.sum())
+    return np.zeros(n), _methods(n, AveMethod.exact)
+
+
+def _ad_valorem(inp: AveInputs,
+                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    ranged = np.isfinite(inp.range_high[rows])
+    method = np.where(ranged, AveMethod.range_low.value, AveMethod.exact.value).astype(object)
+    return _adval(inp, rows), method
+
+
+def _with_specific(combine: Callable[[FloatArray, FloatArray, npt.NDArray[np.object_]], FloatArray]
+                   ) -> Formula:
+    """Formula for rates with a specific part: convert it where possible, else fall back."""
+
+    def formula(inp: AveInputs,
+                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+        spec, ok_rows = inp.specific_ave(rows)
+        adval = _adval(inp, rows)
+        combined = combine(adval, spec, inp.rule[rows])
+        ave = np.where(ok_rows, combined, adval)
+        method = np.where(ok_rows, AveMethod.unit_value.value,
+                          AveMethod.fallback_adval_only.value).astype(object)
+        return ave, method
+
+    return formula
+
+
+def _add(adval: FloatArray, spec: FloatArray, _rule: npt.NDArray[np.object_]) -> FloatArray:
+    return adval + spec
+
+
+def _by_rule(adval: FloatArray, spec: FloatArray, rule: npt.NDArray[np.object_]) -> FloatArray:
+    """Mixed rates: pick the alternative the rule names.
+
+    'greater'/'minimum' take the larger (a minimum floors the duty), 'lesser'/'maximum' the
+    smaller (a maximum caps it).
+    """
+    take_min = np.isin(rule.astype(str), ["lesser", "maximum"])
+    return np.where(take_min, np.minimum(adval, spec), np.maximum(adval, spec))
+
+
+def _no_rate(inp: AveInputs,
+             rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    n = int(rows.sum())
+    return np.full(n, np.nan), _methods(n, AveMethod.no_rate)
+
+
+FORMULAS: dict[RateKind, Formula] = {
+    RateKind.free: _free,
+    RateKind.ad_valorem: _ad_valorem,
+    RateKind.specific: _with_specific(_add),
+    RateKind.compound: _with_specific(_add),
+    RateKind.mixed: _with_specific(_by_rule),
+    RateKind.blank: _no_rate,
+    RateKind.reference: _no_rate,   # "the rate applicable to …": another provision's rate
+    RateKind.unparsed: _no_rate,
+}
+"""RateKind → function computing the AVE of the rows of that kind."""
+
+
+def _col(frame: pd.DataFrame, name: str, *, numeric: bool) -> npt.NDArray[np.generic]:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan) if numeric else np.full(len(frame), None, dtype=object)
+    series = frame[name]
+    if numeric:
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+
+
+def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "value_usd",
+                      quantity: str = "quantity",
+                      quantity_unit: str = "quantity_unit") -> AveInputs:
+    """Collect the rate columns ``prefix + RATE_FIELDS`` and the line's value/quantity."""
+    return AveInputs(
+        kind=_col(frame, prefix + "kind", numeric=False),
+        ad_valorem=_col(frame, prefix + "ad_valorem", numeric=True),
+        specific_amount=_col(frame, prefix + "specific_amount", numeric=True),
+        specific_unit=_col(frame, prefix + "specific_unit", numeric=False),
+        specific2_amount=_col(frame, prefix + "specific2_amount", numeric=True),
+        specific2_unit=_col(frame, prefix + "specific2_unit", numeric=False),
+        rule=_col(frame, prefix + "rule", numeric=False),
+        range_high=_col(frame, prefix + "range_high", numeric=True),
+        value=_col(frame, value, numeric=True),
+        quantity=_col(frame, quantity, numeric=True),
+        quantity_unit=_col(frame, quantity_unit, numeric=False),
+    )
+
+
+def compute_ave(inp: AveInputs) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    """AVE (fraction, NaN when unknown) and :class:`AveMethod` value for every line.
+
+    A missing kind (no tariff line matched) gives NaN / ``no_rate``.
+    """
+    n = len(inp.value)
+    ave = np.full(n, np.nan)
+    method = _methods(n, AveMethod.no_rate)
+    kinds = inp.kind.astype(str)
+    for kind, formula in FORMULAS.items():
+        rows = kinds == kind.value
+        if rows.any():
+            ave[rows], method[rows] = formula(inp, rows)
+    return ave, method
+
+
+def rate_frame(rates: Sequence[Rate], prefix: str = "") -> pd.DataFrame:
+    """Typed :class:`Rate` objects as the column layout of ``hts_rate`` (tests, small inputs)."""
+    rows = []
+    for r in rates:
+        first = r.specific[0] if r.specific else None
+        second = r.specific[1] if len(r.specific) > 1 else None
+        rows.append({
+            "kind": r.kind.value, "ad_valorem": r.ad_valorem, "rate_text": r.text,
+            "specific_amount": first.amount if first else None,
+            "specific_unit": first.unit if first else None,
+            "specific2_amount": second.amount if second else None,
+            "specific2_unit": second.unit if second else None,
+            "rule": r.rule, "range_high": r.range_high,
+        })
+    frame = pd.DataFrame(rows, columns=list(RATE_FIELDS))
+    return frame.add_prefix(prefix)
+
+
+def ave_of(rate: Rate, *, value: float | None = None, quantity: float | None = None,
+           quantity_unit: str | None = None) -> tuple[float, AveMethod]:
+    """AVE of one rate for one flow (convenience over :func:`compute_ave`)."""
+    frame = rate_frame([rate])
+    frame["value_usd"] = [value]
+    frame["quantity"] = [quantity]
+    frame["quantity_unit"] = [quantity_unit]
+    ave, method = compute_ave(inputs_from_frame(frame))
+    return float(ave[0]), AveMethod(method[0])

@@ -1,0 +1,298 @@
+"""The HTS in the warehouse: loading editions and the questions the CLI (and web) ask of them.
+
+One service function per question — :func:`show` (one line and its rates), :func:`coverage`
+(how much of an edition's rate text the parser understood), :func:`diff` (what changed between
+two editions) — each returning plain DataFrames/dataclasses the CLI and web render.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.sources.usitc_hts import (
+    HtsTables,
+    edition,
+    programs_table,
+    read_edition,
+    read_programs,
+)
+from comexlab.warehouse.db import replace_many
+
+RATE_COLUMNS = ("general", "special", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What a load wrote, and what the reader had to repair on the way."""
+
+    edition: str
+    path: Path
+    lines: int
+    rates: int
+    notes: tuple[AuditNote, ...]
+
+
+def load_programs(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)load the shipped program table into ``hts_program``."""
+    return replace_many(con, [("hts_program", programs_table(read_programs()), None)])
+
+
+def write_edition(con: duckdb.DuckDBPyConnection, tables: HtsTables) -> LoadResult:
+    """Replace one edition's lines and rates (and the program table) in one transaction."""
+    where = {"edition": tables.edition}
+    replace_many(
+        con,
+        [("hts_line", tables.lines, where), ("hts_rate", tables.rates, where),
+         ("hts_program", programs_table(read_programs()), None)],
+        log=(f"hts:{tables.edition}", tables.path),
+    )
+    return LoadResult(tables.edition, tables.path, tables.lines.num_rows,
+                      tables.rates.num_rows, tables.notes)
+
+
+def load_edition(con: duckdb.DuckDBPyConnection, key: str, path: Path | None = None, *,
+                 data_dir: Path | None = None) -> LoadResult:
+    """Read, validate and load an edition; a bad file raises before anything is written."""
+    return write_edition(con, read_edition(key, path, data_dir=data_dir))
+
+
+def loaded_editions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Editions present in the warehouse with their row counts and last load."""
+    return con.execute("""
+        SELECT l.edition, count(*) AS lines,
+               (SELECT count(*) FROM hts_rate r WHERE r.edition = l.edition) AS rates,
+               (SELECT max(loaded_at) FROM load_log g WHERE g.dataset = 'hts:' || l.edition)
+                   AS loaded_at
+        FROM hts_line l GROUP BY l.edition ORDER BY l.edition""").df()
+
+
+def _require_edition(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    edition(key)
+    n = con.execute("SELECT count(*) FROM hts_line WHERE edition = ?", [key]).fetchone()
+    if not n or not n[0]:
+        raise NotFoundError(f"HTS edition {key} is not loaded; run: comexlab hts load {key}")
+
+
+def normalize_code(code: str) -> str:
+    """'8703.23.01', '87032301', '8703230140', '8703.23.01.40' → digits; else InputError."""
+    digits = re.sub(r"[\s.]", "", code)
+    if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
+        raise InputError("an HTS code has 4, 6, 8 or 10 digits (dots optional)",
+                         field="line", value=code)
+    return digits
+
+
+# --- show --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """One line as `hts show` prints it."""
+
+    edition: str
+    requested: str
+    hts: str
+    hts_formatted: str
+    description_path: str
+    units: list[str]
+    general: str | None
+    special: str | None
+    other: str | None
+    rate_line: str | None
+    rates: pd.DataFrame
+    footnotes: list[str]
+    footnote_refs: pd.DataFrame
+    children: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
+               ) -> tuple[dict[str, object] | None, list[str]]:
+    q = """SELECT * FROM hts_line WHERE edition = ? AND hts = ? ORDER BY row_no LIMIT 1"""
+    df = con.execute(q, [key, digits]).df()
+    if len(df):
+        return df.iloc[0].to_dict(), []
+    # Not printed at this length: a 10-digit code whose 8-digit line carries the rates, or a code
+    # renumbered between editions (2013 has 8703.23.00 where 2017+ has 8703.23.01).
+    for prefix_len, why in ((8, "its 8-digit line"), (6, "the same HS subheading")):
+        if len(digits) < prefix_len:
+            continue
+        alt = con.execute(
+            """SELECT * FROM hts_line WHERE edition = ? AND hts LIKE ? || '%'
+               AND digits = 8 ORDER BY row_no LIMIT 1""",
+            [key, digits[:prefix_len]],
+        ).df()
+        if len(alt):
+            row = alt.iloc[0].to_dict()
+            note = (f"{digits} is not a line of edition {key}; showing {row['hts_formatted']} "
+                    f"({why})")
+            return row, [note]
+    return None, []
+
+
+def _rates_of(con: duckdb.DuckDBPyConnection, key: str, hts: str, lang: str) -> pd.DataFrame:
+    name = "name_es" if lang == "es" else "name_en"
+    return con.execute(f"""
+        SELECT r.rate_column, r.program, p.agreement, p.{name} AS program_name, r.rate_text,
+               r.kind, r.ad_valorem, r.specific_amount, r.specific_unit, r.base, r.parsed
+        FROM hts_rate r LEFT JOIN hts_program p USING (program)
+        WHERE r.edition = ? AND r.hts = ?
+        ORDER BY CASE r.rate_column WHEN 'general' THEN 0 WHEN 'special' THEN 1 ELSE 2 END,
+                 r.program""", [key, hts]).df()
+
+
+def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es") -> LineView:
+    """One HTS line: description path, MFN, column 2, the rate under each program, footnotes."""
+    _require_edition(con, key)
+    digits = normalize_code(code)
+    row, notes = _find_line(con, key, digits)
+    if row is None:
+        raise NotFoundError(f"no line {code} (or its HS subheading) in HTS edition {key}")
+    rate_line = str(row["rate_hts"]) if row.get("rate_hts") else str(row["hts"])
+    rate_row = row
+    if rate_line != row["hts"]:
+        rate_row = con.execute("SELECT * FROM hts_line WHERE edition = ? AND hts = ? LIMIT 1",
+                               [key, rate_line]).df().iloc[0].to_dict()
+    footnotes = [*_as_list(row["footnotes"]),
+                 *(_as_list(rate_row["footnotes"]) if rate_row is not row else [])]
+    refs = sorted({*_as_list(row["footnote_refs"]), *_as_list(rate_row["footnote_refs"])})
+    ref_df = con.execute("""
+        SELECT hts_formatted AS heading, general_text AS rate, description
+        FROM hts_line WHERE edition = ? AND hts IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY hts""", [key, refs]).df()
+    missing = sorted(set(refs) - {h.replace(".", "") for h in ref_df["heading"]})
+    if missing:
+        notes.append("chapter 99 heading(s) referred to but not in this edition: "
+                     + ", ".join(_fmt(m) for m in missing))
+    children = con.execute("""
+        SELECT hts_formatted AS hts, description, array_to_string(units, ', ') AS units
+        FROM hts_line WHERE edition = ? AND digits = 10 AND rate_hts = ? AND hts <> ?
+        ORDER BY row_no""", [key, rate_line, row["hts"]]).df()
+    return LineView(
+        edition=key, requested=code, hts=str(row["hts"]), hts_formatted=str(row["hts_formatted"]),
+        description_path=str(row["description_path"]), units=_as_list(row["units"]),
+        general=rate_row["general_text"], special=rate_row["special_text"],
+        other=rate_row["other_text"], rate_line=rate_line,
+        rates=_rates_of(con, key, rate_line, lang), footnotes=footnotes,
+        footnote_refs=ref_df, children=children, notes=notes,
+    )
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [str(v) for v in list(value)]  # type: ignore[call-overload]
+
+
+def _fmt(digits: str) -> str:
+    return ".".join([digits[:4], *[digits[i:i + 2] for i in range(4, len(digits), 2)]])
+
+
+# Rate text printed on a row that is not an 8/10-digit line (continuation rows of the 2013
+# file): it cannot be attached to a tariff line, so it counts as text not understood.
+_ORPHANS = """
+    SELECT {cols} FROM (
+        SELECT hts, hts_formatted, row_no, unnest(['general', 'special', 'other']) AS col,
+               unnest([general_text, special_text, other_text]) AS text
+        FROM hts_line WHERE edition = ? AND (hts IS NULL OR digits < 8)
+    ) WHERE text IS NOT NULL"""
+
+
+# --- coverage ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Share of rate texts parsed per column, and every text that was not."""
+
+    edition: str
+    summary: pd.DataFrame      # rate_column, texts, parsed, unparsed, share_parsed
+    unparsed: pd.DataFrame     # hts, rate_column, program, rate_text
+    unknown_programs: pd.DataFrame  # program codes not in the program table, with lines
+
+
+def coverage(con: duckdb.DuckDBPyConnection, key: str) -> Coverage:
+    """How much of an edition's printed rate text the parser understood (never assumed)."""
+    _require_edition(con, key)
+    summary = con.execute(f"""
+        WITH texts AS (
+            SELECT rate_column, kind, parsed FROM hts_rate
+            WHERE edition = ? AND kind <> 'blank'
+            UNION ALL {_ORPHANS.format(cols="col AS rate_column, 'unparsed' AS kind, false")}
+        )
+        SELECT rate_column, count(*) AS texts, count(*) FILTER (WHERE parsed) AS parsed,
+               count(*) FILTER (WHERE NOT parsed) AS unparsed,
+               count(*) FILTER (WHERE parsed) / count(*) AS share_parsed,
+               count(*) FILTER (WHERE kind = 'reference') AS references
+        FROM texts
+        GROUP BY rate_column
+        ORDER BY CASE rate_column WHEN 'general' THEN 0 WHEN 'special' THEN 1 ELSE 2 END
+    """, [key, key]).df()
+    unparsed = con.execute(f"""
+        SELECT * FROM (
+            SELECT r.hts, l.hts_formatted, r.rate_column, r.program, r.rate_text
+            FROM hts_rate r
+            LEFT JOIN (SELECT DISTINCT ON (hts) hts, hts_formatted FROM hts_line
+                       WHERE edition = ?) l USING (hts)
+            WHERE r.edition = ? AND NOT r.parsed
+            UNION ALL {_ORPHANS.format(
+                cols="hts, coalesce(hts_formatted, 'row ' || row_no), col, NULL, text")}
+        )
+        ORDER BY CASE rate_column WHEN 'general' THEN 0 WHEN 'special' THEN 1 ELSE 2 END,
+                 hts_formatted""", [key, key, key]).df()
+    unknown = con.execute("""
+        SELECT program, count(*) AS lines, string_agg(DISTINCT hts, ', ') AS hts
+        FROM hts_rate WHERE edition = ? AND program IS NOT NULL
+          AND program NOT IN (SELECT program FROM hts_program)
+        GROUP BY program ORDER BY program""", [key]).df()
+    return Coverage(key, summary, unparsed.drop(columns=["hts"]), unknown)
+
+
+# --- diff --------------------------------------------------------------------------------------
+_SIGNATURE = """concat_ws('|', kind, round(ad_valorem, 6), round(specific_amount, 6),
+                          specific_unit, round(specific2_amount, 6), specific2_unit, base)"""
+
+
+def _rates8(con: duckdb.DuckDBPyConnection, key: str, program: str) -> str:
+    return f"""
+        SELECT l.hts, any_value(l.description) AS description,
+               any_value(g.rate_text) AS mfn, any_value(g.sig) AS mfn_sig,
+               any_value(p.rate_text) AS pref, any_value(p.sig) AS pref_sig
+        FROM hts_line l
+        LEFT JOIN (SELECT hts, rate_text, {_SIGNATURE} AS sig FROM hts_rate
+                   WHERE edition = '{key}' AND rate_column = 'general') g USING (hts)
+        LEFT JOIN (SELECT hts, rate_text, {_SIGNATURE} AS sig FROM hts_rate
+                   WHERE edition = '{key}' AND rate_column = 'special'
+                     AND program = '{program}') p USING (hts)
+        WHERE l.edition = '{key}' AND l.digits = 8 AND l.hts NOT LIKE '99%'
+        GROUP BY l.hts"""
+
+
+def diff(con: duckdb.DuckDBPyConnection, a: str, b: str) -> pd.DataFrame:
+    """8-digit lines added, removed, or whose MFN or Mexico preferential rate changed.
+
+    The Mexican preference is the program each edition's era uses (2013: ``MX`` under NAFTA;
+    2025+: ``S`` under USMCA), so "MX free → S free" is *not* a change. Chapters 98-99 are left
+    out: they are legal provisions, not goods. Rates are compared parsed (kind, amounts, units),
+    so spacing or a trailing blank in the printed text is not a change.
+    """
+    for key in (a, b):
+        _require_edition(con, key)
+    ea, eb = edition(a), edition(b)
+    return con.execute(f"""
+        WITH a AS ({_rates8(con, a, ea.mx_program)}), b AS ({_rates8(con, b, eb.mx_program)})
+        SELECT CASE WHEN a.hts IS NULL THEN 'added' WHEN b.hts IS NULL THEN 'removed'
+                    WHEN a.mfn_sig IS DISTINCT FROM b.mfn_sig
+                         AND a.pref_sig IS DISTINCT FROM b.pref_sig THEN 'mfn+mx changed'
+                    WHEN a.mfn_sig IS DISTINCT FROM b.mfn_sig THEN 'mfn changed'
+                    ELSE 'mx changed' END AS change,
+               coalesce(b.hts, a.hts) AS hts8,
+               coalesce(b.description, a.description) AS description,
+               a.mfn AS mfn_{a}, b.mfn AS mfn_{b},
+               a.pref AS {ea.mx_program.lower()}_{a}, b.pref AS {eb.mx_program.lower()}_{b}
+        FROM a FULL OUTER JOIN b USING (hts)
+        WHERE a.hts IS NULL OR b.hts IS NULL
+           OR a.mfn_sig IS DISTINCT FROM b.mfn_sig OR a.pref_sig IS DISTINCT FROM b.pref_sig
+        ORDER BY hts8""").df()

@@ -1,0 +1,353 @@
+"""Report services: read the warehouse, pick the source, call the pure report code.
+
+One function per user question — :func:`export_report` ("how did GTO's exports do in 2018?")
+and :func:`state_lines` / :func:`top_state_lines` ("which tariff lines does GTO ship to the
+US?") — used by the CLI and, later, the web pages. The math lives in ``comexlab.reports``;
+this module only queries DuckDB and shapes rows for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import t
+from comexlab.nomenclature.states import states
+from comexlab.reports import allocation as alloc
+from comexlab.reports import profiles as prof
+from comexlab.reports.cuts import add_cut_keys, labels_for, residual_labels
+from comexlab.reports.exports import (
+    CURRENT,
+    PRIOR,
+    STATES_IN_MEXICO,
+    CutName,
+    ExportReport,
+    Note,
+    Reporter,
+    ReportInput,
+    SourceProfile,
+    build_report,
+    cuts_to_build,
+    note,
+)
+from comexlab.reports.windows import Window
+
+NATIONAL = "MEX"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """A validated S1 request (built by the CLI or the web from user input)."""
+
+    reporter: Reporter
+    window: Window
+    partner: str | None = None
+    by: CutName | None = None
+    top: int = 10
+    source: str | None = None
+    allow_estimated: bool = False
+    lang: str = "es"
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                        [name]).fetchone()
+    return bool(found and found[0])
+
+
+def loaded_periods(con: duckdb.DuckDBPyConnection, reporter: str) -> dict[str, set[str]]:
+    """Source → export periods loaded for ``reporter`` (plus what can be estimated)."""
+    out: dict[str, set[str]] = {}
+    for source, period in con.execute(
+            "SELECT DISTINCT source, period FROM flow WHERE reporter = ? AND flow = 'export'",
+            [reporter]).fetchall():
+        out.setdefault(source, set()).add(period)
+    if reporter.startswith("MX-") and estimate_inputs_loaded(con):
+        out[prof.STATE_ESTIMATED] = loaded_periods_national(con)
+    return out
+
+
+def loaded_periods_national(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Months of Mexico → US lines loaded from DataWeb (the base of every estimate)."""
+    return {p for (p,) in con.execute(
+        "SELECT DISTINCT period FROM flow WHERE source = ? AND reporter = ? AND flow = 'export'",
+        [prof.DATAWEB, NATIONAL]).fetchall()}
+
+
+def estimate_inputs_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Allocation needs INEGI subsectors, DataWeb lines and the HTS10 → SCIAN concordance."""
+    if not _table_exists(con, "hts_naics"):
+        return False
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM hts_naics) > 0 AND "
+        "EXISTS (SELECT 1 FROM flow WHERE source = ?) AND "
+        "EXISTS (SELECT 1 FROM flow WHERE source = ? AND reporter = ?)",
+        [prof.INEGI, prof.DATAWEB, NATIONAL]).fetchone()
+    return bool(row and row[0])
+
+
+def _describe_loaded(loaded: dict[str, set[str]]) -> str:
+    if not loaded:
+        return "nothing"
+    return "; ".join(f"{src} {min(p)}…{max(p)}" for src, p in sorted(loaded.items()))
+
+
+# --------------------------------------------------------------------------- reading rows
+
+
+def read_flow_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
+                   reporter: str | None = None, reporter_level: str | None = None,
+                   partner: str | None = None) -> pd.DataFrame:
+    """Export rows of one source for ``periods``: one reporter, or every reporter of a level."""
+    where = ["source = $source", "flow = 'export'", "list_contains($periods, period)"]
+    params: dict[str, object] = {"source": source, "periods": list(periods)}
+    if reporter is not None:
+        where.append("reporter = $reporter")
+        params["reporter"] = reporter
+    if reporter_level is not None:
+        where.append("reporter_level = $level")
+        params["level"] = reporter_level
+    if partner is not None:
+        where.append("partner = $partner")
+        params["partner"] = partner
+    sql = ("SELECT reporter, period, year, product_code, product_level, partner, value_usd "
+           f"FROM flow WHERE {' AND '.join(where)}")
+    return con.execute(sql, params).df()
+
+
+def _tag_windows(rows: pd.DataFrame, window: Window, profile: SourceProfile) -> pd.DataFrame:
+    """Add ``window`` (current/prior) and ``is_total``; drop rows at other product levels."""
+    current = set(prof.periods_needed(profile, window))
+    prior = set(prof.periods_needed(profile, window.prior()))
+    tag = rows["period"].map(lambda p: CURRENT if p in current else PRIOR if p in prior else "")
+    keep = rows["product_level"].isin([profile.product_level, "total"]) & (tag != "")
+    return rows.assign(window=tag, is_total=rows["product_level"] == "total")[keep]
+
+
+def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
+    """Descriptions of HTS/HS codes from the latest HTS edition loaded (empty if none)."""
+    if not codes or not _table_exists(con, "hts_line"):
+        return {}
+    rows = con.execute(
+        "SELECT hts, arg_max(description, edition) FROM hts_line "
+        "WHERE list_contains($codes, hts) GROUP BY hts", {"codes": list(codes)}).fetchall()
+    return {str(code): str(desc) for code, desc in rows}
+
+
+def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
+    """(file, sha256, loaded_at) of the latest load of each file of a source, for the notes."""
+    rows = con.execute(
+        "SELECT file, arg_max(sha256, loaded_at), max(loaded_at) FROM load_log "
+        "WHERE dataset LIKE '%' || ? || '%' GROUP BY file ORDER BY file", [source]).fetchall()
+    return [(str(f), str(s), str(at)) for f, s, at in rows]
+
+
+# --------------------------------------------------------------------------- S1 report
+
+
+def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportReport:
+    """The S1 report for a request, from whatever source covers it (see profiles.PREFERENCE)."""
+    loaded = loaded_periods(con, req.reporter.code)
+    if req.source is not None and req.source not in prof.PROFILES:
+        raise InputError(f"unknown source; choose one of {', '.join(prof.PROFILES)}",
+                         field="--source", value=req.source)
+    profile = prof.choose(loaded, reporter_level=req.reporter.level, window=req.window,
+                          partner=req.partner, allow_estimated=req.allow_estimated,
+                          only=req.source)
+    if profile is None:
+        raise NotFoundError(_no_source_message(req, loaded))
+    prior_loaded = prof.covers(profile, req.window.prior(), loaded.get(profile.source, ()))
+    if profile.estimated:
+        data = _estimated_input(con, req)
+    else:
+        data = _loaded_input(con, req, profile, prior_loaded)
+    data = _with_labels(con, req, profile, data)
+    return build_report(req.reporter, req.window, profile, data, partner=req.partner,
+                        by=req.by, top=req.top)
+
+
+def _no_source_message(req: ReportRequest, loaded: dict[str, set[str]]) -> str:
+    hint = ""
+    if req.reporter.level == "state" and req.window.grain == "month":
+        hint = (" Monthly state figures need DataMéxico data (state × HS6 × country) or "
+                "--estimated (national DataWeb lines split by INEGI subsector shares).")
+    elif req.reporter.level == "state" and req.partner is not None:
+        hint = " INEGI state data has no destinations; a partner needs DataMéxico data."
+    return (f"no loaded source covers {req.reporter.code} {req.window}"
+            f"{' to ' + req.partner if req.partner else ''} (loaded: "
+            f"{_describe_loaded(loaded)}).{hint}")
+
+
+def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: SourceProfile,
+                  prior_loaded: bool) -> ReportInput:
+    periods = (*prof.periods_needed(profile, req.window),
+               *prof.periods_needed(profile, req.window.prior()))
+    rows = _tag_windows(read_flow_rows(con, profile.source, periods, reporter=req.reporter.code,
+                                       partner=req.partner), req.window, profile)
+    national, reason = None, None
+    if req.reporter.level == "state":
+        everyone = read_flow_rows(con, profile.source, periods, reporter_level="state",
+                                  partner=req.partner)
+        n_states = everyone.loc[everyone["period"].isin(
+            prof.periods_needed(profile, req.window)), "reporter"].nunique()
+        if n_states >= STATES_IN_MEXICO:
+            national = add_cut_keys(_tag_windows(everyone, req.window, profile),
+                                    profile.classification)
+        else:
+            reason = note("report.note.national_incomplete", n=n_states,
+                          total=STATES_IN_MEXICO)
+    return ReportInput(rows=add_cut_keys(rows, profile.classification), national=national,
+                       national_reason=reason, prior_loaded=prior_loaded)
+
+
+def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: SourceProfile,
+                 data: ReportInput) -> ReportInput:
+    rows = data.rows
+    cuts = cuts_to_build(profile, by=req.by, partner=req.partner)
+    products = (product_descriptions(con, sorted(rows["product"].dropna().unique()))
+                if "product" in cuts else {})
+    labels: dict[str, dict[str, str]] = {}
+    for cut in cuts:
+        codes = rows[cut].dropna().unique() if cut in rows else []
+        labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
+                       **residual_labels(req.lang)}
+    return ReportInput(rows=rows, national=data.national, national_reason=data.national_reason,
+                       prior_loaded=data.prior_loaded, labels=labels)
+
+
+# --------------------------------------------------------------------------- estimates
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StateLines:
+    """A state's US-bound lines over a window: real where loaded, estimated elsewhere."""
+
+    state: str
+    window: Window
+    rows: pd.DataFrame                      # replace_with_real() columns
+    allocation: alloc.Allocation            # national split (unallocated rows included)
+    real_periods: tuple[str, ...] = ()      # months answered by DataMéxico
+    notes: tuple[Note, ...] = field(default_factory=tuple)
+
+
+def inegi_base(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, int]:
+    """State × subsector exports of the latest INEGI year (the allocation keys)."""
+    found = con.execute("SELECT max(year) FROM flow WHERE source = ?", [prof.INEGI]).fetchone()
+    if not found or found[0] is None:
+        raise NotFoundError("INEGI state exports are not loaded: run `comexlab flows load`")
+    year = int(found[0])
+    frame = con.execute(
+        "SELECT reporter AS state, product_code AS scian3, value_usd FROM flow "
+        "WHERE source = ? AND year = ? AND product_level = 'scian3' AND product_code <> ?",
+        [prof.INEGI, year, "UNSPECIFIED"]).df()
+    return frame, year
+
+
+def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
+                    states_wanted: Sequence[str] | None = None) -> alloc.Allocation:
+    """Estimated state × HTS10 rows for ``periods`` (Mexico → US, DataWeb), tagged by state."""
+    if not estimate_inputs_loaded(con):
+        raise NotFoundError("estimates need DataWeb lines, INEGI state exports and the "
+                            "hts_naics concordance loaded: run `comexlab flows load`")
+    base, year = inegi_base(con)
+    lines = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
+    lines = lines[lines["product_level"] == "hts10"].rename(columns={"product_code": "hts10"})
+    concordance = con.execute("SELECT hts10, scian3 FROM hts_naics").df()
+    return alloc.allocate_lines(lines[["period", "hts10", "value_usd"]], concordance,
+                                alloc.subsector_shares(base), base_year=year,
+                                states=states_wanted)
+
+
+def _real_state_lines(con: duckdb.DuckDBPyConnection, state: str,
+                      periods: Sequence[str]) -> pd.DataFrame:
+    rows = read_flow_rows(con, prof.DATAMEXICO, periods, reporter=state, partner=prof.US)
+    rows = rows[rows["product_level"] == "hs6"]
+    return pd.DataFrame({"period": rows["period"], "state": rows["reporter"],
+                         "hs6": rows["product_code"], "value_usd": rows["value_usd"]})
+
+
+def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> StateLines:
+    """A state's lines to the US: DataMéxico where loaded for the month, estimates elsewhere."""
+    if window.grain != "month":
+        window = Window.parse(window.months()[0], window.months()[-1])
+    periods = window.codes()
+    real = _real_state_lines(con, state, periods)
+    real_periods = tuple(sorted(set(real["period"])))
+    allocation = allocate_window(con, [p for p in periods if p not in real_periods],
+                                 states_wanted=[state])
+    rows = alloc.replace_with_real(allocation.allocated, real)
+    missing = sorted(set(periods) - loaded_periods_national(con) - set(real_periods))
+    notes = [note("report.note.estimated_lines", base_year=allocation.base_year)]
+    if real_periods:
+        notes.append(note("report.note.real_replaces", months=", ".join(real_periods)))
+    if missing:
+        notes.append(note("report.note.months_missing", months=", ".join(missing)))
+    for reason, value in allocation.unallocated_by_reason().items():
+        notes.append(note(f"report.note.unallocated.{reason}", value=f"{value:,.0f}"))
+    return StateLines(state, window, rows, allocation, real_periods, tuple(notes))
+
+
+def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, *,
+                    level: str = "hts10", top: int = 20, lang: str = "es") -> tuple[
+                        pd.DataFrame, StateLines]:
+    """Largest lines of a state to the US (estimated unless DataMéxico has the months)."""
+    lines = state_lines(con, state, window)
+    rows = lines.rows
+    digits = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}.get(level)
+    if digits is None:
+        raise InputError("level must be hts10, hs8, hs6, hs4 or hs2", field="--level",
+                         value=level)
+    rows = rows.assign(product_code=rows["product_code"].str[:digits],
+                       product_level=rows["product_level"].where(
+                           rows["product_code"].str.len() <= digits, level))
+    table = alloc.top_lines(rows, top=top)
+    descriptions = product_descriptions(con, list(table["product_code"]))
+    table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
+    if lang not in ("es", "en"):
+        raise InputError("language must be es or en", field="--lang", value=lang)
+    return table, lines
+
+
+def state_reporters() -> tuple[str, ...]:
+    """Warehouse codes of the 32 states ('MX-AGS' …)."""
+    return tuple(s.reporter for s in states())
+
+
+# --------------------------------------------------------------------------- estimated S1
+
+
+def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ReportInput:
+    """Report rows for a state from the allocation (both windows), national = DataWeb lines."""
+    profile = prof.PROFILES[prof.STATE_ESTIMATED]
+    current, prior = req.window.codes(), req.window.prior().codes()
+    national_periods = loaded_periods_national(con)
+    prior_loaded = set(prior) <= national_periods
+    periods = [*current, *(prior if prior_loaded else ())]
+    allocation = allocate_window(con, periods, states_wanted=[req.reporter.code])
+    est = allocation.allocated
+    rows = pd.DataFrame({"period": est["period"], "product_code": est["hts10"],
+                         "product_level": "hts10", "partner": prof.US,
+                         "value_usd": est["value_usd"]})
+    national = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
+    unallocated = allocation.unallocated
+    unalloc_now = float(unallocated.loc[unallocated["period"].isin(current), "value_usd"].sum())
+    data = ReportInput(
+        rows=add_cut_keys(_tag_windows(rows, req.window, profile), profile.classification),
+        national=add_cut_keys(_tag_windows(national, req.window, profile),
+                              profile.classification),
+        national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
+                             base_year=allocation.base_year),
+        prior_loaded=prior_loaded)
+    return data
+
+
+def source_label(source: str, lang: str) -> str:
+    """Human name of a source for titles and notes."""
+    return t(f"report.source.{source}", lang)

@@ -1,0 +1,118 @@
+"""Estimated state × HTS10 allocation: exact sums, unallocated value, replacement by real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from comexlab.nomenclature.states import states
+from comexlab.reports.allocation import (
+    allocate_lines,
+    replace_with_real,
+    subsector_shares,
+    top_lines,
+)
+
+STATES = [s.reporter for s in states()]
+
+
+def _inegi() -> pd.DataFrame:
+    return pd.DataFrame({
+        "state": ["MX-GTO", "MX-JAL", "MX-COAH", "MX-GTO", "MX-JAL"],
+        "scian3": ["336", "336", "336", "311", "311"],
+        "value_usd": [20.0, 10.0, 70.0, 1.0, 3.0],
+    })
+
+
+def _lines() -> pd.DataFrame:
+    return pd.DataFrame({
+        "period": ["2026-01"] * 4 + ["2026-02"],
+        "hts10": ["8703230140", "0201300000", "0702000000", "9801001012", "8703230140"],
+        "value_usd": [1000.0, 400.0, 300.0, 50.0, 500.0],
+    })
+
+
+def _concordance() -> pd.DataFrame:
+    return pd.DataFrame({"hts10": ["8703230140", "0201300000", "0702000000"],
+                         "scian3": ["336", "311", "111"]})
+
+
+def test_shares_sum_to_one_per_subsector() -> None:
+    shares = subsector_shares(_inegi())
+    assert shares.groupby("scian3")["state_share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    gto = shares.set_index(["state", "scian3"])["state_share"]
+    assert gto[("MX-GTO", "336")] == pytest.approx(0.2)
+    assert gto[("MX-JAL", "311")] == pytest.approx(0.75)
+
+
+def test_allocation_of_one_line_and_the_unallocated_rest() -> None:
+    result = allocate_lines(_lines(), _concordance(), subsector_shares(_inegi()), base_year=2018)
+    gto = result.allocated.query("state == 'MX-GTO' and period == '2026-01'")
+    assert dict(zip(gto["hts10"], gto["value_usd"], strict=True)) == pytest.approx(
+        {"8703230140": 200.0, "0201300000": 100.0})
+    reasons = result.unallocated_by_reason()
+    assert reasons == {"subsector_not_in_inegi": 300.0, "no_scian_mapping": 50.0}
+    assert result.base_year == 2018
+
+
+def test_restricting_to_one_state_keeps_the_unallocated_rows() -> None:
+    result = allocate_lines(_lines(), _concordance(), subsector_shares(_inegi()),
+                            states=["MX-GTO"])
+    assert set(result.allocated["state"]) == {"MX-GTO"}
+    assert result.unallocated["value_usd"].sum() == 350.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(STATES), st.sampled_from(["311", "325", "336", "212"]),
+                       st.floats(0, 1e7, allow_nan=False)), min_size=1, max_size=60),
+    st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]),
+                       st.floats(0, 1e9, allow_nan=False)), min_size=1, max_size=20),
+)
+def test_allocated_over_32_states_plus_unallocated_equals_national_line(
+        inegi: list[tuple[str, str, float]], lines: list[tuple[str, float]]) -> None:
+    state_exports = pd.DataFrame(inegi, columns=["state", "scian3", "value_usd"])
+    concordance = pd.DataFrame({"hts10": ["a", "b", "c", "d"],
+                                "scian3": ["311", "336", "111", "325"]})
+    national = pd.DataFrame(lines, columns=["hts10", "value_usd"]).assign(period="2025-01")
+    result = allocate_lines(national, concordance, subsector_shares(state_exports))
+    per_line = national.groupby("hts10")["value_usd"].sum()
+    got = (result.allocated.groupby("hts10")["value_usd"].sum()
+           .add(result.unallocated.groupby("hts10")["value_usd"].sum(), fill_value=0.0))
+    pd.testing.assert_series_equal(got.sort_index(), per_line.sort_index(),
+                                   check_names=False, rtol=1e-9, atol=1e-3)
+    assert set(result.allocated["state"]) <= set(STATES)
+    # 'e' has no concordance entry: always unallocated for that reason
+    e_rows = result.unallocated[result.unallocated["hts10"] == "e"]
+    assert set(e_rows["reason"]) <= {"no_scian_mapping"}
+
+
+def test_real_state_data_replaces_the_estimate_for_its_periods() -> None:
+    est = allocate_lines(_lines(), _concordance(), subsector_shares(_inegi()),
+                         states=["MX-GTO"]).allocated
+    real = pd.DataFrame({"period": ["2026-02"], "state": ["MX-GTO"], "hs6": ["870323"],
+                         "value_usd": [321.0]})
+    combined = replace_with_real(est, real)
+    feb = combined[combined["period"] == "2026-02"]
+    assert feb["value_usd"].tolist() == [321.0] and not feb["estimated"].any()
+    jan = combined[combined["period"] == "2026-01"]
+    assert jan["estimated"].all() and set(jan["product_level"]) == {"hs6"}
+    top = top_lines(combined, top=5)
+    assert top.loc[0, "product_code"] == "870323"
+    assert top.loc[0, "value_usd"] == pytest.approx(200.0 + 321.0)
+    assert bool(top.loc[0, "estimated"])  # January is still estimated
+
+
+def test_without_real_data_lines_stay_hts10_and_estimated() -> None:
+    est = allocate_lines(_lines(), _concordance(), subsector_shares(_inegi()),
+                         states=["MX-GTO"]).allocated
+    combined = replace_with_real(est, pd.DataFrame(columns=["period", "state", "hs6",
+                                                            "value_usd"]))
+    assert set(combined["product_level"]) == {"hts10"} and combined["estimated"].all()
+    top = top_lines(combined)
+    assert top.loc[0, "product_code"] == "8703230140"
+    assert top.loc[0, "value_usd"] == pytest.approx(300.0)
+    assert top.loc[0, "state_share"] == pytest.approx(0.2)
+    assert top["share"].sum() == pytest.approx(1.0)
