@@ -323,7 +323,8 @@ def build_report(reporter: Reporter, window: Window, profile: SourceProfile,
         notes.append(note("report.note.prior_not_loaded", prior=window.prior()))
     if data.national_reason is not None:
         notes.append(data.national_reason)
-    return ExportReport(reporter=reporter, partner=partner, window=window,
+    shown_partner = partner or ("USA" if profile.destinations == "us_only" else None)
+    return ExportReport(reporter=reporter, partner=shown_partner, window=window,
                         prior=window.prior(), source=profile, total=total, cuts=cuts,
                         missing=missing_cuts(profile, partner=partner, wanted=wanted),
                         notes=tuple(notes))

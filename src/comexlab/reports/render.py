@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
+from comexlab.nomenclature.countries import country_name
 from comexlab.reports.exports import (
     CUT_COLUMNS,
     OTHERS,
@@ -36,11 +37,18 @@ def tr(n: Note, lang: str) -> str:
 
 def title(report: ExportReport, lang: str) -> str:
     """'Exportaciones de Guanajuato, 2018 vs. 2017' (+ ' — ESTIMADO' for estimates)."""
-    partner = (t("report.title.partner", lang, partner=report.partner)
+    partner = (t("report.title.partner", lang, partner=_country(report.partner, lang))
                if report.partner else "")
     text = t("report.title", lang, reporter=report.reporter.name, partner=partner,
              window=report.window.label(lang), prior=report.prior.label(lang))
     return f"{text} — {t('report.title.estimated', lang)}" if report.source.estimated else text
+
+
+def _country(iso3: str, lang: str) -> str:
+    try:
+        return country_name(iso3, lang)
+    except ValueError:
+        return iso3
 
 
 def _headers(report: ExportReport, lang: str) -> dict[str, str]:
@@ -129,9 +137,12 @@ def percent_headers(report: ExportReport, lang: str) -> list[str]:
 
 
 def long_frame(report: ExportReport) -> pd.DataFrame:
-    """All cuts stacked with a ``cut`` column (csv/parquet: canonical column names)."""
+    """All cuts stacked with a ``cut`` column (csv/parquet: canonical column names).
+
+    The ``estimated`` column travels with every row, because a csv loses the notes.
+    """
     frames = [f.assign(cut=name) for name, f in cut_frames(report).items()]
-    stacked = pd.concat(frames, ignore_index=True)
+    stacked = pd.concat(frames, ignore_index=True).assign(estimated=report.source.estimated)
     return stacked[["cut", *[c for c in stacked.columns if c != "cut"]]]
 
 

@@ -65,13 +65,27 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def loaded_periods(con: duckdb.DuckDBPyConnection, reporter: str) -> dict[str, set[str]]:
     """Source → export periods loaded for ``reporter`` (plus what can be estimated)."""
     out: dict[str, set[str]] = {}
+    samples = format_sample_sources(con)
     for source, period in con.execute(
             "SELECT DISTINCT source, period FROM flow WHERE reporter = ? AND flow = 'export'",
             [reporter]).fetchall():
-        out.setdefault(source, set()).add(period)
+        if source not in samples:
+            out.setdefault(source, set()).add(period)
     if reporter.startswith("MX-") and estimate_inputs_loaded(con):
         out[prof.STATE_ESTIMATED] = loaded_periods_national(con)
     return out
+
+
+def format_sample_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Sources loaded only from FORMAT_SAMPLE files (e.g. the shipped DataMéxico sample).
+
+    A format sample is a few hand-copied rows: reporting from it would show a fraction of a
+    state's trade as if it were the whole, so such a source never answers a report.
+    """
+    rows = con.execute(
+        "SELECT dataset, bool_and(file LIKE '%FORMAT_SAMPLE%') FROM load_log "
+        "WHERE dataset LIKE 'flow:%' GROUP BY dataset").fetchall()
+    return {str(d).removeprefix("flow:") for d, only_samples in rows if only_samples}
 
 
 def loaded_periods_national(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -143,9 +157,11 @@ def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -
 
 def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
     """(file, sha256, loaded_at) of the latest load of each file of a source, for the notes."""
+    datasets = ([f"flow:{prof.DATAWEB}", f"flow:{prof.INEGI}", "hts_naics"]
+                if source == prof.STATE_ESTIMATED else [f"flow:{source}"])
     rows = con.execute(
         "SELECT file, arg_max(sha256, loaded_at), max(loaded_at) FROM load_log "
-        "WHERE dataset LIKE '%' || ? || '%' GROUP BY file ORDER BY file", [source]).fetchall()
+        "WHERE list_contains(?, dataset) GROUP BY file ORDER BY file", [datasets]).fetchall()
     return [(str(f), str(s), str(at)) for f, s, at in rows]
 
 
@@ -268,6 +284,8 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
 def _real_state_lines(con: duckdb.DuckDBPyConnection, state: str,
                       periods: Sequence[str]) -> pd.DataFrame:
     rows = read_flow_rows(con, prof.DATAMEXICO, periods, reporter=state, partner=prof.US)
+    if prof.DATAMEXICO in format_sample_sources(con):
+        rows = rows.iloc[0:0]
     rows = rows[rows["product_level"] == "hs6"]
     return pd.DataFrame({"period": rows["period"], "state": rows["reporter"],
                          "hs6": rows["product_code"], "value_usd": rows["value_usd"]})
