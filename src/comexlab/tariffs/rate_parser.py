@@ -202,8 +202,8 @@ Shape = Callable[[str, str], Rate | None]
 
 def _free(text: str, s: str) -> Rate | None:
     m = _FREE.match(s)
-    if not m or (m["note"] and not re.match(r"^(?:(?:under|for|if|when)\b|\()", m["note"],
-                                            re.I)):
+    if not m or (m["note"] and not re.match(r"^(?:(?:under|for|if|when)\b|\(see\b.*\)$)",
+                                            m["note"], re.I)):
         return None
     return Rate(text=text, kind=RateKind.free, ad_valorem=0.0, note=_basis(m["note"]))
 
