@@ -9,6 +9,7 @@ page polls ``progress`` with htmx until the job is done. Finished jobs are kept 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from comexlab.errors import ComexlabError, NotFoundError
+
+log = logging.getLogger(__name__)
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 Progress = Callable[[float, str], None]
@@ -56,10 +59,8 @@ class JobRunner:
         self._lock = threading.Lock()
         self._keep = keep
 
-    def submit(
-        self, kind: str, label: str, owner_id: int, fn: Callable[[Progress], Any]
-    ) -> Job:
-        """Queue ``fn(progress)``; returns at once with the job to poll."""
+    def submit(self, kind: str, label: str, owner_id: int, fn: Callable[[Job], Any]) -> Job:
+        """Queue ``fn(job)`` (it reports through ``job.report``); returns the job to poll."""
         job = Job(id=uuid.uuid4().hex, kind=kind, owner_id=owner_id, label=label)
         with self._lock:
             self._jobs[job.id] = job

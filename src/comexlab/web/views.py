@@ -52,6 +52,7 @@ class Dashboard(BaseModel):
 
     reporter: str
     reporter_label: str
+    estimated: bool = Field(default=False, description="figures are ESTIMATED (allocation)")
     start: str
     end: str
     prior_start: str | None = None

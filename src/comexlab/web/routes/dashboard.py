@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from comexlab.errors import InputError, NotFoundError
 from comexlab.web import charts
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.render import render, request_lang
@@ -31,7 +32,11 @@ async def dashboard_options(request: Request) -> DashboardOptions:
 
 
 async def dashboard_data(
-    request: Request, reporter: str | None, start: str | None, end: str | None
+    request: Request,
+    reporter: str | None,
+    start: str | None,
+    end: str | None,
+    estimated: bool = False,
 ) -> tuple[DashboardOptions, Dashboard]:
     """The report for the request, filling missing choices with the defaults."""
     options = await dashboard_options(request)
@@ -40,18 +45,18 @@ async def dashboard_data(
         start, end = options.default_start, end or options.default_end
     end = end or start
     if reporter is None or start is None or end is None:
-        from comexlab.errors import NotFoundError
-
         raise NotFoundError("no trade flows are loaded in the warehouse (run comexlab flows load)")
     services = request.app.state.services
     lang = request_lang(request)
     cache = request.app.state.dashboard_cache
-    key = (reporter, start, end, lang)
+    key = (reporter, start, end, lang, estimated)
     hit = cache.get(key)
     if hit is not None:
         return options, hit
     data = await request.app.state.warehouse.read(
-        lambda con: services.dashboard(con, reporter=reporter, start=start, end=end, lang=lang)
+        lambda con: services.dashboard(
+            con, reporter=reporter, start=start, end=end, lang=lang, estimated=estimated
+        )
     )
     cache.put(key, data)
     return options, data
@@ -73,11 +78,24 @@ async def dashboard_page(
     reporter: Reporter = None,
     start: Period = None,
     end: Period = None,
+    estimated: bool = False,
 ) -> Response:
-    """Pick reporter and window; see totals, change, top cuts and charts."""
-    options, data = await dashboard_data(request, reporter, start, end)
+    """Pick reporter and window; see totals, change, top cuts and charts.
+
+    A window no loaded source covers is shown as a message in the page (the API answers the
+    same case with the error shape), so the reader can pick another window.
+    """
     template = "_dashboard_body.html" if request.headers.get("HX-Request") else "dashboard.html"
-    return render(request, template, options=options, d=data, charts=_charts(data))
+    try:
+        options, data = await dashboard_data(request, reporter, start, end, estimated)
+    except (NotFoundError, InputError) as exc:
+        options = await dashboard_options(request)
+        return render(request, template, options=options, d=None, error=exc.message,
+                      chosen={"reporter": reporter, "start": start, "end": end,
+                              "estimated": estimated})
+    return render(request, template, options=options, d=data, charts=_charts(data), error=None,
+                  chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
+                          "estimated": estimated})
 
 
 @api.get("/dashboard", response_model=Dashboard)
@@ -87,9 +105,12 @@ async def api_dashboard(
     reporter: Reporter = None,
     start: Period = None,
     end: Period = None,
+    estimated: bool = False,
 ) -> Dashboard:
-    """The state export report (defaults: first reporter, latest period)."""
-    return (await dashboard_data(request, reporter, start, end))[1]
+    """The state export report (default: Guanajuato, latest year); ``estimated`` allows the
+    DataWeb × INEGI allocation for monthly state windows (figures labelled estimated).
+    """
+    return (await dashboard_data(request, reporter, start, end, estimated))[1]
 
 
 @api.get("/dashboard/options", response_model=DashboardOptions)
