@@ -70,17 +70,16 @@ class JobRunner:
         return job
 
     @staticmethod
-    def _run(job: Job, fn: Callable[[Progress], Any]) -> None:
+    def _run(job: Job, fn: Callable[[Job], Any]) -> None:
         job.status = "running"
         try:
-            job.result = fn(job.report)
+            job.result = fn(job)
         except ComexlabError as exc:
             job.error = exc
             job.status = "failed"
-        except Exception as exc:
-            from comexlab.errors import ComexlabError as Base
-
-            job.error = Base(f"internal error: {type(exc).__name__}")
+        except Exception as exc:  # a job must always end; the bug is logged, not shown
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            job.error = ComexlabError(f"internal error: {type(exc).__name__}")
             job.status = "failed"
         else:
             job.progress = 1.0

@@ -1,5 +1,6 @@
-"""Fixtures of the web tests: an app on a temp warehouse and a temp registry with the demo
-registry seeded and four users (admin, analyst, two firm users of different firms)."""
+"""Fixtures of the web tests: an app on a temp warehouse loaded with the official files (HTS
+editions, flows) and a temp registry with the demo registry seeded and four users (admin,
+analyst, two firm users of different firms)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from comexlab.registry.db import make_engine, transaction
 from comexlab.registry.demo import seed_demo
 from comexlab.registry.models import Firm
 from comexlab.settings import Settings
+from comexlab.web import demo
 from comexlab.web.app import create_app
 from comexlab.web.auth.users import create_user
 from comexlab.web.schema import ensure_registry_schema
@@ -41,6 +43,8 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
         secret_key="test-secret-key",
         data=Settings().data,
     )
+    demo.load_hts(settings, lambda _m: None)
+    demo.load_flows(settings, lambda _m: None)
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     seed_demo(engine, as_of=AS_OF)
@@ -48,6 +52,7 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
         ids = list(s.scalars(select(Firm.id).order_by(Firm.id).limit(2)))
         create_user(s, "admin", PASSWORD, role="admin")
         create_user(s, "analyst", PASSWORD, role="analyst")
+        create_user(s, "analyst2", PASSWORD, role="analyst")
         create_user(s, "firm_a", PASSWORD, role="firm", firm_id=ids[0])
         create_user(s, "firm_b", PASSWORD, role="firm", firm_id=ids[1])
     engine.dispose()

@@ -176,11 +176,11 @@ def _workbook(rows: list[list[object]]) -> bytes:
 
 GOOD = ["TME140101AB1", "Troqueles Modelo SA de CV", "11", "020", 40, "industry", "tier2",
         "automotive", "stamping", "no", None, None, "no"]
+_TAIL = ["industry", None, None, None, "no", None, None, "no"]
 BAD_ROWS = [
-    ["NOT-AN-RFC", "Mala 1", "11", "020", 10, "industry", None, None, None, "no", None, None, "no"],
-    ["BBB140101AB2", "Mala 2", "99", None, 10, "industry", None, None, None, "no", None, None, "no"],
-    ["CCC140101AB3", "Mala 3", "14", None, -5, "industry", None, None, None, "no", None, None,
-     "no"],
+    ["NOT-AN-RFC", "Mala 1", "11", "020", 10, *_TAIL],  # bad RFC
+    ["BBB140101AB2", "Mala 2", "99", None, 10, *_TAIL],  # no state 99
+    ["CCC140101AB3", "Mala 3", "14", None, -5, *_TAIL],  # negative employees
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -129,7 +129,8 @@ def dashboard(
     total = report.total
     notes = [render.tr(n, lang) for n in report.notes]
     return Dashboard(
-        reporter=who.code, reporter_label=who.name, estimated=report.source.estimated, start=window.start.code,
+        reporter=who.code, reporter_label=who.name, estimated=report.source.estimated,
+        start=window.start.code,
         end=window.end.code, prior_start=report.prior.start.code,
         prior_end=report.prior.end.code, total_usd=total.value_usd,
         prior_total_usd=_num(total.prior_value_usd), change=_num(total.change_pct),

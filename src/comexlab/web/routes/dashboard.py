@@ -107,8 +107,10 @@ async def api_dashboard(
     end: Period = None,
     estimated: bool = False,
 ) -> Dashboard:
-    """The state export report (default: Guanajuato, latest year); ``estimated`` allows the
-    DataWeb × INEGI allocation for monthly state windows (figures labelled estimated).
+    """The state export report (default: Guanajuato, latest year).
+
+    ``estimated`` allows the DataWeb × INEGI allocation for monthly state windows (figures
+    labelled estimated).
     """
     return (await dashboard_data(request, reporter, start, end, estimated))[1]
 

@@ -49,10 +49,11 @@ def _start(request: Request, user: Principal, body: RunRequest) -> Job:
     lang = request_lang(request)
     label = body.scenario or "uploaded"
 
-    def work(progress):
+    def work(job: Job) -> lines.CompletedRun:
         return services.scenario_run(
             warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
-            reporter=body.reporter, lang=lang, progress=progress,
+            reporter=body.reporter, lang=lang, progress=job.report, username=user.username,
+            run_id=job.id,
         )
 
     return request.app.state.jobs.submit(KIND, label, user.id, work)
