@@ -154,6 +154,13 @@ def test_automotive_gap_names_iatf_when_only_iso9001_is_held() -> None:
     assert not gap.ready
 
 
+def test_iatf_alone_covers_iso9001_because_it_contains_it() -> None:
+    gap = certification_gap("automotive", reference.requirements(),
+                            {"IATF16949": CertStatus.expiring}, reference.includes())
+    assert gap.missing == () and gap.held == ("ISO9001", "IATF16949")
+    assert gap.expiring == ("ISO9001", "IATF16949")
+
+
 def test_expired_certificate_counts_as_missing() -> None:
     reqs = [Requirement("medical", "ISO13485", "required", "x")]
     gap = certification_gap("medical", reqs, {"ISO13485": CertStatus.expired})

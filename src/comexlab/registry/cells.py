@@ -123,22 +123,21 @@ def rfc(value: str) -> str:
     return normalize_rfc(value)
 
 
-def state(value: str) -> str:
-    """Two-digit INEGI state code (``1`` or ``1.0`` from Excel become ``01``)."""
-    code = value.zfill(2) if value.isdigit() else value
-    problem = reference.state_problem(code)
-    if problem:
-        raise CellError(problem)
-    return code
+def _inegi_code(width: int, problem_of: Callable[[str], str | None]) -> Cleaner:
+    """Cleaner of an INEGI code of ``width`` digits (Excel's ``1`` becomes ``01``)."""
+
+    def clean(value: str) -> str:
+        code = value.zfill(width) if value.isdigit() else value
+        problem = problem_of(code)
+        if problem:
+            raise CellError(problem)
+        return code
+
+    return clean
 
 
-def municipality(value: str) -> str:
-    """Three-digit INEGI municipality code within its state."""
-    code = value.zfill(3) if value.isdigit() else value
-    problem = reference.municipality_problem(code)
-    if problem:
-        raise CellError(problem)
-    return code
+state = _inegi_code(2, reference.state_problem)
+municipality = _inegi_code(3, reference.municipality_problem)
 
 
 def choice(options: type[StrEnum]) -> Cleaner:

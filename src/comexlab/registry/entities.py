@@ -281,9 +281,9 @@ PLANTS = EntitySpec(
 
 
 def _apply_certification(ctx: ImportContext, row: dict[str, Any]) -> Change:
-    firm = ctx.firm(row["firm_rfc"])
     if row["expires_on"] < row["issued_on"]:
         raise RowProblem("expires_on", "expiry date is before the issue date", row["expires_on"])
+    firm = ctx.firm(row["firm_rfc"])
     plant_id = None
     if row["plant_name"]:
         plant = ctx.session.scalars(

@@ -19,7 +19,7 @@ from comexlab.i18n import catalog, t
 from comexlab.output import write_xlsx
 from comexlab.registry.entities import ENTITIES, EntitySpec
 
-_DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean"}
+_DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
 
 
 def frame(spec: EntitySpec, rows: Iterable[dict]) -> pd.DataFrame:

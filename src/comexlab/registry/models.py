@@ -258,7 +258,7 @@ class Enrolment(Base):
     firm: Mapped[Firm] = relationship(back_populates="enrolments")
     history: Mapped[list[EnrolmentStatusChange]] = relationship(
         cascade=_CASCADE, back_populates="enrolment",
-        order_by="EnrolmentStatusChange.changed_on")
+        order_by=lambda: (EnrolmentStatusChange.changed_on, EnrolmentStatusChange.id))
 
 
 class EnrolmentStatusChange(Base):

@@ -29,6 +29,7 @@ class Standard:
     scope_en: str
     scope_es: str
     issuer: str
+    includes: tuple[str, ...] = ()  # standards whose requirements this one contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,14 @@ def states() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def standards() -> dict[str, Standard]:
     """Certification standards by code (``ISO9001``, ``IATF16949``, …)."""
-    return {r["code"]: Standard(**r) for r in _rows("standards.csv")}
+    return {r["code"]: Standard(r["code"], r["name"], r["scope_en"], r["scope_es"], r["issuer"],
+                                tuple(c for c in r["includes"].split(";") if c))
+            for r in _rows("standards.csv")}
+
+
+def includes() -> dict[str, tuple[str, ...]]:
+    """Standard → standards it contains (IATF 16949 and AS9100 contain ISO 9001)."""
+    return {code: std.includes for code, std in standards().items() if std.includes}
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from comexlab.errors import InputError, NotFoundError
@@ -89,7 +89,7 @@ def _filtered(query: Select, flt: FirmFilter, today: date, within_days: int) -> 
             conditions.append(Certification.standard == code)
         if flt.cert_status:
             conditions.append(_status_clause(flt.cert_status, today, within_days))
-        query = query.where(Firm.certifications.any(*conditions))
+        query = query.where(Firm.certifications.any(and_(*conditions)))
     if flt.cluster:
         query = query.where(Firm.memberships.any(
             ClusterMember.cluster.has(Cluster.code == flt.cluster.upper())))
@@ -210,7 +210,7 @@ def firm_gap(session: Session, rfc: str, sector: str, *, today: date,
     for c in firm.certifications:
         by_standard[c.standard].append(cert_status(c.expires_on, today, within_days=within_days))
     statuses = {std: s for std, sts in by_standard.items() if (s := best_status(sts))}
-    return certification_gap(sector, reference.requirements(), statuses)
+    return certification_gap(sector, reference.requirements(), statuses, reference.includes())
 
 
 def expiring_certificates(session: Session, *, today: date,
@@ -261,8 +261,9 @@ def _node(graph: nx.Graph, code: str) -> str:
 def cluster_links(session: Session) -> pd.DataFrame:
     """Every link between clusters (edge list of the cluster graph)."""
     graph = cluster_graph(session)
-    rows = [{"cluster_a": a, "cluster_b": b, "kinds": ", ".join(d["kinds"])}
-            for a, b, d in sorted(graph.edges(data=True))]
+    rows = sorted(({"cluster_a": min(a, b), "cluster_b": max(a, b),
+                    "kinds": ", ".join(d["kinds"])} for a, b, d in graph.edges(data=True)),
+                  key=lambda r: (r["cluster_a"], r["cluster_b"]))
     return pd.DataFrame(rows, columns=["cluster_a", "cluster_b", "kinds"])
 
 

@@ -68,12 +68,31 @@ class Gap:
         return not self.missing
 
 
+def with_included(statuses: Mapping[str, CertStatus],
+                  includes: Mapping[str, Iterable[str]]) -> dict[str, CertStatus]:
+    """Statuses extended to the standards each held one contains.
+
+    An IATF 16949 certificate attests conformity with ISO 9001 too (IATF 16949:2016 is a
+    supplement to ISO 9001:2015), so a firm holding only IATF 16949 lacks no ISO 9001.
+    """
+    out = dict(statuses)
+    for held, status in statuses.items():
+        for inner in includes.get(held, ()):
+            best = best_status([status, out[inner]] if inner in out else [status])
+            assert best is not None
+            out[inner] = best
+    return out
+
+
 def certification_gap(sector: str, requirements: Iterable[Requirement],
-                      statuses: Mapping[str, CertStatus]) -> Gap:
+                      statuses: Mapping[str, CertStatus],
+                      includes: Mapping[str, Iterable[str]] | None = None) -> Gap:
     """Gap of a firm whose best status per standard is ``statuses`` against ``sector``.
 
-    ``statuses`` maps standard code → the best status among the firm's certificates for it.
+    ``statuses`` maps standard code → the best status among the firm's certificates for it;
+    ``includes`` says which standards contain others (see :func:`with_included`).
     """
+    statuses = with_included(statuses, includes or {})
     reqs = [r for r in requirements if r.sector == sector]
     required = tuple(r.standard for r in reqs if r.level == "required")
     recommended = tuple(r.standard for r in reqs if r.level != "required")
