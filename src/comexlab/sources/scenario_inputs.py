@@ -41,8 +41,8 @@ def read_product_list(name: str, *, data_dir: Path | None = None) -> list[str]:
         if spec.code_column not in frame.columns:
             raise InputError(f"column {spec.code_column!r} missing", file=path,
                              field=spec.code_column)
-        if spec.filter_column:
-            frame = frame[frame[spec.filter_column].isin(spec.filter_values)]
+        for column, values in spec.filters:
+            frame = frame[frame[column].isin(values)]
         codes = frame[spec.code_column].tolist()
     cleaned = [c.replace(".", "").strip() for c in codes]
     bad = [c for c in cleaned if c and not c.isdigit()]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,23 @@ class AveMethod(StrEnum):
     range_low = "range_low"                    # a range rate: low end used
     fallback_adval_only = "fallback_adval_only"  # specific part not convertible: lower bound
     no_rate = "no_rate"                        # unparsed or blank: AVE unknown (NaN)
+
+
+METHODS: tuple[AveMethod, ...] = tuple(AveMethod)
+"""Methods in code order: method arrays hold ``int8`` codes into this tuple (cheap at 10⁷ rows);
+:func:`method_labels` turns them into a categorical column for output."""
+_CODE: dict[AveMethod, np.int8] = {m: np.int8(i) for i, m in enumerate(METHODS)}
+MethodCodes = npt.NDArray[np.int8]
+
+
+def method_code(method: AveMethod) -> np.int8:
+    """Code of ``method`` in method arrays."""
+    return _CODE[method]
+
+
+def method_labels(codes: MethodCodes) -> pd.Categorical:
+    """Method codes as a categorical of :class:`AveMethod` values."""
+    return pd.Categorical.from_codes(codes, categories=[m.value for m in METHODS])
 
 
 RATE_FIELDS: tuple[str, ...] = (
@@ -69,17 +87,17 @@ def normalise_unit(unit: object) -> str | None:
 class AveInputs:
     """Column arrays of one rate column for N lines, plus each line's value and quantity."""
 
-    kind: npt.NDArray[np.object_]
+    kind: pd.Categorical
     ad_valorem: FloatArray
     specific_amount: FloatArray
-    specific_unit: npt.NDArray[np.object_]
+    specific_unit: pd.Categorical
     specific2_amount: FloatArray
-    specific2_unit: npt.NDArray[np.object_]
-    rule: npt.NDArray[np.object_]
+    specific2_unit: pd.Categorical
+    rule: pd.Categorical
     range_high: FloatArray
     value: FloatArray
     quantity: FloatArray
-    quantity_unit: npt.NDArray[np.object_]
+    quantity_unit: pd.Categorical
 
     def specific_ave(self, rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
         """AVE of the specific part(s) for ``rows`` and whether it could be computed."""
@@ -99,71 +117,69 @@ class AveInputs:
         return total, ok
 
 
-def _normalised(units: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+def _normalised(units: pd.Categorical) -> npt.NDArray[np.object_]:
     """Vectorised :func:`normalise_unit` (maps the few distinct unit texts, not every row)."""
-    series = pd.Series(units, dtype=object)
-    uniques = series.dropna().unique()
-    mapping = {u: normalise_unit(u) for u in uniques}
-    return series.map(mapping).to_numpy(dtype=object)
+    mapped = np.array([normalise_unit(u) for u in units.categories] + [None], dtype=object)
+    return mapped[np.where(units.codes >= 0, units.codes, len(units.categories))]
 
 
-Formula = Callable[[AveInputs, npt.NDArray[np.bool_]], tuple[FloatArray, npt.NDArray[np.object_]]]
+Formula = Callable[[AveInputs, npt.NDArray[np.bool_]], tuple[FloatArray, MethodCodes]]
 
 
 def _adval(inp: AveInputs, rows: npt.NDArray[np.bool_]) -> FloatArray:
     return np.nan_to_num(inp.ad_valorem[rows], nan=0.0)
 
 
-def _methods(n: int, method: AveMethod) -> npt.NDArray[np.object_]:
-    return np.full(n, method.value, dtype=object)
+def _methods(n: int, method: AveMethod) -> MethodCodes:
+    return np.full(n, _CODE[method], dtype=np.int8)
 
 
 def _free(inp: AveInputs,
-          rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+          rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
     n = int(rows.sum())
     return np.zeros(n), _methods(n, AveMethod.exact)
 
 
 def _ad_valorem(inp: AveInputs,
-                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
     ranged = np.isfinite(inp.range_high[rows])
-    method = np.where(ranged, AveMethod.range_low.value, AveMethod.exact.value).astype(object)
+    method = np.where(ranged, _CODE[AveMethod.range_low], _CODE[AveMethod.exact]).astype(np.int8)
     return _adval(inp, rows), method
 
 
-def _with_specific(combine: Callable[[FloatArray, FloatArray, npt.NDArray[np.object_]], FloatArray]
+def _with_specific(combine: Callable[[FloatArray, FloatArray, pd.Categorical], FloatArray]
                    ) -> Formula:
     """Formula for rates with a specific part: convert it where possible, else fall back."""
 
     def formula(inp: AveInputs,
-                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
         spec, ok_rows = inp.specific_ave(rows)
         adval = _adval(inp, rows)
         combined = combine(adval, spec, inp.rule[rows])
         ave = np.where(ok_rows, combined, adval)
-        method = np.where(ok_rows, AveMethod.unit_value.value,
-                          AveMethod.fallback_adval_only.value).astype(object)
+        method = np.where(ok_rows, _CODE[AveMethod.unit_value],
+                          _CODE[AveMethod.fallback_adval_only]).astype(np.int8)
         return ave, method
 
     return formula
 
 
-def _add(adval: FloatArray, spec: FloatArray, _rule: npt.NDArray[np.object_]) -> FloatArray:
+def _add(adval: FloatArray, spec: FloatArray, _rule: pd.Categorical) -> FloatArray:
     return adval + spec
 
 
-def _by_rule(adval: FloatArray, spec: FloatArray, rule: npt.NDArray[np.object_]) -> FloatArray:
+def _by_rule(adval: FloatArray, spec: FloatArray, rule: pd.Categorical) -> FloatArray:
     """Mixed rates: pick the alternative the rule names.
 
     'greater'/'minimum' take the larger (a minimum floors the duty), 'lesser'/'maximum' the
     smaller (a maximum caps it).
     """
-    take_min = np.isin(rule.astype(str), ["lesser", "maximum"])
+    take_min = np.asarray(pd.Series(rule).isin(["lesser", "maximum"]))
     return np.where(take_min, np.minimum(adval, spec), np.maximum(adval, spec))
 
 
 def _no_rate(inp: AveInputs,
-             rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+             rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
     n = int(rows.sum())
     return np.full(n, np.nan), _methods(n, AveMethod.no_rate)
 
@@ -181,13 +197,18 @@ FORMULAS: dict[RateKind, Formula] = {
 """RateKind → function computing the AVE of the rows of that kind."""
 
 
-def _col(frame: pd.DataFrame, name: str, *, numeric: bool) -> npt.NDArray[np.generic]:
+def _col(frame: pd.DataFrame, name: str, *, numeric: bool) -> Any:
+    """A float array (numeric) or a categorical (text; cheap when already categorical)."""
     if name not in frame.columns:
-        return np.full(len(frame), np.nan) if numeric else np.full(len(frame), None, dtype=object)
+        return np.full(len(frame), np.nan) if numeric else pd.Categorical([None] * len(frame))
     series = frame[name]
     if numeric:
+        if pd.api.types.is_float_dtype(series.dtype):
+            return series.to_numpy(dtype=float, na_value=np.nan)
         return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.array
+    return pd.Categorical(series.astype(object))
 
 
 def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "value_usd",
@@ -209,7 +230,7 @@ def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "va
     )
 
 
-def compute_ave(inp: AveInputs) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+def compute_ave(inp: AveInputs) -> tuple[FloatArray, MethodCodes]:
     """AVE (fraction, NaN when unknown) and :class:`AveMethod` value for every line.
 
     A missing kind (no tariff line matched) gives NaN / ``no_rate``.
@@ -251,4 +272,4 @@ def ave_of(rate: Rate, *, value: float | None = None, quantity: float | None = N
     frame["quantity"] = [quantity]
     frame["quantity_unit"] = [quantity_unit]
     ave, method = compute_ave(inputs_from_frame(frame))
-    return float(ave[0]), AveMethod(method[0])
+    return float(ave[0]), METHODS[int(method[0])]

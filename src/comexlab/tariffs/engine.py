@@ -36,7 +36,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError
-from comexlab.tariffs.ave import AveMethod, compute_ave, inputs_from_frame
+from comexlab.tariffs.ave import (
+    AveMethod,
+    MethodCodes,
+    compute_ave,
+    inputs_from_frame,
+    method_code,
+    method_labels,
+)
 from comexlab.tariffs.formulas import linear_cut, neutralising_cut, swiss
 from comexlab.tariffs.scenario import Overlay, Products, Scenario, Stacking
 from comexlab.tariffs.smart import ElasticityTables, SmartParams, lookup_elasticity, smart_effects
@@ -84,7 +91,7 @@ def _prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
     if not prefixes:
         return np.zeros(len(codes), dtype=bool)
     idx, uniques = pd.factorize(codes, sort=False)
-    uniq = pd.Series(uniques, dtype=object).astype(str)
+    uniq = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
     hit = np.zeros(len(uniq), dtype=bool)
     for length in sorted({len(p) for p in prefixes}):
         wanted = {p for p in prefixes if len(p) == length}
@@ -177,17 +184,16 @@ def apply(scenario: Scenario, lines: pd.DataFrame, *,
 
     before = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
     after = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
-    codes = lines["product_code"].astype(str)
-    origin = lines["origin"].astype(str)
+    codes = lines["product_code"]
     for ov in scenario.overlays:
         hit = _products_mask(codes, ov.products, lists)
         if ov.partners:
-            hit &= origin.isin(ov.partners).to_numpy()
+            hit &= lines["origin"].isin(ov.partners).to_numpy()
         _apply_overlay(ov, after, hit)
 
     out = _line_table(lines, value, claimed, rest, before, after, mfn_ave, pref_ave,
                       mfn_method, pref_method)
-    notes = _audit(lines, out, claimed_default, scenario)
+    notes = _audit(lines, out, claimed_default, scenario, (mfn_method, pref_method))
     if elasticities is not None:
         notes += _add_smart(lines, out, elasticities, smart)
     return ScenarioResult(scenario, out, tuple(n for n in notes if n.count))
@@ -195,8 +201,7 @@ def apply(scenario: Scenario, lines: pd.DataFrame, *,
 
 def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, rest: FloatArray,
                 before: _Tracks, after: _Tracks, mfn_ave: FloatArray, pref_ave: FloatArray,
-                mfn_method: npt.NDArray[np.object_],
-                pref_method: npt.NDArray[np.object_]) -> pd.DataFrame:
+                mfn_method: MethodCodes, pref_method: MethodCodes) -> pd.DataFrame:
     duty0 = claimed * before.pref + rest * before.mfn
     duty1 = claimed * after.pref + rest * after.mfn
     rose_pref = after.pref > before.pref + EPS
@@ -218,7 +223,8 @@ def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, res
         "value_usd": value, "claimed_value_usd": claimed,
         "mfn_text": _text(lines, "mfn_rate_text"), "pref_text": _text(lines, "pref_rate_text"),
         "mfn_ave": mfn_ave, "pref_ave": pref_ave,
-        "mfn_ave_method": mfn_method, "pref_ave_method": pref_method,
+        "mfn_ave_method": method_labels(mfn_method),
+        "pref_ave_method": method_labels(pref_method),
         "rate_before": rate0, "rate_after": rate1,
         "duty_before": duty0, "duty_after": duty1,
         "exposed_value_usd": np.where(np.isnan(exposed_value), 0.0, exposed_value),
@@ -262,13 +268,12 @@ def _note(out: pd.DataFrame, kind: str, mask: BoolArray, detail: str,
 
 
 def _audit(lines: pd.DataFrame, out: pd.DataFrame, claimed_default: BoolArray,
-           scenario: Scenario) -> list[AuditNote]:
+           scenario: Scenario, methods: tuple[MethodCodes, MethodCodes]) -> list[AuditNote]:
     traded = out["value_usd"].to_numpy() > 0
     kind = lines["mfn_kind"].reset_index(drop=True)
-    methods = {c: out[c].to_numpy().astype(str) for c in ("mfn_ave_method", "pref_ave_method")}
-    fallback = (methods["mfn_ave_method"] == AveMethod.fallback_adval_only) | (
-        methods["pref_ave_method"] == AveMethod.fallback_adval_only)
-    ranged = methods["mfn_ave_method"] == AveMethod.range_low
+    fb = method_code(AveMethod.fallback_adval_only)
+    fallback = (methods[0] == fb) | (methods[1] == fb)
+    ranged = methods[0] == method_code(AveMethod.range_low)
     return [
         _note(out, "no_tariff_line", kind.isna().to_numpy() & traded,
               "flows whose product code matched no line of the HTS edition: duty unknown"),

@@ -50,20 +50,26 @@ class ProductList:
     name: str
     file: str
     code_column: str | None          # None: plain text file, one code a line
-    filter_column: str | None = None
-    filter_values: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (column, accepted values)
     description: str = ""
 
 
+_ANNEX = "budgetlab_tariff_resources/s232_annex_products.csv"
 PRODUCT_LISTS: dict[str, ProductList] = {p.name: p for p in (
     ProductList("budgetlab:s232_auto_parts", "budgetlab_tariff_resources/s232_auto_parts.txt",
                 None, description="Section 232 automobile parts (HTS10)"),
     ProductList("budgetlab:s232_mhd_parts", "budgetlab_tariff_resources/s232_mhd_parts.txt",
                 None, description="Section 232 medium/heavy-duty vehicle parts (HTS10)"),
-    ProductList("budgetlab:s232_steel", "budgetlab_tariff_resources/s232_annex_products.csv",
-                "hts_prefix", "metal_type", ("steel",), "Section 232 steel annex products"),
-    ProductList("budgetlab:s232_aluminum", "budgetlab_tariff_resources/s232_annex_products.csv",
-                "hts_prefix", "metal_type", ("aluminum",), "Section 232 aluminium annex products"),
+    ProductList("budgetlab:s232_steel", _ANNEX, "hts_prefix", (("metal_type", ("steel",)),),
+                "Section 232 steel, all annexes (1a, 1b, 2, 3)"),
+    ProductList("budgetlab:s232_aluminum", _ANNEX, "hts_prefix",
+                (("metal_type", ("aluminum",)),), "Section 232 aluminium, all annexes"),
+    ProductList("budgetlab:s232_steel_1a", _ANNEX, "hts_prefix",
+                (("metal_type", ("steel",)), ("annex", ("1a",))),
+                "Section 232 steel, annex 1a (the metal articles themselves)"),
+    ProductList("budgetlab:s232_aluminum_1a", _ANNEX, "hts_prefix",
+                (("metal_type", ("aluminum",)), ("annex", ("1a",))),
+                "Section 232 aluminium, annex 1a (the metal articles themselves)"),
     ProductList("budgetlab:s232_copper", "budgetlab_tariff_resources/s232_copper_products.csv",
                 "hts10", description="Section 232 copper products"),
     ProductList("budgetlab:s232_derivatives",

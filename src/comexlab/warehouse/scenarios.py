@@ -90,11 +90,11 @@ def load_scenario(ref: str, con: duckdb.DuckDBPyConnection | None = None) -> Sce
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                         [table]).fetchone()
-    if not exists or not exists[0]:
+                         [table]).fetchall()
+    if not exists[0][0]:
         return False
-    row = con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)').fetchone()
-    return bool(row and row[0])
+    rows = con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)').fetchall()
+    return bool(rows[0][0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,83 +106,106 @@ def _rate_select(alias: str, prefix: str) -> str:
 
 
 def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
+    """Flows of the base; annual totals per line unless ``monthly`` (rows as loaded)."""
     b = scenario.base
-    period = "period" if monthly else "CAST(year AS VARCHAR)"
-    sql = f"""
-        SELECT reporter, reporter_level, reporter AS origin, partner, {period} AS period,
-               product_code, product_level,
+    where = f"""
+        FROM flow
+        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
+          AND year IN ({", ".join("?" * len(b.years))})
+          AND reporter IN ({", ".join("?" * len(b.reporters))})"""
+    params: list[object] = [b.source, b.partner, b.level, *b.years, *b.reporters]
+    if monthly:
+        return (f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
+                   product_code, product_level, value_usd, preference_value_usd, quantity,
+                   quantity_unit {where}""", params)
+    return (f"""
+        SELECT reporter, reporter_level, reporter AS origin, partner,
+               CAST(year AS VARCHAR) AS period, product_code, product_level,
                sum(value_usd) AS value_usd,
                sum(preference_value_usd) AS preference_value_usd,
                CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
                     THEN sum(quantity) END AS quantity,
                any_value(quantity_unit) AS quantity_unit
-        FROM flow
-        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
-          AND year IN ({", ".join("?" * len(b.years))})
-          AND reporter IN ({", ".join("?" * len(b.reporters))})
-        GROUP BY ALL"""
-    return sql, [b.source, b.partner, b.level, *b.years, *b.reporters]
+        {where}
+        GROUP BY reporter, reporter_level, partner, year, product_code, product_level""",
+            params)
+
+
+def _rates_cte(scenario: Scenario) -> tuple[str, list[object]]:
+    """One row per HTS code of the edition: its general rate and the base program's rate."""
+    cols = ", ".join(_RATE_SQL_COLUMNS)
+    progs = scenario.base.programs
+    ed = scenario.base.edition
+    sql = f"""
+        l AS (SELECT hts, coalesce(rate_hts, hts) AS rate_hts, description FROM hts_line
+              WHERE edition = ? AND hts IS NOT NULL
+              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY row_no) = 1),
+        g AS (SELECT hts, {cols} FROM hts_rate WHERE edition = ? AND rate_column = 'general'
+              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY rate_text) = 1),
+        p AS (SELECT hts, {cols} FROM hts_rate
+              WHERE edition = ? AND rate_column = 'special'
+                AND program IN ({", ".join("?" * len(progs))})
+              QUALIFY row_number() OVER (PARTITION BY hts
+                                         ORDER BY coalesce(ad_valorem, 0), program) = 1),
+        r AS (SELECT l.hts, l.description, {_rate_select("g", "mfn_")},
+                     {_rate_select("p", "pref_")}
+              FROM l LEFT JOIN g ON g.hts = l.rate_hts LEFT JOIN p ON p.hts = l.rate_hts)"""
+    return sql, [ed, ed, ed, *progs]
 
 
 def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, list[object]]:
-    """SQL (and parameters) joining the base flows to their general and program rates."""
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    ed = scenario.base.edition
-    progs = scenario.base.programs
-    prog_marks = ", ".join("?" * len(progs))
-    naics = ("LEFT JOIN hts_naics n ON n.hts10 = f.product_code",
-             "n.naics6, n.scian3 AS subsector")
-    sql = f"""
-        WITH f AS ({flows_sql}),
-        l AS (SELECT hts, any_value(coalesce(rate_hts, hts)) AS rate_hts,
-                     any_value(description) AS description
-              FROM hts_line WHERE edition = ? AND hts IS NOT NULL GROUP BY hts),
-        g AS (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), rate_text) FROM (
-                SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
-                WHERE edition = ? AND rate_column = 'general') GROUP BY hts),
-        p AS (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0)) FROM (
-                SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
-                WHERE edition = ? AND rate_column = 'special' AND program IN ({prog_marks}))
-              GROUP BY hts)
-        SELECT f.*, coalesce(l10.description, l8.description) AS description,
-               {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}, {naics[1]}
-        FROM f
-        LEFT JOIN l AS l10 ON l10.hts = f.product_code
-        LEFT JOIN l AS l8 ON l10.hts IS NULL AND l8.hts = left(f.product_code, 8)
-        LEFT JOIN g ON g.hts = coalesce(l10.rate_hts, l8.rate_hts)
-        LEFT JOIN p ON p.hts = coalesce(l10.rate_hts, l8.rate_hts)
-        {naics[0]}
+    """SQL (and parameters) joining the base flows to their general and program rates.
+
+    A flow's code is matched to the edition's 10-digit line, else to its 8-digit parent
+    (codes renumbered between editions keep the rate of their 8-digit line).
     """
-    return sql, [*params, ed, ed, ed, *progs]
+    flows_sql, params = _flow_cte(scenario, monthly=monthly)
+    rates_sql, rate_params = _rates_cte(scenario)
+    rate_cols = ", ".join(f"coalesce(r10.{c}, r8.{c}) AS {c}" for c in (
+        "description", *(f"mfn_{x}" for x in _RATE_SQL_COLUMNS),
+        *(f"pref_{x}" for x in _RATE_SQL_COLUMNS)))
+    sql = f"""
+        WITH f AS ({flows_sql}), {rates_sql}
+        SELECT f.*, {rate_cols}, n.naics6, n.scian3 AS subsector
+        FROM f
+        LEFT JOIN r AS r10 ON r10.hts = f.product_code
+        LEFT JOIN r AS r8 ON r10.hts IS NULL AND r8.hts = left(f.product_code, 8)
+        LEFT JOIN hts_naics n ON n.hts10 = f.product_code
+    """
+    return sql, [*params, *rate_params]
 
 
 def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
                                                                              list[AuditNote]]:
-    """Simple average AVE per HS4 heading of the edition's 8-digit lines (MFN and program)."""
+    """Simple average AVE per HS4 heading of the edition's rate-bearing lines (MFN, program).
+
+    Rate-bearing lines are those printing their own rates: 8-digit lines, or 10-digit lines
+    where the 2013 "1300" export prints the rates on the statistical suffix rows.
+    """
     ed = scenario.base.edition
     progs = list(scenario.base.programs)
     rows = con.execute(f"""
         SELECT g.hts, {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}
-        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general'
-              AND length(hts) = 8) g
+        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
         LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
                    FROM (SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
                          WHERE edition = ? AND rate_column = 'special'
                            AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
           ON p.hts = g.hts""", [ed, ed, *progs]).df()
     rows["value_usd"] = np.nan
+    rows = rows.rename(columns={"hts": "line"})
     mfn, mfn_method = compute_ave(inputs_from_frame(rows, "mfn_"))
     pref, _ = compute_ave(inputs_from_frame(rows, "pref_"))
     pref = np.where(rows["pref_kind"].isna(), mfn, np.fmin(pref, mfn))
-    frame = pd.DataFrame({"hs4": rows["hts"].str[:4], "mfn": mfn, "pref": pref})
+    frame = pd.DataFrame({"hs4": rows["line"].str[:4], "mfn": mfn, "pref": pref})
     heads = frame.groupby("hs4").agg(mfn=("mfn", "mean"), pref=("pref", "mean"),
                                      n=("mfn", "size")).reset_index()
     fallback = int((mfn_method == "fallback_adval_only").sum())
     notes = [
         AuditNote("hs4_simple_average", len(heads),
                   f"APPROXIMATE: heading rates are the simple (trade-unweighted) average of the "
-                  f"AVEs of {len(frame):,} 8-digit lines of the {ed} edition"),
-        AuditNote("ave_fallback", fallback, "8-digit lines with specific duties averaged on "
+                  f"AVEs of {len(frame):,} rate-bearing lines of the {ed} edition"),
+        AuditNote("ave_fallback", fallback, "rate-bearing lines with specific duties averaged on "
                   "their ad valorem part only (no unit values at HS4): lower bound"),
     ]
     return heads, notes
@@ -193,12 +216,15 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     """The engine's input for the scenario's base flows, plus notes from building it."""
     if not _has_rows(con, "flow"):
         raise InputError("no flows loaded (run: comexlab flows load)", field="flow")
+    flows_sql, params = _flow_cte(scenario, monthly=monthly)
+    flows = _fetch(con, flows_sql, params)
     if scenario.base.level == "hts10":
         _ensure_naics_table(con)
-        sql, params = hts10_lines_sql(scenario, monthly=monthly)
-        return con.execute(sql, params).df(), []
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    flows = con.execute(flows_sql, params).df()
+        rates_sql, rate_params = _rates_cte(scenario)
+        rates = con.execute(f"WITH {rates_sql} SELECT * FROM r", rate_params).df()
+        naics = con.execute("SELECT hts10 AS hts, naics6, scian3 AS subsector "
+                            "FROM hts_naics").df()
+        return join_rates(flows, rates, naics), []
     heads, notes = _hs4_rates(con, scenario)
     merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
     found = merged["mfn"].notna()
@@ -211,11 +237,60 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     return merged.drop(columns=["hs4", "mfn", "pref", "n"]), notes
 
 
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+    """Query result as a DataFrame with strings dictionary-encoded (categoricals).
+
+    Flow rows repeat few distinct reporters, periods and codes; decoding them is the slow part.
+    """
+    table = con.sql(sql, params=params).to_arrow_table()
+    return table.to_pandas(strings_to_categorical=True)
+
+
+def _take(column: pd.Series, row: np.ndarray) -> pd.Series | np.ndarray:
+    """``column[row]`` with -1 meaning "no match" (NaN / missing category)."""
+    if not pd.api.types.is_numeric_dtype(column.dtype):
+        cat = pd.Categorical(column)
+        codes = np.where(row >= 0, cat.codes[np.maximum(row, 0)], -1)
+        return pd.Categorical.from_codes(codes, cat.categories)
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    return np.where(row >= 0, values[np.maximum(row, 0)], np.nan)
+
+
+def _positions(codes: pd.Series, keys: pd.Index, *, parent_digits: int | None = None
+               ) -> np.ndarray:
+    """Row of ``keys`` matching each code (else its ``parent_digits`` prefix), -1 if none.
+
+    Resolved once per distinct code, then broadcast to the rows.
+    """
+    idx, uniques = pd.factorize(codes.astype(str), sort=False)
+    uniq = pd.Index(uniques)
+    pos = keys.get_indexer(uniq)
+    if parent_digits is not None:
+        miss = pos < 0
+        pos[miss] = keys.get_indexer(pd.Index(uniq[miss].str[:parent_digits]))
+    return pos[idx]
+
+
+def join_rates(flows: pd.DataFrame, rates: pd.DataFrame, naics: pd.DataFrame) -> pd.DataFrame:
+    """Attach to each flow its HTS line's rates and its NAICS6/SCIAN3.
+
+    The rate is the 10-digit code's, else its 8-digit parent's: the same join as
+    :func:`hts10_lines_sql` (kept as the SQL baseline of the bench), done on distinct codes.
+    """
+    rates = rates.drop_duplicates("hts")
+    row = _positions(flows["product_code"], pd.Index(rates["hts"]), parent_digits=8)
+    out = {c: _take(rates[c], row) for c in rates.columns if c != "hts"}
+    nrow = _positions(flows["product_code"], pd.Index(naics["hts"]))
+    out["naics6"] = _take(naics["naics6"], nrow)
+    out["subsector"] = _take(naics["subsector"], nrow)
+    return pd.concat([flows.reset_index(drop=True), pd.DataFrame(out)], axis=1)
+
+
 def _ensure_naics_table(con: duckdb.DuckDBPyConnection) -> None:
     """Before the flows loader has created ``hts_naics``, join an empty one."""
-    row = con.execute("SELECT count(*) FROM information_schema.tables "
-                      "WHERE table_name = 'hts_naics'").fetchone()
-    if not row or not row[0]:
+    rows = con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_name = 'hts_naics'").fetchall()
+    if not rows[0][0]:
         con.execute("CREATE TEMP TABLE hts_naics (hts10 VARCHAR, naics6 VARCHAR, scian3 VARCHAR)")
 
 
