@@ -8,6 +8,10 @@ from typing import Any
 from comexlab.web.views import AggRow, ClusterGraph, Cut, SeriesPoint
 
 _PALETTE = ["#0b6e4f", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#577590", "#90be6d"]
+# No animation: charts are final as soon as they are drawn (screenshots, slow machines).
+_BASE: dict[str, Any] = {"color": _PALETTE, "animation": False}
+_VALUE_AXIS: dict[str, Any] = {"type": "value", "name": "US$ M", "splitNumber": 3,
+                               "axisLabel": {"hideOverlap": True}}
 
 
 def _millions(v: float | None) -> float | None:
@@ -25,10 +29,10 @@ def hbar(rows: Sequence[Cut], title: str, *, limit: int = 12) -> dict[str, Any]:
                           "data": [_millions(r.prior_usd) for r in top],
                           "itemStyle": {"color": "#b7c4be"}})
     return {
-        "color": _PALETTE,
+        **_BASE,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 10, "right": 20, "top": 10, "bottom": 20, "containLabel": True},
-        "xAxis": {"type": "value", "name": "US$ M"},
+        "grid": {"left": 10, "right": 30, "top": 10, "bottom": 20, "containLabel": True},
+        "xAxis": _VALUE_AXIS,
         "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
         "series": series,
     }
@@ -38,7 +42,7 @@ def treemap(rows: Sequence[Cut], *, limit: int = 40) -> dict[str, Any]:
     """Treemap of the largest rows by value."""
     data = [{"name": r.label[:50], "value": _millions(r.value_usd)} for r in rows[:limit]]
     return {
-        "color": _PALETTE,
+        **_BASE,
         "tooltip": {"formatter": "{b}: US$ {c} M"},
         "series": [{"type": "treemap", "data": data, "roam": False, "nodeClick": False,
                     "breadcrumb": {"show": False}, "label": {"show": True}}],
@@ -48,7 +52,7 @@ def treemap(rows: Sequence[Cut], *, limit: int = 40) -> dict[str, Any]:
 def line(points: Sequence[SeriesPoint]) -> dict[str, Any]:
     """Line of the total by period."""
     return {
-        "color": _PALETTE,
+        **_BASE,
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 10, "right": 20, "top": 20, "bottom": 20, "containLabel": True},
         "xAxis": {"type": "category", "data": [p.period for p in points]},
@@ -63,11 +67,12 @@ def exposure_bars(rows: Sequence[AggRow], *, limit: int = 15) -> dict[str, Any]:
     exposed = [_millions(r.exposed_usd or 0.0) for r in top]
     rest = [_millions(r.exports_usd - (r.exposed_usd or 0.0)) for r in top]
     return {
+        **_BASE,
         "color": ["#e76f51", "#b7c4be"],
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["exposed", "not exposed"]},
-        "grid": {"left": 10, "right": 20, "top": 30, "bottom": 20, "containLabel": True},
-        "xAxis": {"type": "value", "name": "US$ M"},
+        "grid": {"left": 10, "right": 30, "top": 30, "bottom": 20, "containLabel": True},
+        "xAxis": _VALUE_AXIS,
         "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
         "series": [
             {"name": "exposed", "type": "bar", "stack": "t", "data": exposed},
@@ -87,7 +92,7 @@ def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
     links = [{"source": lk.source, "target": lk.target, "label": {"show": True,
               "formatter": lk.kind, "fontSize": 10}} for lk in graph.links]
     return {
-        "color": _PALETTE,
+        **_BASE,
         "tooltip": {},
         "legend": {"data": states},
         "series": [{
