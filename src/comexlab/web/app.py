@@ -12,10 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from comexlab import __version__
 from comexlab.registry.db import make_engine
@@ -45,6 +46,7 @@ def create_app(
     readers: int = 4,
     job_workers: int = 2,
     login_rate: str = "5/minute",
+    dashboard_cache_ttl: float = 300.0,
 ) -> FastAPI:
     """Build the web app for ``settings`` (the environment's settings by default)."""
     settings = settings or get_settings()
@@ -82,7 +84,7 @@ def create_app(
     app.state.jobs = jobs
     app.state.services = services or default_services()
     app.state.login_limiter = LoginRateLimiter(login_rate)
-    app.state.dashboard_cache = TTLCache()
+    app.state.dashboard_cache = TTLCache(ttl=dashboard_cache_ttl)
     warehouse.on_write(app.state.dashboard_cache.clear)
 
     install_error_handlers(app)
@@ -96,18 +98,41 @@ def create_app(
         https_only=False,
     )
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", _CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(SecurityHeadersMiddleware)
 
     static_dir = resources.files("comexlab.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     _include_routers(app)
     return app
+
+
+class SecurityHeadersMiddleware:
+    """Add CSP and friends to every response (plain ASGI: no per-request task overhead)."""
+
+    _HEADERS: tuple[tuple[bytes, bytes], ...] = (
+        (b"content-security-policy", _CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response start message."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in self._HEADERS if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -37,7 +37,9 @@ class TTLCache:
             return value
 
     def put(self, key: Hashable, value: Any) -> None:
-        """Remember ``value``; the oldest entry goes when full."""
+        """Remember ``value``; the oldest entry goes when full (``ttl`` 0 disables caching)."""
+        if self._ttl <= 0:
+            return
         with self._lock:
             self._data[key] = (time.monotonic(), value)
             self._data.move_to_end(key)

@@ -23,12 +23,18 @@ Reporter = Annotated[str | None, Query(pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$", ma
 
 
 async def dashboard_options(request: Request) -> DashboardOptions:
-    """Reporters and periods available (read on the DuckDB reader pool)."""
+    """Reporters and periods available (read on the DuckDB reader pool, then cached)."""
     services = request.app.state.services
     lang = request_lang(request)
-    return await request.app.state.warehouse.read(
+    cache = request.app.state.dashboard_cache
+    hit = cache.get(("options", lang))
+    if hit is not None:
+        return hit
+    options = await request.app.state.warehouse.read(
         lambda con: services.dashboard_options(con, lang=lang)
     )
+    cache.put(("options", lang), options)
+    return options
 
 
 async def dashboard_data(
