@@ -20,7 +20,7 @@ EXAMPLES = 25  # per operation; bounded so the suite stays in CI budget
 
 
 @pytest.fixture()
-def admin_auth(app) -> dict[str, dict[str, str]]:  # noqa: ANN001
+def admin_auth(app) -> dict[str, dict[str, str]]:
     c = TestClient(app)  # no context manager: no lifespan, the app stays open
     login(c, "admin")
     return {"cookies": {"comexlab_session": c.cookies["comexlab_session"]},
@@ -37,7 +37,7 @@ class _LateApp:
 
     target = None
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -68,7 +68,7 @@ schema.app = LATE
 
 
 @pytest.fixture()
-def late_app(app):  # noqa: ANN001, ANN201
+def late_app(app):
     LATE.target = app
     yield app
     LATE.target = None
@@ -77,7 +77,7 @@ def late_app(app):  # noqa: ANN001, ANN201
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=list(HealthCheck))
-def test_api_never_answers_5xx(case, late_app, admin_auth) -> None:  # noqa: ANN001
+def test_api_never_answers_5xx(case, late_app, admin_auth) -> None:
     response = case.call(headers=admin_auth["headers"], cookies=admin_auth["cookies"])
     assert response.status_code < 500, (case.method, case.path, response.text[:500])
     if response.status_code >= 400:
@@ -86,7 +86,7 @@ def test_api_never_answers_5xx(case, late_app, admin_auth) -> None:  # noqa: ANN
         assert body["status"] == response.status_code
 
 
-def test_openapi_document_lists_every_api_route(client) -> None:  # noqa: ANN001
+def test_openapi_document_lists_every_api_route(client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for expected in ("/api/dashboard", "/api/scenarios/runs", "/api/scenarios/runs/{run_id}/lines",
                      "/api/firms/{firm_id}", "/api/registry/import", "/api/clusters/graph",
