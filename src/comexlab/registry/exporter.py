@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -25,11 +26,11 @@ _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
 def frame(spec: EntitySpec, rows: Iterable[dict]) -> pd.DataFrame:
     """Rows of ``spec`` as a DataFrame with its columns in template order and stable dtypes."""
     df = pd.DataFrame(list(rows), columns=list(spec.column_names))
+    typed: dict[str, Any] = {c.name: _DTYPES.get(c.kind, object) for c in spec.columns}
+    df = df.astype(typed)
     for column in spec.columns:
-        if column.kind in _DTYPES:
-            df[column.name] = df[column.name].astype(_DTYPES[column.kind])
-        else:
-            df[column.name] = df[column.name].astype(object).where(df[column.name].notna(), None)
+        if column.kind not in _DTYPES:  # text, dates, lists: None (not NaN) when empty
+            df[column.name] = df[column.name].where(df[column.name].notna(), None)
     return df
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from comexlab.errors import InputError, NotFoundError
@@ -66,7 +66,7 @@ def _get_firm(session: Session, rfc: str) -> Firm:
     return firm
 
 
-def _status_clause(status: CertStatus, today: date, within_days: int) -> object:
+def _status_clause(status: CertStatus, today: date, within_days: int) -> ColumnElement[bool]:
     horizon = today + timedelta(days=within_days)
     return {
         CertStatus.expired: Certification.expires_on < today,
