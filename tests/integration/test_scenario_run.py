@@ -193,3 +193,35 @@ def test_cli_validate_names_line_of_unknown_prefix(loaded: Path, tmp_path: Path)
     bad = runner.invoke(app, ["scenario", "validate", str(new), "--warehouse", str(loaded)])
     assert bad.exit_code != 0
     assert "0000" in str(bad.exception) and "row 32" in str(bad.exception)
+
+
+def test_cli_list_and_compare(loaded: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["scenario", "list", "--format", "csv"])
+    assert listed.exit_code == 0, listed.output
+    assert {"usmca-ends", "nafta-ends", "s232-autos", "s232-metals"} <= set(
+        pd.read_csv(__import__("io").StringIO(listed.output))["name"])
+    out = tmp_path / "cmp.csv"
+    cmp = runner.invoke(app, ["scenario", "compare", "usmca-ends", "s232-autos", "--reporter",
+                              "MEX", "--format", "csv", "--output", str(out),
+                              "--warehouse", str(loaded)])
+    assert cmp.exit_code == 0, cmp.output
+    table = pd.read_csv(out)
+    assert list(table["scenario"]) == ["usmca-ends", "s232-autos"]
+    assert table["value_usd"].nunique() == 1        # same base flows
+    assert (table["duty_after"] > table["duty_before"]).all()
+
+
+def test_cli_xlsx_for_a_state_says_estimated(loaded: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "gto.xlsx"
+    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", "GTO",
+                                      "--no-smart", "--by", "subsector", "--format", "xlsx",
+                                      "--output", str(out), "--warehouse", str(loaded),
+                                      "--lang", "es"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["headline", "by_subsector", "lines", "notes"]
+    notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
+    assert any("ESTIMADO" in str(n) for n in notes)

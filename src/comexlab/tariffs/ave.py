@@ -208,7 +208,9 @@ def _col(frame: pd.DataFrame, name: str, *, numeric: bool) -> Any:
         return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array
-    return pd.Categorical(series.astype(object))
+    if not series.notna().any():  # e.g. no quantities at all: skip hashing N missing values
+        return pd.Categorical.from_codes(np.full(len(series), -1), categories=[])
+    return pd.Categorical(series)
 
 
 def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "value_usd",
@@ -231,16 +233,20 @@ def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "va
 
 
 def compute_ave(inp: AveInputs) -> tuple[FloatArray, MethodCodes]:
-    """AVE (fraction, NaN when unknown) and :class:`AveMethod` value for every line.
+    """AVE (fraction, NaN when unknown) and :class:`AveMethod` code for every line.
 
-    A missing kind (no tariff line matched) gives NaN / ``no_rate``.
+    A missing kind (no tariff line matched) gives NaN / ``no_rate``. Rows are selected per kind
+    through the categorical's codes, so the cost does not grow with the text of the rates.
     """
     n = len(inp.value)
     ave = np.full(n, np.nan)
     method = _methods(n, AveMethod.no_rate)
-    kinds = inp.kind.astype(str)
+    categories = [str(c) for c in inp.kind.categories]
+    codes = inp.kind.codes
     for kind, formula in FORMULAS.items():
-        rows = kinds == kind.value
+        if kind.value not in categories:
+            continue
+        rows = codes == categories.index(kind.value)
         if rows.any():
             ave[rows], method[rows] = formula(inp, rows)
     return ave, method

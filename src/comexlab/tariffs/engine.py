@@ -214,13 +214,13 @@ def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, res
         rate0 = np.where(value > 0, duty0 / safe_v, before.mfn)
         rate1 = np.where(value > 0, duty1 / safe_v, after.mfn)
     cut = np.where(value > 0, cut, neutralising_cut(before.mfn, after.mfn))
-    keep = [c for c in (*KEY_COLUMNS, *GROUP_COLUMNS) if c in lines.columns]
-    out = lines[keep].reset_index(drop=True).copy()
-    if "estimated" not in out:
-        out["estimated"] = False
-    out["estimated"] = out["estimated"].fillna(False).astype(bool)
-    extra = {
-        "value_usd": value, "claimed_value_usd": claimed,
+    keep = [c for c in (*KEY_COLUMNS, *GROUP_COLUMNS) if c in lines.columns and c != "estimated"]
+    estimated = (lines["estimated"].fillna(False).astype(bool).to_numpy()
+                 if "estimated" in lines.columns else np.zeros(len(lines), dtype=bool))
+    columns: dict[str, object] = {c: lines[c].to_numpy() if not isinstance(
+        lines[c].dtype, pd.CategoricalDtype) else lines[c].array for c in keep}
+    columns.update({
+        "estimated": estimated, "value_usd": value, "claimed_value_usd": claimed,
         "mfn_text": _text(lines, "mfn_rate_text"), "pref_text": _text(lines, "pref_rate_text"),
         "mfn_ave": mfn_ave, "pref_ave": pref_ave,
         "mfn_ave_method": method_labels(mfn_method),
@@ -229,15 +229,17 @@ def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, res
         "duty_before": duty0, "duty_after": duty1,
         "exposed_value_usd": np.where(np.isnan(exposed_value), 0.0, exposed_value),
         "neutralising_cut": cut,
-    }
-    for name, col in extra.items():
-        out[name] = col
+    })
+    out = pd.DataFrame({k: v for k, v in columns.items() if v is not None}, copy=False)
     out["exposed"] = out["exposed_value_usd"].to_numpy() > 0
     return out
 
 
-def _text(lines: pd.DataFrame, name: str) -> pd.Series | None:
-    return lines[name].reset_index(drop=True) if name in lines.columns else None
+def _text(lines: pd.DataFrame, name: str) -> object:
+    if name not in lines.columns:
+        return None
+    col = lines[name]
+    return col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
 
 
 def _examples(out: pd.DataFrame, mask: BoolArray, text_col: str | None = None) -> tuple[str, ...]:
@@ -353,8 +355,9 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     smart_cols = [c for c in _SMART_SUMS if c in lines.columns]
     for c in smart_cols:
         work[c] = lines[c].to_numpy()
-    for c in by:
-        work[c] = lines[c].to_numpy()
+    for c in by:  # categoricals stay categoricals: grouping on codes, not on N strings
+        col = lines[c]
+        work[c] = col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
     sums = list(_SUMS) + smart_cols
     if by:
         grouped = work.groupby(list(by), sort=True, dropna=False, observed=True)

@@ -221,9 +221,9 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     if scenario.base.level == "hts10":
         _ensure_naics_table(con)
         rates_sql, rate_params = _rates_cte(scenario)
-        rates = con.execute(f"WITH {rates_sql} SELECT * FROM r", rate_params).df()
-        naics = con.execute("SELECT hts10 AS hts, naics6, scian3 AS subsector "
-                            "FROM hts_naics").df()
+        rates = _fetch(con, f"WITH {rates_sql} SELECT * FROM r", rate_params)
+        naics = _fetch(con, "SELECT hts10 AS hts, naics6, scian3 AS subsector FROM hts_naics",
+                       [])
         return join_rates(flows, rates, naics), []
     heads, notes = _hs4_rates(con, scenario)
     merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
@@ -249,7 +249,8 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd
 def _take(column: pd.Series, row: np.ndarray) -> pd.Series | np.ndarray:
     """``column[row]`` with -1 meaning "no match" (NaN / missing category)."""
     if not pd.api.types.is_numeric_dtype(column.dtype):
-        cat = pd.Categorical(column)
+        cat = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
+            column)
         codes = np.where(row >= 0, cat.codes[np.maximum(row, 0)], -1)
         return pd.Categorical.from_codes(codes, cat.categories)
     values = column.to_numpy(dtype=float, na_value=np.nan)
@@ -277,10 +278,10 @@ def join_rates(flows: pd.DataFrame, rates: pd.DataFrame, naics: pd.DataFrame) ->
     The rate is the 10-digit code's, else its 8-digit parent's: the same join as
     :func:`hts10_lines_sql` (kept as the SQL baseline of the bench), done on distinct codes.
     """
-    rates = rates.drop_duplicates("hts")
-    row = _positions(flows["product_code"], pd.Index(rates["hts"]), parent_digits=8)
+    row = _positions(flows["product_code"], pd.Index(rates["hts"].astype(str)),
+                     parent_digits=8)
     out = {c: _take(rates[c], row) for c in rates.columns if c != "hts"}
-    nrow = _positions(flows["product_code"], pd.Index(naics["hts"]))
+    nrow = _positions(flows["product_code"], pd.Index(naics["hts"].astype(str)))
     out["naics6"] = _take(naics["naics6"], nrow)
     out["subsector"] = _take(naics["subsector"], nrow)
     return pd.concat([flows.reset_index(drop=True), pd.DataFrame(out)], axis=1)
