@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.registry.models import Firm
 from comexlab.web.auth.models import Role, User
 from comexlab.web.auth.passwords import dummy_hash, hash_password, verify_password
 
@@ -27,6 +28,9 @@ def create_user(
         raise InputError("a firm user needs a firm", field="firm_id")
     if role is not Role.FIRM and firm_id is not None:
         raise InputError("only firm users are tied to a firm", field="firm_id")
+    if firm_id is not None and (not 0 < firm_id < 2**31 or session.get(Firm, firm_id) is None):
+        raise InputError(f"no firm with id {firm_id} in the registry", field="firm_id",
+                         value=firm_id)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise InputError(f"user {username!r} already exists", field="username", value=username)
     user = User(

@@ -10,10 +10,10 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -50,6 +50,8 @@ Admin = Annotated[Principal, Depends(require_admin)]
 Db = Annotated[Session, Depends(db_session)]
 Code = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.+-]*$")]
 Sector = Annotated[str, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
+# Database ids are 32/64-bit integers: bound them so a huge id is a 422, not a driver overflow.
+FirmId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_UPLOAD_BYTES = 10_000_000
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 
@@ -94,17 +96,17 @@ def _list(request: Request, db: Session, user: Principal, f: FirmQuery) -> FirmP
     )
 
 
-def _readable(user: Principal, firm_id: int) -> None:
+def _readable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_read_firm(firm_id):
         raise WebError(403, "you may only see your own firm")
 
 
-def _editable(user: Principal, firm_id: int) -> None:
+def _editable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_edit_firm(firm_id):
         raise WebError(403, "you may not change this firm")
 
 
-def _detail(request: Request, db: Session, user: Principal, firm_id: int) -> FirmDetail:
+def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> FirmDetail:
     _readable(user, firm_id)
     return request.app.state.services.firm_detail(db, firm_id, lang=request_lang(request))
 
@@ -121,7 +123,7 @@ def firms_page(request: Request, user: User, db: Db, f: Filters) -> Response:
 
 @pages.get("/registry/firms/{firm_id}")
 def firm_page(
-    request: Request, user: User, db: Db, firm_id: int, sector: Sector | None = None
+    request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector | None = None
 ) -> Response:
     """Plants, processes, certifications by expiry, enrolments, gap to a sector."""
     firm = _detail(request, db, user, firm_id)
@@ -134,7 +136,7 @@ def firm_page(
 
 
 @pages.get("/registry/firms/{firm_id}/gap")
-def gap_fragment(request: Request, user: User, db: Db, firm_id: int, sector: Sector) -> Response:
+def gap_fragment(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> Response:
     """Htmx target: the certification gap of the firm to a sector."""
     _readable(user, firm_id)
     gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
@@ -146,7 +148,7 @@ def firm_form(
     request: Request,
     user: User,
     db: Db,
-    firm_id: int,
+    firm_id: FirmId,
     website: Annotated[str, Form(max_length=300)] = "",
     employees: Annotated[str, Form(max_length=10)] = "",
     exporter: Annotated[str, Form()] = "",
@@ -204,17 +206,17 @@ async def import_confirm(
     if not expected or not path or not secrets.compare_digest(expected, token):
         raise WebError(409, "nothing to confirm: upload the file again", code="conflict")
     try:
-        report = await _run_import(request, Path(path), dry_run=False)
+        report = await _run_import(request, FilePath(path), dry_run=False)
     finally:
-        _discard(Path(path))
+        _discard(FilePath(path))
     return render(request, "import.html", report=report, token=None)
 
 
-async def _save_upload(request: Request, upload: UploadFile) -> Path:
-    name = Path(upload.filename or "upload.xlsx").name
+async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
+    name = FilePath(upload.filename or "upload.xlsx").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise InputError("upload an .xlsx or .csv file", file=name, field="upload")
-    folder = Path(tempfile.mkdtemp(prefix="comexlab-import-"))
+    folder = FilePath(tempfile.mkdtemp(prefix="comexlab-import-"))
     path = folder / name
     size = 0
     with path.open("wb") as out:
@@ -228,11 +230,11 @@ async def _save_upload(request: Request, upload: UploadFile) -> Path:
     return path
 
 
-def _discard(path: Path) -> None:
+def _discard(path: FilePath) -> None:
     shutil.rmtree(path.parent, ignore_errors=True)
 
 
-async def _run_import(request: Request, path: Path, *, dry_run: bool) -> ImportReport:
+async def _run_import(request: Request, path: FilePath, *, dry_run: bool) -> ImportReport:
     from starlette.concurrency import run_in_threadpool
 
     services = request.app.state.services
@@ -249,14 +251,14 @@ def api_firms(request: Request, user: User, db: Db, f: Filters) -> FirmPage:
 
 
 @api.get("/firms/{firm_id}", response_model=FirmDetail)
-def api_firm(request: Request, user: User, db: Db, firm_id: int) -> FirmDetail:
+def api_firm(request: Request, user: User, db: Db, firm_id: FirmId) -> FirmDetail:
     """Everything about one firm (403 for another firm's user)."""
     return _detail(request, db, user, firm_id)
 
 
 @api.patch("/firms/{firm_id}", response_model=FirmDetail)
 def api_firm_update(
-    request: Request, user: User, db: Db, firm_id: int, body: FirmEdit
+    request: Request, user: User, db: Db, firm_id: FirmId, body: FirmEdit
 ) -> FirmDetail:
     """Change the editable fields (own firm for firm users, any firm for admins)."""
     _editable(user, firm_id)
@@ -264,7 +266,7 @@ def api_firm_update(
 
 
 @api.get("/firms/{firm_id}/gap", response_model=GapView)
-def api_gap(request: Request, user: User, db: Db, firm_id: int, sector: Sector) -> GapView:
+def api_gap(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> GapView:
     """Certifications the sector's buyers require that the firm lacks."""
     _readable(user, firm_id)
     return request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
