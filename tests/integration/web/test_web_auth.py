@@ -178,7 +178,7 @@ def test_security_headers(client: TestClient) -> None:
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
-def test_firm_user_must_name_an_existing_firm(as_user) -> None:  # noqa: ANN001
+def test_firm_user_must_name_an_existing_firm(as_user) -> None:
     c = as_user("admin")
     for firm_id in (999_999, 2**40):
         r = c.post("/api/users", json={"username": f"f{firm_id}", "password": "12345678",
@@ -187,6 +187,6 @@ def test_firm_user_must_name_an_existing_firm(as_user) -> None:  # noqa: ANN001
         assert body["details"][0]["field"] == "firm_id"
 
 
-def test_huge_firm_id_in_url_is_422_not_500(as_user) -> None:  # noqa: ANN001
+def test_huge_firm_id_in_url_is_422_not_500(as_user) -> None:
     c = as_user("analyst")
     assert_error(c.get("/api/firms/9223372036854775808"), 422, "invalid_input")
