@@ -82,7 +82,11 @@ def exposure_bars(rows: Sequence[AggRow], *, limit: int = 15) -> dict[str, Any]:
 
 
 def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
-    """Force-directed graph of clusters (node size by members) and their typed links."""
+    """Circular graph of clusters (node size by members, colour by state) and typed links.
+
+    Circular rather than force-directed: a handful of clusters reads better on a fixed circle,
+    and the picture is the same on every load.
+    """
     states = sorted({n.state for n in graph.nodes})
     nodes = [
         {"id": n.id, "name": n.name, "value": n.members,
@@ -96,11 +100,11 @@ def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
         "tooltip": {},
         "legend": {"data": states},
         "series": [{
-            "type": "graph", "layout": "force", "roam": True, "draggable": True,
+            "type": "graph", "layout": "circular", "roam": True,
+            "circular": {"rotateLabel": False},
             "categories": [{"name": s} for s in states],
             "data": nodes, "links": links,
             "label": {"show": True, "position": "right"},
-            "force": {"repulsion": 260, "edgeLength": 140},
             "lineStyle": {"width": 2, "curveness": 0.1},
         }],
     }

@@ -154,8 +154,10 @@ def clusters_graph(session: Session) -> ClusterGraph:
     """``services.cluster_graph`` with member counts from ``services.list_clusters``."""
     graph = services.cluster_graph(session)
     info = services.list_clusters(session).set_index("code")
+    state_names = reference.states()
     nodes = [
-        GraphNode(id=code, name=data["name"], state=data["state"],
+        GraphNode(id=code, name=data["name"],
+                  state=state_names.get(data["state"], data["state"]),
                   members=int(info.loc[code, "members"]) if code in info.index else 0,
                   sector=info.loc[code, "sector"] if code in info.index else None)
         for code, data in graph.nodes(data=True)
