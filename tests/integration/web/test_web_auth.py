@@ -190,3 +190,19 @@ def test_firm_user_must_name_an_existing_firm(as_user) -> None:
 def test_huge_firm_id_in_url_is_422_not_500(as_user) -> None:
     c = as_user("analyst")
     assert_error(c.get("/api/firms/9223372036854775808"), 422, "invalid_input")
+
+
+def test_admin_deactivates_user_and_their_session_ends(as_user, app) -> None:
+    admin = as_user("admin")
+    uid = admin.post("/api/users", json={"username": "temp_user", "password": "s3cret-pass",
+                                         "role": "analyst"}).json()["id"]
+    with TestClient(app) as victim:
+        login(victim, "temp_user", "s3cret-pass")
+        assert victim.get("/api/auth/me").status_code == 200
+        r = admin.patch(f"/api/users/{uid}", json={"active": False})
+        assert r.status_code == 200 and r.json()["active"] is False
+        assert_error(victim.get("/api/auth/me"), 401, "not_authenticated")
+    me = admin.get("/api/auth/me").json()["id"]
+    assert_error(admin.patch(f"/api/users/{me}", json={"active": False}), 422, "invalid_input")
+    assert_error(as_user("analyst").patch(f"/api/users/{uid}", json={"active": True}),
+                 403, "forbidden")

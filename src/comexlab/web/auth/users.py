@@ -84,3 +84,19 @@ def _role(role: Role | str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise InputError(f"unknown role (allowed: {allowed})", field="role", value=role) from None
+
+
+def update_user(
+    session: Session, user_id: int, *, active: bool | None = None, password: str | None = None
+) -> User:
+    """Deactivate/reactivate a user or reset their password.
+
+    An inactive user's sessions end at their next request, since every request re-reads the user.
+    """
+    user = get_user(session, user_id)
+    if active is not None:
+        user.active = active
+    if password is not None:
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
