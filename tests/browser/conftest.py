@@ -124,3 +124,10 @@ def shot(page: Page, name: str) -> None:
     """Save a screenshot of the visible page for docs/ (PNG, viewport only: small files)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def settle(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is in progress."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_load_state("networkidle")

@@ -10,7 +10,7 @@ from browser_support import XLSX_BAD_ROWS
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from conftest import login, shot
+from conftest import login, settle, shot
 
 pytestmark = pytest.mark.browser
 
@@ -60,12 +60,17 @@ def test_run_usmca_ends_sort_filter_page_and_download_xlsx(page: Page) -> None:
     # sort by value (descending): the first row is 8471500150, Mexico's largest 2025 line
     page.click("#line-table th a:has-text('Valor USD')")
     expect(page.locator("#line-table tbody tr").first).to_contain_text("8471500150")
-    # filter
+    # filter (wait until htmx has processed the swapped-in form, then type and submit)
+    settle(page)
     page.fill("#line-q", "8703230140")
+    page.press("#line-q", "Enter")
     expect(page.locator("#line-table tbody tr").first).to_contain_text("8703230140")
     expect(page.locator("#line-count")).not_to_have_text(re.compile(r"^22"))
+    settle(page)
     page.fill("#line-q", "")
+    page.press("#line-q", "Enter")
     expect(page.locator("#page-no")).to_contain_text("1 /")
+    settle(page)
     page.click("#next-page")
     expect(page.locator("#page-no")).to_contain_text("2 /")
     with page.expect_download() as info:

@@ -4,6 +4,7 @@ so generated requests reach the handlers instead of stopping at auth."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,8 +21,8 @@ EXAMPLES = 25  # per operation; bounded so the suite stays in CI budget
 
 
 @pytest.fixture()
-def admin_auth(app) -> dict[str, dict[str, str]]:
-    c = TestClient(app)  # no context manager: no lifespan, the app stays open
+def admin_auth(fuzz_app) -> dict[str, dict[str, str]]:
+    c = TestClient(fuzz_app)  # no context manager: no lifespan, the app stays open
     login(c, "admin")
     return {"cookies": {"comexlab_session": c.cookies["comexlab_session"]},
             "headers": {"X-CSRF-Token": c.headers["X-CSRF-Token"]}}
@@ -68,9 +69,23 @@ schema.app = LATE
 
 
 @pytest.fixture()
-def late_app(app):
-    LATE.target = app
-    yield app
+def fuzz_app(web_env, tmp_path):
+    """An app on a private copy of the registry: fuzzing PATCHes users and firms at random,
+    which must not change what the other tests log in with."""
+    source = web_env.settings.registry_url.removeprefix("sqlite:///")
+    copy = tmp_path / "registry.sqlite"
+    shutil.copyfile(source, copy)
+    settings = web_env.settings.model_copy(update={"registry_url": f"sqlite:///{copy}"})
+    application = create_app(settings)
+    yield application
+    application.state.jobs.shutdown()
+    application.state.engine.dispose()
+
+
+@pytest.fixture()
+def late_app(fuzz_app):
+    LATE.target = fuzz_app
+    yield fuzz_app
     LATE.target = None
 
 
