@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+import comexlab.web.auth.models  # noqa: F401 - registers web_user on Base.metadata
 from comexlab.registry.models import Base
 from comexlab.settings import get_settings
 

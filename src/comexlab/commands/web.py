@@ -1,0 +1,49 @@
+"""``comexlab web``: serve the web app and manage its users."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from comexlab.settings import get_settings
+from comexlab.web.auth.models import Role
+
+app = typer.Typer(help="The web app: serve it, manage its users.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers_readers: Annotated[int, typer.Option("--readers", help="DuckDB reader threads.")] = 4,
+) -> None:
+    """Serve the web app (pages and JSON API) on HOST:PORT."""
+    from comexlab.web.server import run
+
+    run(get_settings(), host=host, port=port, readers=workers_readers)
+
+
+@app.command("create-user")
+def create_user_cmd(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="admin, analyst or firm.")] = Role.ANALYST,
+    firm_id: Annotated[int | None, typer.Option(help="Firm of a firm user (registry id).")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Password (asked for when omitted; prefer the prompt)."),
+    ] = None,
+) -> None:
+    """Create a web user (passwords are stored as Argon2id hashes)."""
+    from comexlab.registry.db import make_engine, transaction
+    from comexlab.web.auth.users import create_user
+    from comexlab.web.schema import ensure_registry_schema
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    engine = make_engine(get_settings().registry_url)
+    ensure_registry_schema(engine)
+    with transaction(engine) as session:
+        user = create_user(session, username, password, role=role, firm_id=firm_id)
+        Console().print(f"created user [bold]{user.username}[/bold] ({user.role})")

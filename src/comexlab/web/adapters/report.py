@@ -1,0 +1,147 @@
+"""The dashboard on the report service (:func:`comexlab.warehouse.reports.export_report`).
+
+The report picks the source, computes totals, cuts and changes; its renderer translates the
+labels and notes. Here we only choose which of its cuts fill which card and reshape rows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+
+from comexlab.i18n import t
+from comexlab.nomenclature.countries import country_name
+from comexlab.nomenclature.states import states
+from comexlab.reports import render
+from comexlab.reports.exports import (
+    CURRENT,
+    GROUP_CUTS,
+    ExportReport,
+    drop_world_if_partners,
+    window_total,
+)
+from comexlab.reports.reporters import resolve_reporter
+from comexlab.reports.windows import Window
+from comexlab.warehouse import reports as svc
+from comexlab.web.views import Cut, Dashboard, DashboardOptions, Missing, Option, SeriesPoint
+
+DEFAULT_REPORTER = "MX-GTO"
+#: Which of the report's group cuts fills the "sectors" card: SCIAN subsectors (the sector
+#: level is nearly all manufacturing) and HS sections (labelled; chapters are 98 codes).
+_GROUP_CARD = {"SCIAN": "subsector", "HTS": "section", "HS": "section"}
+
+
+def _num(value: object) -> float | None:
+    if value is None:
+        return None
+    f = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(f) else f
+
+
+def _reporter_label(code: str, lang: str) -> str:
+    names = {s.reporter: s.name for s in states()}
+    if code in names:
+        return names[code]
+    try:
+        return country_name(code, lang)
+    except ValueError:
+        return code
+
+
+def dashboard_options(con: duckdb.DuckDBPyConnection, *, lang: str) -> DashboardOptions:
+    """Reporters with exports loaded (states first, then countries) and their periods."""
+    rows = con.execute(
+        "SELECT DISTINCT reporter, reporter_level, period FROM flow WHERE flow = 'export'"
+    ).fetchall()
+    samples = svc.format_sample_sources(con)
+    if samples:
+        kept = con.execute(
+            "SELECT DISTINCT reporter, reporter_level, period FROM flow "
+            "WHERE flow = 'export' AND NOT list_contains(?, source)", [sorted(samples)]
+        ).fetchall()
+        rows = kept
+    reporters = sorted({(lvl != "state", r) for r, lvl, _ in rows})
+    periods = sorted({p for *_, p in rows}, reverse=True)
+    codes = [r for _, r in reporters]
+    default = DEFAULT_REPORTER if DEFAULT_REPORTER in codes else (codes[0] if codes else None)
+    years = sorted({p for r, _, p in rows if r == default and len(p) == 4}, reverse=True)
+    months = sorted({p for r, _, p in rows if r == default and len(p) == 7}, reverse=True)
+    latest = years[0] if years else (months[0] if months else None)
+    return DashboardOptions(
+        reporters=[Option(code=c, label=_reporter_label(c, lang)) for c in codes],
+        periods=periods, default_reporter=default, default_start=latest, default_end=latest,
+    )
+
+
+def _cut_rows(report: ExportReport, name: str, lang: str) -> list[Cut]:
+    try:
+        frame = report.cut(name)  # type: ignore[arg-type]
+    except KeyError:
+        return []
+    return [
+        Cut(code=str(r["code"]), label=str(r["label"] or r["code"]),
+            value_usd=float(r["value_usd"]), prior_usd=_num(r["prior_value_usd"]),
+            change=_num(r["change_pct"]), share=_num(r["share"]))
+        for r in frame.to_dict(orient="records")
+    ]
+
+
+def _series(con: duckdb.DuckDBPyConnection, report: ExportReport) -> list[SeriesPoint]:
+    """The reporter's total per loaded period of the same source and grain (line chart).
+
+    Uses the report's own total rule (:func:`window_total`: the source's total rows when it
+    gives them, else the sum) period by period; estimated reports have no series.
+    """
+    profile = report.source
+    if profile.estimated:
+        return []
+    loaded = sorted(svc.loaded_periods(con, report.reporter.code).get(profile.source, ()))
+    wanted = [p for p in loaded if (len(p) == 4) == (report.window.grain == "year")]
+    if not wanted:
+        return []
+    rows = svc.read_flow_rows(con, profile.source, wanted, reporter=report.reporter.code)
+    rows = rows[rows["product_level"].isin([profile.product_level, "total"])]
+    rows = drop_world_if_partners(rows.assign(window=CURRENT,
+                                              is_total=rows["product_level"] == "total"))
+    return [SeriesPoint(period=str(p), value_usd=window_total(g, CURRENT))
+            for p, g in rows.groupby("period", sort=True)]
+
+
+def dashboard(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    reporter: str,
+    start: str,
+    end: str,
+    lang: str,
+    estimated: bool = False,
+) -> Dashboard:
+    """The S1 export report of ``reporter`` for ``start``..``end`` against the prior window."""
+    who = resolve_reporter(reporter, lang)
+    window = Window.parse(start, end)
+    request = svc.ReportRequest(reporter=who, window=window, lang=lang, allow_estimated=estimated)
+    report = svc.export_report(con, request)
+    group = _GROUP_CARD[report.source.classification]
+    if not any(c.cut == group for c in report.cuts):
+        group = next((c.cut for c in report.cuts if c.cut in GROUP_CUTS[
+            report.source.classification]), None)
+    total = report.total
+    notes = [render.tr(n, lang) for n in report.notes]
+    return Dashboard(
+        reporter=who.code, reporter_label=who.name, estimated=report.source.estimated,
+        start=window.start.code,
+        end=window.end.code, prior_start=report.prior.start.code,
+        prior_end=report.prior.end.code, total_usd=total.value_usd,
+        prior_total_usd=_num(total.prior_value_usd), change=_num(total.change_pct),
+        national_share=_num(total.national_share),
+        sectors=_cut_rows(report, group, lang) if group else [],
+        products=_cut_rows(report, "product", lang),
+        destinations=_cut_rows(report, "partner", lang),
+        series=_series(con, report),
+        missing=[Missing(cut=t(f"report.cut.{m.cut}", lang), reason=render.tr(m.reason, lang))
+                 for m in report.missing],
+        notes=notes,
+        sources=[render.title(report, lang), t(f"report.source.{report.source.source}", lang)],
+    )
+

@@ -1,0 +1,156 @@
+"""The scenario pages on the scenario service (:mod:`comexlab.warehouse.scenarios`).
+
+Validation, the engine, aggregates and the audit trail are the scenario module's; the headline
+figure list, their units and the notes wording are the scenario CLI's (imported, not copied).
+This adapter runs the service on a reader cursor inside a background job, reports coarse
+progress, and records each finished run through the warehouse's single writer.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT
+from comexlab.commands.scenario import _notes as scenario_notes
+from comexlab.i18n import t
+from comexlab.nomenclature.hs import section_by_number
+from comexlab.tariffs.engine import ScenarioResult
+from comexlab.warehouse import scenarios as service
+from comexlab.web.lines import CompletedRun
+from comexlab.web.views import AggRow, Column, Figure, RunResult, ScenarioInfo
+from comexlab.web.warehouse import Warehouse
+
+Progress = Callable[[float, str], None]
+
+#: Columns of the on-screen line table (downloads carry every column of the engine's table).
+LINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reporter", "text"), ("product_code", "text"), ("description", "text"),
+    ("chapter", "text"), ("value_usd", "usd"), ("claimed_value_usd", "usd"),
+    ("rate_before", "pct"), ("rate_after", "pct"), ("duty_before", "usd"),
+    ("duty_after", "usd"), ("exposed_value_usd", "usd"), ("neutralising_cut", "pct"),
+)
+GROUPS: tuple[str, ...] = ("section", "chapter", "subsector")
+
+
+@lru_cache(maxsize=8)
+def _catalog(lang: str) -> tuple[ScenarioInfo, ...]:
+    out = []
+    for name in service.shipped_scenarios():
+        s = service.load_scenario(name)
+        out.append(ScenarioInfo(name=s.name, title=s.title, description=s.description.strip()))
+    return tuple(out)
+
+
+def catalog(*, lang: str) -> list[ScenarioInfo]:
+    """Shipped scenarios (parsed once; they are package data)."""
+    return list(_catalog(lang))
+
+
+def _kind(key: str) -> str:
+    return "pct" if key in PERCENT else "usd" if key in MONEY else "number"
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def headline(result: ScenarioResult, lang: str) -> list[Figure]:
+    """The scenario CLI's headline figures, as numbers with their units."""
+    row = result.aggregate().iloc[0]
+    return [Figure(key=k, label=t(f"scenario.h.{k}", lang), value=_num(row[k]),
+                   kind=_kind(k))  # type: ignore[arg-type]
+            for k in HEADLINE if k in row.index]
+
+
+def _group_label(group: str, code: str, lang: str) -> str:
+    if group == "section" and code[:2].isdigit():
+        try:
+            return f"{code.split()[-1]} {section_by_number(int(code[:2])).name(lang, short=True)}"
+        except (KeyError, ValueError):
+            return code
+    return code
+
+
+def by_group(result: ScenarioResult, lang: str) -> dict[str, list[AggRow]]:
+    """Exposure per HS section, chapter and (where known) SCIAN subsector."""
+    out: dict[str, list[AggRow]] = {}
+    for group in GROUPS:
+        if group not in result.lines.columns or result.lines[group].isna().all():
+            continue
+        agg = result.aggregate([group])
+        out[group] = [
+            AggRow(code=str(r[group]), label=_group_label(group, str(r[group]), lang),
+                   exports_usd=float(r["value_usd"]), exposed_usd=_num(r["exposed_value_usd"]),
+                   exposed_share=_num(r["share_exposed"]), duty_before_usd=_num(r["duty_before"]),
+                   duty_after_usd=_num(r["duty_after"]),
+                   neutralising_cut=_num(r["neutralising_cut"]))
+            for r in agg.to_dict(orient="records")
+        ]
+    return out
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str | None, yaml_text: str | None):
+    if yaml_text is None:
+        return service.load_scenario(name or "", con)
+    with tempfile.TemporaryDirectory(prefix="comexlab-scenario-") as folder:
+        path = Path(folder) / "uploaded.yaml"
+        path.write_text(yaml_text, encoding="utf-8")
+        return service.validate_file(path, con)
+
+
+def run(
+    *,
+    warehouse: Warehouse,
+    scenario: str | None,
+    yaml_text: str | None,
+    reporter: str | None,
+    lang: str,
+    progress: Progress,
+    username: str = "",
+    run_id: str = "",
+) -> CompletedRun:
+    """Validate and run a scenario on a reader cursor; record the run through the writer."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    progress(0.05, t("web.scen.step.validate", lang))
+
+    def work(con: duckdb.DuckDBPyConnection) -> ScenarioResult:
+        sc = _load(con, scenario, yaml_text)
+        progress(0.2, t("web.scen.step.engine", lang))
+        return service.run_scenario(con, sc, reporter=reporter)
+
+    result = warehouse.read_sync(work)
+    progress(0.85, t("web.scen.step.aggregate", lang))
+    figures = headline(result, lang)
+    title = result.scenario.title + (f" — {reporter}" if reporter else "")
+    columns = [Column(name=n, label=t(f"web.scen.col.{n}", lang), kind=k)  # type: ignore[arg-type]
+               for n, k in LINE_COLUMNS if n in result.lines.columns]
+    view = RunResult(
+        run_id=run_id, scenario=result.scenario.name, title=title, headline=figures,
+        by_group=by_group(result, lang), notes=scenario_notes(result, lang),
+        line_count=len(result.lines), columns=columns,
+    )
+    _record(warehouse, view, username, started)
+    percent = tuple(c for c in (*PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave")
+                    if c in result.lines.columns)
+    return CompletedRun(result=view, lines=result.lines, percent_columns=percent,
+                        notes=tuple(view.notes))
+
+
+def _record(warehouse: Warehouse, view: RunResult, username: str, started: datetime) -> None:
+    """Log the run in ``web_scenario_run`` via the single writer (audit of who ran what)."""
+    if not view.run_id:
+        return
+    figures = {f.key: f.value for f in view.headline}
+    finished = datetime.now(UTC).replace(tzinfo=None)
+    warehouse.submit_write(lambda con: con.execute(
+        "INSERT OR REPLACE INTO web_scenario_run VALUES (?, ?, ?, 'done', ?, ?, ?)",
+        [view.run_id, view.scenario, username, started, finished, json.dumps(figures)],
+    ))

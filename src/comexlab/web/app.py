@@ -1,0 +1,143 @@
+"""The FastAPI application: pages (Jinja + htmx) and the JSON API under ``/api/``.
+
+``create_app(settings)`` wires everything from one :class:`~comexlab.settings.Settings`: the
+registry engine, the DuckDB warehouse (many readers, one writer), the background job runner,
+signed sessions, CSRF, error handlers and the routers. Tests build apps on temp files; the
+``comexlab web serve`` command builds one from the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from comexlab import __version__
+from comexlab.registry.db import make_engine
+from comexlab.settings import Settings, get_settings
+from comexlab.web.auth.security import LoginRateLimiter
+from comexlab.web.cache import TTLCache
+from comexlab.web.db import session_factory
+from comexlab.web.errors import ErrorBody, install_error_handlers
+from comexlab.web.jobs import JobRunner
+from comexlab.web.schema import ensure_registry_schema
+from comexlab.web.services import Services, default_services
+from comexlab.web.warehouse import Warehouse
+
+SESSION_COOKIE = "comexlab_session"
+SESSION_MAX_AGE = 8 * 3600  # one working day
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: Services | None = None,
+    readers: int = 4,
+    job_workers: int = 2,
+    login_rate: str = "5/minute",
+    dashboard_cache_ttl: float = 300.0,
+) -> FastAPI:
+    """Build the web app for ``settings`` (the environment's settings by default)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.registry_url)
+    ensure_registry_schema(engine)
+    warehouse = Warehouse(settings.warehouse, readers=readers)
+    jobs = JobRunner(workers=job_workers)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+        warehouse.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="comexlab",
+        version=__version__,
+        description="Trade flows, tariff scenarios and the supplier registry of a state "
+        "trade-promotion agency. Every error has the shape of `ErrorBody`.",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        responses={
+            401: {"model": ErrorBody, "description": "Not logged in"},
+            403: {"model": ErrorBody, "description": "Forbidden (role, firm or CSRF)"},
+            422: {"model": ErrorBody, "description": "Invalid input"},
+        },
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.warehouse = warehouse
+    app.state.jobs = jobs
+    app.state.services = services or default_services()
+    app.state.login_limiter = LoginRateLimiter(login_rate)
+    app.state.dashboard_cache = TTLCache(ttl=dashboard_cache_ttl)
+    warehouse.on_write(app.state.dashboard_cache.clear)
+
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=False,
+    )
+
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    static_dir = resources.files("comexlab.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+    _include_routers(app)
+    return app
+
+
+class SecurityHeadersMiddleware:
+    """Add CSP and friends to every response (plain ASGI: no per-request task overhead)."""
+
+    _HEADERS: tuple[tuple[bytes, bytes], ...] = (
+        (b"content-security-policy", _CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response start message."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in self._HEADERS if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _include_routers(app: FastAPI) -> None:
+    from comexlab.web.routes import admin, auth, dashboard, registry, scenarios
+
+    for module in (auth, dashboard, scenarios, registry, admin):
+        app.include_router(module.pages)
+        app.include_router(module.api, prefix="/api")

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, sessions, CSRF and the login rate limit of the web app."""

@@ -1,0 +1,110 @@
+"""ECharts options for the pages' charts (plain dicts rendered as JSON next to each chart)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from comexlab.web.views import AggRow, ClusterGraph, Cut, SeriesPoint
+
+_PALETTE = ["#0b6e4f", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#577590", "#90be6d"]
+# No animation: charts are final as soon as they are drawn (screenshots, slow machines).
+_BASE: dict[str, Any] = {"color": _PALETTE, "animation": False}
+_VALUE_AXIS: dict[str, Any] = {"type": "value", "name": "US$ M", "splitNumber": 3,
+                               "axisLabel": {"hideOverlap": True}}
+
+
+def _millions(v: float | None) -> float | None:
+    return None if v is None else round(v / 1e6, 2)
+
+
+def hbar(rows: Sequence[Cut], title: str, *, limit: int = 12) -> dict[str, Any]:
+    """Horizontal bars: value now and in the prior window, in US$ millions."""
+    top = list(rows[:limit])[::-1]
+    series: list[dict[str, Any]] = [
+        {"name": title, "type": "bar", "data": [_millions(r.value_usd) for r in top]}
+    ]
+    if any(r.prior_usd is not None for r in top):
+        series.insert(0, {"name": "prior", "type": "bar",
+                          "data": [_millions(r.prior_usd) for r in top],
+                          "itemStyle": {"color": "#b7c4be"}})
+    return {
+        **_BASE,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 10, "right": 30, "top": 10, "bottom": 20, "containLabel": True},
+        "xAxis": _VALUE_AXIS,
+        "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
+        "series": series,
+    }
+
+
+def treemap(rows: Sequence[Cut], *, limit: int = 40) -> dict[str, Any]:
+    """Treemap of the largest rows by value."""
+    data = [{"name": r.label[:50], "value": _millions(r.value_usd)} for r in rows[:limit]]
+    return {
+        **_BASE,
+        "tooltip": {"formatter": "{b}: US$ {c} M"},
+        "series": [{"type": "treemap", "data": data, "roam": False, "nodeClick": False,
+                    "breadcrumb": {"show": False}, "label": {"show": True}}],
+    }
+
+
+def line(points: Sequence[SeriesPoint]) -> dict[str, Any]:
+    """Line of the total by period."""
+    return {
+        **_BASE,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 10, "right": 20, "top": 20, "bottom": 20, "containLabel": True},
+        "xAxis": {"type": "category", "data": [p.period for p in points]},
+        "yAxis": {"type": "value", "name": "US$ M"},
+        "series": [{"type": "line", "data": [_millions(p.value_usd) for p in points]}],
+    }
+
+
+def exposure_bars(rows: Sequence[AggRow], *, limit: int = 15) -> dict[str, Any]:
+    """Exposed vs not exposed exports per group (US$ M), largest groups first."""
+    top = sorted(rows, key=lambda r: r.exports_usd, reverse=True)[:limit][::-1]
+    exposed = [_millions(r.exposed_usd or 0.0) for r in top]
+    rest = [_millions(r.exports_usd - (r.exposed_usd or 0.0)) for r in top]
+    return {
+        **_BASE,
+        "color": ["#e76f51", "#b7c4be"],
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": ["exposed", "not exposed"]},
+        "grid": {"left": 10, "right": 30, "top": 30, "bottom": 20, "containLabel": True},
+        "xAxis": _VALUE_AXIS,
+        "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
+        "series": [
+            {"name": "exposed", "type": "bar", "stack": "t", "data": exposed},
+            {"name": "not exposed", "type": "bar", "stack": "t", "data": rest},
+        ],
+    }
+
+
+def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
+    """Circular graph of clusters (node size by members, colour by state) and typed links.
+
+    Circular rather than force-directed: a handful of clusters reads better on a fixed circle,
+    and the picture is the same on every load.
+    """
+    states = sorted({n.state for n in graph.nodes})
+    nodes = [
+        {"id": n.id, "name": n.name, "value": n.members,
+         "symbolSize": 18 + min(n.members, 40), "category": states.index(n.state)}
+        for n in graph.nodes
+    ]
+    links = [{"source": lk.source, "target": lk.target, "label": {"show": True,
+              "formatter": lk.kind, "fontSize": 10}} for lk in graph.links]
+    return {
+        **_BASE,
+        "tooltip": {},
+        "legend": {"data": states},
+        "series": [{
+            "type": "graph", "layout": "circular", "roam": True,
+            "circular": {"rotateLabel": False},
+            "categories": [{"name": s} for s in states],
+            "data": nodes, "links": links,
+            "label": {"show": True, "position": "right"},
+            "lineStyle": {"width": 2, "curveness": 0.1},
+        }],
+    }

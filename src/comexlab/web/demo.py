@@ -1,0 +1,119 @@
+"""Setting up the demo: official data into the warehouse, the demo registry, demo users.
+
+Each step calls the loader its area ships (``warehouse.hts.load_edition``,
+``warehouse.flows.load_source``/``load_hts_naics``, ``registry.demo.seed_demo``); the steps are
+a table so a missing area is reported and skipped, never faked. Used by ``comexlab demo run``,
+the browser tests and the load test.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from comexlab.registry.db import make_engine, transaction
+from comexlab.settings import Settings
+from comexlab.warehouse.db import connect
+from comexlab.web.auth.models import Role
+from comexlab.web.auth.users import upsert_user
+from comexlab.web.schema import ensure_registry_schema
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoSummary:
+    """What the demo loaded, for the printed summary."""
+
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # (user, role, password)
+
+
+def load_hts(settings: Settings, say: Say) -> str:
+    """Every HTS edition shipped in the data folder (2013, 2025, 2026r10)."""
+    from comexlab.sources import usitc_hts
+    from comexlab.warehouse import hts
+
+    con = connect(settings.warehouse)
+    try:
+        lines = 0
+        for key in usitc_hts.EDITIONS:
+            say(f"HTS {key}")
+            lines += hts.load_edition(con, key, data_dir=settings.data).lines
+    finally:
+        con.close()
+    return f"{len(usitc_hts.EDITIONS)} editions, {lines:,} lines"
+
+
+def load_flows(settings: Settings, say: Say) -> str:
+    """Every shipped flow source and the HTS10 → NAICS concordance."""
+    from comexlab.sources import flow_sources
+    from comexlab.warehouse import flows
+
+    con = connect(settings.warehouse)
+    try:
+        rows = 0
+        for name in flow_sources.SHIPPED:
+            say(f"flows {name}")
+            rows += flows.load_source(con, name, data_dir=settings.data).rows
+        flows.load_hts_naics(con, data_dir=settings.data)
+    finally:
+        con.close()
+    return f"{len(flow_sources.SHIPPED)} sources, {rows:,} rows"
+
+
+def seed_registry(settings: Settings, say: Say) -> str:
+    """The registry schema (migrations) and the seeded demo registry (labelled demo)."""
+    from comexlab.registry.demo import seed_demo
+
+    say("registry")
+    engine = make_engine(settings.registry_url)
+    try:
+        ensure_registry_schema(engine)
+        report = seed_demo(engine, as_of=date.today())
+    finally:
+        engine.dispose()
+    firms = next((r for r in report.rows() if r["entity"] == "firms"), {})
+    return f"{sum(v for k, v in firms.items() if k != 'entity')} demo firms"
+
+
+STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
+    ("hts", load_hts),
+    ("flows", load_flows),
+    ("registry", seed_registry),
+)
+
+
+def create_demo_users(settings: Settings) -> list[tuple[str, str, str]]:
+    """admin, analyst and a firm user (of the first demo firm), with fresh random passwords."""
+    from comexlab.registry.models import Firm
+
+    engine = make_engine(settings.registry_url)
+    users = []
+    try:
+        ensure_registry_schema(engine)
+        with transaction(engine) as session:
+            firm_id = session.scalar(select(Firm.id).order_by(Firm.id).limit(1))
+            wanted = [("admin", Role.ADMIN, None), ("analyst", Role.ANALYST, None)]
+            if firm_id is not None:
+                wanted.append(("empresa", Role.FIRM, firm_id))
+            for name, role, fid in wanted:
+                password = secrets.token_urlsafe(9)
+                upsert_user(session, name, password, role=role, firm_id=fid)
+                users.append((name, role.value, password))
+    finally:
+        engine.dispose()
+    return users
+
+
+def set_up(settings: Settings, say: Say = lambda _msg: None) -> DemoSummary:
+    """Run every step and create the demo users."""
+    summary = DemoSummary()
+    for name, step in STEPS:
+        summary.steps.append((name, step(settings, say)))
+    summary.users = create_demo_users(settings)
+    return summary

@@ -1,0 +1,166 @@
+"""One JSON error shape for every failure the web app can produce.
+
+Clients (the agency's scripts, the htmx pages, schemathesis) can rely on a single contract::
+
+    {"status": 422, "code": "invalid_input", "message": "...",
+     "details": [{"field": "rfc", "row": 7, "message": "..."}]}
+
+whether the error came from a :class:`~comexlab.errors.ComexlabError`, request validation,
+an HTTP exception (404, 403, 429…) or an unexpected bug (500, message without internals).
+Browser requests for pages get the same information rendered as an HTML page instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from comexlab.errors import ComexlabError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+class ErrorDetail(BaseModel):
+    """Where one problem is (field and/or row) and what it is."""
+
+    field: str | None = None
+    row: int | None = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every non-2xx API response."""
+
+    status: int
+    code: str
+    message: str
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class WebError(Exception):
+    """An HTTP-level refusal raised by the web layer itself (auth, CSRF, rate limit)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or _HTTP_CODES.get(status, "error")
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build the one JSON error response."""
+    body = ErrorBody(status=status, code=code, message=message, details=details or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _details_of_comexlab(exc: ComexlabError) -> list[ErrorDetail]:
+    return [ErrorDetail(field=p.field, row=p.row, message=p.message) for p in exc.problems]
+
+
+def _details_of_validation(exc: RequestValidationError) -> list[ErrorDetail]:
+    details = []
+    for err in exc.errors():
+        loc: tuple[Any, ...] = tuple(err.get("loc", ()))
+        # ("query", "page") / ("body", "rows", 3, "rfc"): name the field, keep a list index as row
+        names = [str(p) for p in loc[1:] if not isinstance(p, int)] or [str(p) for p in loc]
+        rows = [p for p in loc if isinstance(p, int)]
+        details.append(
+            ErrorDetail(
+                field=".".join(names) or None,
+                row=rows[0] if rows else None,
+                message=str(err.get("msg", "invalid")),
+            )
+        )
+    return details
+
+
+def _wants_html(request: Request) -> bool:
+    """Pages (not /api/) asked for by a browser get an HTML error page."""
+    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _render(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_html(request):
+        if status == 401 and request.method == "GET":
+            from fastapi.responses import RedirectResponse
+
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        from comexlab.web.render import render_error_page
+
+        return render_error_page(request, status, code, message, details)
+    return error_response(status, code, message, details, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every kind of failure to :func:`error_response` (or the HTML error page)."""
+
+    @app.exception_handler(ComexlabError)
+    async def _comexlab(request: Request, exc: ComexlabError) -> Response:
+        status = exc.http_status if exc.http_status != 500 else 500
+        return _render(request, status, exc.code, exc.message, _details_of_comexlab(exc))
+
+    @app.exception_handler(WebError)
+    async def _web(request: Request, exc: WebError) -> Response:
+        return _render(request, exc.status, exc.code, exc.message, [], exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return _render(
+            request, 422, "invalid_input", "invalid request", _details_of_validation(exc)
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        return _render(
+            request, exc.status_code, code, str(exc.detail), [], getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _render(request, 500, "internal_error", "internal server error", [])

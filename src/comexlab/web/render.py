@@ -1,0 +1,68 @@
+"""Jinja rendering with the reader's language: every label via ``t()``, numbers via Babel."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from comexlab import i18n
+
+LANG_COOKIE = "lang"
+
+_TEMPLATES = Jinja2Templates(directory=str(resources.files("comexlab.web") / "templates"))
+
+
+def request_lang(request: Request) -> str:
+    """The reader's language: the ``lang`` cookie, else the app's default (Spanish)."""
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang in i18n.LANGS:
+        return str(lang)
+    return str(request.app.state.settings.lang)
+
+
+def _fmt_date(value: date | None, lang: str) -> str:
+    return "—" if value is None else i18n.fmt_date(value, lang)
+
+
+def page_context(request: Request, **extra: Any) -> dict[str, Any]:
+    """What every template may use: language, translator, formatters, user, CSRF token."""
+    from comexlab.web.auth.security import csrf_token, current_user_or_none
+
+    lang = request_lang(request)
+    user = getattr(request.state, "user", None)
+    if user is None and "uid" in request.session:
+        user = current_user_or_none(request)
+    return {
+        "request": request,
+        "lang": lang,
+        "t": lambda key, **kw: i18n.t(key, lang, **kw),
+        "num": lambda v, digits=0: i18n.fmt_number(v, lang, digits=digits),
+        "pct": lambda v, digits=1: i18n.fmt_pct(v, lang, digits=digits),
+        "usd": lambda v, scale="auto": i18n.fmt_usd(v, lang, scale=scale),
+        "fdate": lambda v: _fmt_date(v, lang),
+        "user": user,
+        "csrf": csrf_token(request),
+        **extra,
+    }
+
+
+def render(request: Request, template: str, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    """Render a page or an htmx fragment."""
+    return _TEMPLATES.TemplateResponse(
+        request, template, page_context(request, **extra), status_code=status_code
+    )
+
+
+def render_error_page(
+    request: Request, status: int, code: str, message: str, details: list[Any]
+) -> HTMLResponse:
+    """The HTML face of the JSON error shape (same status, code, message and details)."""
+    return render(
+        request, "error.html", status_code=status,
+        status=status, code=code, message=message, details=details,
+    )

@@ -1,0 +1,1 @@
+"""Routers: each module exposes ``pages`` (HTML) and ``api`` (JSON under /api/)."""

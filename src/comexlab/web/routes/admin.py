@@ -1,0 +1,115 @@
+"""User management (admins only): list users, create one (form and API)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from comexlab.errors import InputError
+from comexlab.web.auth.models import Role, User
+from comexlab.web.auth.security import Principal, require_admin, verify_csrf
+from comexlab.web.auth.users import create_user, list_users, update_user
+from comexlab.web.db import db_session
+from comexlab.web.render import render
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+api = APIRouter(tags=["users"], dependencies=[Depends(verify_csrf)])
+
+Admin = Annotated[Principal, Depends(require_admin)]
+Db = Annotated[Session, Depends(db_session)]
+
+
+class UserOut(BaseModel):
+    """A user as admins see it (never the hash)."""
+
+    id: int
+    username: str
+    role: Role
+    firm_id: int | None
+    active: bool
+
+
+class UserPatch(BaseModel):
+    """Changes an admin may make to a user."""
+
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class UserIn(BaseModel):
+    """A new user."""
+
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=8, max_length=200)
+    role: Role
+    firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+def _out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id, username=user.username, role=Role(user.role), firm_id=user.firm_id,
+        active=user.active,
+    )
+
+
+@pages.get("/admin/users")
+def users_page(request: Request, _admin: Admin, db: Db) -> Response:
+    """Users and the form to add one."""
+    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None)
+
+
+@pages.post("/admin/users")
+def users_form(
+    request: Request,
+    _admin: Admin,
+    db: Db,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    firm_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a user from the form; problems re-render the page with the message."""
+    try:
+        fid = int(firm_id) if firm_id.strip() else None
+        create_user(db, username, password, role=role, firm_id=fid)
+    except (InputError, ValueError) as exc:
+        db.rollback()
+        users = [_out(u) for u in list_users(db)]
+        return render(request, "users.html", status_code=422, users=users, error=str(exc))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@api.get("/users", response_model=list[UserOut])
+def api_users(_admin: Admin, db: Db) -> list[UserOut]:
+    """Every user (admins only)."""
+    return [_out(u) for u in list_users(db)]
+
+
+@api.post("/users", response_model=UserOut, status_code=201)
+def api_create_user(body: UserIn, _admin: Admin, db: Db) -> UserOut:
+    """Create a user (admins only)."""
+    return _out(create_user(db, body.username, body.password, role=body.role, firm_id=body.firm_id))
+
+
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@api.patch("/users/{user_id}", response_model=UserOut)
+def api_update_user(user_id: UserId, body: UserPatch, admin: Admin, db: Db) -> UserOut:
+    """Deactivate/reactivate a user or reset their password (admins only; not themselves)."""
+    if user_id == admin.id and body.active is False:
+        raise InputError("you cannot deactivate yourself", field="active")
+    return _out(update_user(db, user_id, active=body.active, password=body.password))
+
+
+@pages.post("/admin/users/{user_id}/active")
+def toggle_form(
+    user_id: UserId, admin: Admin, db: Db, active: Annotated[str, Form()]
+) -> Response:
+    """The users page's activate/deactivate button."""
+    api_update_user(user_id, UserPatch(active=active == "true"), admin, db)
+    return RedirectResponse("/admin/users", status_code=303)

@@ -1,0 +1,127 @@
+"""The state dashboard: export report for a reporter and window (page and API)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from comexlab.errors import InputError, NotFoundError
+from comexlab.web import charts
+from comexlab.web.auth.security import Principal, current_user, verify_csrf
+from comexlab.web.render import render, request_lang
+from comexlab.web.views import Dashboard, DashboardOptions
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+api = APIRouter(tags=["dashboard"], dependencies=[Depends(verify_csrf)])
+
+# Public trade statistics: every logged-in role may read the dashboard.
+User = Annotated[Principal, Depends(current_user)]
+Period = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2})?$", max_length=7)]
+Reporter = Annotated[str | None, Query(pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$", max_length=8)]
+
+
+async def dashboard_options(request: Request) -> DashboardOptions:
+    """Reporters and periods available (read on the DuckDB reader pool, then cached)."""
+    services = request.app.state.services
+    lang = request_lang(request)
+    cache = request.app.state.dashboard_cache
+    hit = cache.get(("options", lang))
+    if hit is not None:
+        return hit
+    options = await request.app.state.warehouse.read(
+        lambda con: services.dashboard_options(con, lang=lang)
+    )
+    cache.put(("options", lang), options)
+    return options
+
+
+async def dashboard_data(
+    request: Request,
+    reporter: str | None,
+    start: str | None,
+    end: str | None,
+    estimated: bool = False,
+) -> tuple[DashboardOptions, Dashboard]:
+    """The report for the request, filling missing choices with the defaults."""
+    options = await dashboard_options(request)
+    reporter = reporter or options.default_reporter
+    if start is None:
+        start, end = options.default_start, end or options.default_end
+    end = end or start
+    if reporter is None or start is None or end is None:
+        raise NotFoundError("no trade flows are loaded in the warehouse (run comexlab flows load)")
+    services = request.app.state.services
+    lang = request_lang(request)
+    cache = request.app.state.dashboard_cache
+    key = (reporter, start, end, lang, estimated)
+    hit = cache.get(key)
+    if hit is not None:
+        return options, hit
+    data = await request.app.state.warehouse.read(
+        lambda con: services.dashboard(
+            con, reporter=reporter, start=start, end=end, lang=lang, estimated=estimated
+        )
+    )
+    cache.put(key, data)
+    return options, data
+
+
+def _charts(data: Dashboard) -> dict[str, object]:
+    return {
+        "sectors": charts.hbar(data.sectors, data.end),
+        "products": charts.treemap(data.products),
+        "destinations": charts.hbar(data.destinations, data.end),
+        "series": charts.line(data.series),
+    }
+
+
+@pages.get("/dashboard")
+async def dashboard_page(
+    request: Request,
+    _user: User,
+    reporter: Reporter = None,
+    start: Period = None,
+    end: Period = None,
+    estimated: bool = False,
+) -> Response:
+    """Pick reporter and window; see totals, change, top cuts and charts.
+
+    A window no loaded source covers is shown as a message in the page (the API answers the
+    same case with the error shape), so the reader can pick another window.
+    """
+    template = "_dashboard_body.html" if request.headers.get("HX-Request") else "dashboard.html"
+    try:
+        options, data = await dashboard_data(request, reporter, start, end, estimated)
+    except (NotFoundError, InputError) as exc:
+        options = await dashboard_options(request)
+        return render(request, template, options=options, d=None, error=exc.message,
+                      chosen={"reporter": reporter, "start": start, "end": end,
+                              "estimated": estimated})
+    return render(request, template, options=options, d=data, charts=_charts(data), error=None,
+                  chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
+                          "estimated": estimated})
+
+
+@api.get("/dashboard", response_model=Dashboard)
+async def api_dashboard(
+    request: Request,
+    _user: User,
+    reporter: Reporter = None,
+    start: Period = None,
+    end: Period = None,
+    estimated: bool = False,
+) -> Dashboard:
+    """The state export report (default: Guanajuato, latest year).
+
+    ``estimated`` allows the DataWeb × INEGI allocation for monthly state windows (figures
+    labelled estimated).
+    """
+    return (await dashboard_data(request, reporter, start, end, estimated))[1]
+
+
+@api.get("/dashboard/options", response_model=DashboardOptions)
+async def api_dashboard_options(request: Request, _user: User) -> DashboardOptions:
+    """Reporters and periods that can be asked for."""
+    return await dashboard_options(request)

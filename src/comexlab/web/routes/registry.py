@@ -1,0 +1,307 @@
+"""The firm registry: list, firm page (with edit and gap), clusters graph, import (page + API).
+
+Firm isolation is enforced here, once per route, through :class:`Principal`: a firm user's
+list holds only their firm, and any other firm id answers 403 whether asked by URL, by the
+API or by posting the edit form.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from comexlab.errors import InputError
+from comexlab.web import charts
+from comexlab.web.auth.security import (
+    Principal,
+    current_user,
+    require_admin,
+    require_agency,
+    verify_csrf,
+)
+from comexlab.web.db import db_session
+from comexlab.web.errors import WebError
+from comexlab.web.render import render, request_lang
+from comexlab.web.views import (
+    CertStatus,
+    ClusterGraph,
+    Facets,
+    FirmDetail,
+    FirmEdit,
+    FirmPage,
+    GapView,
+    ImportReport,
+)
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+api = APIRouter(tags=["registry"], dependencies=[Depends(verify_csrf)])
+
+User = Annotated[Principal, Depends(current_user)]
+Agency = Annotated[Principal, Depends(require_agency)]
+Admin = Annotated[Principal, Depends(require_admin)]
+Db = Annotated[Session, Depends(db_session)]
+Code = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.+-]*$")]
+Sector = Annotated[str, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
+# Database ids are 32/64-bit integers: bound them so a huge id is a 422, not a driver overflow.
+FirmId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MAX_UPLOAD_BYTES = 10_000_000
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+
+
+class FirmQuery(BaseModel):
+    """Filters of the firms list."""
+
+    q: str | None = None
+    process: str | None = None
+    cert_status: CertStatus | None = None
+    cluster: str | None = None
+    program: str | None = None
+    state: str | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+def firm_query(
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    process: Code = None,
+    cert_status: CertStatus | None = None,
+    cluster: Code = None,
+    program: Code = None,
+    state: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> FirmQuery:
+    """Filters from the query string (empty values mean 'any')."""
+    return FirmQuery(
+        q=q or None, process=process or None, cert_status=cert_status, cluster=cluster or None,
+        program=program or None, state=state or None, page=page, page_size=page_size,
+    )
+
+
+Filters = Annotated[FirmQuery, Depends(firm_query)]
+
+
+def _list(request: Request, db: Session, user: Principal, f: FirmQuery) -> FirmPage:
+    only = None if user.is_agency else user.firm_id
+    return request.app.state.services.firms_list(
+        db, **f.model_dump(), only_firm=only, lang=request_lang(request)
+    )
+
+
+def _readable(user: Principal, firm_id: FirmId) -> None:
+    if not user.can_read_firm(firm_id):
+        raise WebError(403, "you may only see your own firm")
+
+
+def _editable(user: Principal, firm_id: FirmId) -> None:
+    if not user.can_edit_firm(firm_id):
+        raise WebError(403, "you may not change this firm")
+
+
+def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> FirmDetail:
+    _readable(user, firm_id)
+    return request.app.state.services.firm_detail(db, firm_id, lang=request_lang(request))
+
+
+# ---------------------------------------------------------------- pages
+@pages.get("/registry/firms")
+def firms_page(request: Request, user: User, db: Db, f: Filters) -> Response:
+    """Firms with search and filters (firm users see only their firm)."""
+    data = _list(request, db, user, f)
+    facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
+    template = "_firms_table.html" if request.headers.get("HX-Request") else "firms.html"
+    return render(request, template, data=data, f=f, facets=facets)
+
+
+@pages.get("/registry/firms/{firm_id}")
+def firm_page(
+    request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector | None = None
+) -> Response:
+    """Plants, processes, certifications by expiry, enrolments, gap to a sector."""
+    firm = _detail(request, db, user, firm_id)
+    facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
+    gap = None
+    if sector:
+        gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+    return render(request, "firm.html", firm=firm, facets=facets, gap=gap, sector=sector,
+                  can_edit=user.can_edit_firm(firm_id), saved=False)
+
+
+@pages.get("/registry/firms/{firm_id}/gap")
+def gap_fragment(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> Response:
+    """Htmx target: the certification gap of the firm to a sector."""
+    _readable(user, firm_id)
+    gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+    return render(request, "_gap.html", gap=gap)
+
+
+@pages.post("/registry/firms/{firm_id}")
+def firm_form(
+    request: Request,
+    user: User,
+    db: Db,
+    firm_id: FirmId,
+    website: Annotated[str, Form(max_length=300)] = "",
+    employees: Annotated[str, Form(max_length=10)] = "",
+    exporter: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the firm's editable fields (own firm for firm users, any firm for admins)."""
+    _editable(user, firm_id)
+    try:
+        emp = int(employees) if employees.strip() else None
+    except ValueError:
+        raise InputError("employees must be a whole number", field="employees",
+                         value=employees) from None
+    edit = FirmEdit(website=website.strip() or None, employees=emp, exporter=exporter == "on")
+    request.app.state.services.firm_update(db, firm_id, edit)
+    return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
+
+
+@pages.get("/registry/clusters")
+def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
+    """Clusters and their links, drawn as a graph."""
+    graph = request.app.state.services.clusters_graph(db)
+    return render(request, "clusters.html", graph=graph, chart=charts.cluster_graph(graph))
+
+
+@pages.get("/registry/import")
+def import_page(request: Request, _admin: Admin) -> Response:
+    """Upload the Excel template; errors are shown before anything is written."""
+    return render(request, "import.html", report=None, token=None)
+
+
+@pages.post("/registry/import")
+async def import_form(
+    request: Request, _admin: Admin, upload: Annotated[UploadFile, File()]
+) -> Response:
+    """Dry run of an uploaded file: every bad row listed, nothing written."""
+    path = await _save_upload(request, upload)
+    report = await _run_import(request, path, dry_run=True)
+    token = None
+    if not report.errors:
+        token = secrets.token_urlsafe(16)
+        request.session["import_token"] = token
+        request.session["import_path"] = str(path)
+    else:
+        _discard(path)
+    status = 422 if report.errors else 200
+    return render(request, "import.html", status_code=status, report=report, token=token)
+
+
+@pages.post("/registry/import/confirm")
+async def import_confirm(
+    request: Request, _admin: Admin, token: Annotated[str, Form()]
+) -> Response:
+    """Write the file the dry run accepted (in one transaction)."""
+    expected = request.session.pop("import_token", None)
+    path = request.session.pop("import_path", None)
+    if not expected or not path or not secrets.compare_digest(expected, token):
+        raise WebError(409, "nothing to confirm: upload the file again", code="conflict")
+    try:
+        report = await _run_import(request, FilePath(path), dry_run=False)
+    finally:
+        _discard(FilePath(path))
+    return render(request, "import.html", report=report, token=None)
+
+
+async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
+    name = FilePath(upload.filename or "upload.xlsx").name
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        raise InputError("upload an .xlsx or .csv file", file=name, field="upload")
+    folder = FilePath(tempfile.mkdtemp(prefix="comexlab-import-"))
+    path = folder / name
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                out.close()
+                _discard(path)
+                raise InputError("file too large (10 MB max)", file=name, field="upload")
+            out.write(chunk)
+    return path
+
+
+def _discard(path: FilePath) -> None:
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+async def _run_import(request: Request, path: FilePath, *, dry_run: bool) -> ImportReport:
+    from starlette.concurrency import run_in_threadpool
+
+    services = request.app.state.services
+    return await run_in_threadpool(
+        services.registry_import, request.app.state.engine, path, dry_run=dry_run
+    )
+
+
+# ---------------------------------------------------------------- API
+@api.get("/firms", response_model=FirmPage)
+def api_firms(request: Request, user: User, db: Db, f: Filters) -> FirmPage:
+    """Firms matching the filters (a firm user gets only their firm)."""
+    return _list(request, db, user, f)
+
+
+@api.get("/firms/{firm_id}", response_model=FirmDetail)
+def api_firm(request: Request, user: User, db: Db, firm_id: FirmId) -> FirmDetail:
+    """Everything about one firm (403 for another firm's user)."""
+    return _detail(request, db, user, firm_id)
+
+
+@api.patch("/firms/{firm_id}", response_model=FirmDetail)
+def api_firm_update(
+    request: Request, user: User, db: Db, firm_id: FirmId, body: FirmEdit
+) -> FirmDetail:
+    """Change the editable fields (own firm for firm users, any firm for admins)."""
+    _editable(user, firm_id)
+    return request.app.state.services.firm_update(db, firm_id, body)
+
+
+@api.get("/firms/{firm_id}/gap", response_model=GapView)
+def api_gap(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> GapView:
+    """Certifications the sector's buyers require that the firm lacks."""
+    _readable(user, firm_id)
+    return request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+
+
+@api.get("/registry/facets", response_model=Facets)
+def api_facets(request: Request, _user: User, db: Db) -> Facets:
+    """Choices for the firm filters."""
+    return request.app.state.services.registry_facets(db, lang=request_lang(request))
+
+
+@api.get("/clusters/graph", response_model=ClusterGraph)
+def api_clusters(request: Request, _user: Agency, db: Db) -> ClusterGraph:
+    """Clusters (nodes) and their typed links (edges)."""
+    return request.app.state.services.clusters_graph(db)
+
+
+@api.post("/registry/import", response_model=ImportReport)
+async def api_import(
+    request: Request,
+    _admin: Admin,
+    file: Annotated[UploadFile, File()],
+    dry_run: bool = True,
+) -> Response:
+    """Validate (``dry_run=true``, the default) or import a registry file; 422 lists bad rows."""
+    path = await _save_upload(request, file)
+    try:
+        report = await _run_import(request, path, dry_run=dry_run)
+    finally:
+        _discard(path)
+    from fastapi.responses import JSONResponse
+
+    if report.errors:
+        from comexlab.web.errors import error_response
+
+        return error_response(422, "invalid_input", f"{len(report.errors)} bad row(s); "
+                              "nothing was written", report.errors)
+    return JSONResponse(report.model_dump(mode="json"))

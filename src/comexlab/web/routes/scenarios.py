@@ -1,0 +1,233 @@
+"""Tariff scenarios: pick or upload, run in the background, browse and download (page + API).
+
+Runs go to the job runner (never the request thread), so a long scenario shows a progress bar
+and other users keep working. Analysts and admins run scenarios; firm users may not.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field, model_validator
+
+from comexlab.errors import InputError
+from comexlab.web import charts, lines
+from comexlab.web.auth.security import Principal, require_agency, verify_csrf
+from comexlab.web.errors import WebError
+from comexlab.web.jobs import Job
+from comexlab.web.render import render, request_lang
+from comexlab.web.views import LinePage, RunResult, RunStatus, ScenarioInfo
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+api = APIRouter(tags=["scenarios"], dependencies=[Depends(verify_csrf)])
+
+Agency = Annotated[Principal, Depends(require_agency)]
+KIND = "scenario"
+MAX_YAML_BYTES = 200_000
+Reporter = Annotated[str | None, Query(pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$", max_length=8)]
+
+
+class RunRequest(BaseModel):
+    """Run a shipped scenario by name, or one given as YAML text."""
+
+    scenario: str | None = Field(default=None, max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    yaml: str | None = Field(default=None, max_length=MAX_YAML_BYTES)
+    reporter: str | None = Field(default=None, pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RunRequest:
+        if (self.scenario is None) == (self.yaml is None):
+            raise ValueError("give exactly one of 'scenario' (a shipped name) or 'yaml'")
+        return self
+
+
+def _start(request: Request, user: Principal, body: RunRequest) -> Job:
+    services = request.app.state.services
+    warehouse = request.app.state.warehouse
+    lang = request_lang(request)
+    label = body.scenario or "uploaded"
+
+    def work(job: Job) -> lines.CompletedRun:
+        return services.scenario_run(
+            warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
+            reporter=body.reporter, lang=lang, progress=job.report, username=user.username,
+            run_id=job.id,
+        )
+
+    return request.app.state.jobs.submit(KIND, label, user.id, work)
+
+
+def _job(request: Request, user: Principal, run_id: str) -> Job:
+    job = request.app.state.jobs.get(run_id, KIND)
+    if job.owner_id != user.id and user.role.value != "admin":
+        # runs are private to who started them (they may hold an uploaded, unpublished scenario)
+        raise WebError(404, f"run {run_id} not found")
+    return job
+
+
+def _status(job: Job) -> RunStatus:
+    return RunStatus(
+        run_id=job.id, scenario=job.label, status=job.status, progress=job.progress,
+        message=job.message, error=None if job.error is None else job.error.message,
+    )
+
+
+def _done(job: Job) -> lines.CompletedRun:
+    if job.status == "failed" and job.error is not None:
+        raise job.error
+    if job.status != "done":
+        raise WebError(409, "the run has not finished yet", code="not_ready")
+    return job.result
+
+
+def _result(job: Job) -> RunResult:
+    result = _done(job).result
+    assert isinstance(result, RunResult)
+    return result
+
+
+# ---------------------------------------------------------------- pages
+@pages.get("/scenarios")
+def scenarios_page(request: Request, _user: Agency) -> Response:
+    """Shipped scenarios and the upload form."""
+    catalog = request.app.state.services.scenario_catalog(lang=request_lang(request))
+    return render(request, "scenarios.html", catalog=catalog, error=None)
+
+
+@pages.post("/scenarios/run")
+async def run_form(
+    request: Request,
+    user: Agency,
+    scenario: Annotated[str, Form()] = "",
+    reporter: Annotated[str, Form()] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Start a run from the form (a shipped name or an uploaded YAML file)."""
+    yaml_text = None
+    if upload is not None and upload.filename:
+        raw = await upload.read(MAX_YAML_BYTES + 1)
+        if len(raw) > MAX_YAML_BYTES:
+            raise InputError("scenario file too large", file=upload.filename, field="upload")
+        yaml_text = raw.decode("utf-8", errors="replace")
+    body = RunRequest(
+        scenario=None if yaml_text else (scenario or None), yaml=yaml_text,
+        reporter=reporter or None,
+    )
+    job = _start(request, user, body)
+    return RedirectResponse(f"/scenarios/runs/{job.id}", status_code=303)
+
+
+@pages.get("/scenarios/runs/{run_id}")
+def run_page(request: Request, user: Agency, run_id: str) -> Response:
+    """The run: progress while it runs, then headline, charts and the line table."""
+    job = _job(request, user, run_id)
+    return render(request, "scenario_run.html", **_run_context(job))
+
+
+@pages.get("/scenarios/runs/{run_id}/progress")
+def run_progress(request: Request, user: Agency, run_id: str) -> Response:
+    """Htmx poll target: the progress bar, or the results once done."""
+    job = _job(request, user, run_id)
+    return render(request, "_scenario_progress.html", **_run_context(job))
+
+
+def _run_context(job: Job) -> dict[str, object]:
+    ctx: dict[str, object] = {"job": job, "status": _status(job), "r": None}
+    if job.status == "done":
+        result = _result(job)
+        ctx["r"] = result
+        ctx["charts"] = {
+            group: charts.exposure_bars(rows) for group, rows in result.by_group.items()
+        }
+        ctx["page"] = lines.page_of(_done(job).lines, result.columns)
+    return ctx
+
+
+@pages.get("/scenarios/runs/{run_id}/lines")
+def lines_fragment(
+    request: Request,
+    user: Agency,
+    run_id: str,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    sort: Annotated[str | None, Query(max_length=64)] = None,
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """Htmx target: one page of the line table."""
+    job = _job(request, user, run_id)
+    result = _result(job)
+    data = lines.page_of(_done(job).lines, result.columns, q=q, sort=sort, desc=desc, page=page)
+    return render(request, "_scenario_lines.html", job=job, page=data)
+
+
+@pages.get("/scenarios/runs/{run_id}/download.{fmt}")
+def download(request: Request, user: Agency, run_id: str, fmt: Literal["csv", "xlsx"]) -> Response:
+    """The whole line table as CSV or XLSX."""
+    return _download(request, user, run_id, fmt)
+
+
+def _download(request: Request, user: Principal, run_id: str, fmt: str) -> Response:
+    job = _job(request, user, run_id)
+    run = _done(job)
+    name = f"scenario-{job.label}-{job.id[:8]}"
+    if fmt == "csv":
+        return Response(lines.to_csv(run.lines), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(lines.to_xlsx(run, job.label), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+# ---------------------------------------------------------------- API
+@api.get("/scenarios", response_model=list[ScenarioInfo])
+def api_catalog(request: Request, _user: Agency) -> list[ScenarioInfo]:
+    """Shipped scenarios."""
+    return request.app.state.services.scenario_catalog(lang=request_lang(request))
+
+
+@api.post("/scenarios/runs", response_model=RunStatus, status_code=202)
+def api_run(request: Request, user: Agency, body: RunRequest) -> RunStatus:
+    """Start a run in the background; poll ``GET /api/scenarios/runs/{run_id}``."""
+    return _status(_start(request, user, body))
+
+
+@api.get("/scenarios/runs/{run_id}", response_model=RunStatus)
+def api_run_status(request: Request, user: Agency, run_id: str) -> RunStatus:
+    """Progress of a run."""
+    return _status(_job(request, user, run_id))
+
+
+@api.get("/scenarios/runs/{run_id}/result", response_model=RunResult)
+def api_run_result(request: Request, user: Agency, run_id: str) -> RunResult:
+    """Headline figures, aggregates and audit notes of a finished run (409 while running)."""
+    return _result(_job(request, user, run_id))
+
+
+@api.get("/scenarios/runs/{run_id}/lines", response_model=LinePage)
+def api_run_lines(
+    request: Request,
+    user: Agency,
+    run_id: str,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    sort: Annotated[str | None, Query(max_length=64)] = None,
+    desc: bool = False,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=lines.MAX_PAGE_SIZE)] = 50,
+) -> LinePage:
+    """One page of the line table, filtered by text and sorted by a column."""
+    job = _job(request, user, run_id)
+    result = _result(job)
+    return lines.page_of(
+        _done(job).lines, result.columns, q=q, sort=sort, desc=desc, page=page,
+        page_size=page_size,
+    )
+
+
+@api.get("/scenarios/runs/{run_id}/download")
+def api_run_download(
+    request: Request, user: Agency, run_id: str, format: Literal["csv", "xlsx"] = "csv"
+) -> Response:
+    """The whole line table as CSV or XLSX."""
+    return _download(request, user, run_id, format)

@@ -1,0 +1,133 @@
+"""Browser tests: the real app served by uvicorn on 127.0.0.1 (temp warehouse and registry),
+driven by Playwright's sync API through Debian's Chromium.
+
+Chromium comes from the system (``apt-get install chromium``, scripts/system-deps.sh), at
+``COMEXLAB_CHROMIUM`` (default /usr/bin/chromium). If it is missing the tests FAIL: a browser
+test that silently skips is a test that does not exist.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
+
+from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.demo import seed_demo
+from comexlab.registry.models import Firm
+from comexlab.settings import Settings
+from comexlab.web import demo
+from comexlab.web.app import create_app
+from comexlab.web.auth.users import create_user
+from comexlab.web.schema import ensure_registry_schema
+
+PASSWORD = "browser-pass-1"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    firm_id: int
+    settings: Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app with loaded official data, the demo registry and three users, on loopback."""
+    root = tmp_path_factory.mktemp("browser")
+    settings = Settings(warehouse=root / "wh.duckdb",
+                        registry_url=f"sqlite:///{root / 'registry.sqlite'}",
+                        secret_key="browser-test-secret", data=Settings().data)
+    demo.load_hts(settings, lambda _m: None)
+    demo.load_flows(settings, lambda _m: None)
+    engine = make_engine(settings.registry_url)
+    ensure_registry_schema(engine)
+    seed_demo(engine, as_of=date.today())
+    with transaction(engine) as s:
+        firm_id = s.scalar(select(Firm.id).order_by(Firm.id).limit(1))
+        create_user(s, "admin", PASSWORD, role="admin")
+        create_user(s, "analyst", PASSWORD, role="analyst")
+        create_user(s, "empresa", PASSWORD, role="firm", firm_id=firm_id)
+    engine.dispose()
+    port = _free_port()
+    app = create_app(settings)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("web server did not start", pytrace=False)
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", firm_id, settings)
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright; fails (never skips) when it is not installed."""
+    path = os.environ.get("COMEXLAB_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        pytest.fail(f"Chromium not found at {path}: run scripts/system-deps.sh "
+                    "(apt-get install chromium) or set COMEXLAB_CHROMIUM", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) that records console errors."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 860},
+                                  accept_downloads=True, locale="es-MX")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a screenshot of the visible page for docs/ (PNG, viewport only: small files)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def settle(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is in progress."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,192 @@
+"""Dashboard and scenario pages/API on the real report and scenario services and real files."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from openpyxl import load_workbook
+from web_helpers import assert_error
+
+
+def test_dashboard_gto_2018_matches_report_service(as_user) -> None:
+    c = as_user("analyst")
+    d = c.get("/api/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).json()
+    # INEGI EAEF: Guanajuato 2018 exports US$24,913,687 thousand, 2017 US$23,360,291 thousand
+    # (the same figures `comexlab report exports --reporter GTO --from 2018` prints).
+    assert d["total_usd"] == pytest.approx(24_913_687_000)
+    assert d["prior_total_usd"] == pytest.approx(23_360_291_000)
+    assert d["change"] == pytest.approx(24_913_687 / 23_360_291 - 1)
+    assert d["sectors"][0]["code"] == "336"  # transport equipment leads Guanajuato
+    assert sum(s["value_usd"] for s in d["sectors"]) == pytest.approx(d["total_usd"])
+    assert d["destinations"] == []  # INEGI has no destinations: listed as missing, not invented
+    assert d["missing"] and d["estimated"] is False
+    assert [p["period"] for p in d["series"]][:2] == ["2007", "2008"]
+
+
+def test_dashboard_mexico_monthly_by_section(as_user) -> None:
+    c = as_user("analyst")
+    d = c.get("/api/dashboard", params={"reporter": "MEX", "start": "2026-01",
+                                        "end": "2026-02"}).json()
+    assert (d["prior_start"], d["prior_end"]) == ("2025-01", "2025-02")
+    assert d["sectors"][0]["code"] == "XVI"  # machinery & electrical equipment
+    assert d["destinations"] == []  # DataWeb is US imports only: no destination cut
+    assert len(d["products"]) >= 10
+
+
+def test_dashboard_uncovered_window_is_404_in_api_and_message_in_page(as_user) -> None:
+    c = as_user("analyst")
+    params = {"reporter": "MX-GTO", "start": "2026-01", "end": "2026-02"}
+    body = assert_error(c.get("/api/dashboard", params=params), 404, "not_found")
+    assert "estimated" in body["message"]
+    page = c.get("/dashboard", params=params)
+    assert page.status_code == 200 and 'id="dash-error"' in page.text
+    est = c.get("/api/dashboard", params={**params, "estimated": "true"}).json()
+    assert est["estimated"] is True and est["total_usd"] > 0
+
+
+def test_dashboard_bad_period_names_field(as_user) -> None:
+    c = as_user("analyst")
+    body = assert_error(c.get("/api/dashboard", params={"start": "20x8"}), 422, "invalid_input")
+    assert body["details"][0]["field"] == "start"
+
+
+def test_dashboard_page_has_offline_charts_and_spanish_numbers(as_user) -> None:
+    c = as_user("analyst")
+    html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
+    assert 'src="/static/vendor/echarts.min.js"' in html and "cdn" not in html.lower()
+    assert 'data-chart="chart-sectors"' in html and 'data-chart="chart-series"' in html
+    assert "US$24.91 mil M" in html  # es_MX (Mexico writes a decimal point): "mil M" = billions
+    c.cookies.set("lang", "en")
+    html_en = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
+    assert "US$24.91 bn" in html_en and "State exports" in html_en
+
+
+def test_vendored_assets_served(client) -> None:
+    for path in ("/static/vendor/htmx.min.js", "/static/vendor/echarts.min.js", "/static/app.js"):
+        r = client.get(path)
+        assert r.status_code == 200 and len(r.content) > 1000
+
+
+def test_firm_user_may_read_dashboard_but_not_run_scenarios(as_user) -> None:
+    c = as_user("firm_a")
+    assert c.get("/api/dashboard").status_code == 200
+    assert_error(c.get("/api/scenarios"), 403, "forbidden")
+    assert_error(c.post("/api/scenarios/runs", json={"scenario": "usmca-ends"}), 403, "forbidden")
+
+
+def _wait(c, run_id: str, timeout: float = 120.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = c.get(f"/api/scenarios/runs/{run_id}").json()
+        if status["status"] in ("done", "failed"):
+            return status
+        time.sleep(0.1)
+    raise AssertionError("scenario run did not finish")
+
+
+def test_usmca_ends_run_headline_lines_and_downloads(as_user) -> None:
+    c = as_user("analyst")
+    names = [s["name"] for s in c.get("/api/scenarios").json()]
+    assert {"usmca-ends", "nafta-ends", "s232-autos", "s232-metals"} <= set(names)
+    r = c.post("/api/scenarios/runs", json={"scenario": "usmca-ends"})
+    assert r.status_code == 202
+    run_id = r.json()["run_id"]
+    assert _wait(c, run_id)["status"] == "done"
+    res = c.get(f"/api/scenarios/runs/{run_id}/result").json()
+    fig = {f["key"]: f["value"] for f in res["headline"]}
+    # PROVENANCE: US imports 2025 from Mexico $530.7 bn + Canada $380.3 bn = $911.0 bn
+    assert fig["value_usd"] == pytest.approx(911.0e9, rel=1e-3)
+    assert 0 < fig["share_exposed"] < 1 and fig["duty_after"] > fig["duty_before"]
+    assert {"section", "chapter"} <= set(res["by_group"])
+    assert any(n.startswith("no_tariff_line") for n in res["notes"])  # audit trail shown
+    # line table: sort, filter, page
+    top = c.get(f"/api/scenarios/runs/{run_id}/lines",
+                params={"sort": "value_usd", "desc": "true", "page_size": 5}).json()
+    assert top["total"] == res["line_count"]
+    values = [row["value_usd"] for row in top["rows"]]
+    assert values == sorted(values, reverse=True)
+    # PROVENANCE: the largest 2025 Mexican line is 8471500150 (computers, $80.6 bn)
+    assert top["rows"][0]["product_code"] == "8471500150"
+    assert top["rows"][0]["value_usd"] == pytest.approx(80.6e9, rel=2e-3)
+    autos = c.get(f"/api/scenarios/runs/{run_id}/lines", params={"q": "8703230140"}).json()
+    assert autos["total"] >= 1 and all("8703230140" in r["product_code"] for r in autos["rows"])
+    page2 = c.get(f"/api/scenarios/runs/{run_id}/lines", params={"page": 2, "page_size": 5})
+    assert page2.json()["page"] == 2
+    assert_error(c.get(f"/api/scenarios/runs/{run_id}/lines", params={"sort": "nope"}),
+                 422, "invalid_input")
+    # downloads
+    xlsx = c.get(f"/api/scenarios/runs/{run_id}/download", params={"format": "xlsx"})
+    assert xlsx.status_code == 200
+    wb = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    sheet = wb[wb.sheetnames[0]]
+    assert sheet.max_row == res["line_count"] + 1
+    csv = c.get(f"/scenarios/runs/{run_id}/download.csv")
+    assert csv.text.count("\n") == res["line_count"] + 1
+    # the page shows headline, charts and the table
+    page = c.get(f"/scenarios/runs/{run_id}").text
+    assert 'id="headline"' in page and 'data-chart="chart-section"' in page
+    assert 'id="line-table"' in page
+
+
+def test_run_recorded_through_single_writer(as_user, app) -> None:
+    c = as_user("analyst")
+    run_id = c.post("/api/scenarios/runs", json={"scenario": "s232-autos"}).json()["run_id"]
+    assert _wait(c, run_id)["status"] == "done"
+    row = app.state.warehouse.read_sync(lambda con: con.execute(
+        "SELECT scenario, username FROM web_scenario_run WHERE run_id = ?", [run_id]).fetchone())
+    assert row == ("s232-autos", "analyst")
+
+
+def test_uploaded_bad_yaml_fails_with_line_and_key(as_user) -> None:
+    c = as_user("analyst")
+    bad = "name: x\ntitle: t\nbase:\n  edition: 2026r10\n  programs: [S]\n  surprise: 1\n"
+    run_id = c.post("/api/scenarios/runs", json={"yaml": bad}).json()["run_id"]
+    status = _wait(c, run_id)
+    assert status["status"] == "failed" and "not valid" in (status["error"] or "")
+    body = assert_error(c.get(f"/api/scenarios/runs/{run_id}/result"), 422, "invalid_input")
+    assert any(d["field"] and "surprise" in d["field"] for d in body["details"])
+
+
+def test_run_request_needs_exactly_one_source(as_user) -> None:
+    c = as_user("analyst")
+    assert_error(c.post("/api/scenarios/runs", json={}), 422, "invalid_input")
+    assert_error(c.post("/api/scenarios/runs", json={"scenario": "usmca-ends", "yaml": "x"}),
+                 422, "invalid_input")
+
+
+def test_runs_visible_to_owner_and_admin_only(as_user) -> None:
+    a = as_user("analyst")
+    run_id = a.post("/api/scenarios/runs", json={"scenario": "s232-metals"}).json()["run_id"]
+    _wait(a, run_id)
+    assert as_user("admin").get(f"/api/scenarios/runs/{run_id}").status_code == 200
+    with_other = as_user("analyst2")
+    assert_error(with_other.get(f"/api/scenarios/runs/{run_id}"), 404, "not_found")
+    assert_error(as_user("firm_a").get(f"/api/scenarios/runs/{run_id}"), 403, "forbidden")
+
+
+def test_long_run_does_not_block_other_requests(as_user, app) -> None:
+    import threading
+    from dataclasses import replace
+
+    release = threading.Event()
+    real = app.state.services.scenario_run
+
+    def slow(**kwargs):
+        kwargs["progress"](0.5, "waiting")
+        release.wait(30)
+        return real(**kwargs)
+
+    app.state.services = replace(app.state.services, scenario_run=slow)
+    c = as_user("analyst")
+    run_id = c.post("/api/scenarios/runs", json={"scenario": "usmca-ends"}).json()["run_id"]
+    t0 = time.monotonic()
+    assert c.get("/api/dashboard").status_code == 200
+    assert c.get("/api/firms").status_code == 200
+    assert time.monotonic() - t0 < 10
+    status = c.get(f"/api/scenarios/runs/{run_id}").json()
+    assert status["status"] == "running" and status["progress"] == 0.5
+    assert "run-progress" in c.get(f"/scenarios/runs/{run_id}/progress").text
+    release.set()
+    assert _wait(c, run_id)["status"] == "done"

@@ -1,0 +1,101 @@
+"""Pure pieces of the web layer: line-table paging, cache, permissions, rate limit, catalog."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from comexlab.errors import InputError
+from comexlab.i18n import catalog
+from comexlab.web.auth.models import Role
+from comexlab.web.auth.security import LoginRateLimiter, Principal
+from comexlab.web.cache import TTLCache
+from comexlab.web.errors import WebError
+from comexlab.web.lines import MAX_PAGE_SIZE, filter_sort, page_of
+from comexlab.web.views import Column
+
+COLUMNS = [Column(name="product_code", label="HTS"), Column(name="value_usd", label="V",
+                                                             kind="usd")]
+
+
+def _lines(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"product_code": [f"{8703000000 + i}" for i in range(n)],
+                         "description": ["car" if i % 2 else "truck" for i in range(n)],
+                         "value_usd": [float((i * 37) % 101) for i in range(n)]})
+
+
+@given(n=st.integers(0, 300), size=st.integers(1, 500), page=st.integers(1, 50))
+def test_pages_partition_the_table(n: int, size: int, page: int) -> None:
+    df = _lines(n)
+    first = page_of(df, COLUMNS, page=page, page_size=size)
+    assert first.total == n
+    assert first.page_size == min(size, MAX_PAGE_SIZE)
+    assert len(first.rows) <= first.page_size
+    # walking every page returns every row exactly once
+    seen = []
+    last = max(1, -(-n // first.page_size))
+    for p in range(1, last + 1):
+        seen += [r["product_code"] for r in page_of(df, COLUMNS, page=p,
+                                                     page_size=size).rows]
+    assert sorted(seen) == sorted(df["product_code"])
+
+
+def test_sort_and_filter() -> None:
+    df = _lines(50)
+    desc = filter_sort(df, q=None, sort="value_usd", desc=True)
+    assert list(desc["value_usd"]) == sorted(df["value_usd"], reverse=True)
+    cars = filter_sort(df, q="CAR", sort=None, desc=False)
+    assert len(cars) == 25 and set(cars["description"]) == {"car"}
+    with pytest.raises(InputError) as err:
+        filter_sort(df, q=None, sort="nope", desc=False)
+    assert err.value.field == "sort"
+
+
+def test_ttl_cache_bounded_and_clearable() -> None:
+    cache = TTLCache(maxsize=2, ttl=60)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.put("c", 3)
+    assert cache.get("a") is None and cache.get("c") == 3
+    cache.clear()
+    assert cache.get("c") is None
+    off = TTLCache(ttl=0)
+    off.put("a", 1)
+    assert off.get("a") is None
+
+
+def test_permissions_by_role() -> None:
+    admin = Principal(1, "a", Role.ADMIN, None)
+    analyst = Principal(2, "b", Role.ANALYST, None)
+    firm = Principal(3, "c", Role.FIRM, 7)
+    assert admin.can_read_firm(7) and admin.can_edit_firm(7)
+    assert analyst.can_read_firm(7) and not analyst.can_edit_firm(7)
+    assert firm.can_read_firm(7) and firm.can_edit_firm(7)
+    assert not firm.can_read_firm(8) and not firm.can_edit_firm(8)
+
+
+def test_rate_limit_per_ip_and_user() -> None:
+    limiter = LoginRateLimiter("5/minute")
+    for _ in range(5):
+        limiter.check("10.0.0.1", "ana")
+    with pytest.raises(WebError) as err:
+        limiter.check("10.0.0.1", " ANA ")  # same user, however typed
+    assert err.value.status == 429 and int(err.value.headers["Retry-After"]) >= 1
+    limiter.check("10.0.0.2", "ana")  # another machine
+    limiter.check("10.0.0.1", "beto")  # another user
+
+
+def test_every_template_key_is_translated() -> None:
+    folder = resources.files("comexlab.web") / "templates"
+    keys: set[str] = set()
+    for entry in folder.iterdir():
+        keys |= set(re.findall(r"(?<![\w.])t\('([a-z_.]+)'\)", entry.read_text(encoding="utf-8")))
+    missing = sorted(k for k in keys if k not in catalog())
+    assert missing == []
+    web = {k: v for k, v in catalog().items() if k.startswith("web.")}
+    assert all(v["es"] and v["en"] for v in web.values())
