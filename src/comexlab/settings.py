@@ -21,7 +21,8 @@ APP_NAME = "comexlab"
 
 def _default_data_dir() -> Path:
     """Prefer the shared folder beside the checkout; fall back to the user cache."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+    # cwd covers running from the checkout; parents[2] is the checkout root of an editable install
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
         candidate = (base / ".." / "shared" / "data").resolve()
         if candidate.is_dir():
             return candidate

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -36,7 +37,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go to a scratch folder on every run (so a test run never rewrites tracked files);
+# `COMEXLAB_SCREENSHOTS=docs/screenshots make test` refreshes the ones the README shows.
+SCREENSHOTS = Path(os.environ.get("COMEXLAB_SCREENSHOTS", "")
+                   or Path(tempfile.gettempdir()) / "comexlab-screenshots")
 
 
 @dataclass(frozen=True)
