@@ -30,3 +30,24 @@ def test_failed_insert_rolls_back_the_delete(warehouse: duckdb.DuckDBPyConnectio
     with pytest.raises(duckdb.Error):
         replace_rows(warehouse, "flow", bad, where={"source": "t"})
     assert warehouse.execute("SELECT sum(value_usd), count(*) FROM flow").fetchone() == (1.0, 1)
+
+
+def test_a_second_process_gets_a_clear_busy_error(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from comexlab.warehouse.db import connect
+
+    path = tmp_path / "busy.duckdb"
+    con = connect(path)
+    code = (
+        "import sys\n"
+        "from comexlab.warehouse.db import connect, WarehouseBusyError\n"
+        f"try:\n    connect({str(path)!r})\nexcept WarehouseBusyError as e:\n"
+        "    print('BUSY', e); sys.exit(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    con.close()
+    assert result.returncode == 3, result.stderr
+    assert "COMEXLAB_WAREHOUSE" in result.stdout

@@ -17,7 +17,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from comexlab.errors import ComexlabError
 from comexlab.warehouse.schema import ensure_schema
+
+
+class WarehouseBusyError(ComexlabError):
+    """DuckDB allows one writing process per file; another comexlab process holds it."""
+
+    code = "warehouse_busy"
+    http_status = 503
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -29,7 +37,16 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     path_str = str(path)
     if path_str != ":memory:" and not read_only:
         Path(path_str).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(path_str, read_only=read_only)
+    try:
+        con = duckdb.connect(path_str, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusyError(
+                f"the warehouse {path_str} is open in another process (a running "
+                "'comexlab web serve' or 'demo run'?): stop it, or point COMEXLAB_WAREHOUSE "
+                "at another file"
+            ) from exc
+        raise
     if not read_only:
         ensure_schema(con)
     return con
