@@ -137,14 +137,15 @@ def run(
     if fmt is OutputFormat.xlsx:
         if output is None:
             raise InputError("--format xlsx needs --output FILE", field="--output")
-        sheets = {"headline": headline, "lines": result.lines}
+        lines = result.sorted_lines()
+        sheets = {"headline": headline, "lines": lines}
         if cut is not None:
             sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
-                      "lines": result.lines}
+                      "lines": lines}
         write_xlsx(sheets, output, percent_columns=[*PERCENT, "rate_before", "rate_after",
                                                     "mfn_ave", "pref_ave"], notes=notes)
     else:
-        emit(result.lines, fmt, output=output)
+        emit(result.sorted_lines(), fmt, output=output)
     if output is not None:
         console.print(t("scenario.written", lang, path=output, rows=f"{len(result.lines):,}"))
 

@@ -26,17 +26,18 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
-from comexlab.tariffs.engine import ScenarioResult, apply
+from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
+from comexlab.warehouse import scenario_cache
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
-
-_RATE_SQL_COLUMNS = list(RATE_FIELDS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,24 +102,27 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # Engine input
 # ---------------------------------------------------------------------------------------------
 
-def _rate_select(alias: str, prefix: str) -> str:
-    return ", ".join(f"{alias}.{c} AS {prefix}{c}" for c in _RATE_SQL_COLUMNS)
-
-
-def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
-    """Flows of the base; annual totals per line unless ``monthly`` (rows as loaded)."""
+def _raw_flows(scenario: Scenario) -> tuple[str, list[object]]:
+    """The base's export flows straight from the ``flow`` table (uncached)."""
     b = scenario.base
-    where = f"""
-        FROM flow
+    sql = f"""
+        SELECT * FROM flow
         WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
           AND year IN ({", ".join("?" * len(b.years))})
           AND reporter IN ({", ".join("?" * len(b.reporters))})"""
-    params: list[object] = [b.source, b.partner, b.level, *b.years, *b.reporters]
+    return sql, [b.source, b.partner, b.level, *b.years, *b.reporters]
+
+
+def _flow_cte(flows: str, *, monthly: bool) -> str:
+    """Flows of the base from ``flows`` (a table or subquery).
+
+    Annual totals per line, unless ``monthly`` (rows as loaded).
+    """
     if monthly:
-        return (f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
+        return f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
                    product_code, product_level, value_usd, preference_value_usd, quantity,
-                   quantity_unit {where}""", params)
-    return (f"""
+                   quantity_unit FROM {flows}"""
+    return f"""
         SELECT reporter, reporter_level, reporter AS origin, partner,
                CAST(year AS VARCHAR) AS period, product_code, product_level,
                sum(value_usd) AS value_usd,
@@ -126,46 +130,25 @@ def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
                CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
                     THEN sum(quantity) END AS quantity,
                any_value(quantity_unit) AS quantity_unit
-        {where}
-        GROUP BY reporter, reporter_level, partner, year, product_code, product_level""",
-            params)
-
-
-def _rates_cte(scenario: Scenario) -> tuple[str, list[object]]:
-    """One row per HTS code of the edition: its general rate and the base program's rate."""
-    cols = ", ".join(_RATE_SQL_COLUMNS)
-    progs = scenario.base.programs
-    ed = scenario.base.edition
-    sql = f"""
-        l AS (SELECT hts, coalesce(rate_hts, hts) AS rate_hts, description FROM hts_line
-              WHERE edition = ? AND hts IS NOT NULL
-              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY row_no) = 1),
-        g AS (SELECT hts, {cols} FROM hts_rate WHERE edition = ? AND rate_column = 'general'
-              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY rate_text) = 1),
-        p AS (SELECT hts, {cols} FROM hts_rate
-              WHERE edition = ? AND rate_column = 'special'
-                AND program IN ({", ".join("?" * len(progs))})
-              QUALIFY row_number() OVER (PARTITION BY hts
-                                         ORDER BY coalesce(ad_valorem, 0), program) = 1),
-        r AS (SELECT l.hts, l.description, {_rate_select("g", "mfn_")},
-                     {_rate_select("p", "pref_")}
-              FROM l LEFT JOIN g ON g.hts = l.rate_hts LEFT JOIN p ON p.hts = l.rate_hts)"""
-    return sql, [ed, ed, ed, *progs]
+        FROM {flows}
+        GROUP BY reporter, reporter_level, partner, year, product_code, product_level"""
 
 
 def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, list[object]]:
     """SQL (and parameters) joining the base flows to their general and program rates.
 
     A flow's code is matched to the edition's 10-digit line, else to its 8-digit parent
-    (codes renumbered between editions keep the rate of their 8-digit line).
+    (codes renumbered between editions keep the rate of their 8-digit line). Straight from the
+    warehouse tables, no cache: the bench's bare-DuckDB baseline and its pandas baseline.
     """
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    rates_sql, rate_params = _rates_cte(scenario)
+    raw, params = _raw_flows(scenario)
+    rates_sql, rate_params = scenario_cache.rates_sql(scenario.base.edition,
+                                                      scenario.base.programs)
     rate_cols = ", ".join(f"coalesce(r10.{c}, r8.{c}) AS {c}" for c in (
-        "description", *(f"mfn_{x}" for x in _RATE_SQL_COLUMNS),
-        *(f"pref_{x}" for x in _RATE_SQL_COLUMNS)))
+        "description", *(f"mfn_{x}" for x in RATE_FIELDS),
+        *(f"pref_{x}" for x in RATE_FIELDS)))
     sql = f"""
-        WITH f AS ({flows_sql}), {rates_sql}
+        WITH f AS ({_flow_cte(f"({raw})", monthly=monthly)}), {rates_sql}
         SELECT f.*, {rate_cols}, n.naics6, n.scian3 AS subsector
         FROM f
         LEFT JOIN r AS r10 ON r10.hts = f.product_code
@@ -173,6 +156,34 @@ def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, 
         LEFT JOIN hts_naics n ON n.hts10 = f.product_code
     """
     return sql, [*params, *rate_params]
+
+
+def hts10_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                monthly: bool = False) -> pa.Table:
+    """The engine's input for HTS10 flows as ONE Arrow table, joined in DuckDB.
+
+    The same join as :func:`hts10_lines_sql`, on the connection's cached inputs
+    (:mod:`comexlab.warehouse.scenario_cache`): flow rows × their code's rate row (10-digit
+    line, else its 8-digit parent, resolved once per distinct code) and NAICS6/SCIAN3. Text
+    columns are ENUMs, so they arrive as Arrow dictionaries (pandas categoricals) without
+    decoding one string per row. Rows come in no particular order (DuckDB joins in parallel);
+    :meth:`ScenarioResult.sorted_lines` orders them for output.
+    """
+    tables = scenario_cache.scenario_tables(con, scenario.base)
+    sql = f"""
+        SELECT f.*, r.* EXCLUDE (rid, hts), k.naics6, k.subsector
+        FROM ({_flow_cte(tables.flows, monthly=monthly)}) f
+        JOIN {tables.codes} k ON k.product_code = f.product_code
+        LEFT JOIN {tables.rates} r ON r.rid = k.rid"""
+    return _dictionary_encode(con.sql(sql).to_arrow_table())
+
+
+def _dictionary_encode(table: pa.Table) -> pa.Table:
+    """Plain string columns dictionary-encoded (flow codes repeat: few distinct per column)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
+    return table
 
 
 def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
@@ -185,10 +196,11 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
     ed = scenario.base.edition
     progs = list(scenario.base.programs)
     rows = con.execute(f"""
-        SELECT g.hts, {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}
+        SELECT g.hts, {scenario_cache.rate_select("g", "mfn_")},
+               {scenario_cache.rate_select("p", "pref_")}
         FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
         LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
-                   FROM (SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
+                   FROM (SELECT hts, {", ".join(RATE_FIELDS)} FROM hts_rate
                          WHERE edition = ? AND rate_column = 'special'
                            AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
           ON p.hts = g.hts""", [ed, ed, *progs]).df()
@@ -211,20 +223,23 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
     return heads, notes
 
 
-def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
-                   monthly: bool = False) -> tuple[pd.DataFrame, list[AuditNote]]:
-    """The engine's input for the scenario's base flows, plus notes from building it."""
+def _require_flows(con: duckdb.DuckDBPyConnection) -> None:
     if not _has_rows(con, "flow"):
         raise InputError("no flows loaded (run: comexlab flows load)", field="flow")
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    flows = _fetch(con, flows_sql, params)
+
+
+def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                   monthly: bool = False) -> tuple[pa.Table, list[AuditNote]]:
+    """The engine's input for the scenario's base flows (one Arrow table), plus notes."""
     if scenario.base.level == "hts10":
-        _ensure_naics_table(con)
-        rates_sql, rate_params = _rates_cte(scenario)
-        rates = _fetch(con, f"WITH {rates_sql} SELECT * FROM r", rate_params)
-        naics = _fetch(con, "SELECT hts10 AS hts, naics6, scian3 AS subsector FROM hts_naics",
-                       [])
-        return join_rates(flows, rates, naics), []
+        lines = hts10_lines(con, scenario, monthly=monthly)
+        if not lines.num_rows:
+            _require_flows(con)
+        return lines, []
+    _require_flows(con)
+    raw, params = _raw_flows(scenario)
+    flows = con.sql(_flow_cte(f"({raw})", monthly=monthly), params=params).to_arrow_table(
+    ).to_pandas()
     heads, notes = _hs4_rates(con, scenario)
     merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
     found = merged["mfn"].notna()
@@ -234,74 +249,24 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
         lambda n: f"simple average of {int(n)} lines" if pd.notna(n) else None)
     merged["pref_kind"] = merged["mfn_kind"]
     merged["pref_ad_valorem"] = merged["pref"]
-    return merged.drop(columns=["hs4", "mfn", "pref", "n"]), notes
-
-
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
-    """Query result as a DataFrame with strings dictionary-encoded (categoricals).
-
-    Flow rows repeat few distinct reporters, periods and codes; decoding them is the slow part.
-    """
-    table = con.sql(sql, params=params).to_arrow_table()
-    return table.to_pandas(strings_to_categorical=True)
-
-
-def _take(column: pd.Series, row: np.ndarray) -> pd.Series | np.ndarray:
-    """``column[row]`` with -1 meaning "no match" (NaN / missing category)."""
-    if not pd.api.types.is_numeric_dtype(column.dtype):
-        cat = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
-            column)
-        codes = np.where(row >= 0, cat.codes[np.maximum(row, 0)], -1)
-        return pd.Categorical.from_codes(codes, cat.categories)
-    values = column.to_numpy(dtype=float, na_value=np.nan)
-    return np.where(row >= 0, values[np.maximum(row, 0)], np.nan)
-
-
-def _positions(codes: pd.Series, keys: pd.Index, *, parent_digits: int | None = None
-               ) -> np.ndarray:
-    """Row of ``keys`` matching each code (else its ``parent_digits`` prefix), -1 if none.
-
-    Resolved once per distinct code, then broadcast to the rows.
-    """
-    idx, uniques = pd.factorize(codes.astype(str), sort=False)
-    uniq = pd.Index(uniques)
-    pos = keys.get_indexer(uniq)
-    if parent_digits is not None:
-        miss = pos < 0
-        pos[miss] = keys.get_indexer(pd.Index(uniq[miss].str[:parent_digits]))
-    return pos[idx]
-
-
-def join_rates(flows: pd.DataFrame, rates: pd.DataFrame, naics: pd.DataFrame) -> pd.DataFrame:
-    """Attach to each flow its HTS line's rates and its NAICS6/SCIAN3.
-
-    The rate is the 10-digit code's, else its 8-digit parent's: the same join as
-    :func:`hts10_lines_sql` (kept as the SQL baseline of the bench), done on distinct codes.
-    """
-    row = _positions(flows["product_code"], pd.Index(rates["hts"].astype(str)),
-                     parent_digits=8)
-    out = {c: _take(rates[c], row) for c in rates.columns if c != "hts"}
-    nrow = _positions(flows["product_code"], pd.Index(naics["hts"].astype(str)))
-    out["naics6"] = _take(naics["naics6"], nrow)
-    out["subsector"] = _take(naics["subsector"], nrow)
-    return pd.concat([flows.reset_index(drop=True), pd.DataFrame(out)], axis=1)
-
-
-def _ensure_naics_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Before the flows loader has created ``hts_naics``, join an empty one."""
-    rows = con.execute("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_name = 'hts_naics'").fetchall()
-    if not rows[0][0]:
-        con.execute("CREATE TEMP TABLE hts_naics (hts10 VARCHAR, naics6 VARCHAR, scian3 VARCHAR)")
+    merged = merged.drop(columns=["hs4", "mfn", "pref", "n"])
+    return _dictionary_encode(pa.Table.from_pandas(merged, preserve_index=False)), notes
 
 
 def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
-    """HS chapter and section (roman numeral) of each product code, for ``--by``."""
+    """HS chapter and section (roman numeral) of each product code, for ``--by``.
+
+    Worked out once per distinct code (the codes are categorical), then broadcast to the rows.
+    """
     from comexlab.nomenclature.hs import section_of
 
-    chapter = lines["product_code"].astype(str).str[:2]
-    sections = {c: _section_label(section_of, c) for c in chapter.unique()}
-    return lines.assign(chapter=chapter, section=chapter.map(sections))
+    codes = lines["product_code"]
+    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes)
+    chapters = np.array([str(c)[:2] for c in cat.categories] + [None], dtype=object)
+    sections = np.array([_section_label(section_of, c) for c in chapters[:-1]] + [None],
+                        dtype=object)
+    row = np.where(cat.codes >= 0, cat.codes, len(cat.categories))
+    return lines.assign(chapter=chapters[row], section=sections[row])
 
 
 def _section_label(section_of: object, chapter: str) -> str:
@@ -370,7 +335,8 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                  reporter: str | None = None, smart: bool = True,
                  data_dir: Path | None = None, monthly: bool = False) -> ScenarioResult:
     """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state."""
-    lines, notes = scenario_lines(con, scenario, monthly=monthly)
+    table, notes = scenario_lines(con, scenario, monthly=monthly)
+    lines = as_frame(table)
     if reporter:
         lines, notes = _restrict(con, lines, notes, reporter)
     lines = add_hs_groups(lines)
