@@ -225,3 +225,16 @@ def test_cli_xlsx_for_a_state_says_estimated(loaded: Path, tmp_path: Path) -> No
     assert book.sheetnames == ["headline", "by_subsector", "lines", "notes"]
     notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
     assert any("ESTIMADO" in str(n) for n in notes)
+
+
+def test_cli_by_subsector_screen_table_is_labelled(loaded: Path) -> None:
+    # SCIAN subsectors come from the HTS10 → NAICS concordance (hts_naics); the screen table
+    # names them and keeps the figures on one line each
+    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", "MEX",
+                                      "--no-smart", "--by", "subsector", "--warehouse",
+                                      str(loaded), "--lang", "en"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "Tariff 0→1" in result.output and "Price cut" in result.output
+    row = next(line for line in result.output.splitlines() if "│ 336 " in line)
+    assert "Transportation" in row or "Transport" in row
+    assert row.count("%") == 4  # exposed share, tariff before → after, price cut

@@ -66,22 +66,87 @@ def _fmt(key: str, value: object, lang: str) -> str:
     return fmt_number(float(value), lang)  # type: ignore[arg-type]
 
 
+def state_basis(result: ScenarioResult, lang: str) -> str | None:
+    """What a state's figures rest on: the estimate, real DataMéxico data, or both.
+
+    None for a country.
+    """
+    lines = result.lines
+    if lines.empty or not (lines["reporter_level"].astype(str) == "state").all():
+        return None
+    audit = {n.kind: n for n in result.audit}
+    year = _base_year(result)
+    real = audit.get("state_real_data")
+    months = ", ".join(real.examples) if real else ""
+    if real is None:
+        return t("scenario.basis.estimated", lang, year=year)
+    if not result.estimated:
+        return t("scenario.basis.real", lang, months=months)
+    return t("scenario.basis.mixed", lang, months=months, year=year)
+
+
+def _base_year(result: ScenarioResult) -> str:
+    return next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
+                 if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
+
+
 def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:
-    """The headline figures as a two-column labelled table (figure, value)."""
+    """The headline figures as a two-column labelled table (figure, value).
+
+    For a state, the first row says whether its figures are estimated or real data.
+    """
     row = result.aggregate().iloc[0]
     keys = [k for k in HEADLINE if k in row.index]
-    return pd.DataFrame({
-        t("scenario.figure", lang): [t(f"scenario.h.{k}", lang) for k in keys],
-        t("scenario.value", lang): [_fmt(k, row[k], lang) for k in keys],
-    })
+    labels = [t(f"scenario.h.{k}", lang) for k in keys]
+    values = [_fmt(k, row[k], lang) for k in keys]
+    basis = state_basis(result, lang)
+    if basis is not None:
+        labels.insert(0, t("scenario.basis", lang))
+        values.insert(0, basis)
+    return pd.DataFrame({t("scenario.figure", lang): labels, t("scenario.value", lang): values})
+
+
+CUT_SCREEN = ("value_usd", "share_exposed", "duty_change", "neutralising_cut")
+LABEL_WIDTH = 24
+
+
+def _group_label(by: str, code: object, lang: str) -> str:
+    """'336 Transport equipment', '17 XVII Vehicles', '87': the basket's code and short name."""
+    from comexlab.nomenclature.hs import section_by_number
+    from comexlab.nomenclature.scian import subsectors
+
+    if code is None or (isinstance(code, float) and pd.isna(code)) or str(code) == "?":
+        return t("scenario.c.none", lang)
+    text = str(code)
+    if by == "subsector" and text in subsectors():
+        return f"{text} {subsectors()[text].name(lang, short=True)}"
+    if by == "section" and text[:2].isdigit():  # '17 XVII' -> 'XVII Vehicles, aircraft…'
+        section = section_by_number(int(text[:2]))
+        return f"{section.roman} {section.name(lang, short=True)}"
+    return text
+
+
+def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
+    """A ``--by`` table that fits a terminal: the basket's label and six formatted figures.
+
+    Every figure of every basket is in the file outputs (--format csv/json/parquet/xlsx).
+    """
+    labels = [_group_label(by, c, lang) for c in cut[by]]
+    out = pd.DataFrame({by: [x if len(x) <= LABEL_WIDTH else x[:LABEL_WIDTH - 1] + "…"
+                             for x in labels]})
+    for key in CUT_SCREEN:  # money without its "US$": the header says it once
+        out[t(f"scenario.c.{key}", lang)] = [_fmt(key, v, lang).removeprefix("US$")
+                                             for v in cut[key]]
+    out.insert(4, t("scenario.c.rate_tw", lang), [
+        f"{_fmt('rate_before_tw', a, lang)}→{_fmt('rate_after_tw', b, lang)}"
+        for a, b in zip(cut["rate_before_tw"], cut["rate_after_tw"], strict=True)])
+    return out
 
 
 def _notes(result: ScenarioResult, lang: str) -> list[str]:
     notes = []
     if result.estimated:
-        year = next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
-                     if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
-        notes.append(t("scenario.estimated", lang, year=year))
+        notes.append(t("scenario.estimated", lang, year=_base_year(result)))
     if result.scenario.approximate:
         notes.append(t("scenario.approximate", lang))
     for n in result.audit:
@@ -129,9 +194,10 @@ def run(
     cut = result.aggregate([by.value]) if by else None
     emit(headline, OutputFormat.table, title=title, notes=notes if cut is None else (),
          console=console)
-    if cut is not None:
-        emit(cut, OutputFormat.table, title=t("scenario.by", lang, by=by.value if by else ""),
-             notes=notes, console=console, max_rows=60)
+    if cut is not None and by is not None:
+        emit(cut_screen_frame(cut, by.value, lang), OutputFormat.table,
+             title=t("scenario.by", lang, by=by.value), notes=notes, console=console,
+             max_rows=60, wrap=[by.value])
     if fmt is OutputFormat.table:
         return
     if fmt is OutputFormat.xlsx:

@@ -11,9 +11,11 @@ trade-unweighted average of the ad valorem equivalents of the heading's 8-digit 
 parts cannot be converted without unit values, so only their ad valorem part counts; both facts
 go in the audit trail).
 
-State reporters (``--reporter GTO``) use the national Mexican lines split by the ESTIMATED
-allocation of the report module (state share of the line's SCIAN subsector in INEGI exports,
-latest year): every figure for a state is labelled estimated.
+State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
+report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
+service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
+the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports, latest year)
+elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import scenario_cache
+from comexlab.warehouse.reports import StateLines, state_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
@@ -278,53 +282,94 @@ def _section_label(section_of: object, chapter: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# State allocation (estimated)
+# State lines: real DataMéxico data where loaded, the ESTIMATED allocation elsewhere
 # ---------------------------------------------------------------------------------------------
 
-def state_shares(con: duckdb.DuckDBPyConnection, state_reporter: str) -> tuple[pd.DataFrame,
-                                                                               int]:
-    """Every state's share of national exports per SCIAN subsector (latest INEGI year)."""
-    from comexlab.reports.allocation import subsector_shares
+def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The state's share of each national (month, HTS10) line, and the real value left over.
 
-    base = con.execute("""
-        SELECT reporter AS state, product_code AS scian3, value_usd, year FROM flow
-        WHERE source = 'inegi_eaef' AND reporter_level = 'state' AND product_level = 'scian3'
-          AND product_code NOT IN ('TOTAL', 'UNSPECIFIED')
-          AND year = (SELECT max(year) FROM flow WHERE source = 'inegi_eaef')""").df()
-    if base.empty:
-        raise InputError("INEGI state exports are not loaded (run: comexlab flows load)",
-                         field="--reporter", value=state_reporter)
-    shares = subsector_shares(base[["state", "scian3", "value_usd"]])
-    return shares, int(base["year"].iloc[0])
+    From the report package's :func:`~comexlab.warehouse.reports.state_lines` (the one state
+    allocation of comexlab): months with real DataMéxico state × HS6 exports to the US use
+    them — each HS6 value is spread over the HS6's HTS10 lines by their national value in the
+    month (HS6 is the finest level DataMéxico gives; the HTS10 lines carry the rates) — the other
+    months use the ESTIMATED split (state share of the line's SCIAN subsector). Real HS6 values
+    with no national line that month cannot be given a rate: their total is returned.
 
-
-def allocate_to_state(lines: pd.DataFrame, shares: pd.DataFrame, state_reporter: str,
-                      base_year: int) -> tuple[pd.DataFrame, AuditNote]:
-    """ESTIMATED state lines: national value × state share of the line's subsector.
-
-    Lines whose subsector is unmapped or absent from INEGI (agriculture, …) cannot be allocated
-    to any state: their national value is reported in the audit trail, never spread.
+    ``national``: ``period`` (YYYY-MM), ``product_code``, ``value_usd`` of the Mexican lines.
+    Result columns: ``period``, ``product_code``, ``factor``, ``estimated``.
     """
-    covered = set(shares["scian3"])
-    mine = shares[shares["state"] == state_reporter][["scian3", "state_share"]]
-    merged = lines.merge(mine.rename(columns={"scian3": "subsector"}), on="subsector",
+    est = state.allocation.allocated
+    est = pd.DataFrame({"period": est["period"].astype(str), "product_code": est["hts10"],
+                        "factor": est["state_share"], "estimated": True})
+    real = state.rows[~state.rows["estimated"].astype(bool)]
+    lines = pd.DataFrame({"period": national["period"].astype(str),
+                          "product_code": national["product_code"].astype(str),
+                          "value_usd": national["value_usd"].to_numpy()})
+    lines["hs6"] = lines["product_code"].str[:6]
+    hs6 = lines.groupby(["period", "hs6"], as_index=False)["value_usd"].sum()
+    real = real.rename(columns={"product_code": "hs6"})[["period", "hs6", "value_usd"]]
+    matched = real.merge(hs6.rename(columns={"value_usd": "national"}), on=["period", "hs6"],
                          how="left")
-    share = merged["state_share"].fillna(0.0).to_numpy()
-    unallocated = ~merged["subsector"].isin(covered) & (merged["value_usd"] > 0)
-    value_out = float(merged.loc[unallocated, "value_usd"].sum())
-    note = AuditNote(
-        "unallocated_lines", int(unallocated.sum()),
-        f"national lines with no SCIAN subsector in INEGI EAEF (base year {base_year}; "
-        f"agriculture, unmapped codes) cannot be allocated to any state "
-        f"(US${value_out:,.0f} nationally, left out of {state_reporter})")
-    out = merged.assign(
-        reporter=state_reporter, reporter_level="state",
-        value_usd=merged["value_usd"] * share,
-        preference_value_usd=merged["preference_value_usd"] * share,
-        quantity=merged["quantity"] * share,
-        estimated=True,
-    ).drop(columns=["state_share"])
-    return out[out["value_usd"] > 0].reset_index(drop=True), note
+    unmatched = float(matched.loc[~(matched["national"] > 0), "value_usd"].sum())
+    matched = matched[matched["national"] > 0]
+    real_f = lines.merge(matched, on=["period", "hs6"], suffixes=("_line", ""))
+    real_f = pd.DataFrame({"period": real_f["period"], "product_code": real_f["product_code"],
+                           "factor": real_f["value_usd"] / real_f["national"],
+                           "estimated": False})
+    return pd.concat([est, real_f], ignore_index=True), unmatched
+
+
+_SCALED = ("value_usd", "preference_value_usd", "quantity")
+
+
+def lines_for_state(national: pd.DataFrame, factors: pd.DataFrame, reporter: str, *,
+                    monthly: bool) -> pd.DataFrame:
+    """National monthly lines × the state's factor; annual totals per line unless ``monthly``."""
+    keys = pd.DataFrame({"period": national["period"].astype(str),
+                         "product_code": national["product_code"].astype(str)})
+    found = keys.merge(factors, on=["period", "product_code"], how="left")
+    factor = found["factor"].fillna(0.0).to_numpy()
+    scaled = national.assign(
+        reporter=reporter, reporter_level="state",
+        estimated=found["estimated"].fillna(True).astype(bool).to_numpy(),
+        **{c: national[c].to_numpy(dtype=float) * factor for c in _SCALED if c in national})
+    scaled = scaled[scaled["value_usd"].to_numpy() > 0]
+    if monthly:
+        return scaled.reset_index(drop=True)
+    year = scaled["period"].astype(str).str[:4]
+    grouped = scaled.assign(period=year).groupby(["period", "product_code"], sort=True,
+                                                  observed=True)
+    sums = [c for c in _SCALED if c in scaled]
+    first = [c for c in scaled.columns if c not in (*sums, "period", "product_code",
+                                                    "estimated")]
+    out = grouped[first].first()
+    for c in sums:  # a quantity only when every month has one (as for the national lines)
+        out[c] = grouped[c].sum(min_count=1).where(grouped[c].count() == grouped[c].size())
+    out["estimated"] = grouped["estimated"].any()
+    return out.reset_index()[list(scaled.columns)]
+
+
+def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
+    allocation = state.allocation
+    unallocated = allocation.unallocated
+    value_out = float(unallocated["value_usd"].sum())
+    notes = [AuditNote(
+        "unallocated_lines", len(unallocated),
+        f"national lines with no SCIAN subsector in INEGI EAEF (base year "
+        f"{allocation.base_year}; agriculture, unmapped codes) cannot be allocated to any "
+        f"state (US${value_out:,.0f} nationally, left out of {state.state})")]
+    if state.real_periods:
+        notes.append(AuditNote(
+            "state_real_data", len(state.real_periods),
+            f"real DataMéxico state × HS6 exports to the US replace the estimate for "
+            f"{', '.join(state.real_periods)} (each HS6 spread over its HTS10 lines by their "
+            f"national value)", state.real_periods))
+    if unmatched:
+        notes.append(AuditNote(
+            "state_real_unmatched", 1,
+            f"DataMéxico HS6 value with no Mexican DataWeb line that month, so no rate: "
+            f"US${unmatched:,.0f} left out"))
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,10 +380,11 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                  reporter: str | None = None, smart: bool = True,
                  data_dir: Path | None = None, monthly: bool = False) -> ScenarioResult:
     """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state."""
-    table, notes = scenario_lines(con, scenario, monthly=monthly)
+    by_state = bool(reporter) and reporter.upper() not in scenario.base.reporters
+    table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
     lines = as_frame(table)
     if reporter:
-        lines, notes = _restrict(con, lines, notes, reporter)
+        lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
     lines = add_hs_groups(lines)
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
@@ -348,22 +394,31 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
-              reporter: str) -> tuple[pd.DataFrame, list[AuditNote]]:
+              reporter: str, *, monthly: bool) -> tuple[pd.DataFrame, list[AuditNote]]:
+    """The lines of one reporter: a country of the scenario, or a Mexican state.
+
+    ``lines`` are monthly when the reporter is a state (real data comes by month).
+    """
     from comexlab.nomenclature.states import state
 
     code = reporter.upper()
-    if code in set(lines["reporter"]):
+    if code in set(lines["reporter"].astype(str)):
         return lines[lines["reporter"] == code].reset_index(drop=True), notes
     try:
         st = state(reporter)
     except ValueError as exc:
         raise InputError(f"unknown reporter {reporter!r}: not a country in the scenario "
-                         f"({', '.join(sorted(set(lines['reporter'])))}) nor a Mexican state",
-                         field="--reporter", value=reporter) from exc
-    national = lines[lines["reporter"] == "MEX"]
-    shares, year = state_shares(con, st.reporter)
-    allocated, note = allocate_to_state(national, shares, st.reporter, year)
-    return allocated, [*notes, note]
+                         f"({', '.join(sorted(set(lines['reporter'].astype(str))))}) nor a "
+                         f"Mexican state", field="--reporter", value=reporter) from exc
+    national = lines[lines["reporter"] == "MEX"].reset_index(drop=True)
+    months = sorted(set(national["period"].astype(str)))
+    if not months or len(months[0]) != len("YYYY-MM"):
+        raise InputError("state figures need monthly HTS10 lines of Mexico (USITC DataWeb) "
+                         "in the scenario's base", field="--reporter", value=reporter)
+    found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
+    factors, unmatched = state_factors(found, national)
+    out = lines_for_state(national, factors, st.reporter, monthly=monthly)
+    return out, [*notes, *_state_notes(found, unmatched)]
 
 
 def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
