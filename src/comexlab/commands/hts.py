@@ -11,23 +11,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import fmt_pct, t
 from comexlab.output import OutputFormat, emit
-from comexlab.settings import get_settings
 from comexlab.sources import usitc_hts
 from comexlab.sources.files import data_path
 from comexlab.warehouse import hts as service
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help=t("hts.help", "en"), no_args_is_help=True)
 EditionArg = Annotated[str, typer.Argument(help="Edition key: 2013, 2025 or 2026r10.")]
 GOAL = 0.995
 
-
-def _warehouse(path: Path | None) -> Path:
-    return path if path is not None else get_settings().warehouse
 
 
 @app.command()
@@ -45,23 +41,20 @@ def load(
     for key in keys:
         usitc_hts.edition(key)
     console = Console()
-    con = connect(_warehouse(warehouse))
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task("HTS", total=len(keys))
-            for key in keys:
-                progress.update(task, description=t("hts.loading", lang, edition=key))
-                result = service.load_edition(con, key, data_dir=data)
-                progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
-                                         rates=result.rates, file=result.path.name))
-                for note in result.notes:
-                    text = t("hts.repaired", lang, edition=key, count=note.count,
-                             kind=note.kind, detail=note.detail)
-                    progress.console.print(f"  [yellow]{text}[/yellow]")
-                progress.advance(task)
-    finally:
-        con.close()
+    with options.open_warehouse(warehouse, read_only=False) as con, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("HTS", total=len(keys))
+        for key in keys:
+            progress.update(task, description=t("hts.loading", lang, edition=key))
+            result = service.load_edition(con, key, data_dir=data)
+            progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
+                                     rates=result.rates, file=result.path.name))
+            for note in result.notes:
+                text = t("hts.repaired", lang, edition=key, count=note.count,
+                         kind=note.kind, detail=note.detail)
+                progress.console.print(f"  [yellow]{text}[/yellow]")
+            progress.advance(task)
 
 
 @app.command()
@@ -74,11 +67,8 @@ def show(
     lang: LangOpt = "es",
 ) -> None:
     """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    with options.open_warehouse(warehouse) as con:
         view = service.show(con, line, edition, lang=lang)
-    finally:
-        con.close()
     rates = _rates_table(view.rates, lang)
     if fmt is not OutputFormat.table:
         emit(rates.assign(edition=view.edition, hts=view.rate_line,
@@ -141,11 +131,8 @@ def coverage(
     lang: LangOpt = "es",
 ) -> None:
     """Share of rate texts the parser understood (goal: 99.5% of general rates) and the rest."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    with options.open_warehouse(warehouse) as con:
         cov = service.coverage(con, edition)
-    finally:
-        con.close()
     if fmt is not OutputFormat.table:
         emit(cov.unparsed, fmt, output=output, title=f"unparsed_{edition}")
         return
@@ -174,11 +161,8 @@ def diff(
     lang: LangOpt = "es",
 ) -> None:
     """Lines added, removed, and whose MFN or Mexican preference (MX → S) changed."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    with options.open_warehouse(warehouse) as con:
         changes = service.diff(con, a, b)
-    finally:
-        con.close()
     counts = changes["change"].value_counts()
     notes = [t("hts.diff_summary", lang, change=k, count=int(v)) for k, v in counts.items()]
     emit(changes, fmt, output=output, title=t("hts.diff_title", lang, a=a, b=b), notes=notes)
@@ -208,13 +192,9 @@ def editions(
     """Known editions, their files, and whether they are loaded."""
     rows = []
     loaded = pd.DataFrame(columns=["edition", "lines"])
-    wh = _warehouse(warehouse)
-    if wh.exists():
-        con = connect(wh, read_only=True)
-        try:
+    if options.warehouse_path(warehouse).exists():
+        with options.open_warehouse(warehouse) as con:
             loaded = service.loaded_editions(con)
-        finally:
-            con.close()
     for ed in usitc_hts.EDITIONS.values():
         try:
             present = data_path(ed.file, data_dir=data).exists()

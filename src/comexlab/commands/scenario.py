@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -12,14 +13,13 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
 from comexlab.output import OutputFormat, emit, write_xlsx
-from comexlab.settings import get_settings
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import scenarios as service
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
 
@@ -40,6 +40,22 @@ ByOpt = Annotated[By | None, typer.Option("--by", help="Also cut by section, cha
 SmartOpt = Annotated[bool, typer.Option("--smart/--no-smart",
                                         help="Add SMART trade creation, revenue, welfare.")]
 
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Options shared by ``scenario run`` and ``scenario compare`` (see :func:`shared_options`)."""
+
+    reporter: str | None = None
+    fmt: OutputFormat = OutputFormat.table
+    output: Path | None = None
+    warehouse: Path | None = None
+    data: Path | None = None
+    lang: str = "es"
+
+
+RUN_OPTIONS = {"reporter": ReporterOpt, "fmt": FormatOpt, "output": OutputOpt,
+               "warehouse": WarehouseOpt, "data": DataOpt, "lang": LangOpt}
+
 MONEY = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before", "duty_after",
          "duty_change", "value_unknown_rate", "trade_creation", "trade_diversion",
          "revenue_after", "welfare")
@@ -51,9 +67,6 @@ HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_expose
             "neutralising_cut_exposed", "value_unknown_rate", "lines", "trade_creation",
             "trade_diversion", "revenue_after", "welfare")
 
-
-def _warehouse(path: Path | None) -> Path:
-    return path if path is not None else get_settings().warehouse
 
 
 def _fmt(key: str, value: object, lang: str) -> str:
@@ -157,90 +170,82 @@ def _notes(result: ScenarioResult, lang: str) -> list[str]:
     return notes
 
 
-def _run(ref: str, reporter: str | None, warehouse: Path | None, data: Path | None,
-         smart: bool) -> ScenarioResult:
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
-            progress.add_task(ref, total=None)
-            scenario = service.load_scenario(ref, con)
-            return service.run_scenario(con, scenario, reporter=reporter, smart=smart,
-                                        data_dir=data)
-    finally:
-        con.close()
+def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
+    with options.open_warehouse(opts.warehouse) as con, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True) as progress:
+        progress.add_task(ref, total=None)
+        scenario = service.load_scenario(ref, con)
+        return service.run_scenario(con, scenario, reporter=opts.reporter, smart=smart,
+                                    data_dir=opts.data)
 
 
 @app.command()
+@options.shared_options(RunOptions, RUN_OPTIONS)
 def run(
     scenario: ScenarioArg,
-    reporter: ReporterOpt = None,
     by: ByOpt = None,
     smart: SmartOpt = True,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-    warehouse: WarehouseOpt = None,
-    data: DataOpt = None,
-    lang: LangOpt = "es",
+    *,
+    opts: RunOptions,
 ) -> None:
     """Headline figures of a scenario; with --format/--output, the line-level table too."""
-    result = _run(scenario, reporter, warehouse, data, smart)
-    console = Console(stderr=fmt is not OutputFormat.table)
-    title = t("scenario.title", lang, name=result.scenario.name, title=result.scenario.title)
-    if reporter:
-        title += " — " + t("scenario.reporter", lang, reporter=reporter.upper())
-    notes = _notes(result, lang)
-    headline = headline_frame(result, lang)
+    result = _run(scenario, opts, smart)
+    console = Console(stderr=opts.fmt is not OutputFormat.table)
+    title = t("scenario.title", opts.lang, name=result.scenario.name,
+              title=result.scenario.title)
+    if opts.reporter:
+        title += " — " + t("scenario.reporter", opts.lang, reporter=opts.reporter.upper())
+    notes = _notes(result, opts.lang)
+    headline = headline_frame(result, opts.lang)
     cut = result.aggregate([by.value]) if by else None
     emit(headline, OutputFormat.table, title=title, notes=notes if cut is None else (),
          console=console)
     if cut is not None and by is not None:
-        emit(cut_screen_frame(cut, by.value, lang), OutputFormat.table,
-             title=t("scenario.by", lang, by=by.value), notes=notes, console=console,
+        emit(cut_screen_frame(cut, by.value, opts.lang), OutputFormat.table,
+             title=t("scenario.by", opts.lang, by=by.value), notes=notes, console=console,
              max_rows=60, wrap=[by.value])
-    if fmt is OutputFormat.table:
+    if opts.fmt is OutputFormat.table:
         return
-    if fmt is OutputFormat.xlsx:
-        if output is None:
+    if opts.fmt is OutputFormat.xlsx:
+        if opts.output is None:
             raise InputError("--format xlsx needs --output FILE", field="--output")
         lines = result.sorted_lines()
         sheets = {"headline": headline, "lines": lines}
         if cut is not None:
             sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
                       "lines": lines}
-        write_xlsx(sheets, output, percent_columns=[*PERCENT, "rate_before", "rate_after",
-                                                    "mfn_ave", "pref_ave"], notes=notes)
+        write_xlsx(sheets, opts.output, percent_columns=[
+            *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes)
     else:
-        emit(result.sorted_lines(), fmt, output=output)
-    if output is not None:
-        console.print(t("scenario.written", lang, path=output, rows=f"{len(result.lines):,}"))
+        emit(result.sorted_lines(), opts.fmt, output=opts.output)
+    if opts.output is not None:
+        console.print(t("scenario.written", opts.lang, path=opts.output,
+                        rows=f"{len(result.lines):,}"))
 
 
 @app.command()
+@options.shared_options(RunOptions, RUN_OPTIONS)
 def compare(
     a: ScenarioArg,
     b: Annotated[str, typer.Argument(help="Second scenario (name or YAML file).")],
-    reporter: ReporterOpt = None,
     smart: SmartOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-    warehouse: WarehouseOpt = None,
-    data: DataOpt = None,
-    lang: LangOpt = "es",
+    *,
+    opts: RunOptions,
 ) -> None:
     """Headline figures of two scenarios side by side."""
-    results = [_run(ref, reporter, warehouse, data, smart) for ref in (a, b)]
+    results = [_run(ref, opts, smart) for ref in (a, b)]
     table = service.compare_scenarios(results)
-    if fmt is OutputFormat.table:
+    if opts.fmt is OutputFormat.table:
         keys = [k for k in HEADLINE if k in table.columns]
-        shown = pd.DataFrame({t("scenario.figure", lang): [t(f"scenario.h.{k}", lang)
-                                                         for k in keys]})
+        shown = pd.DataFrame({t("scenario.figure", opts.lang): [
+            t(f"scenario.h.{k}", opts.lang) for k in keys]})
         for _, row in table.iterrows():
-            shown[row["scenario"]] = [_fmt(k, row[k], lang) for k in keys]
-        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, lang)]
-        emit(shown, fmt, title=t("scenario.compare.title", lang), notes=notes)
+            shown[row["scenario"]] = [_fmt(k, row[k], opts.lang) for k in keys]
+        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, opts.lang)]
+        emit(shown, opts.fmt, title=t("scenario.compare.title", opts.lang), notes=notes)
         return
-    emit(table, fmt, output=output, percent_columns=PERCENT)
+    emit(table, opts.fmt, output=opts.output, percent_columns=PERCENT)
 
 
 @app.command("list")
@@ -263,13 +268,11 @@ def validate(
     lang: LangOpt = "es",
 ) -> None:
     """Check a scenario file (keys, rates, programs, lists; prefixes if a schedule is loaded)."""
-    path = _warehouse(warehouse)
-    con = connect(path, read_only=True) if path.exists() else None
-    try:
-        s = service.validate_file(file, con)
-    finally:
-        if con is not None:
-            con.close()
+    if options.warehouse_path(warehouse).exists():
+        with options.open_warehouse(warehouse) as con:
+            s = service.validate_file(file, con)
+    else:
+        s = service.validate_file(file, None)
     Console().print(t("scenario.valid", lang, file=file, name=s.name,
                       overlays=len(s.overlays)))
 
