@@ -65,8 +65,14 @@ def show(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = "es",
+    wide: Annotated[bool, typer.Option("--wide", help="Screen table with every column "
+                                                      "(program names, rate kinds).")] = False,
 ) -> None:
-    """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes."""
+    """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes.
+
+    The screen table is compact (program, agreement, rate as printed, and the ad valorem and
+    specific parts where there are any); --wide or --format csv/json/xlsx give every column.
+    """
     with options.open_warehouse(warehouse) as con:
         view = service.show(con, line, edition, lang=lang)
     rates = _rates_table(view.rates, lang)
@@ -95,13 +101,46 @@ def show(
     console.print(head)
     for note in view.notes:
         console.print(f"[yellow]{note}[/yellow]")
-    emit(rates, fmt, title=t("hts.rates_title", lang, line=service._fmt(view.rate_line or ""),
-                             edition=view.edition), console=console)
+    shown = rates if wide else _rates_screen(view.rates, lang)
+    emit(shown, fmt, title=t("hts.rates_title", lang, line=service._fmt(view.rate_line or ""),
+                             edition=view.edition), console=console,
+         wrap=None if wide else [t("hts.col.agreement", lang)])
     if len(view.footnote_refs):
         emit(view.footnote_refs, fmt, title=t("hts.ch99_title", lang), console=console)
     if len(view.children):
         emit(view.children, fmt, console=console,
              title=t("hts.children_title", lang, line=service._fmt(view.rate_line or "")))
+
+
+def _specific(rates: pd.DataFrame) -> list[str | None]:
+    return [None if pd.isna(a) else f"{a:g}/{u}"
+            for a, u in zip(rates["specific_amount"], rates["specific_unit"], strict=True)]
+
+
+def _rates_screen(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rate table that fits 80 columns: one short line per program.
+
+    The general and column-2 rates are labelled in the program column; ad valorem, specific and
+    "refers to" columns appear only when some rate of the line has them.
+    """
+    column_label = {"general": t("hts.col.mfn_short", lang), "other": t("hts.col.col2", lang)}
+    program = [str(p) if isinstance(p, str) and p else column_label.get(c, c)
+               for p, c in zip(rates["program"], rates["rate_column"], strict=True)]
+    out = pd.DataFrame({
+        t("hts.col.program", lang): program,
+        t("hts.col.agreement", lang): rates["agreement"].fillna("").to_numpy(),
+        t("hts.col.rate_text", lang): rates["rate_text"].to_numpy(),
+    })
+    adval = rates["ad_valorem"].where(rates["kind"] != "free")  # "Free" says it already
+    if (adval.fillna(0) != 0).any():
+        out[t("hts.col.ad_valorem", lang)] = [
+            "" if pd.isna(v) else fmt_pct(float(v), lang, digits=2) for v in adval]
+    specific = _specific(rates)
+    if any(specific):
+        out[t("hts.col.specific", lang)] = [s or "" for s in specific]
+    if rates["base"].notna().any():
+        out[t("hts.col.base", lang)] = rates["base"].fillna("").to_numpy()
+    return out
 
 
 def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -113,10 +152,7 @@ def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("hts.col.rate_text", lang): rates["rate_text"],
         t("hts.col.kind", lang): rates["kind"],
         t("hts.col.ad_valorem", lang): rates["ad_valorem"],
-        t("hts.col.specific", lang): [
-            None if pd.isna(a) else f"{a:g}/{u}"
-            for a, u in zip(rates["specific_amount"], rates["specific_unit"], strict=True)
-        ],
+        t("hts.col.specific", lang): _specific(rates),
         t("hts.col.base", lang): rates["base"],
     })
     return out
