@@ -32,11 +32,15 @@ class OutputFormat(StrEnum):
 BINARY_FORMATS = (OutputFormat.parquet, OutputFormat.xlsx)
 
 
-def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int) -> Table:
+def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int,
+                wrap: Sequence[str] | None = None) -> Table:
+    """``wrap``: the only columns allowed to wrap (the others keep one line); None = all."""
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+        keep = wrap is not None and col not in wrap
+        table.add_column(str(col), justify="right" if numeric else "left",
+                         overflow="ellipsis" if keep else "fold", no_wrap=keep)
     for _, row in df.head(max_rows).iterrows():
         table.add_row(*(_cell(v) for v in row.tolist()))
     if len(df) > max_rows:
@@ -92,14 +96,19 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
 
 def emit(df: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, *, output: Path | None = None,
          title: str | None = None, max_rows: int = 50, percent_columns: Sequence[str] = (),
-         notes: Sequence[str] = (), console: Console | None = None) -> None:
-    """Render ``df`` in ``fmt`` to ``output`` (or stdout); binary formats require ``output``."""
+         notes: Sequence[str] = (), console: Console | None = None,
+         wrap: Sequence[str] | None = None) -> None:
+    """Render ``df`` in ``fmt`` to ``output`` (or stdout); binary formats require ``output``.
+
+    ``wrap`` (screen tables only) names the columns that may wrap to fit the terminal; the others
+    stay on one line (figures are unreadable broken over lines). None lets every column wrap.
+    """
     if fmt in BINARY_FORMATS and output is None:
         raise InputError(f"--format {fmt.value} writes a binary file: give --output FILE",
                          field="--output")
     if fmt is OutputFormat.table:
         con = console or Console()
-        con.print(_rich_table(df, title, max_rows))
+        con.print(_rich_table(df, title, max_rows, wrap))
         for note in notes:
             con.print(f"[dim]{note}[/dim]")
         return

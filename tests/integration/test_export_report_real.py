@@ -23,30 +23,16 @@ from comexlab.cli import app
 from comexlab.nomenclature.hs import section_of
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import flows
-from comexlab.warehouse.db import connect
 from comexlab.warehouse.reports import ReportRequest, export_report
 
 INEGI_LONG = "inegi_state_exports/eaef_state_subsector_exports_2007_2018_long.csv"
 DATAWEB = "usitc_dataweb_us_imports_mx_ca"
 
 
-@pytest.fixture(scope="module")
-def wh_path(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("report") / "wh.duckdb"
-    con = connect(path)
-    for source in ("usitc_dataweb", "inegi_eaef", "comtrade"):
-        flows.load_source(con, source, data_dir=data_dir)
-    flows.load_hts_naics(con, data_dir=data_dir)
-    con.close()
-    return path
-
-
 @pytest.fixture()
-def con(wh_path: Path) -> duckdb.DuckDBPyConnection:
-    c = connect(wh_path, read_only=True)
-    yield c
-    c.close()
+def con(flows_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The shared flows warehouse (tests/integration/conftest.py), read-only."""
+    return flows_con
 
 
 def _inegi(shared_file: Callable[[str], Path]) -> pd.DataFrame:
@@ -151,11 +137,11 @@ def test_monthly_state_report_without_state_data_refuses_unless_estimated(
     assert 0 < report.total.value_usd < report.total.national_value_usd
 
 
-def test_cli_xlsx_is_a_forwardable_workbook(wh_path: Path, tmp_path: Path) -> None:
+def test_cli_xlsx_is_a_forwardable_workbook(flows_wh: Path, tmp_path: Path) -> None:
     out = tmp_path / "gto.xlsx"
     result = CliRunner().invoke(app, ["report", "exports", "--reporter", "Guanajuato",
                                       "--from", "2018", "--to", "2018", "--format", "xlsx",
-                                      "--output", str(out), "--warehouse", str(wh_path)])
+                                      "--output", str(out), "--warehouse", str(flows_wh)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Resumen", "Por sector", "Por subsector", "Cortes no disponibles",
@@ -171,11 +157,11 @@ def test_cli_xlsx_is_a_forwardable_workbook(wh_path: Path, tmp_path: Path) -> No
     assert any("sha256" in n for n in notes)
 
 
-def test_cli_json_in_english(wh_path: Path) -> None:
+def test_cli_json_in_english(flows_wh: Path) -> None:
     result = CliRunner().invoke(app, ["report", "exports", "--reporter", "MEX", "--partner",
                                       "USA", "--from", "2026-01", "--to", "2026-02", "--by",
                                       "section", "--format", "json", "--lang", "en",
-                                      "--warehouse", str(wh_path)])
+                                      "--warehouse", str(flows_wh)])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["title"] == "Exports of Mexico to United States, Jan–Feb 2026 vs Jan–Feb 2025"

@@ -41,6 +41,22 @@ def test_show_table_mentions_chapter99(wh: str) -> None:
     assert "9903.88.01" in result.output and "USMCA" in result.output
 
 
+def test_show_table_fits_80_columns(wh: str) -> None:
+    # one line per program on an 80-column terminal; program names only with --wide
+    result = runner.invoke(app, ["hts", "show", "0201.10.05", "--warehouse", wh, "--lang", "en"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert all(len(line) <= 80 for line in result.output.splitlines())
+    usmca = next(line for line in result.output.splitlines() if line.startswith("│ S "))
+    assert "USMCA" in usmca and "Free" in usmca
+    mfn = next(line for line in result.output.splitlines() if "│ General (MFN) │" in line)
+    assert "4.4¢/kg" in mfn and "0.044/kg" in mfn  # specific part shown: this line has one
+    assert "Generalized System" not in result.output
+    wide = runner.invoke(app, ["hts", "show", "0201.10.05", "--warehouse", wh, "--lang", "en",
+                               "--wide"], env={"COLUMNS": "200"})
+    assert "Generalized System of Preferences" in wide.output
+
+
 def test_coverage_csv_lists_unparsed(wh: str, tmp_path: Path) -> None:
     out = tmp_path / "unparsed.csv"
     result = runner.invoke(app, ["hts", "coverage", "2013", "--warehouse", wh,

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from comexlab.cli import app
 from comexlab.tariffs.engine import ScenarioResult
@@ -171,13 +171,20 @@ def test_s232_autos_parts_spare_usmca_value(con: duckdb.DuckDBPyConnection,
         assert p.exposed_value_usd == pytest.approx(p.value_usd - p.claimed_value_usd)
 
 
+def _scenario_run(warehouse: Path, reporter: str, *options: str,
+                  lang: str = "en") -> Result:
+    """``comexlab scenario run usmca-ends --reporter R --no-smart …`` on ``warehouse``."""
+    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", reporter,
+                                      "--no-smart", *options, "--warehouse", str(warehouse),
+                                      "--lang", lang], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def test_cli_run_writes_the_line_table(loaded: Path, tmp_path: Path) -> None:
     out = tmp_path / "lines.csv"
-    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", "MEX",
-                                      "--no-smart", "--by", "section", "--format", "csv",
-                                      "--output", str(out), "--warehouse", str(loaded),
-                                      "--lang", "en"])
-    assert result.exit_code == 0, result.output
+    result = _scenario_run(loaded, "MEX", "--by", "section", "--format", "csv",
+                           "--output", str(out))
     assert "Share of exports exposed" in result.output
     table = pd.read_csv(out, dtype={"product_code": str})
     assert round(table["value_usd"].sum() / 1e9, 1) == 530.7
@@ -216,12 +223,19 @@ def test_cli_xlsx_for_a_state_says_estimated(loaded: Path, tmp_path: Path) -> No
     from openpyxl import load_workbook
 
     out = tmp_path / "gto.xlsx"
-    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", "GTO",
-                                      "--no-smart", "--by", "subsector", "--format", "xlsx",
-                                      "--output", str(out), "--warehouse", str(loaded),
-                                      "--lang", "es"])
-    assert result.exit_code == 0, result.output
+    _scenario_run(loaded, "GTO", "--by", "subsector", "--format", "xlsx", "--output", str(out),
+                  lang="es")
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == ["headline", "by_subsector", "lines", "notes"]
     notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
     assert any("ESTIMADO" in str(n) for n in notes)
+
+
+def test_cli_by_subsector_screen_table_is_labelled(loaded: Path) -> None:
+    # SCIAN subsectors come from the HTS10 → NAICS concordance (hts_naics); the screen table
+    # names them and keeps the figures on one line each
+    result = _scenario_run(loaded, "MEX", "--by", "subsector")
+    assert "Tariff 0→1" in result.output and "Price cut" in result.output
+    row = next(line for line in result.output.splitlines() if "│ 336 " in line)
+    assert "Transportation" in row or "Transport" in row
+    assert row.count("%") == 4  # exposed share, tariff before → after, price cut

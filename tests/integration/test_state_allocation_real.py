@@ -18,7 +18,7 @@ from comexlab.cli import app
 from comexlab.errors import InputError
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import flows
+from comexlab.warehouse import flows, hts
 from comexlab.warehouse.db import connect
 from comexlab.warehouse.reports import (
     ReportRequest,
@@ -27,24 +27,13 @@ from comexlab.warehouse.reports import (
     state_lines,
     top_state_lines,
 )
-
-
-@pytest.fixture(scope="module")
-def wh_path(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("alloc") / "wh.duckdb"
-    con = connect(path)
-    for source in ("usitc_dataweb", "inegi_eaef"):
-        flows.load_source(con, source, data_dir=data_dir)
-    flows.load_hts_naics(con, data_dir=data_dir)
-    con.close()
-    return path
+from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
 
 @pytest.fixture()
-def con(wh_path: Path) -> duckdb.DuckDBPyConnection:
-    c = connect(wh_path, read_only=True)
-    yield c
-    c.close()
+def con(flows_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The shared flows warehouse (tests/integration/conftest.py), read-only."""
+    return flows_con
 
 
 def test_all_states_plus_unallocated_equal_the_national_lines(
@@ -85,9 +74,9 @@ def test_gto_top_estimated_lines_are_vehicles(con: duckdb.DuckDBPyConnection) ->
                                             "report.note.unallocated.subsector_not_in_inegi"}
 
 
-def test_top_cli_requires_estimated_and_says_so(wh_path: Path) -> None:
+def test_top_cli_requires_estimated_and_says_so(flows_wh: Path) -> None:
     args = ["report", "top", "--reporter", "GTO", "--partner", "USA", "--level", "hts10",
-            "--from", "2026-01", "--to", "2026-02", "--warehouse", str(wh_path), "--lang", "en"]
+            "--from", "2026-01", "--to", "2026-02", "--warehouse", str(flows_wh), "--lang", "en"]
     refused = CliRunner().invoke(app, args)
     assert isinstance(refused.exception, InputError)
     assert "--estimated" in str(refused.exception)
@@ -99,15 +88,16 @@ def test_top_cli_requires_estimated_and_says_so(wh_path: Path) -> None:
     assert "8703230140" in ok.output or "8704310140" in ok.output
 
 
-def _datamexico_file(path: Path) -> Path:
-    """Guanajuato (State ID 11) exports to the US, January 2026, DataMéxico column layout."""
+def _datamexico_file(path: Path, month: str = "2026-01") -> Path:
+    """Guanajuato (State ID 11) exports to the US in ``month``, DataMéxico column layout."""
+    mid = month.replace("-", "")
     rows = [
         # HS6 ID = section number + HS6 (section 17 + 870323)
-        ("202601", "2026-01", "11", "Guanajuato", "17870323", "Cars", "2", "Exports", "usa",
+        (mid, month, "11", "Guanajuato", "17870323", "Cars", "2", "Exports", "usa",
          "United States", "1500000000"),
-        ("202601", "2026-01", "11", "Guanajuato", "17870431", "Trucks", "2", "Exports", "usa",
+        (mid, month, "11", "Guanajuato", "17870431", "Trucks", "2", "Exports", "usa",
          "United States", "900000000"),
-        ("202601", "2026-01", "11", "Guanajuato", "17870323", "Cars", "2", "Exports", "can",
+        (mid, month, "11", "Guanajuato", "17870323", "Cars", "2", "Exports", "can",
          "Canada", "70000000"),
     ]
     cols = ["Month ID", "Month", "State ID", "State", "HS6 ID", "HS6", "Flow ID", "Flow",
@@ -116,10 +106,9 @@ def _datamexico_file(path: Path) -> Path:
     return path
 
 
-def test_real_datamexico_data_replaces_the_estimate(wh_path: Path, tmp_path: Path) -> None:
-    path = tmp_path / "wh_dm.duckdb"
-    path.write_bytes(wh_path.read_bytes())
-    con = connect(path)
+def test_real_datamexico_data_replaces_the_estimate(flows_wh_copy: Path,
+                                                    tmp_path: Path) -> None:
+    con = connect(flows_wh_copy)
     flows.load_source(con, "datamexico", [_datamexico_file(tmp_path / "state11_202601.csv")])
     lines = state_lines(con, "MX-GTO", Window.parse("2026-01", "2026-02"))
     assert lines.real_periods == ("2026-01",)
@@ -135,3 +124,46 @@ def test_real_datamexico_data_replaces_the_estimate(wh_path: Path, tmp_path: Pat
     assert report.total.value_usd == 2_470_000_000
     assert list(report.cut("partner")["code"]) == ["USA", "CAN"]
     con.close()
+
+
+def test_scenario_for_a_state_uses_real_datamexico_months(flows_wh_copy: Path,
+                                                          tmp_path: Path) -> None:
+    """usmca-ends for GTO: January 2025 from a DataMéxico-format load, other months estimated.
+
+    The real HS6 value (870323: US$1.5 bn) is spread over the HS6's HTS10 lines by their national
+    January value, so the state's January lines of 870323 add up to it exactly.
+    """
+    con = connect(flows_wh_copy)
+    hts.load_edition(con, "2026r10")
+    flows.load_source(con, "datamexico",
+                      [_datamexico_file(tmp_path / "state11_202501.csv", "2025-01")])
+    scenario = load_scenario("usmca-ends", con)
+    monthly = run_scenario(con, scenario, reporter="GTO", smart=False, monthly=True).lines
+    jan = monthly[monthly["period"].astype(str) == "2025-01"]
+    assert not jan["estimated"].any()
+    cars = jan[jan["product_code"].astype(str).str.startswith("870323")]
+    assert cars["value_usd"].sum() == pytest.approx(1_500_000_000)
+    assert jan["value_usd"].sum() == pytest.approx(2_400_000_000)
+    feb = monthly[monthly["period"].astype(str) == "2025-02"]
+    assert feb["estimated"].all() and len(feb) > len(jan)
+    # February is the estimate: national line × GTO's 2018 share of subsector 336
+    national = con.execute(
+        "SELECT value_usd FROM flow WHERE source = 'usitc_dataweb' AND reporter = 'MEX' "
+        "AND period = '2025-02' AND product_code = '8703230140'").fetchone()[0]
+    share = con.execute(
+        "SELECT sum(value_usd) FILTER (WHERE reporter = 'MX-GTO') / sum(value_usd) FROM flow "
+        "WHERE source = 'inegi_eaef' AND year = 2018 AND product_code = '336'").fetchone()[0]
+    feb_car = feb[feb["product_code"].astype(str) == "8703230140"]["value_usd"].iloc[0]
+    assert feb_car == pytest.approx(national * share, rel=1e-9)
+    # annual run: the same months added up, and the audit trail names the real month
+    annual = run_scenario(con, scenario, reporter="GTO", smart=False)
+    assert annual.aggregate().value_usd[0] == pytest.approx(monthly["value_usd"].sum(),
+                                                            rel=1e-9)
+    real = {n.kind: n for n in annual.audit}["state_real_data"]
+    assert real.examples == ("2025-01",)
+    con.close()
+    result = CliRunner().invoke(app, ["scenario", "run", "usmca-ends", "--reporter", "GTO",
+                                      "--no-smart", "--warehouse", str(flows_wh_copy),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "real DataMéxico data for 2025-01" in " ".join(result.output.split())

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import t
@@ -20,7 +21,6 @@ from comexlab.output import OutputFormat, emit
 from comexlab.settings import get_settings
 from comexlab.sources import flow_sources
 from comexlab.warehouse import flows as wf
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help="Trade flows: load official sources, list them, reconcile totals.",
                   no_args_is_help=True)
@@ -33,10 +33,6 @@ SourceOpt = Annotated[
 
 def _lang(lang: str | None) -> str:
     return (lang or get_settings().lang).lower()
-
-
-def _warehouse(path: object) -> object:
-    return path or get_settings().warehouse
 
 
 def caveats(source: str, lang: str) -> list[str]:
@@ -61,11 +57,11 @@ def load_cmd(
         raise InputError(t("flows.error.no_source", lg), field="--source")
     for name in names:
         flow_sources.get_source(name)
-    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
     console = Console()
     rows = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with options.open_warehouse(warehouse, read_only=False) as con, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=console, transient=True) as progress:
         for name in names:
             task = progress.add_task(t("flows.loading", lg, source=name), total=None)
             summary = wf.load_source(con, name, data_dir=data)
@@ -81,7 +77,6 @@ def load_cmd(
             n = wf.load_hts_naics(con, data_dir=data)
             progress.remove_task(task)
             console.print(t("flows.hts_naics_loaded", lg, rows=f"{n:,}"))
-    con.close()
     notes = [c for name in names for c in caveats(name, lg)]
     emit(pd.DataFrame(rows), OutputFormat.table, title=t("flows.title.loaded", lg), notes=notes)
 
@@ -91,9 +86,8 @@ def sources_cmd(warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.ta
                 output: OutputOpt = None, lang: LangOpt = "") -> None:
     """What is loaded: rows, periods, reporters, total value, and each source's caveats."""
     lg = _lang(lang)
-    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
-    df = wf.loaded_sources(con)
-    con.close()
+    with options.open_warehouse(warehouse, read_only=False) as con:
+        df = wf.loaded_sources(con)
     meta = {name: src for name, src in flow_sources.SOURCES.items()}
     df["levels"] = df["source"].map(lambda s: ", ".join(meta[s].product_levels))
     df["partners"] = df["source"].map(lambda s: t("flows.yes" if meta[s].partners
@@ -109,10 +103,9 @@ def reconcile_cmd(source: SourceOpt = None, warehouse: WarehouseOpt = None,
                   output: OutputOpt = None, lang: LangOpt = "") -> None:
     """Per source: the file's own total against the warehouse total, to the dollar."""
     lg = _lang(lang)
-    con = connect(_warehouse(warehouse))  # type: ignore[arg-type]
-    names = list(source or wf.loaded_sources(con)["source"])
-    results = [r for name in names for r in wf.reconcile(con, name, data_dir=data)]
-    con.close()
+    with options.open_warehouse(warehouse, read_only=False) as con:
+        names = list(source or wf.loaded_sources(con)["source"])
+        results = [r for name in names for r in wf.reconcile(con, name, data_dir=data)]
     df = pd.DataFrame([{
         t("flows.col.source", lg): r.source, t("flows.col.check", lg): r.check,
         t("flows.col.file_total", lg): r.file_total,

@@ -11,23 +11,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import fmt_pct, t
 from comexlab.output import OutputFormat, emit
-from comexlab.settings import get_settings
 from comexlab.sources import usitc_hts
 from comexlab.sources.files import data_path
 from comexlab.warehouse import hts as service
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help=t("hts.help", "en"), no_args_is_help=True)
 EditionArg = Annotated[str, typer.Argument(help="Edition key: 2013, 2025 or 2026r10.")]
 GOAL = 0.995
 
-
-def _warehouse(path: Path | None) -> Path:
-    return path if path is not None else get_settings().warehouse
 
 
 @app.command()
@@ -45,23 +41,20 @@ def load(
     for key in keys:
         usitc_hts.edition(key)
     console = Console()
-    con = connect(_warehouse(warehouse))
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                      TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task("HTS", total=len(keys))
-            for key in keys:
-                progress.update(task, description=t("hts.loading", lang, edition=key))
-                result = service.load_edition(con, key, data_dir=data)
-                progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
-                                         rates=result.rates, file=result.path.name))
-                for note in result.notes:
-                    text = t("hts.repaired", lang, edition=key, count=note.count,
-                             kind=note.kind, detail=note.detail)
-                    progress.console.print(f"  [yellow]{text}[/yellow]")
-                progress.advance(task)
-    finally:
-        con.close()
+    with options.open_warehouse(warehouse, read_only=False) as con, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("HTS", total=len(keys))
+        for key in keys:
+            progress.update(task, description=t("hts.loading", lang, edition=key))
+            result = service.load_edition(con, key, data_dir=data)
+            progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
+                                     rates=result.rates, file=result.path.name))
+            for note in result.notes:
+                text = t("hts.repaired", lang, edition=key, count=note.count,
+                         kind=note.kind, detail=note.detail)
+                progress.console.print(f"  [yellow]{text}[/yellow]")
+            progress.advance(task)
 
 
 @app.command()
@@ -72,13 +65,16 @@ def show(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = "es",
+    wide: Annotated[bool, typer.Option("--wide", help="Screen table with every column "
+                                                      "(program names, rate kinds).")] = False,
 ) -> None:
-    """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    """Description path, MFN, column 2, the rate under each program and chapter 99 footnotes.
+
+    The screen table is compact (program, agreement, rate as printed, and the ad valorem and
+    specific parts where there are any); --wide or --format csv/json/xlsx give every column.
+    """
+    with options.open_warehouse(warehouse) as con:
         view = service.show(con, line, edition, lang=lang)
-    finally:
-        con.close()
     rates = _rates_table(view.rates, lang)
     if fmt is not OutputFormat.table:
         emit(rates.assign(edition=view.edition, hts=view.rate_line,
@@ -105,13 +101,46 @@ def show(
     console.print(head)
     for note in view.notes:
         console.print(f"[yellow]{note}[/yellow]")
-    emit(rates, fmt, title=t("hts.rates_title", lang, line=service._fmt(view.rate_line or ""),
-                             edition=view.edition), console=console)
+    shown = rates if wide else _rates_screen(view.rates, lang)
+    emit(shown, fmt, title=t("hts.rates_title", lang, line=service._fmt(view.rate_line or ""),
+                             edition=view.edition), console=console,
+         wrap=None if wide else [t("hts.col.agreement", lang)])
     if len(view.footnote_refs):
         emit(view.footnote_refs, fmt, title=t("hts.ch99_title", lang), console=console)
     if len(view.children):
         emit(view.children, fmt, console=console,
              title=t("hts.children_title", lang, line=service._fmt(view.rate_line or "")))
+
+
+def _specific(rates: pd.DataFrame) -> list[str | None]:
+    return [None if pd.isna(a) else f"{a:g}/{u}"
+            for a, u in zip(rates["specific_amount"], rates["specific_unit"], strict=True)]
+
+
+def _rates_screen(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rate table that fits 80 columns: one short line per program.
+
+    The general and column-2 rates are labelled in the program column; ad valorem, specific and
+    "refers to" columns appear only when some rate of the line has them.
+    """
+    column_label = {"general": t("hts.col.mfn_short", lang), "other": t("hts.col.col2", lang)}
+    program = [str(p) if isinstance(p, str) and p else column_label.get(c, c)
+               for p, c in zip(rates["program"], rates["rate_column"], strict=True)]
+    out = pd.DataFrame({
+        t("hts.col.program", lang): program,
+        t("hts.col.agreement", lang): rates["agreement"].fillna("").to_numpy(),
+        t("hts.col.rate_text", lang): rates["rate_text"].to_numpy(),
+    })
+    adval = rates["ad_valorem"].where(rates["kind"] != "free")  # "Free" says it already
+    if (adval.fillna(0) != 0).any():
+        out[t("hts.col.ad_valorem", lang)] = [
+            "" if pd.isna(v) else fmt_pct(float(v), lang, digits=2) for v in adval]
+    specific = _specific(rates)
+    if any(specific):
+        out[t("hts.col.specific", lang)] = [s or "" for s in specific]
+    if rates["base"].notna().any():
+        out[t("hts.col.base", lang)] = rates["base"].fillna("").to_numpy()
+    return out
 
 
 def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -123,10 +152,7 @@ def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("hts.col.rate_text", lang): rates["rate_text"],
         t("hts.col.kind", lang): rates["kind"],
         t("hts.col.ad_valorem", lang): rates["ad_valorem"],
-        t("hts.col.specific", lang): [
-            None if pd.isna(a) else f"{a:g}/{u}"
-            for a, u in zip(rates["specific_amount"], rates["specific_unit"], strict=True)
-        ],
+        t("hts.col.specific", lang): _specific(rates),
         t("hts.col.base", lang): rates["base"],
     })
     return out
@@ -141,11 +167,8 @@ def coverage(
     lang: LangOpt = "es",
 ) -> None:
     """Share of rate texts the parser understood (goal: 99.5% of general rates) and the rest."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    with options.open_warehouse(warehouse) as con:
         cov = service.coverage(con, edition)
-    finally:
-        con.close()
     if fmt is not OutputFormat.table:
         emit(cov.unparsed, fmt, output=output, title=f"unparsed_{edition}")
         return
@@ -174,11 +197,8 @@ def diff(
     lang: LangOpt = "es",
 ) -> None:
     """Lines added, removed, and whose MFN or Mexican preference (MX → S) changed."""
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
+    with options.open_warehouse(warehouse) as con:
         changes = service.diff(con, a, b)
-    finally:
-        con.close()
     counts = changes["change"].value_counts()
     notes = [t("hts.diff_summary", lang, change=k, count=int(v)) for k, v in counts.items()]
     emit(changes, fmt, output=output, title=t("hts.diff_title", lang, a=a, b=b), notes=notes)
@@ -208,13 +228,9 @@ def editions(
     """Known editions, their files, and whether they are loaded."""
     rows = []
     loaded = pd.DataFrame(columns=["edition", "lines"])
-    wh = _warehouse(warehouse)
-    if wh.exists():
-        con = connect(wh, read_only=True)
-        try:
+    if options.warehouse_path(warehouse).exists():
+        with options.open_warehouse(warehouse) as con:
             loaded = service.loaded_editions(con)
-        finally:
-            con.close()
     for ed in usitc_hts.EDITIONS.values():
         try:
             present = data_path(ed.file, data_dir=data).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt
 from comexlab.errors import ComexlabError, InputError
@@ -62,6 +64,20 @@ def _engine(url: str | None, *, migrated: bool = True) -> Engine:
         raise ComexlabError(f"the registry at {engine.url.render_as_string()} is not at the "
                             "current schema; run `comexlab registry init` (or `upgrade`) first")
     return engine
+
+
+def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFormat,
+          output: Path | None, db_url: str | None, lang: str | None,
+          **title_args: object) -> None:
+    """One read-only registry query shown as a table (the body of every list command).
+
+    ``title`` names ``registry.title.<title>``; it may use ``{n}`` (rows) and ``title_args``.
+    """
+    with db.reading(_engine(db_url)) as session:
+        df = query(session)
+    language = _lang(lang)
+    _show(df, fmt, output, t(f"registry.title.{title}", language, n=len(df), **title_args),
+          language)
 
 
 def _show(df: pd.DataFrame, fmt: OutputFormat, output: Path | None, title: str,
@@ -185,9 +201,8 @@ def firms(process: Annotated[str | None, typer.Option(help="Process code.")] = N
     flt = services.FirmFilter(process=process, standard=standard, cert_status=status,
                               cluster=cluster, program=program, state=state, size=size,
                               sector=sector, text=search, demo=demo)
-    with db.reading(_engine(db_url)) as session:
-        df = services.list_firms(session, flt, today=_day(as_of), within_days=within_days)
-    _show(df, fmt, output, t("registry.title.firms", _lang(lang), n=len(df)), _lang(lang))
+    _list(lambda s: services.list_firms(s, flt, today=_day(as_of), within_days=within_days),
+          "firms", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @firm_app.command("show")
@@ -255,27 +270,23 @@ def expiring(as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DA
              fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
              db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Certificates expired or expiring soon (follow-up list for the agency)."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.expiring_certificates(session, today=_day(as_of), within_days=within_days)
-    _show(df, fmt, output, t("registry.title.expiring", _lang(lang), n=len(df)), _lang(lang))
+    _list(lambda s: services.expiring_certificates(s, today=_day(as_of),
+                                                   within_days=within_days),
+          "expiring", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @app.command()
 def clusters(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
              db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Clusters with member and link counts."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.list_clusters(session)
-    _show(df, fmt, output, t("registry.title.clusters", _lang(lang)), _lang(lang))
+    _list(services.list_clusters, "clusters", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @cluster_app.command("graph")
 def cluster_graph(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
                   db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Every link between clusters (the edges of the cluster graph)."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.cluster_links(session)
-    _show(df, fmt, output, t("registry.title.graph", _lang(lang)), _lang(lang))
+    _list(services.cluster_links, "graph", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @cluster_app.command("neighbours")
@@ -283,10 +294,8 @@ def cluster_neighbours(code: str, fmt: FormatOpt = OutputFormat.table,
                        output: OutputOpt = None, db_url: DbOpt = None,
                        lang: LangOpt = _LANG_DEFAULT) -> None:
     """Clusters directly linked to CODE."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.cluster_neighbours(session, code)
-    _show(df, fmt, output, t("registry.title.neighbours", _lang(lang), code=code.upper()),
-          _lang(lang))
+    _list(lambda s: services.cluster_neighbours(s, code), "neighbours", fmt=fmt,
+          output=output, db_url=db_url, lang=lang, code=code.upper())
 
 
 @cluster_app.command("path")
@@ -304,19 +313,16 @@ def cluster_firms(code: str,
                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
                   db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Firms reachable from cluster CODE within --hops links (optionally with a process)."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.firms_reachable(session, code, max_hops=hops, process=process)
-    _show(df, fmt, output, t("registry.title.reachable", _lang(lang), code=code.upper(),
-                             hops=hops, n=len(df)), _lang(lang))
+    _list(lambda s: services.firms_reachable(s, code, max_hops=hops, process=process),
+          "reachable", fmt=fmt, output=output, db_url=db_url, lang=lang, code=code.upper(),
+          hops=hops)
 
 
 @app.command()
 def programs(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
              db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Programs with enrolment counts by status."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.list_programs(session)
-    _show(df, fmt, output, t("registry.title.programs", _lang(lang)), _lang(lang))
+    _list(services.list_programs, "programs", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @app.command()
@@ -326,9 +332,8 @@ def enrolments(program: Annotated[str | None, typer.Option(help="Program code.")
                fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
                db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Enrolments with their status history and outcomes."""
-    with db.reading(_engine(db_url)) as session:
-        df = services.list_enrolments(session, program=program, status=status, rfc=rfc)
-    _show(df, fmt, output, t("registry.title.enrolments", _lang(lang), n=len(df)), _lang(lang))
+    _list(lambda s: services.list_enrolments(s, program=program, status=status, rfc=rfc),
+          "enrolments", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @app.command("enrolment-status")

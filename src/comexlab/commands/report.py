@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
-from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt, WarehouseOpt
+from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt, WarehouseOpt, open_warehouse
 from comexlab.errors import InputError
 from comexlab.i18n import fmt_number, fmt_pct, t
 from comexlab.output import OutputFormat, emit, write_xlsx
@@ -26,7 +26,6 @@ from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
 from comexlab.settings import get_settings
 from comexlab.warehouse import reports as svc
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
                   no_args_is_help=True)
@@ -45,13 +44,6 @@ def _lang(lang: str | None) -> str:
         raise InputError("language must be es or en", field="--lang", value=lang)
     return value
 
-
-def _open(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
-    path = warehouse or get_settings().warehouse
-    if not Path(path).exists():
-        raise InputError("warehouse not found: load data first (`comexlab flows load`)",
-                         field="--warehouse", value=path)
-    return connect(path, read_only=True)
 
 
 @app.command("exports")
@@ -87,12 +79,9 @@ def exports_command(
         reporter=resolve_reporter(reporter, language), window=Window.parse(start, end),
         partner=partner.upper() if partner else None, by=by,  # type: ignore[arg-type]
         top=top, source=source, allow_estimated=estimated, lang=language)
-    con = _open(warehouse)
-    try:
+    with open_warehouse(warehouse, must_exist=True) as con:
         report = svc.export_report(con, request)
         files = svc.source_files(con, report.source.source)
-    finally:
-        con.close()
     write_report(report, language, fmt, output, files=files)
 
 
@@ -170,13 +159,10 @@ def top_command(
     if partner.upper() != "USA":
         raise InputError("state × line figures exist only for exports to the US (USA)",
                          field="--partner", value=partner)
-    con = _open(warehouse)
-    try:
+    with open_warehouse(warehouse, must_exist=True) as con:
         window = _top_window(con, start, end)
         table, lines = svc.top_state_lines(con, who.code, window, level=level, top=top,
                                            lang=language)
-    finally:
-        con.close()
     needs_estimate = bool(table["estimated"].any()) if not table.empty else False
     if needs_estimate and not estimated:
         raise InputError(

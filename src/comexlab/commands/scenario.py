@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -12,14 +13,13 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
 from comexlab.output import OutputFormat, emit, write_xlsx
-from comexlab.settings import get_settings
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import scenarios as service
-from comexlab.warehouse.db import connect
 
 app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
 
@@ -40,6 +40,22 @@ ByOpt = Annotated[By | None, typer.Option("--by", help="Also cut by section, cha
 SmartOpt = Annotated[bool, typer.Option("--smart/--no-smart",
                                         help="Add SMART trade creation, revenue, welfare.")]
 
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Options shared by ``scenario run`` and ``scenario compare`` (see :func:`shared_options`)."""
+
+    reporter: str | None = None
+    fmt: OutputFormat = OutputFormat.table
+    output: Path | None = None
+    warehouse: Path | None = None
+    data: Path | None = None
+    lang: str = "es"
+
+
+RUN_OPTIONS = {"reporter": ReporterOpt, "fmt": FormatOpt, "output": OutputOpt,
+               "warehouse": WarehouseOpt, "data": DataOpt, "lang": LangOpt}
+
 MONEY = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before", "duty_after",
          "duty_change", "value_unknown_rate", "trade_creation", "trade_diversion",
          "revenue_after", "welfare")
@@ -52,9 +68,6 @@ HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_expose
             "trade_diversion", "revenue_after", "welfare")
 
 
-def _warehouse(path: Path | None) -> Path:
-    return path if path is not None else get_settings().warehouse
-
 
 def _fmt(key: str, value: object, lang: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -66,22 +79,87 @@ def _fmt(key: str, value: object, lang: str) -> str:
     return fmt_number(float(value), lang)  # type: ignore[arg-type]
 
 
+def state_basis(result: ScenarioResult, lang: str) -> str | None:
+    """What a state's figures rest on: the estimate, real DataMéxico data, or both.
+
+    None for a country.
+    """
+    lines = result.lines
+    if lines.empty or not (lines["reporter_level"].astype(str) == "state").all():
+        return None
+    audit = {n.kind: n for n in result.audit}
+    year = _base_year(result)
+    real = audit.get("state_real_data")
+    months = ", ".join(real.examples) if real else ""
+    if real is None:
+        return t("scenario.basis.estimated", lang, year=year)
+    if not result.estimated:
+        return t("scenario.basis.real", lang, months=months)
+    return t("scenario.basis.mixed", lang, months=months, year=year)
+
+
+def _base_year(result: ScenarioResult) -> str:
+    return next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
+                 if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
+
+
 def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:
-    """The headline figures as a two-column labelled table (figure, value)."""
+    """The headline figures as a two-column labelled table (figure, value).
+
+    For a state, the first row says whether its figures are estimated or real data.
+    """
     row = result.aggregate().iloc[0]
     keys = [k for k in HEADLINE if k in row.index]
-    return pd.DataFrame({
-        t("scenario.figure", lang): [t(f"scenario.h.{k}", lang) for k in keys],
-        t("scenario.value", lang): [_fmt(k, row[k], lang) for k in keys],
-    })
+    labels = [t(f"scenario.h.{k}", lang) for k in keys]
+    values = [_fmt(k, row[k], lang) for k in keys]
+    basis = state_basis(result, lang)
+    if basis is not None:
+        labels.insert(0, t("scenario.basis", lang))
+        values.insert(0, basis)
+    return pd.DataFrame({t("scenario.figure", lang): labels, t("scenario.value", lang): values})
+
+
+CUT_SCREEN = ("value_usd", "share_exposed", "duty_change", "neutralising_cut")
+LABEL_WIDTH = 24
+
+
+def _group_label(by: str, code: object, lang: str) -> str:
+    """'336 Transport equipment', '17 XVII Vehicles', '87': the basket's code and short name."""
+    from comexlab.nomenclature.hs import section_by_number
+    from comexlab.nomenclature.scian import subsectors
+
+    if code is None or (isinstance(code, float) and pd.isna(code)) or str(code) == "?":
+        return t("scenario.c.none", lang)
+    text = str(code)
+    if by == "subsector" and text in subsectors():
+        return f"{text} {subsectors()[text].name(lang, short=True)}"
+    if by == "section" and text[:2].isdigit():  # '17 XVII' -> 'XVII Vehicles, aircraft…'
+        section = section_by_number(int(text[:2]))
+        return f"{section.roman} {section.name(lang, short=True)}"
+    return text
+
+
+def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
+    """A ``--by`` table that fits a terminal: the basket's label and six formatted figures.
+
+    Every figure of every basket is in the file outputs (--format csv/json/parquet/xlsx).
+    """
+    labels = [_group_label(by, c, lang) for c in cut[by]]
+    out = pd.DataFrame({by: [x if len(x) <= LABEL_WIDTH else x[:LABEL_WIDTH - 1] + "…"
+                             for x in labels]})
+    for key in CUT_SCREEN:  # money without its "US$": the header says it once
+        out[t(f"scenario.c.{key}", lang)] = [_fmt(key, v, lang).removeprefix("US$")
+                                             for v in cut[key]]
+    out.insert(4, t("scenario.c.rate_tw", lang), [
+        f"{_fmt('rate_before_tw', a, lang)}→{_fmt('rate_after_tw', b, lang)}"
+        for a, b in zip(cut["rate_before_tw"], cut["rate_after_tw"], strict=True)])
+    return out
 
 
 def _notes(result: ScenarioResult, lang: str) -> list[str]:
     notes = []
     if result.estimated:
-        year = next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
-                     if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
-        notes.append(t("scenario.estimated", lang, year=year))
+        notes.append(t("scenario.estimated", lang, year=_base_year(result)))
     if result.scenario.approximate:
         notes.append(t("scenario.approximate", lang))
     for n in result.audit:
@@ -92,88 +170,82 @@ def _notes(result: ScenarioResult, lang: str) -> list[str]:
     return notes
 
 
-def _run(ref: str, reporter: str | None, warehouse: Path | None, data: Path | None,
-         smart: bool) -> ScenarioResult:
-    con = connect(_warehouse(warehouse), read_only=True)
-    try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
-            progress.add_task(ref, total=None)
-            scenario = service.load_scenario(ref, con)
-            return service.run_scenario(con, scenario, reporter=reporter, smart=smart,
-                                        data_dir=data)
-    finally:
-        con.close()
+def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
+    with options.open_warehouse(opts.warehouse) as con, Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True) as progress:
+        progress.add_task(ref, total=None)
+        scenario = service.load_scenario(ref, con)
+        return service.run_scenario(con, scenario, reporter=opts.reporter, smart=smart,
+                                    data_dir=opts.data)
 
 
 @app.command()
+@options.shared_options(RunOptions, RUN_OPTIONS)
 def run(
     scenario: ScenarioArg,
-    reporter: ReporterOpt = None,
     by: ByOpt = None,
     smart: SmartOpt = True,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-    warehouse: WarehouseOpt = None,
-    data: DataOpt = None,
-    lang: LangOpt = "es",
+    *,
+    opts: RunOptions,
 ) -> None:
     """Headline figures of a scenario; with --format/--output, the line-level table too."""
-    result = _run(scenario, reporter, warehouse, data, smart)
-    console = Console(stderr=fmt is not OutputFormat.table)
-    title = t("scenario.title", lang, name=result.scenario.name, title=result.scenario.title)
-    if reporter:
-        title += " — " + t("scenario.reporter", lang, reporter=reporter.upper())
-    notes = _notes(result, lang)
-    headline = headline_frame(result, lang)
+    result = _run(scenario, opts, smart)
+    console = Console(stderr=opts.fmt is not OutputFormat.table)
+    title = t("scenario.title", opts.lang, name=result.scenario.name,
+              title=result.scenario.title)
+    if opts.reporter:
+        title += " — " + t("scenario.reporter", opts.lang, reporter=opts.reporter.upper())
+    notes = _notes(result, opts.lang)
+    headline = headline_frame(result, opts.lang)
     cut = result.aggregate([by.value]) if by else None
     emit(headline, OutputFormat.table, title=title, notes=notes if cut is None else (),
          console=console)
-    if cut is not None:
-        emit(cut, OutputFormat.table, title=t("scenario.by", lang, by=by.value if by else ""),
-             notes=notes, console=console, max_rows=60)
-    if fmt is OutputFormat.table:
+    if cut is not None and by is not None:
+        emit(cut_screen_frame(cut, by.value, opts.lang), OutputFormat.table,
+             title=t("scenario.by", opts.lang, by=by.value), notes=notes, console=console,
+             max_rows=60, wrap=[by.value])
+    if opts.fmt is OutputFormat.table:
         return
-    if fmt is OutputFormat.xlsx:
-        if output is None:
+    if opts.fmt is OutputFormat.xlsx:
+        if opts.output is None:
             raise InputError("--format xlsx needs --output FILE", field="--output")
-        sheets = {"headline": headline, "lines": result.lines}
+        lines = result.sorted_lines()
+        sheets = {"headline": headline, "lines": lines}
         if cut is not None:
             sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
-                      "lines": result.lines}
-        write_xlsx(sheets, output, percent_columns=[*PERCENT, "rate_before", "rate_after",
-                                                    "mfn_ave", "pref_ave"], notes=notes)
+                      "lines": lines}
+        write_xlsx(sheets, opts.output, percent_columns=[
+            *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes)
     else:
-        emit(result.lines, fmt, output=output)
-    if output is not None:
-        console.print(t("scenario.written", lang, path=output, rows=f"{len(result.lines):,}"))
+        emit(result.sorted_lines(), opts.fmt, output=opts.output)
+    if opts.output is not None:
+        console.print(t("scenario.written", opts.lang, path=opts.output,
+                        rows=f"{len(result.lines):,}"))
 
 
 @app.command()
+@options.shared_options(RunOptions, RUN_OPTIONS)
 def compare(
     a: ScenarioArg,
     b: Annotated[str, typer.Argument(help="Second scenario (name or YAML file).")],
-    reporter: ReporterOpt = None,
     smart: SmartOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-    warehouse: WarehouseOpt = None,
-    data: DataOpt = None,
-    lang: LangOpt = "es",
+    *,
+    opts: RunOptions,
 ) -> None:
     """Headline figures of two scenarios side by side."""
-    results = [_run(ref, reporter, warehouse, data, smart) for ref in (a, b)]
+    results = [_run(ref, opts, smart) for ref in (a, b)]
     table = service.compare_scenarios(results)
-    if fmt is OutputFormat.table:
+    if opts.fmt is OutputFormat.table:
         keys = [k for k in HEADLINE if k in table.columns]
-        shown = pd.DataFrame({t("scenario.figure", lang): [t(f"scenario.h.{k}", lang)
-                                                         for k in keys]})
+        shown = pd.DataFrame({t("scenario.figure", opts.lang): [
+            t(f"scenario.h.{k}", opts.lang) for k in keys]})
         for _, row in table.iterrows():
-            shown[row["scenario"]] = [_fmt(k, row[k], lang) for k in keys]
-        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, lang)]
-        emit(shown, fmt, title=t("scenario.compare.title", lang), notes=notes)
+            shown[row["scenario"]] = [_fmt(k, row[k], opts.lang) for k in keys]
+        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, opts.lang)]
+        emit(shown, opts.fmt, title=t("scenario.compare.title", opts.lang), notes=notes)
         return
-    emit(table, fmt, output=output, percent_columns=PERCENT)
+    emit(table, opts.fmt, output=opts.output, percent_columns=PERCENT)
 
 
 @app.command("list")
@@ -196,13 +268,11 @@ def validate(
     lang: LangOpt = "es",
 ) -> None:
     """Check a scenario file (keys, rates, programs, lists; prefixes if a schedule is loaded)."""
-    path = _warehouse(warehouse)
-    con = connect(path, read_only=True) if path.exists() else None
-    try:
-        s = service.validate_file(file, con)
-    finally:
-        if con is not None:
-            con.close()
+    if options.warehouse_path(warehouse).exists():
+        with options.open_warehouse(warehouse) as con:
+            s = service.validate_file(file, con)
+    else:
+        s = service.validate_file(file, None)
     Console().print(t("scenario.valid", lang, file=file, name=s.name,
                       overlays=len(s.overlays)))
 

@@ -1,19 +1,29 @@
-"""Reading the nomenclature's package data tables (shipped CSVs, not official data files).
-
-These are small reference tables written for comexlab (section names, state codes, code
-concordances), read once through ``importlib.resources`` so they work from a wheel too.
-"""
+"""The nomenclature's package data tables, and the bilingual names its entries carry."""
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
+from comexlab.package_data import csv_table
 
 
-@cache
 def table(name: str) -> tuple[dict[str, str], ...]:
     """Rows of ``nomenclature/data/<name>.csv`` as dicts of strings, in file order."""
-    path = resources.files("comexlab.nomenclature") / "data" / f"{name}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(dict(row) for row in csv.DictReader(fh))
+    return csv_table("comexlab.nomenclature", name)
+
+
+class BilingualNames:
+    """Mixin for entries named in English and Spanish, long and short (HS sections, SCIAN).
+
+    The entry (a slotted dataclass) declares the four fields; this gives it ``name()``.
+    """
+
+    __slots__ = ()
+    short_en: str
+    short_es: str
+    name_en: str
+    name_es: str
+
+    def name(self, lang: str = "es", *, short: bool = False) -> str:
+        """Name in ``lang`` (Spanish unless 'en'); ``short`` for table labels."""
+        if short:
+            return self.short_es if lang == "es" else self.short_en
+        return self.name_es if lang == "es" else self.name_en

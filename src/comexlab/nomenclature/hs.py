@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from comexlab.nomenclature._data import table
+from comexlab.nomenclature._data import BilingualNames, table
 
 Level = Literal["hts10", "hs8", "hs6", "hs4", "hs2", "section"]
 #: Product levels from finest to coarsest; a code at one level rolls up to every later one.
@@ -23,7 +23,7 @@ DIGITS: dict[str, int] = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(BilingualNames):
     """One HS section: number 1–21 (22 = national chapters 98–99), names in EN and ES."""
 
     number: int
@@ -35,12 +35,6 @@ class Section:
     short_es: str
     name_en: str
     name_es: str
-
-    def name(self, lang: str = "es", *, short: bool = False) -> str:
-        """Section name in ``lang``; ``short`` gives the label used in report tables."""
-        if short:
-            return self.short_es if lang == "es" else self.short_en
-        return self.name_es if lang == "es" else self.name_en
 
 
 @cache

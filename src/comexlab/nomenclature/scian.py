@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from comexlab.nomenclature._data import table
+from comexlab.nomenclature._data import BilingualNames, table
 
 
 @dataclass(frozen=True, slots=True)
-class Subsector:
+class Subsector(BilingualNames):
     """A SCIAN subsector ('336') with its sector and names."""
 
     code: str
@@ -23,12 +23,6 @@ class Subsector:
     short_es: str
     name_en: str
     name_es: str
-
-    def name(self, lang: str = "es", *, short: bool = False) -> str:
-        """Name in ``lang``; ``short`` for table labels."""
-        if short:
-            return self.short_es if lang == "es" else self.short_en
-        return self.name_es if lang == "es" else self.name_en
 
 
 @cache

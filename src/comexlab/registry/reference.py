@@ -1,23 +1,23 @@
-"""Reference tables shipped with the registry: states, standards, sectors and their requirements.
+"""Reference tables of the registry: states, standards, sectors and their requirements.
 
-They are package data files (``registry/data/*.csv``) rather than Python literals so that an
-agency can review and extend them; each loader reads its file once.
+Standards and sectors are package data files (``registry/data/*.csv``) rather than Python
+literals so that an agency can review and extend them; states come from the project's one state
+table (:mod:`comexlab.nomenclature.states`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from comexlab.nomenclature.states import states as mx_states
+from comexlab.package_data import csv_table
 from comexlab.supply.certification import Requirement
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    text = (resources.files("comexlab.registry") / "data" / name).read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    return csv_table("comexlab.registry", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +43,8 @@ class Sector:
 
 @lru_cache(maxsize=1)
 def states() -> dict[str, str]:
-    """INEGI state code (``01``–``32``) → state name."""
-    return {r["code"]: r["name"] for r in _rows("states.csv")}
+    """INEGI state code (``01``–``32``) → state name (the project's state table)."""
+    return {st.inegi: st.name for st in mx_states()}
 
 
 @lru_cache(maxsize=1)

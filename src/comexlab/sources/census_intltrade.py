@@ -26,6 +26,10 @@ FOLDER = "census_intltrade"
 PATTERN = "census_imports_hs10_*.json"
 COLUMNS = ("CTY_CODE", "I_COMMODITY", "CON_VAL_MO", "time")
 API_URL = "https://api.census.gov/data/timeseries/intltrade/imports/hs"
+#: Mirror data like DataWeb: US imports stand for the partner's exports to the US.
+CONSTANTS = {"source": SOURCE, "reporter_level": "country", "reported_by": "USA",
+             "partner": "USA", "flow": "export", "classification": "HTS",
+             "product_level": "hts10"}
 
 
 def read_answer(path: Path) -> pd.DataFrame:
@@ -48,33 +52,23 @@ def read_answer(path: Path) -> pd.DataFrame:
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read saved Census API answers; rows with a zero value are kept (Census omits empty cells)."""
-    tables = []
-    for path in paths:
-        df = read_answer(path)
-        ft.check_codes(df, "I_COMMODITY", path, digits=10)
-        ft.check_unique(df, ("CTY_CODE", "I_COMMODITY", "time"), path)
-        value = ft.parse_numbers(df, "CON_VAL_MO", path)
-        period = df["time"].str.strip()
-        bad = ~period.str.fullmatch(r"\d{4}-\d{2}")
-        if bad.any():
-            i = df.index[bad.to_numpy()][0]
-            raise InputError("time must be YYYY-MM", file=path, row=ft.file_row(i),
-                             field="time", value=df.at[i, "time"])
-        out = pd.DataFrame({
-            "reporter": ft.map_codes(df, "CTY_CODE", path, census_to_iso3),
-            "product_code": df["I_COMMODITY"], "value_usd": value.astype("float64"),
-            "period": period, "year": period.str[:4].astype(int),
-            "month": period.str[5:7].astype(int),
-        })
-        out["source"] = SOURCE
-        out["reporter_level"] = "country"
-        out["reported_by"] = "USA"
-        out["partner"] = "USA"
-        out["flow"] = "export"
-        out["classification"] = "HTS"
-        out["product_level"] = "hts10"
-        tables.append(ft.to_flow_table(out))
-    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(paths))
+    table = ft.read_files(paths, _rows, reader=read_answer, constants=CONSTANTS)
+    return ft.FlowLoad(SOURCE, table, tuple(paths))
+
+
+def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    ft.check_codes(df, "I_COMMODITY", path, digits=10)
+    ft.check_unique(df, ("CTY_CODE", "I_COMMODITY", "time"), path)
+    value = ft.parse_numbers(df, "CON_VAL_MO", path)
+    period = df["time"].str.strip()
+    ft.fail_at_first(df, ~period.str.fullmatch(r"\d{4}-\d{2}"), path, "time",
+                     "time must be YYYY-MM")
+    return pd.DataFrame({
+        "reporter": ft.map_codes(df, "CTY_CODE", path, census_to_iso3),
+        "product_code": df["I_COMMODITY"], "value_usd": value.astype("float64"),
+        "period": period, "year": period.str[:4].astype(int),
+        "month": period.str[5:7].astype(int),
+    })
 
 
 def download(year: int, month: int, *, countries: Sequence[str] = ("MEX", "CAN"),

@@ -34,15 +34,15 @@ CAVEAT = (
 FLOWS = {"1": "import", "2": "export"}
 COMTRADE_URL = "https://comtradeapi.un.org"
 MEXICO_M49 = 484
+#: Mexico's own statistics (reporter = reported_by = MEX), HS4 headings.
+CONSTANTS = {"source": SOURCE, "reporter": "MEX", "reporter_level": "country",
+             "reported_by": "MEX", "classification": "HS", "product_level": "hs4"}
 
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read the Comtrade extract; section column is checked against the HS4's chapter."""
-    tables = []
-    for path in paths:
-        df = ft.read_strings(path, COLUMNS)
-        tables.append(ft.to_flow_table(_rows(df, path)))
-    table = ft.concat(tables)
+    table = ft.read_files(paths, _rows, reader=lambda p: ft.read_strings(p, COLUMNS),
+                          constants=CONSTANTS)
     notes = (AuditNote("incomplete_extract", table.num_rows, CAVEAT),)
     return ft.FlowLoad(SOURCE, table, tuple(paths), notes)
 
@@ -52,31 +52,19 @@ def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     year = ft.parse_numbers(df, "year", path, integer=True).astype(int)
     value = ft.parse_numbers(df, "tradevalue", path)
     section = ft.parse_numbers(df, "section", path, integer=True).astype(int)
-    flow = df["imp_exp"].str.strip().map(FLOWS)
-    if flow.isna().any():
-        i = df.index[flow.isna().to_numpy()][0]
-        raise InputError("imp_exp must be 1 (import) or 2 (export)", file=path,
-                         row=ft.file_row(i), field="imp_exp", value=df.at[i, "imp_exp"])
+    flow = ft.map_fixed(df, "imp_exp", path, FLOWS, "imp_exp must be 1 (import) or 2 (export)")
     expected = df["SA_4"].map(lambda c: section_of(c).number)
-    wrong = expected != section
+    wrong = (expected != section).to_numpy()
     if wrong.any():
-        i = df.index[wrong.to_numpy()][0]
-        raise InputError(f"section does not match HS4 {df.at[i, 'SA_4']} "
-                         f"(expected {expected[i]})", file=path, row=ft.file_row(i),
-                         field="section", value=df.at[i, "section"])
+        first = df.index[wrong][0]
+        ft.fail_at_first(df, wrong, path, "section", f"section does not match HS4 "
+                         f"{df.at[first, 'SA_4']} (expected {expected[first]})")
     ft.check_unique(df, ("year", "SA_4", "imp_exp", "partner_code"), path)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "partner": ft.map_codes(df, "partner_code", path, m49_to_iso3),
         "flow": flow, "year": year, "period": year.astype(str),
         "product_code": df["SA_4"], "value_usd": value.astype("float64"),
     })
-    out["source"] = SOURCE
-    out["reporter"] = "MEX"
-    out["reporter_level"] = "country"
-    out["reported_by"] = "MEX"
-    out["classification"] = "HS"
-    out["product_level"] = "hs4"
-    return out
 
 
 # --------------------------------------------------------------------------- download
@@ -107,10 +95,5 @@ def download(year: int, *, dest_dir: Path, flow: str = "X", partners: Sequence[i
         "SA_4": str(r["cmdCode"]), "imp_exp": "1" if r["flowCode"] == "M" else "2",
         "partner_code": int(r["partnerCode"]), "tradevalue": r["primaryValue"],
     } for r in records]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    dest = dest_dir / f"comtrade_mex_hs4_{year}_{flow}.csv.gz"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    df.to_csv(tmp, index=False, compression="gzip")
-    tmp.replace(dest)
-    return dest
+    return ft.write_csv(pd.DataFrame(rows, columns=list(COLUMNS)),
+                        dest_dir / f"comtrade_mex_hs4_{year}_{flow}.csv.gz")

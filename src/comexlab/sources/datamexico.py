@@ -26,6 +26,9 @@ FOLDER = "datamexico_state_trade_sample"
 PATTERN = "state*_*.csv"
 COLUMNS = ("Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID", "Trade Value")
 FLOWS = {"1": "import", "2": "export"}
+#: State × HS6 exports/imports from Mexico's own statistics.
+CONSTANTS = {"source": SOURCE, "reporter_level": "state", "reported_by": "MEX",
+             "classification": "HS", "product_level": "hs6"}
 CUBE = "economy_foreign_trade_ent"
 API_URL = "https://www.economia.gob.mx/apidatamexico/tesseract/data.jsonrecords"
 DRILLDOWNS = ("Month", "HS6", "State", "Country", "Flow")
@@ -52,16 +55,9 @@ def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     month_id = ft.parse_numbers(df, "Month ID", path, integer=True).astype(int)
     value = ft.parse_numbers(df, "Trade Value", path)
     hs6 = ft.map_codes(df, "HS6 ID", path, lambda c: split_hs6_id(c)[1])
-    flow = df["Flow ID"].str.strip().map(FLOWS)
-    if flow.isna().any():
-        i = df.index[flow.isna().to_numpy()][0]
-        raise InputError("Flow ID must be 1 (imports) or 2 (exports)", file=path,
-                         row=ft.file_row(i), field="Flow ID", value=df.at[i, "Flow ID"])
-    bad_month = ~(month_id % 100).between(1, 12)
-    if bad_month.any():
-        i = df.index[bad_month.to_numpy()][0]
-        raise InputError("Month ID must be YYYYMM", file=path, row=ft.file_row(i),
-                         field="Month ID", value=df.at[i, "Month ID"])
+    flow = ft.map_fixed(df, "Flow ID", path, FLOWS, "Flow ID must be 1 (imports) or 2 (exports)")
+    ft.fail_at_first(df, ~(month_id % 100).between(1, 12), path, "Month ID",
+                     "Month ID must be YYYYMM")
     ft.check_unique(df, ("Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID"), path)
     out = pd.DataFrame({
         "reporter": ft.map_codes(df, "State ID", path, lambda c: state(int(c)).reporter),
@@ -73,21 +69,13 @@ def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     if "Number of Firms" in df.columns:
         out["firms"] = ft.parse_numbers(df, "Number of Firms", path, integer=True,
                                         allow_blank=True).astype("Int32")
-    out["source"] = SOURCE
-    out["reporter_level"] = "state"
-    out["reported_by"] = "MEX"
-    out["classification"] = "HS"
-    out["product_level"] = "hs6"
     return out
 
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read DataMéxico state CSVs (the shipped sample or files written by :func:`download`)."""
-    tables = []
-    for path in paths:
-        df = ft.read_strings(path, COLUMNS)
-        tables.append(ft.to_flow_table(frame_to_flows(df, path)))
-    table = ft.concat(tables)
+    table = ft.read_files(paths, frame_to_flows, reader=lambda p: ft.read_strings(p, COLUMNS),
+                          constants=CONSTANTS)
     notes: tuple[AuditNote, ...] = ()
     if any("FORMAT_SAMPLE" in p.name for p in paths):
         notes = (AuditNote("format_sample", table.num_rows,
@@ -121,9 +109,4 @@ def download(state_ref: str | int, year: int, *, dest_dir: Path, base_url: str =
     if records and missing:
         raise InputError(f"DataMéxico answer lacks {missing}",
                          problems=[Problem("column missing", base_url, None, c) for c in missing])
-    dest = dest_dir / f"state{int(st.inegi)}_{year}.csv"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    df.to_csv(tmp, index=False)
-    tmp.replace(dest)
-    return dest
+    return ft.write_csv(df, dest_dir / f"state{int(st.inegi)}_{year}.csv")

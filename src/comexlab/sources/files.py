@@ -6,6 +6,8 @@ All loaders name their files relative to ``Settings.data`` (``COMEXLAB_DATA``), 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from comexlab.errors import DataFileMissingError
@@ -23,3 +25,20 @@ def data_path(relative: str | Path, *, data_dir: Path | None = None) -> Path:
             "or fetch it with the matching 'comexlab ... download' command",
         )
     return path
+
+
+@contextmanager
+def atomic_path(dest: Path) -> Iterator[Path]:
+    """A temporary path next to ``dest`` that becomes ``dest`` only when the block succeeds.
+
+    Downloads and files written from API answers go through it, so an interrupted write never
+    leaves a truncated file that a later run would take for a good one.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(dest)

@@ -8,14 +8,17 @@ problems found, before anything is written. Row numbers are the line numbers of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.sources.files import atomic_path
 
 #: Arrow schema of the ``flow`` table (warehouse/schema.py); loaders produce exactly this.
 FLOW_SCHEMA = pa.schema([
@@ -51,11 +54,15 @@ class FlowLoad:
     notes: tuple[AuditNote, ...] = field(default_factory=tuple)
 
 
-def to_flow_table(df: pd.DataFrame) -> pa.Table:
+def to_flow_table(df: pd.DataFrame, constants: Mapping[str, object] | None = None) -> pa.Table:
     """DataFrame with (a subset of) the flow columns → Arrow table in :data:`FLOW_SCHEMA`.
 
-    Missing nullable columns are filled with nulls, so each loader sets only what it knows.
+    ``constants`` are the columns that are the same on every row of a source (its name,
+    reporter level, classification…). Missing nullable columns are filled with nulls, so each
+    loader sets only what it knows.
     """
+    if constants:
+        df = df.assign(**constants)
     n = len(df)
     arrays = []
     for fld in FLOW_SCHEMA:
@@ -69,6 +76,41 @@ def to_flow_table(df: pd.DataFrame) -> pa.Table:
 def concat(tables: Sequence[pa.Table]) -> pa.Table:
     """Concatenate flow tables (an empty list gives an empty table)."""
     return pa.concat_tables(tables) if tables else FLOW_SCHEMA.empty_table()
+
+
+RowsFn = Callable[[pd.DataFrame, Path], pd.DataFrame]
+
+
+def read_files(paths: Sequence[Path], rows: RowsFn, *,
+               reader: Callable[[Path], pd.DataFrame],
+               constants: Mapping[str, object] | None = None) -> pa.Table:
+    """Every file read (``reader``), validated into flow columns (``rows``), as one table."""
+    return concat([to_flow_table(rows(reader(path), path), constants) for path in paths])
+
+
+def write_csv(df: pd.DataFrame, dest: Path) -> Path:
+    """Write an API answer as the CSV its loader reads (gzip for ``.gz``), atomically."""
+    with atomic_path(dest) as tmp:
+        df.to_csv(tmp, index=False, compression="gzip" if dest.suffix == ".gz" else None)
+    return dest
+
+
+def fail_at_first(df: pd.DataFrame, bad: pd.Series | npt.NDArray[np.bool_], path: Path,
+                  column: str, message: str) -> None:
+    """Raise :class:`InputError` naming file, row, field and value of the first ``bad`` row."""
+    mask = np.asarray(bad, dtype=bool)
+    if mask.any():
+        i = df.index[mask][0]
+        raise InputError(message, file=path, row=file_row(i), field=column,
+                         value=df.at[i, column])
+
+
+def map_fixed(df: pd.DataFrame, column: str, path: Path, mapping: Mapping[str, str],
+              message: str) -> pd.Series:
+    """Map a column through a closed code list (e.g. flow 1/2); the first other value raises."""
+    out = df[column].str.strip().map(mapping)
+    fail_at_first(df, out.isna(), path, column, message)
+    return out
 
 
 def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.DataFrame:

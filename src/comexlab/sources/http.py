@@ -13,12 +13,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
 
 from comexlab.errors import DownloadError
+from comexlab.sources.files import atomic_path
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "comexlab/0.1 (trade-promotion analytics; contact: agency IT)"
@@ -42,25 +43,26 @@ def _retry_after(response: httpx.Response, attempt: int, backoff: float) -> floa
     return backoff * (2**attempt)
 
 
-def get(
-    url: str,
-    *,
-    params: Mapping[str, str | int] | None = None,
-    headers: Mapping[str, str] | None = None,
-    client: httpx.Client | None = None,
-    retries: int = 3,
-    backoff: float = 1.0,
-    min_interval: float = 1.0,
-    timeout: float = 60.0,
-) -> httpx.Response:
+class RequestOptions(TypedDict, total=False):
+    """Keyword options of :func:`request`, shared by :func:`get`, :func:`post_json`, fetch."""
+
+    params: Mapping[str, str | int] | None
+    headers: Mapping[str, str] | None
+    client: httpx.Client | None
+    retries: int
+    backoff: float
+    min_interval: float
+    timeout: float
+
+
+def get(url: str, **options: Unpack[RequestOptions]) -> httpx.Response:
     """GET with throttling and retries; a final failure raises :class:`DownloadError`."""
-    return request("GET", url, params=params, headers=headers, client=client, retries=retries,
-                   backoff=backoff, min_interval=min_interval, timeout=timeout)
+    return request("GET", url, **options)
 
 
-def post_json(url: str, body: object, **kwargs: Any) -> httpx.Response:
+def post_json(url: str, body: object, **options: Unpack[RequestOptions]) -> httpx.Response:
     """POST a JSON body (APIs such as USITC DataWeb's runReport) with the same politeness."""
-    return request("POST", url, json=body, **kwargs)
+    return request("POST", url, json=body, **options)
 
 
 def request(
@@ -103,17 +105,16 @@ def request(
             http.close()
 
 
-def fetch(url: str, dest: Path, *, refresh: bool = False, **kwargs: object) -> Path:
+def fetch(url: str, dest: Path, *, refresh: bool = False,
+          **options: Unpack[RequestOptions]) -> Path:
     """Download ``url`` to ``dest`` unless it is already cached; returns ``dest``.
 
-    The body is written to ``dest.with_suffix('.part')`` and renamed, so an interrupted download
-    never leaves a truncated file that a later run would take for a good one.
+    The body is written next to ``dest`` and renamed (:func:`atomic_path`), so an interrupted
+    download never leaves a truncated file that a later run would take for a good one.
     """
     if dest.exists() and not refresh:
         return dest
-    response = get(url, **kwargs)  # type: ignore[arg-type]
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.write_bytes(response.content)
-    tmp.replace(dest)
+    response = get(url, **options)
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(response.content)
     return dest

@@ -26,6 +26,10 @@ SOURCE = "usitc_dataweb"
 FOLDER = "usitc_dataweb_us_imports_mx_ca"
 PATTERN = "usmca_product_shares_[0-9][0-9][0-9][0-9]_[0-9][0-9].csv.gz"
 COLUMNS = ("hts10", "cty_code", "usmca_share", "total_value", "usmca_value")
+#: Flow columns that are the same on every DataWeb row: mirror data (US imports) of exports.
+CONSTANTS = {"source": SOURCE, "reporter_level": "country", "reported_by": "USA",
+             "partner": "USA", "flow": "export", "classification": "HTS",
+             "product_level": "hts10", "preference_program": "S"}
 CENSUS_CODES = {"MEX": "2010", "CAN": "1220"}
 _NAME = re.compile(r"usmca_product_shares_(\d{4})_(\d{2})\.csv(\.gz)?$")
 DATAWEB_URL = "https://datawebws.usitc.gov/dataweb"
@@ -51,11 +55,7 @@ def read_month(path: Path) -> tuple[pa.Table, int]:
     ft.check_unique(df, ("hts10", "cty_code"), path)
     total = ft.parse_numbers(df, "total_value", path)
     usmca = ft.parse_numbers(df, "usmca_value", path)
-    over = usmca > total
-    if over.any():
-        i = df.index[over.to_numpy()][0]
-        raise InputError("usmca_value exceeds total_value", file=path, row=ft.file_row(i),
-                         field="usmca_value", value=df.at[i, "usmca_value"])
+    ft.fail_at_first(df, usmca > total, path, "usmca_value", "usmca_value exceeds total_value")
     reporter = ft.map_codes(df, "cty_code", path, census_to_iso3)
     keep = total != 0
     out = pd.DataFrame({
@@ -64,18 +64,8 @@ def read_month(path: Path) -> tuple[pa.Table, int]:
         "value_usd": total[keep].astype("float64"),
         "preference_value_usd": usmca[keep].astype("float64"),
     })
-    out["source"] = SOURCE
-    out["reporter_level"] = "country"
-    out["reported_by"] = "USA"
-    out["partner"] = "USA"
-    out["flow"] = "export"
-    out["period"] = f"{year:04d}-{month:02d}"
-    out["year"] = year
-    out["month"] = month
-    out["classification"] = "HTS"
-    out["product_level"] = "hts10"
-    out["preference_program"] = "S"
-    return ft.to_flow_table(out), int((~keep).sum())
+    month_columns = {"period": f"{year:04d}-{month:02d}", "year": year, "month": month}
+    return ft.to_flow_table(out, {**CONSTANTS, **month_columns}), int((~keep).sum())
 
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
@@ -180,10 +170,5 @@ def download(year: int, month: int, *, token: str, dest_dir: Path,
          "usmca_share": (usmca.get((hts10, cty), 0.0) / value) if value else 0}
         for (hts10, cty), value in sorted(total.items())
     ]
-    df = pd.DataFrame(rows, columns=list(COLUMNS))
-    dest = dest_dir / f"usmca_product_shares_{year:04d}_{month:02d}.csv.gz"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    df.to_csv(tmp, index=False, compression="gzip")
-    tmp.replace(dest)
-    return dest
+    return ft.write_csv(pd.DataFrame(rows, columns=list(COLUMNS)),
+                        dest_dir / f"usmca_product_shares_{year:04d}_{month:02d}.csv.gz")

@@ -22,20 +22,19 @@ the file, row and field, and the loader in :mod:`comexlab.warehouse.hts` never s
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
+from comexlab.package_data import csv_table
 from comexlab.sources import http
 from comexlab.sources.files import data_path
 from comexlab.tariffs.programs import Program, programs_from_rows
@@ -422,9 +421,7 @@ def _rate_records(ed: str, rows: list[SourceRow], known: set[str]) -> list[dict[
 
 def read_programs() -> dict[str, Program]:
     """The program table shipped as package data (tariffs/data/programs.csv)."""
-    ref = resources.files("comexlab.tariffs") / "data" / "programs.csv"
-    with ref.open(encoding="utf-8", newline="") as fh:
-        return programs_from_rows(list(csv.DictReader(fh)))
+    return programs_from_rows(list(csv_table("comexlab.tariffs", "programs")))
 
 
 def programs_table(programs: dict[str, Program]) -> pa.Table:

@@ -7,10 +7,10 @@ in, which is how matching work links a capability to traded products.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from comexlab.package_data import csv_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +35,8 @@ def _split(cell: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def processes() -> dict[str, Process]:
     """All processes by code, in file order."""
-    text = (resources.files("comexlab.supply") / "data" / "processes.csv").read_text("utf-8")
     out: dict[str, Process] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in csv_table("comexlab.supply", "processes"):
         out[row["code"]] = Process(row["code"], row["name_en"], row["name_es"],
                                    _split(row["hs_chapters"]), _split(row["hs_headings"]))
     return out

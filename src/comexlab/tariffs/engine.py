@@ -28,12 +28,13 @@ rates, flows with no tariff line, AVE fallbacks, utilisation defaults and alloca
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError
 from comexlab.tariffs.ave import (
@@ -78,6 +79,22 @@ class ScenarioResult:
     def aggregate(self, by: Sequence[str] = ()) -> pd.DataFrame:
         """Basket figures grouped by ``by`` (empty: one row for everything)."""
         return aggregate(self.lines, by)
+
+    def sorted_lines(self) -> pd.DataFrame:
+        """The line table in reading order (reporter, period, product code), for output.
+
+        ``lines`` keeps the order its input came in, which a parallel join does not fix.
+        """
+        keys = [c for c in ("reporter", "period", "product_code") if c in self.lines.columns]
+        return self.lines.sort_values(keys, key=_lexical, kind="stable").reset_index(drop=True)
+
+
+def _lexical(column: pd.Series) -> pd.Series:
+    """Sort key: categoricals by their labels (not their category order), others as is."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = sorted(column.cat.categories, key=str)
+        return column.cat.reorder_categories(labels)
+    return column
 
 
 def _series(frame: pd.DataFrame, name: str, default: float = np.nan) -> FloatArray:
@@ -161,11 +178,67 @@ def _check_columns(lines: pd.DataFrame) -> None:
         raise InputError(f"scenario input lacks columns {missing}", field=", ".join(missing))
 
 
-def apply(scenario: Scenario, lines: pd.DataFrame, *,
+def as_frame(lines: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """The engine's input as a DataFrame.
+
+    An Arrow table's dictionary columns become categoricals, its number columns float arrays.
+    """
+    if not isinstance(lines, pa.Table):
+        return lines
+    columns: dict[str, object] = {}
+    for name, col in zip(lines.column_names, lines.columns, strict=True):
+        if pa.types.is_dictionary(col.type):
+            columns[name] = _categorical(name, col)
+        else:
+            columns[name] = col.to_pandas().array
+    return pd.DataFrame(columns, index=pd.RangeIndex(lines.num_rows), copy=False)
+
+
+_CATEGORIES: dict[str, tuple[pa.Array, pd.CategoricalDtype]] = {}
+"""Last dictionary seen per column name and its pandas dtype. Turning a dictionary of 15 k
+codes or descriptions into pandas categories costs more than the rest of the conversion; the
+same warehouse ENUM comes back on every run, so it is converted once (reused only when the
+new dictionary is equal, which Arrow checks on the buffers)."""
+
+
+def _categorical(name: str, col: pa.ChunkedArray) -> pd.Categorical:
+    chunks = list(col.chunks) or [pa.array([], type=col.type)]
+    dictionary = chunks[0].dictionary
+    if not all(c.dictionary.equals(dictionary) for c in chunks[1:]):  # not one ENUM: unify
+        chunks = [col.unify_dictionaries().combine_chunks()]
+        dictionary = chunks[0].dictionary
+    seen = _CATEGORIES.get(name)
+    if seen is not None and seen[0].equals(dictionary):
+        dtype = seen[1]
+    else:
+        dtype = pd.CategoricalDtype(pd.Index(dictionary.to_pandas()))
+        _CATEGORIES[name] = (dictionary, dtype)
+    codes = np.concatenate([_codes(c) for c in chunks])
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def _codes(chunk: pa.DictionaryArray) -> npt.NDArray[np.signedinteger]:
+    """Dictionary indices as category codes (-1 where null), read straight from the buffer."""
+    indices = chunk.indices
+    dtype = np.dtype(indices.type.to_pandas_dtype())
+    values = np.frombuffer(indices.buffers()[1], dtype=dtype, count=len(indices),
+                           offset=indices.offset * dtype.itemsize)
+    if not indices.null_count:
+        return values
+    nulls = indices.is_null().to_numpy(zero_copy_only=False)
+    return np.where(nulls, -1, values.astype(np.int32))
+
+
+def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
           product_lists: Mapping[str, Sequence[str]] | None = None,
           elasticities: ElasticityTables | None = None,
           smart: SmartParams = DEFAULT_SMART) -> ScenarioResult:
-    """Run ``scenario`` over ``lines`` (one row per tariff line × flow, rates joined)."""
+    """Run ``scenario`` over ``lines`` (one row per tariff line × flow, rates joined).
+
+    ``lines`` is what :func:`comexlab.warehouse.scenarios.scenario_lines` hands over (one Arrow
+    table) or the same columns as a DataFrame (tests, state allocations).
+    """
+    lines = as_frame(lines)
     _check_columns(lines)
     lists = product_lists or {}
     value = np.nan_to_num(_series(lines, "value_usd"), nan=0.0)
@@ -243,16 +316,24 @@ def _text(lines: pd.DataFrame, name: str) -> object:
 
 
 def _examples(out: pd.DataFrame, mask: BoolArray, text_col: str | None = None) -> tuple[str, ...]:
-    """Up to 10 distinct codes (largest value first) for an audit note."""
-    if not mask.any():
+    """Up to 10 distinct codes for an audit note (largest value first, ties in order seen).
+
+    With ``text_col``, each code comes with the text of its first row. Summed per code with
+    ``np.bincount`` on the masked rows' codes: a note can cover every row (utilisation
+    defaults, state estimates), and a groupby over 20 k categories is slow.
+    """
+    rows = np.flatnonzero(mask)
+    if not len(rows):
         return ()
-    sub = out.loc[mask]
-    by_code = sub.groupby("product_code", sort=False)["value_usd"].sum()
-    top = by_code.sort_values(ascending=False).head(10).index
-    if text_col and text_col in sub:
-        texts = sub.drop_duplicates("product_code").set_index("product_code")[text_col]
-        return tuple(f"{c}: {_short(texts.get(c))}" for c in top)
-    return tuple(str(c) for c in top)
+    key, codes = pd.factorize(out["product_code"].iloc[rows], sort=False)
+    sums = np.bincount(key, weights=out["value_usd"].to_numpy()[rows], minlength=len(codes))
+    top = np.lexsort((np.arange(len(sums)), -sums))[:10]
+    labels = [str(c) for c in np.asarray(codes, dtype=object)[top]]
+    if text_col and text_col in out:
+        _, first = np.unique(key, return_index=True)
+        texts = out[text_col].iloc[rows[first[top]]]
+        return tuple(f"{c}: {_short(x)}" for c, x in zip(labels, texts, strict=True))
+    return tuple(labels)
 
 
 def _short(text: object, width: int = 60) -> str:
@@ -262,8 +343,9 @@ def _short(text: object, width: int = 60) -> str:
 
 def _note(out: pd.DataFrame, kind: str, mask: BoolArray, detail: str,
           text_col: str | None = None) -> AuditNote:
-    value = float(out.loc[mask, "value_usd"].sum()) if mask.any() else 0.0
-    total = float(out["value_usd"].sum()) or 1.0
+    values = out["value_usd"].to_numpy()
+    value = float(values[mask].sum()) if mask.any() else 0.0
+    total = float(values.sum()) or 1.0
     return AuditNote(kind, int(mask.sum()),
                      f"{detail} (US${value:,.0f}, {value / total:.2%} of value)",
                      _examples(out, mask, text_col))
@@ -334,11 +416,12 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     Trade-weighted rates are duty / value over the value whose rate is known; simple averages
     are over traded rows with a known rate; the neutralising cut is export-weighted over the same
     value, and also given over exposed value only (the cut the exposed exporters face).
+    Groups are those of ``groupby(by, sort=True, dropna=False, observed=True)``.
     """
     known = lines["duty_before"].notna().to_numpy() & lines["duty_after"].notna().to_numpy()
-    traded = lines["value_usd"].to_numpy() > 0
     v = lines["value_usd"].to_numpy()
-    work = pd.DataFrame({
+    traded = v > 0
+    work: dict[str, npt.NDArray[np.float64]] = {
         "value_usd": v,
         "claimed_value_usd": lines["claimed_value_usd"].to_numpy(),
         "exposed_value_usd": lines["exposed_value_usd"].to_numpy(),
@@ -349,50 +432,88 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
                                  0.0),
         "_rate0_sum": np.where(known & traded, lines["rate_before"].to_numpy(), 0.0),
         "_rate1_sum": np.where(known & traded, lines["rate_after"].to_numpy(), 0.0),
-        "_lines": (known & traded).astype(np.int64),
-        "estimated": lines["estimated"].to_numpy(),
-    })
+        "_lines": (known & traded).astype(np.float64),
+    }
     smart_cols = [c for c in _SMART_SUMS if c in lines.columns]
-    for c in smart_cols:
-        work[c] = lines[c].to_numpy()
-    for c in by:  # categoricals stay categoricals: grouping on codes, not on N strings
-        col = lines[c]
-        work[c] = col.array if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy()
-    sums = list(_SUMS) + smart_cols
-    if by:
-        grouped = work.groupby(list(by), sort=True, dropna=False, observed=True)
-        agg = grouped[list(_SUMS)].sum()
-        for c in smart_cols:
-            agg[c] = grouped[c].sum(min_count=1)
-        agg["estimated"] = grouped["estimated"].any()
-        agg = agg.reset_index()
-    else:
-        agg = pd.DataFrame([work[sums].sum(min_count=1)])
-        agg["estimated"] = bool(work["estimated"].any())
-    return _ratios(agg, list(by), smart_cols)
+    estimated = lines["estimated"].to_numpy().astype(bool)
+    gid, keys = _groups(lines, by)
+    total = _group_sums(gid, len(keys)) if by else _grand_total
+    agg = {c: total(work[c]) for c in _SUMS}
+    for c in smart_cols:  # sum(min_count=1): NaN where a group has no value at all
+        col = lines[c].to_numpy(dtype=float)
+        present = total((~np.isnan(col)).astype(np.float64))
+        agg[c] = np.where(present > 0, total(np.nan_to_num(col)), np.nan)
+    agg["estimated"] = total(estimated.astype(np.float64)) > 0
+    return _ratios(keys, agg, smart_cols)
 
 
-def _ratios(agg: pd.DataFrame, by: list[str], smart_cols: list[str]) -> pd.DataFrame:
-    kv = agg["_known_value"].where(agg["_known_value"] > 0)
-    n = agg["_lines"].where(agg["_lines"] > 0)
-    res = agg[by].copy() if by else pd.DataFrame(index=agg.index)
-    res["value_usd"] = agg["value_usd"]
-    res["claimed_value_usd"] = agg["claimed_value_usd"]
-    res["exposed_value_usd"] = agg["exposed_value_usd"]
-    res["share_exposed"] = agg["exposed_value_usd"] / agg["value_usd"].where(agg["value_usd"] > 0)
-    res["duty_before"] = agg["duty_before"]
-    res["duty_after"] = agg["duty_after"]
-    res["duty_change"] = agg["duty_after"] - agg["duty_before"]
-    res["rate_before_tw"] = agg["duty_before"] / kv
-    res["rate_after_tw"] = agg["duty_after"] / kv
-    res["rate_before_simple"] = agg["_rate0_sum"] / n
-    res["rate_after_simple"] = agg["_rate1_sum"] / n
-    res["neutralising_cut"] = agg["_cut_x_value"] / kv
-    res["neutralising_cut_exposed"] = agg["_cut_x_value"] / agg["exposed_value_usd"].where(
-        agg["exposed_value_usd"] > 0)
-    res["value_unknown_rate"] = agg["value_usd"] - agg["_known_value"]
-    res["lines"] = agg["_lines"].astype(np.int64)
-    for c in smart_cols:
-        res[c] = agg[c]
+def _grand_total(values: FloatArray) -> FloatArray:
+    return np.array([values.sum()])
+
+
+def _group_sums(gid: npt.NDArray[np.intp], groups: int) -> Callable[[FloatArray], FloatArray]:
+    """Sum per group of any column: rows sorted by group once, then ``np.add.reduceat``."""
+    small = gid.astype(np.min_scalar_type(max(groups - 1, 0)))  # radix sort for small ints
+    order = np.argsort(small, kind="stable")
+    starts = np.searchsorted(gid[order], np.arange(groups))
+
+    def total(values: FloatArray) -> FloatArray:
+        return np.add.reduceat(values[order], starts) if len(values) else np.zeros(groups)
+
+    return total
+
+
+def _groups(lines: pd.DataFrame, by: Sequence[str]) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Group number of each row and the key values of each group.
+
+    Groups are sorted by key (categoricals in category order), missing keys last, only groups
+    that occur: what ``groupby(sort=True, dropna=False, observed=True)`` gives, without
+    building one: categoricals factorise on their codes, and sums are ``np.bincount``.
+    """
+    if not by:
+        return np.zeros(len(lines), dtype=np.intp), pd.DataFrame(index=range(1))
+    codes, uniques = [], []
+    for c in by:
+        k, u = pd.factorize(lines[c], sort=True, use_na_sentinel=False)
+        codes.append(k)
+        uniques.append(u)
+    if len(by) == 1:  # factorised codes are already the sorted, observed groups
+        return codes[0].astype(np.intp), pd.DataFrame({by[0]: uniques[0]})
+    shape = tuple(max(len(u), 1) for u in uniques)
+    flat = np.ravel_multi_index(codes, shape)
+    present, gid = np.unique(flat, return_inverse=True)
+    positions = np.unravel_index(present, shape)
+    keys = pd.DataFrame({c: u.take(pos) for c, u, pos in zip(by, uniques, positions,
+                                                                strict=True)})
+    return gid.reshape(-1), keys
+
+
+def _ratios(keys: pd.DataFrame, agg: Mapping[str, npt.NDArray[np.generic]],
+            smart_cols: list[str]) -> pd.DataFrame:
+    """Headline ratios from the group sums (numpy on a few rows; one DataFrame at the end)."""
+    def per(num: FloatArray, den: FloatArray) -> FloatArray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    kv, n = agg["_known_value"], agg["_lines"]
+    res: dict[str, object] = {c: keys[c].array for c in keys.columns}
+    res.update({
+        "value_usd": agg["value_usd"],
+        "claimed_value_usd": agg["claimed_value_usd"],
+        "exposed_value_usd": agg["exposed_value_usd"],
+        "share_exposed": per(agg["exposed_value_usd"], agg["value_usd"]),
+        "duty_before": agg["duty_before"],
+        "duty_after": agg["duty_after"],
+        "duty_change": agg["duty_after"] - agg["duty_before"],
+        "rate_before_tw": per(agg["duty_before"], kv),
+        "rate_after_tw": per(agg["duty_after"], kv),
+        "rate_before_simple": per(agg["_rate0_sum"], n),
+        "rate_after_simple": per(agg["_rate1_sum"], n),
+        "neutralising_cut": per(agg["_cut_x_value"], kv),
+        "neutralising_cut_exposed": per(agg["_cut_x_value"], agg["exposed_value_usd"]),
+        "value_unknown_rate": agg["value_usd"] - kv,
+        "lines": np.rint(n).astype(np.int64),
+    })
+    res.update({c: agg[c] for c in smart_cols})
     res["estimated"] = agg["estimated"].astype(bool)
-    return res.reset_index(drop=True)
+    return pd.DataFrame(res, index=pd.RangeIndex(len(keys)))

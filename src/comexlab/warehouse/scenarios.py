@@ -11,9 +11,11 @@ trade-unweighted average of the ad valorem equivalents of the heading's 8-digit 
 parts cannot be converted without unit values, so only their ad valorem part counts; both facts
 go in the audit trail).
 
-State reporters (``--reporter GTO``) use the national Mexican lines split by the ESTIMATED
-allocation of the report module (state share of the line's SCIAN subsector in INEGI exports,
-latest year): every figure for a state is labelled estimated.
+State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
+report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
+service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
+the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports, latest year)
+elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
 """
 
 from __future__ import annotations
@@ -26,17 +28,20 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
-from comexlab.tariffs.engine import ScenarioResult, apply
+from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
+from comexlab.warehouse import scenario_cache
+from comexlab.warehouse.reports import StateLines, state_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
-
-_RATE_SQL_COLUMNS = list(RATE_FIELDS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,24 +106,27 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 # Engine input
 # ---------------------------------------------------------------------------------------------
 
-def _rate_select(alias: str, prefix: str) -> str:
-    return ", ".join(f"{alias}.{c} AS {prefix}{c}" for c in _RATE_SQL_COLUMNS)
-
-
-def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
-    """Flows of the base; annual totals per line unless ``monthly`` (rows as loaded)."""
+def _raw_flows(scenario: Scenario) -> tuple[str, list[object]]:
+    """The base's export flows straight from the ``flow`` table (uncached)."""
     b = scenario.base
-    where = f"""
-        FROM flow
+    sql = f"""
+        SELECT * FROM flow
         WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
           AND year IN ({", ".join("?" * len(b.years))})
           AND reporter IN ({", ".join("?" * len(b.reporters))})"""
-    params: list[object] = [b.source, b.partner, b.level, *b.years, *b.reporters]
+    return sql, [b.source, b.partner, b.level, *b.years, *b.reporters]
+
+
+def _flow_cte(flows: str, *, monthly: bool) -> str:
+    """Flows of the base from ``flows`` (a table or subquery).
+
+    Annual totals per line, unless ``monthly`` (rows as loaded).
+    """
     if monthly:
-        return (f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
+        return f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
                    product_code, product_level, value_usd, preference_value_usd, quantity,
-                   quantity_unit {where}""", params)
-    return (f"""
+                   quantity_unit FROM {flows}"""
+    return f"""
         SELECT reporter, reporter_level, reporter AS origin, partner,
                CAST(year AS VARCHAR) AS period, product_code, product_level,
                sum(value_usd) AS value_usd,
@@ -126,46 +134,25 @@ def _flow_cte(scenario: Scenario, *, monthly: bool) -> tuple[str, list[object]]:
                CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
                     THEN sum(quantity) END AS quantity,
                any_value(quantity_unit) AS quantity_unit
-        {where}
-        GROUP BY reporter, reporter_level, partner, year, product_code, product_level""",
-            params)
-
-
-def _rates_cte(scenario: Scenario) -> tuple[str, list[object]]:
-    """One row per HTS code of the edition: its general rate and the base program's rate."""
-    cols = ", ".join(_RATE_SQL_COLUMNS)
-    progs = scenario.base.programs
-    ed = scenario.base.edition
-    sql = f"""
-        l AS (SELECT hts, coalesce(rate_hts, hts) AS rate_hts, description FROM hts_line
-              WHERE edition = ? AND hts IS NOT NULL
-              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY row_no) = 1),
-        g AS (SELECT hts, {cols} FROM hts_rate WHERE edition = ? AND rate_column = 'general'
-              QUALIFY row_number() OVER (PARTITION BY hts ORDER BY rate_text) = 1),
-        p AS (SELECT hts, {cols} FROM hts_rate
-              WHERE edition = ? AND rate_column = 'special'
-                AND program IN ({", ".join("?" * len(progs))})
-              QUALIFY row_number() OVER (PARTITION BY hts
-                                         ORDER BY coalesce(ad_valorem, 0), program) = 1),
-        r AS (SELECT l.hts, l.description, {_rate_select("g", "mfn_")},
-                     {_rate_select("p", "pref_")}
-              FROM l LEFT JOIN g ON g.hts = l.rate_hts LEFT JOIN p ON p.hts = l.rate_hts)"""
-    return sql, [ed, ed, ed, *progs]
+        FROM {flows}
+        GROUP BY reporter, reporter_level, partner, year, product_code, product_level"""
 
 
 def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, list[object]]:
     """SQL (and parameters) joining the base flows to their general and program rates.
 
     A flow's code is matched to the edition's 10-digit line, else to its 8-digit parent
-    (codes renumbered between editions keep the rate of their 8-digit line).
+    (codes renumbered between editions keep the rate of their 8-digit line). Straight from the
+    warehouse tables, no cache: the bench's bare-DuckDB baseline and its pandas baseline.
     """
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    rates_sql, rate_params = _rates_cte(scenario)
+    raw, params = _raw_flows(scenario)
+    rates_sql, rate_params = scenario_cache.rates_sql(scenario.base.edition,
+                                                      scenario.base.programs)
     rate_cols = ", ".join(f"coalesce(r10.{c}, r8.{c}) AS {c}" for c in (
-        "description", *(f"mfn_{x}" for x in _RATE_SQL_COLUMNS),
-        *(f"pref_{x}" for x in _RATE_SQL_COLUMNS)))
+        "description", *(f"mfn_{x}" for x in RATE_FIELDS),
+        *(f"pref_{x}" for x in RATE_FIELDS)))
     sql = f"""
-        WITH f AS ({flows_sql}), {rates_sql}
+        WITH f AS ({_flow_cte(f"({raw})", monthly=monthly)}), {rates_sql}
         SELECT f.*, {rate_cols}, n.naics6, n.scian3 AS subsector
         FROM f
         LEFT JOIN r AS r10 ON r10.hts = f.product_code
@@ -173,6 +160,34 @@ def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, 
         LEFT JOIN hts_naics n ON n.hts10 = f.product_code
     """
     return sql, [*params, *rate_params]
+
+
+def hts10_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                monthly: bool = False) -> pa.Table:
+    """The engine's input for HTS10 flows as ONE Arrow table, joined in DuckDB.
+
+    The same join as :func:`hts10_lines_sql`, on the connection's cached inputs
+    (:mod:`comexlab.warehouse.scenario_cache`): flow rows × their code's rate row (10-digit
+    line, else its 8-digit parent, resolved once per distinct code) and NAICS6/SCIAN3. Text
+    columns are ENUMs, so they arrive as Arrow dictionaries (pandas categoricals) without
+    decoding one string per row. Rows come in no particular order (DuckDB joins in parallel);
+    :meth:`ScenarioResult.sorted_lines` orders them for output.
+    """
+    tables = scenario_cache.scenario_tables(con, scenario.base)
+    sql = f"""
+        SELECT f.*, r.* EXCLUDE (rid, hts), k.naics6, k.subsector
+        FROM ({_flow_cte(tables.flows, monthly=monthly)}) f
+        JOIN {tables.codes} k ON k.product_code = f.product_code
+        LEFT JOIN {tables.rates} r ON r.rid = k.rid"""
+    return _dictionary_encode(con.sql(sql).to_arrow_table())
+
+
+def _dictionary_encode(table: pa.Table) -> pa.Table:
+    """Plain string columns dictionary-encoded (flow codes repeat: few distinct per column)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
+    return table
 
 
 def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
@@ -185,10 +200,11 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
     ed = scenario.base.edition
     progs = list(scenario.base.programs)
     rows = con.execute(f"""
-        SELECT g.hts, {_rate_select("g", "mfn_")}, {_rate_select("p", "pref_")}
+        SELECT g.hts, {scenario_cache.rate_select("g", "mfn_")},
+               {scenario_cache.rate_select("p", "pref_")}
         FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
         LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
-                   FROM (SELECT hts, {", ".join(_RATE_SQL_COLUMNS)} FROM hts_rate
+                   FROM (SELECT hts, {", ".join(RATE_FIELDS)} FROM hts_rate
                          WHERE edition = ? AND rate_column = 'special'
                            AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
           ON p.hts = g.hts""", [ed, ed, *progs]).df()
@@ -211,20 +227,23 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
     return heads, notes
 
 
-def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
-                   monthly: bool = False) -> tuple[pd.DataFrame, list[AuditNote]]:
-    """The engine's input for the scenario's base flows, plus notes from building it."""
+def _require_flows(con: duckdb.DuckDBPyConnection) -> None:
     if not _has_rows(con, "flow"):
         raise InputError("no flows loaded (run: comexlab flows load)", field="flow")
-    flows_sql, params = _flow_cte(scenario, monthly=monthly)
-    flows = _fetch(con, flows_sql, params)
+
+
+def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
+                   monthly: bool = False) -> tuple[pa.Table, list[AuditNote]]:
+    """The engine's input for the scenario's base flows (one Arrow table), plus notes."""
     if scenario.base.level == "hts10":
-        _ensure_naics_table(con)
-        rates_sql, rate_params = _rates_cte(scenario)
-        rates = _fetch(con, f"WITH {rates_sql} SELECT * FROM r", rate_params)
-        naics = _fetch(con, "SELECT hts10 AS hts, naics6, scian3 AS subsector FROM hts_naics",
-                       [])
-        return join_rates(flows, rates, naics), []
+        lines = hts10_lines(con, scenario, monthly=monthly)
+        if not lines.num_rows:
+            _require_flows(con)
+        return lines, []
+    _require_flows(con)
+    raw, params = _raw_flows(scenario)
+    flows = con.sql(_flow_cte(f"({raw})", monthly=monthly), params=params).to_arrow_table(
+    ).to_pandas()
     heads, notes = _hs4_rates(con, scenario)
     merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
     found = merged["mfn"].notna()
@@ -234,74 +253,24 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
         lambda n: f"simple average of {int(n)} lines" if pd.notna(n) else None)
     merged["pref_kind"] = merged["mfn_kind"]
     merged["pref_ad_valorem"] = merged["pref"]
-    return merged.drop(columns=["hs4", "mfn", "pref", "n"]), notes
-
-
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
-    """Query result as a DataFrame with strings dictionary-encoded (categoricals).
-
-    Flow rows repeat few distinct reporters, periods and codes; decoding them is the slow part.
-    """
-    table = con.sql(sql, params=params).to_arrow_table()
-    return table.to_pandas(strings_to_categorical=True)
-
-
-def _take(column: pd.Series, row: np.ndarray) -> pd.Series | np.ndarray:
-    """``column[row]`` with -1 meaning "no match" (NaN / missing category)."""
-    if not pd.api.types.is_numeric_dtype(column.dtype):
-        cat = column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(
-            column)
-        codes = np.where(row >= 0, cat.codes[np.maximum(row, 0)], -1)
-        return pd.Categorical.from_codes(codes, cat.categories)
-    values = column.to_numpy(dtype=float, na_value=np.nan)
-    return np.where(row >= 0, values[np.maximum(row, 0)], np.nan)
-
-
-def _positions(codes: pd.Series, keys: pd.Index, *, parent_digits: int | None = None
-               ) -> np.ndarray:
-    """Row of ``keys`` matching each code (else its ``parent_digits`` prefix), -1 if none.
-
-    Resolved once per distinct code, then broadcast to the rows.
-    """
-    idx, uniques = pd.factorize(codes.astype(str), sort=False)
-    uniq = pd.Index(uniques)
-    pos = keys.get_indexer(uniq)
-    if parent_digits is not None:
-        miss = pos < 0
-        pos[miss] = keys.get_indexer(pd.Index(uniq[miss].str[:parent_digits]))
-    return pos[idx]
-
-
-def join_rates(flows: pd.DataFrame, rates: pd.DataFrame, naics: pd.DataFrame) -> pd.DataFrame:
-    """Attach to each flow its HTS line's rates and its NAICS6/SCIAN3.
-
-    The rate is the 10-digit code's, else its 8-digit parent's: the same join as
-    :func:`hts10_lines_sql` (kept as the SQL baseline of the bench), done on distinct codes.
-    """
-    row = _positions(flows["product_code"], pd.Index(rates["hts"].astype(str)),
-                     parent_digits=8)
-    out = {c: _take(rates[c], row) for c in rates.columns if c != "hts"}
-    nrow = _positions(flows["product_code"], pd.Index(naics["hts"].astype(str)))
-    out["naics6"] = _take(naics["naics6"], nrow)
-    out["subsector"] = _take(naics["subsector"], nrow)
-    return pd.concat([flows.reset_index(drop=True), pd.DataFrame(out)], axis=1)
-
-
-def _ensure_naics_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Before the flows loader has created ``hts_naics``, join an empty one."""
-    rows = con.execute("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_name = 'hts_naics'").fetchall()
-    if not rows[0][0]:
-        con.execute("CREATE TEMP TABLE hts_naics (hts10 VARCHAR, naics6 VARCHAR, scian3 VARCHAR)")
+    merged = merged.drop(columns=["hs4", "mfn", "pref", "n"])
+    return _dictionary_encode(pa.Table.from_pandas(merged, preserve_index=False)), notes
 
 
 def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
-    """HS chapter and section (roman numeral) of each product code, for ``--by``."""
+    """HS chapter and section (roman numeral) of each product code, for ``--by``.
+
+    Worked out once per distinct code (the codes are categorical), then broadcast to the rows.
+    """
     from comexlab.nomenclature.hs import section_of
 
-    chapter = lines["product_code"].astype(str).str[:2]
-    sections = {c: _section_label(section_of, c) for c in chapter.unique()}
-    return lines.assign(chapter=chapter, section=chapter.map(sections))
+    codes = lines["product_code"]
+    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes)
+    chapters = np.array([str(c)[:2] for c in cat.categories] + [None], dtype=object)
+    sections = np.array([_section_label(section_of, c) for c in chapters[:-1]] + [None],
+                        dtype=object)
+    row = np.where(cat.codes >= 0, cat.codes, len(cat.categories))
+    return lines.assign(chapter=chapters[row], section=sections[row])
 
 
 def _section_label(section_of: object, chapter: str) -> str:
@@ -313,53 +282,94 @@ def _section_label(section_of: object, chapter: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# State allocation (estimated)
+# State lines: real DataMéxico data where loaded, the ESTIMATED allocation elsewhere
 # ---------------------------------------------------------------------------------------------
 
-def state_shares(con: duckdb.DuckDBPyConnection, state_reporter: str) -> tuple[pd.DataFrame,
-                                                                               int]:
-    """Every state's share of national exports per SCIAN subsector (latest INEGI year)."""
-    from comexlab.reports.allocation import subsector_shares
+def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The state's share of each national (month, HTS10) line, and the real value left over.
 
-    base = con.execute("""
-        SELECT reporter AS state, product_code AS scian3, value_usd, year FROM flow
-        WHERE source = 'inegi_eaef' AND reporter_level = 'state' AND product_level = 'scian3'
-          AND product_code NOT IN ('TOTAL', 'UNSPECIFIED')
-          AND year = (SELECT max(year) FROM flow WHERE source = 'inegi_eaef')""").df()
-    if base.empty:
-        raise InputError("INEGI state exports are not loaded (run: comexlab flows load)",
-                         field="--reporter", value=state_reporter)
-    shares = subsector_shares(base[["state", "scian3", "value_usd"]])
-    return shares, int(base["year"].iloc[0])
+    From the report package's :func:`~comexlab.warehouse.reports.state_lines` (the one state
+    allocation of comexlab): months with real DataMéxico state × HS6 exports to the US use
+    them — each HS6 value is spread over the HS6's HTS10 lines by their national value in the
+    month (HS6 is the finest level DataMéxico gives; the HTS10 lines carry the rates) — the other
+    months use the ESTIMATED split (state share of the line's SCIAN subsector). Real HS6 values
+    with no national line that month cannot be given a rate: their total is returned.
 
-
-def allocate_to_state(lines: pd.DataFrame, shares: pd.DataFrame, state_reporter: str,
-                      base_year: int) -> tuple[pd.DataFrame, AuditNote]:
-    """ESTIMATED state lines: national value × state share of the line's subsector.
-
-    Lines whose subsector is unmapped or absent from INEGI (agriculture, …) cannot be allocated
-    to any state: their national value is reported in the audit trail, never spread.
+    ``national``: ``period`` (YYYY-MM), ``product_code``, ``value_usd`` of the Mexican lines.
+    Result columns: ``period``, ``product_code``, ``factor``, ``estimated``.
     """
-    covered = set(shares["scian3"])
-    mine = shares[shares["state"] == state_reporter][["scian3", "state_share"]]
-    merged = lines.merge(mine.rename(columns={"scian3": "subsector"}), on="subsector",
+    est = state.allocation.allocated
+    est = pd.DataFrame({"period": est["period"].astype(str), "product_code": est["hts10"],
+                        "factor": est["state_share"], "estimated": True})
+    real = state.rows[~state.rows["estimated"].astype(bool)]
+    lines = pd.DataFrame({"period": national["period"].astype(str),
+                          "product_code": national["product_code"].astype(str),
+                          "value_usd": national["value_usd"].to_numpy()})
+    lines["hs6"] = lines["product_code"].str[:6]
+    hs6 = lines.groupby(["period", "hs6"], as_index=False)["value_usd"].sum()
+    real = real.rename(columns={"product_code": "hs6"})[["period", "hs6", "value_usd"]]
+    matched = real.merge(hs6.rename(columns={"value_usd": "national"}), on=["period", "hs6"],
                          how="left")
-    share = merged["state_share"].fillna(0.0).to_numpy()
-    unallocated = ~merged["subsector"].isin(covered) & (merged["value_usd"] > 0)
-    value_out = float(merged.loc[unallocated, "value_usd"].sum())
-    note = AuditNote(
-        "unallocated_lines", int(unallocated.sum()),
-        f"national lines with no SCIAN subsector in INEGI EAEF (base year {base_year}; "
-        f"agriculture, unmapped codes) cannot be allocated to any state "
-        f"(US${value_out:,.0f} nationally, left out of {state_reporter})")
-    out = merged.assign(
-        reporter=state_reporter, reporter_level="state",
-        value_usd=merged["value_usd"] * share,
-        preference_value_usd=merged["preference_value_usd"] * share,
-        quantity=merged["quantity"] * share,
-        estimated=True,
-    ).drop(columns=["state_share"])
-    return out[out["value_usd"] > 0].reset_index(drop=True), note
+    unmatched = float(matched.loc[~(matched["national"] > 0), "value_usd"].sum())
+    matched = matched[matched["national"] > 0]
+    real_f = lines.merge(matched, on=["period", "hs6"], suffixes=("_line", ""))
+    real_f = pd.DataFrame({"period": real_f["period"], "product_code": real_f["product_code"],
+                           "factor": real_f["value_usd"] / real_f["national"],
+                           "estimated": False})
+    return pd.concat([est, real_f], ignore_index=True), unmatched
+
+
+_SCALED = ("value_usd", "preference_value_usd", "quantity")
+
+
+def lines_for_state(national: pd.DataFrame, factors: pd.DataFrame, reporter: str, *,
+                    monthly: bool) -> pd.DataFrame:
+    """National monthly lines × the state's factor; annual totals per line unless ``monthly``."""
+    keys = pd.DataFrame({"period": national["period"].astype(str),
+                         "product_code": national["product_code"].astype(str)})
+    found = keys.merge(factors, on=["period", "product_code"], how="left")
+    factor = found["factor"].fillna(0.0).to_numpy()
+    scaled = national.assign(
+        reporter=reporter, reporter_level="state",
+        estimated=found["estimated"].fillna(True).astype(bool).to_numpy(),
+        **{c: national[c].to_numpy(dtype=float) * factor for c in _SCALED if c in national})
+    scaled = scaled[scaled["value_usd"].to_numpy() > 0]
+    if monthly:
+        return scaled.reset_index(drop=True)
+    year = scaled["period"].astype(str).str[:4]
+    grouped = scaled.assign(period=year).groupby(["period", "product_code"], sort=True,
+                                                  observed=True)
+    sums = [c for c in _SCALED if c in scaled]
+    first = [c for c in scaled.columns if c not in (*sums, "period", "product_code",
+                                                    "estimated")]
+    out = grouped[first].first()
+    for c in sums:  # a quantity only when every month has one (as for the national lines)
+        out[c] = grouped[c].sum(min_count=1).where(grouped[c].count() == grouped[c].size())
+    out["estimated"] = grouped["estimated"].any()
+    return out.reset_index()[list(scaled.columns)]
+
+
+def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
+    allocation = state.allocation
+    unallocated = allocation.unallocated
+    value_out = float(unallocated["value_usd"].sum())
+    notes = [AuditNote(
+        "unallocated_lines", len(unallocated),
+        f"national lines with no SCIAN subsector in INEGI EAEF (base year "
+        f"{allocation.base_year}; agriculture, unmapped codes) cannot be allocated to any "
+        f"state (US${value_out:,.0f} nationally, left out of {state.state})")]
+    if state.real_periods:
+        notes.append(AuditNote(
+            "state_real_data", len(state.real_periods),
+            f"real DataMéxico state × HS6 exports to the US replace the estimate for "
+            f"{', '.join(state.real_periods)} (each HS6 spread over its HTS10 lines by their "
+            f"national value)", state.real_periods))
+    if unmatched:
+        notes.append(AuditNote(
+            "state_real_unmatched", 1,
+            f"DataMéxico HS6 value with no Mexican DataWeb line that month, so no rate: "
+            f"US${unmatched:,.0f} left out"))
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,9 +380,11 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                  reporter: str | None = None, smart: bool = True,
                  data_dir: Path | None = None, monthly: bool = False) -> ScenarioResult:
     """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state."""
-    lines, notes = scenario_lines(con, scenario, monthly=monthly)
+    by_state = bool(reporter) and reporter.upper() not in scenario.base.reporters
+    table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
+    lines = as_frame(table)
     if reporter:
-        lines, notes = _restrict(con, lines, notes, reporter)
+        lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
     lines = add_hs_groups(lines)
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
@@ -382,22 +394,31 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
-              reporter: str) -> tuple[pd.DataFrame, list[AuditNote]]:
+              reporter: str, *, monthly: bool) -> tuple[pd.DataFrame, list[AuditNote]]:
+    """The lines of one reporter: a country of the scenario, or a Mexican state.
+
+    ``lines`` are monthly when the reporter is a state (real data comes by month).
+    """
     from comexlab.nomenclature.states import state
 
     code = reporter.upper()
-    if code in set(lines["reporter"]):
+    if code in set(lines["reporter"].astype(str)):
         return lines[lines["reporter"] == code].reset_index(drop=True), notes
     try:
         st = state(reporter)
     except ValueError as exc:
         raise InputError(f"unknown reporter {reporter!r}: not a country in the scenario "
-                         f"({', '.join(sorted(set(lines['reporter'])))}) nor a Mexican state",
-                         field="--reporter", value=reporter) from exc
-    national = lines[lines["reporter"] == "MEX"]
-    shares, year = state_shares(con, st.reporter)
-    allocated, note = allocate_to_state(national, shares, st.reporter, year)
-    return allocated, [*notes, note]
+                         f"({', '.join(sorted(set(lines['reporter'].astype(str))))}) nor a "
+                         f"Mexican state", field="--reporter", value=reporter) from exc
+    national = lines[lines["reporter"] == "MEX"].reset_index(drop=True)
+    months = sorted(set(national["period"].astype(str)))
+    if not months or len(months[0]) != len("YYYY-MM"):
+        raise InputError("state figures need monthly HTS10 lines of Mexico (USITC DataWeb) "
+                         "in the scenario's base", field="--reporter", value=reporter)
+    found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
+    factors, unmatched = state_factors(found, national)
+    out = lines_for_state(national, factors, st.reporter, monthly=monthly)
+    return out, [*notes, *_state_notes(found, unmatched)]
 
 
 def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
