@@ -9,6 +9,7 @@ each other's. Numbers and dates are formatted with Babel so that Spanish readers
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -30,14 +31,14 @@ def catalog() -> dict[str, dict[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".csv"):
             continue
-        with entry.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                key = row["key"].strip()
-                if not key:
-                    continue
-                if key in merged:
-                    raise RuntimeError(f"translation key {key!r} defined twice ({entry.name})")
-                merged[key] = {"en": row["en"], "es": row["es"]}
+        text = entry.read_text(encoding="utf-8")
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            key = row["key"].strip()
+            if not key:
+                continue
+            if key in merged:
+                raise RuntimeError(f"translation key {key!r} defined twice ({entry.name})")
+            merged[key] = {"en": row["en"], "es": row["es"]}
     return merged
 
 

@@ -9,6 +9,7 @@ through ``importlib.resources`` (so they work from a wheel too), once each.
 from __future__ import annotations
 
 import csv
+import io
 from functools import cache
 from importlib import resources
 
@@ -17,5 +18,5 @@ from importlib import resources
 def csv_table(package: str, name: str) -> tuple[dict[str, str], ...]:
     """Rows of ``<package>/data/<name>.csv`` as dicts of strings, in file order."""
     path = resources.files(package) / "data" / f"{name.removesuffix('.csv')}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(dict(row) for row in csv.DictReader(fh))
+    text = path.read_text(encoding="utf-8")
+    return tuple(dict(row) for row in csv.DictReader(io.StringIO(text, newline="")))

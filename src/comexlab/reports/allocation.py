@@ -66,7 +66,8 @@ def subsector_shares(state_exports: pd.DataFrame) -> pd.DataFrame:
     national total is zero get no shares (nothing to split by), so their lines stay unallocated.
     Shares of a subsector sum to 1 over the states present.
     """
-    frame = state_exports.groupby(["state", "scian3"], as_index=False)["value_usd"].sum()
+    frame = state_exports.groupby(["state", "scian3"], as_index=False).agg(
+        value_usd=("value_usd", "sum"))
     totals = frame.groupby("scian3")["value_usd"].transform("sum")
     frame = frame[totals > 0].assign(state_share=lambda f: f["value_usd"] / totals[totals > 0])
     return frame[["state", "scian3", "state_share"]].reset_index(drop=True)
@@ -81,7 +82,8 @@ def allocate_lines(lines: pd.DataFrame, line_scian: pd.DataFrame, shares: pd.Dat
     ``hts10``, ``scian3``. ``shares``: from :func:`subsector_shares`. ``states`` restricts the
     allocated rows to those states (the unallocated rows do not depend on it).
     """
-    lines = lines.groupby(["period", "hts10"], as_index=False)["value_usd"].sum()
+    lines = lines.groupby(["period", "hts10"], as_index=False).agg(
+        value_usd=("value_usd", "sum"))
     mapped = lines.merge(line_scian[["hts10", "scian3"]].drop_duplicates("hts10"),
                          on="hts10", how="left")
     no_map = mapped["scian3"].isna()

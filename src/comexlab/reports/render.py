@@ -185,7 +185,7 @@ def to_document(report: ExportReport, lang: str, *,
                 files: Sequence[tuple[str, str, str]] = ()) -> dict[str, Any]:
     """JSON document: request, headline, every cut as records, missing cuts, notes."""
     def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-        return [{k: (None if _nan(v) else v) for k, v in r.items()}
+        return [{str(k): (None if _nan(v) else v) for k, v in r.items()}
                 for r in df.to_dict(orient="records")]
 
     return {

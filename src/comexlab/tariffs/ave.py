@@ -55,9 +55,9 @@ def method_code(method: AveMethod) -> np.int8:
     return _CODE[method]
 
 
-def method_labels(codes: MethodCodes) -> pd.Categorical:
+def method_labels(codes: MethodCodes) -> pd.Categorical[str]:
     """Method codes as a categorical of :class:`AveMethod` values."""
-    return pd.Categorical.from_codes(codes, categories=[m.value for m in METHODS])
+    return pd.Categorical.from_codes(codes, categories=pd.Index([m.value for m in METHODS]))
 
 
 RATE_FIELDS: tuple[str, ...] = (
@@ -209,7 +209,8 @@ def _col(frame: pd.DataFrame, name: str, *, numeric: bool) -> Any:
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array
     if not series.notna().any():  # e.g. no quantities at all: skip hashing N missing values
-        return pd.Categorical.from_codes(np.full(len(series), -1), categories=[])
+        return pd.Categorical.from_codes(np.full(len(series), -1, dtype=np.int8),
+                                         categories=pd.Index([], dtype=object))
     return pd.Categorical(series)
 
 

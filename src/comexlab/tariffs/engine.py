@@ -153,7 +153,7 @@ def _apply_overlay(ov: Overlay, tr: _Tracks, hit: BoolArray) -> None:
         combine = {
             Stacking.add: lambda t: t + rate,
             Stacking.max: lambda t: np.fmax(t, rate),
-            Stacking.replace: lambda t: np.where(np.isnan(t), np.nan, rate),
+            Stacking.instead: lambda t: np.where(np.isnan(t), np.nan, rate),
         }[ov.stacking]
         tr.mfn = np.where(hit, combine(tr.mfn), tr.mfn)
         if not ov.preference_exempt:
@@ -443,8 +443,7 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
         col = lines[c].to_numpy(dtype=float)
         present = total((~np.isnan(col)).astype(np.float64))
         agg[c] = np.where(present > 0, total(np.nan_to_num(col)), np.nan)
-    agg["estimated"] = total(estimated.astype(np.float64)) > 0
-    return _ratios(keys, agg, smart_cols)
+    return _ratios(keys, agg, smart_cols, total(estimated.astype(np.float64)) > 0)
 
 
 def _grand_total(values: FloatArray) -> FloatArray:
@@ -488,8 +487,8 @@ def _groups(lines: pd.DataFrame, by: Sequence[str]) -> tuple[npt.NDArray[np.intp
     return gid.reshape(-1), keys
 
 
-def _ratios(keys: pd.DataFrame, agg: Mapping[str, npt.NDArray[np.generic]],
-            smart_cols: list[str]) -> pd.DataFrame:
+def _ratios(keys: pd.DataFrame, agg: Mapping[str, FloatArray], smart_cols: list[str],
+            estimated: BoolArray) -> pd.DataFrame:
     """Headline ratios from the group sums (numpy on a few rows; one DataFrame at the end)."""
     def per(num: FloatArray, den: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -515,5 +514,5 @@ def _ratios(keys: pd.DataFrame, agg: Mapping[str, npt.NDArray[np.generic]],
         "lines": np.rint(n).astype(np.int64),
     })
     res.update({c: agg[c] for c in smart_cols})
-    res["estimated"] = agg["estimated"].astype(bool)
+    res["estimated"] = estimated
     return pd.DataFrame(res, index=pd.RangeIndex(len(keys)))

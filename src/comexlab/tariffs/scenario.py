@@ -88,7 +88,8 @@ class Stacking(StrEnum):
 
     add = "add"          # rate in force + additional (Section 232 on top of MFN)
     max = "max"          # the higher of the two
-    replace = "replace"  # the additional rate instead of the rate in force
+    instead = "replace"  # the additional rate instead of the rate in force (YAML: replace;
+    #                      not named ``replace``: that would shadow ``str.replace``)
 
 
 # ---------------------------------------------------------------------------------------------
