@@ -56,6 +56,13 @@ def test_sort_and_filter() -> None:
     assert err.value.field == "sort"
 
 
+def test_filter_searches_categorical_code_columns() -> None:
+    # the scenario engine hands product codes over as categoricals (DuckDB ENUMs)
+    df = _lines(10).astype({"product_code": "category"})
+    hit = filter_sort(df, q="8703000007", sort=None, desc=False)
+    assert list(hit["product_code"]) == ["8703000007"]
+
+
 def test_ttl_cache_bounded_and_clearable() -> None:
     cache = TTLCache(maxsize=2, ttl=60)
     cache.put("a", 1)

@@ -29,7 +29,10 @@ class CompletedRun:
 
 
 def _text_columns(df: pd.DataFrame) -> list[str]:
-    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    """Columns a text search looks in; the engine hands codes over as categoricals."""
+    return [c for c in df.columns
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+            or isinstance(df[c].dtype, pd.CategoricalDtype)]
 
 
 def filter_sort(df: pd.DataFrame, *, q: str | None, sort: str | None, desc: bool) -> pd.DataFrame:

@@ -140,7 +140,7 @@ def run(
     _record(warehouse, view, username, started)
     percent = tuple(c for c in (*PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave")
                     if c in result.lines.columns)
-    return CompletedRun(result=view, lines=result.lines, percent_columns=percent,
+    return CompletedRun(result=view, lines=result.sorted_lines(), percent_columns=percent,
                         notes=tuple(view.notes))
 
 
