@@ -76,3 +76,14 @@ def test_diff_programs_editions(wh: str, tmp_path: Path) -> None:
     assert "USMCA" in result.output and "NAFTA" in result.output
     result = runner.invoke(app, ["hts", "editions", "--warehouse", wh, "--format", "csv"])
     assert "2026r10" in result.output and "35509" in result.output
+
+
+def test_show_eight_digits_of_a_line_printed_only_at_ten(wh: str) -> None:
+    # 2026 Rev. 10 prints 1901.10.16.00 (infant formula, compound rate) with no 8-digit row
+    result = runner.invoke(app, ["hts", "show", "1901.10.16", "--edition", "2026r10",
+                                 "--warehouse", wh, "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output[result.output.index("["):])
+    general = [r for r in rows if r["Column"] == "general"]
+    assert general and general[0]["Rate as printed"] == "$1.035/kg + 14.9%"
+    assert general[0]["hts"] == "1901101600" and general[0]["Kind"] == "compound"

@@ -118,16 +118,20 @@ def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
         return df.iloc[0].to_dict(), []
     # Not printed at this length: a 10-digit code whose 8-digit line carries the rates, or a code
     # renumbered between editions (2013 has 8703.23.00 where 2017+ has 8703.23.01).
+    # Some editions print a line only at 10 digits (2026: 1901.10.16.00 has no 8-digit row), so
+    # an 8-digit line is preferred and the first 10-digit line under the prefix is the fallback.
     for prefix_len, why in ((8, "its 8-digit line"), (6, "the same HS subheading")):
         if len(digits) < prefix_len:
             continue
         alt = con.execute(
             """SELECT * FROM hts_line WHERE edition = ? AND hts LIKE ? || '%'
-               AND digits = 8 ORDER BY row_no LIMIT 1""",
+               AND digits >= 8 ORDER BY digits, row_no LIMIT 1""",
             [key, digits[:prefix_len]],
         ).df()
         if len(alt):
             row = alt.iloc[0].to_dict()
+            if prefix_len == 8 and row["digits"] == 10 and len(digits) == 8:
+                why = "the edition prints this line only at 10 digits"
             note = (f"{digits} is not a line of edition {key}; showing {row['hts_formatted']} "
                     f"({why})")
             return row, [note]
