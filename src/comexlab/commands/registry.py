@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt
 from comexlab.errors import ComexlabError, InputError
-from comexlab.i18n import catalog, t
+from comexlab.i18n import Msg, catalog, t
 from comexlab.output import OutputFormat, emit
 from comexlab.registry import db, services
 from comexlab.registry.demo import DEMO_SEED, seed_demo
@@ -55,14 +55,13 @@ def _day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError("expected a date as YYYY-MM-DD", field="--as-of", value=text) from None
+        raise InputError(Msg("error.as_of"), field="--as-of", value=text) from None
 
 
 def _engine(url: str | None, *, migrated: bool = True) -> Engine:
     engine = db.make_engine(url)
     if migrated and db.current_revision(engine) != db.head_revision():
-        raise ComexlabError(f"the registry at {engine.url.render_as_string()} is not at the "
-                            "current schema; run `comexlab registry init` (or `upgrade`) first")
+        raise ComexlabError(Msg("error.registry_schema", url=engine.url.render_as_string()))
     return engine
 
 
@@ -127,7 +126,7 @@ def _entity_names(entity: str) -> list[str]:
     if entity == "all":
         return list(ENTITIES)
     if entity not in ENTITIES:
-        raise InputError(f"unknown entity; choose all or one of {', '.join(ENTITIES)}",
+        raise InputError(Msg("import.unknown_entity_all", entities=", ".join(ENTITIES)),
                          field="entity", value=entity)
     return [entity]
 

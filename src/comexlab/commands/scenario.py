@@ -16,7 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
+from comexlab.i18n import Msg, fmt_number, fmt_pct, fmt_usd, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import scenarios as service
@@ -209,7 +209,7 @@ def run(
         return
     if opts.fmt is OutputFormat.xlsx:
         if opts.output is None:
-            raise InputError("--format xlsx needs --output FILE", field="--output")
+            raise InputError(Msg("error.xlsx_output"), field="--output")
         lines = result.sorted_lines()
         sheets = {"headline": headline, "lines": lines}
         if cut is not None:

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.sources.usitc_hts import (
     HtsTables,
     edition,
@@ -76,14 +77,14 @@ def _require_edition(con: duckdb.DuckDBPyConnection, key: str) -> None:
     edition(key)
     n = con.execute("SELECT count(*) FROM hts_line WHERE edition = ?", [key]).fetchone()
     if not n or not n[0]:
-        raise NotFoundError(f"HTS edition {key} is not loaded; run: comexlab hts load {key}")
+        raise NotFoundError(Msg("error.edition_not_loaded", key=key))
 
 
 def normalize_code(code: str) -> str:
     """'8703.23.01', '87032301', '8703230140', '8703.23.01.40' → digits; else InputError."""
     digits = re.sub(r"[\s.]", "", code)
     if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
-        raise InputError("an HTS code has 4, 6, 8 or 10 digits (dots optional)",
+        raise InputError(Msg("error.hts_code"),
                          field="line", value=code)
     return digits
 
@@ -151,7 +152,7 @@ def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es
     digits = normalize_code(code)
     row, notes = _find_line(con, key, digits)
     if row is None:
-        raise NotFoundError(f"no line {code} (or its HS subheading) in HTS edition {key}")
+        raise NotFoundError(Msg("error.no_hts_line", code=code, key=key))
     rate_line = str(row["rate_hts"]) if row.get("rate_hts") else str(row["hts"])
     rate_row = row
     if rate_line != row["hts"]:

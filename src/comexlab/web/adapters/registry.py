@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
 from comexlab.registry.models import Firm, Program
@@ -44,7 +45,7 @@ def _split(cell: object) -> list[str]:
 def _rfc_of(session: Session, firm_id: int) -> str:
     rfc = session.scalar(select(Firm.rfc).where(Firm.id == firm_id))
     if rfc is None:
-        raise NotFoundError(f"firm {firm_id} not found")
+        raise NotFoundError(Msg("web.error.firm_not_found", firm_id=firm_id))
     return rfc
 
 
@@ -92,7 +93,7 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     """``services.firm_profile`` of the firm with this id."""
     firm = session.get(Firm, firm_id)
     if firm is None:
-        raise NotFoundError(f"firm {firm_id} not found")
+        raise NotFoundError(Msg("web.error.firm_not_found", firm_id=firm_id))
     p = services.firm_profile(session, firm.rfc, today=date.today())
     return FirmDetail(
         id=firm_id, rfc=p.rfc, legal_name=p.legal_name, state=p.state_code,

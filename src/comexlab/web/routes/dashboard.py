@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.web import charts
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.render import render, request_lang
@@ -51,7 +52,7 @@ async def dashboard_data(
         start, end = options.default_start, end or options.default_end
     end = end or start
     if reporter is None or start is None or end is None:
-        raise NotFoundError("no trade flows are loaded in the warehouse (run comexlab flows load)")
+        raise NotFoundError(Msg("web.error.no_flows"))
     services = request.app.state.services
     lang = request_lang(request)
     cache = request.app.state.dashboard_cache
@@ -96,7 +97,8 @@ async def dashboard_page(
         options, data = await dashboard_data(request, reporter, start, end, estimated)
     except (NotFoundError, InputError) as exc:
         options = await dashboard_options(request)
-        return render(request, template, options=options, d=None, error=exc.message,
+        return render(request, template, options=options, d=None,
+                      error=exc.text(request_lang(request)),
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
     return render(request, template, options=options, d=data, charts=_charts(data), error=None,

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.web import charts
 from comexlab.web.auth.security import (
     Principal,
@@ -98,12 +99,12 @@ def _list(request: Request, db: Session, user: Principal, f: FirmQuery) -> FirmP
 
 def _readable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_read_firm(firm_id):
-        raise WebError(403, "you may only see your own firm")
+        raise WebError(403, Msg("web.error.own_firm_only"))
 
 
 def _editable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_edit_firm(firm_id):
-        raise WebError(403, "you may not change this firm")
+        raise WebError(403, Msg("web.error.may_not_edit"))
 
 
 def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> FirmDetail:
@@ -158,8 +159,7 @@ def firm_form(
     try:
         emp = int(employees) if employees.strip() else None
     except ValueError:
-        raise InputError("employees must be a whole number", field="employees",
-                         value=employees) from None
+        raise InputError(Msg("import.cell.int"), field="employees", value=employees) from None
     edit = FirmEdit(website=website.strip() or None, employees=emp, exporter=exporter == "on")
     request.app.state.services.firm_update(db, firm_id, edit)
     return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
@@ -204,7 +204,7 @@ async def import_confirm(
     expected = request.session.pop("import_token", None)
     path = request.session.pop("import_path", None)
     if not expected or not path or not secrets.compare_digest(expected, token):
-        raise WebError(409, "nothing to confirm: upload the file again", code="conflict")
+        raise WebError(409, Msg("web.error.nothing_to_confirm"), code="conflict")
     try:
         report = await _run_import(request, FilePath(path), dry_run=False)
     finally:
@@ -215,7 +215,7 @@ async def import_confirm(
 async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
     name = FilePath(upload.filename or "upload.xlsx").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise InputError("upload an .xlsx or .csv file", file=name, field="upload")
+        raise InputError(Msg("import.file_kind"), file=name, field="upload")
     folder = FilePath(tempfile.mkdtemp(prefix="comexlab-import-"))
     path = folder / name
     size = 0
@@ -225,7 +225,7 @@ async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
             if size > MAX_UPLOAD_BYTES:
                 out.close()
                 _discard(path)
-                raise InputError("file too large (10 MB max)", file=name, field="upload")
+                raise InputError(Msg("web.error.file_too_large"), file=name, field="upload")
             out.write(chunk)
     return path
 
