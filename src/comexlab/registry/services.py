@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from comexlab.errors import InputError, NotFoundError
-from comexlab.i18n import Msg
+from comexlab.i18n import Msg, label
 from comexlab.registry import reference
 from comexlab.registry.entities import record_status
 from comexlab.registry.models import (
@@ -179,8 +179,12 @@ def _certificates(firm: Firm, today: date, within_days: int) -> tuple[Certificat
 
 
 def firm_profile(session: Session, rfc: str, *, today: date,
-                 within_days: int = DEFAULT_EXPIRING_DAYS) -> FirmProfile:
-    """The profile of the firm with ``rfc`` (raises NotFoundError)."""
+                 within_days: int = DEFAULT_EXPIRING_DAYS, lang: str = "en") -> FirmProfile:
+    """The profile of the firm with ``rfc`` (raises NotFoundError).
+
+    ``clusters`` and ``enrolments`` are display lines; their member role and enrolment status
+    are written in ``lang``.
+    """
     f = _get_firm(session, rfc)
     return FirmProfile(
         rfc=f.rfc, legal_name=f.legal_name, state_code=f.state_code,
@@ -194,9 +198,11 @@ def firm_profile(session: Session, rfc: str, *, today: date,
         contacts=tuple(sorted(f"{c.name} ({c.position or '—'}) {c.email or ''}".strip()
                               for c in f.contacts)),
         certificates=_certificates(f, today, within_days),
-        clusters=tuple(sorted(f"{m.cluster.code} ({m.role})" for m in f.memberships)),
-        enrolments=tuple(sorted(f"{e.program.code}: {e.status} {e.status_on}"
-                                for e in f.enrolments)),
+        clusters=tuple(sorted(f"{m.cluster.code} ({label('member_role', m.role, lang)})"
+                              for m in f.memberships)),
+        enrolments=tuple(sorted(
+            f"{e.program.code}: {label('enrolment_status', e.status, lang)} {e.status_on}"
+            for e in f.enrolments)),
         is_demo=f.is_demo,
     )
 

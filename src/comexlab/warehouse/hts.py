@@ -111,7 +111,7 @@ class LineView:
     notes: list[str] = field(default_factory=list)
 
 
-def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
+def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str, lang: str = "en"
                ) -> tuple[dict[str, object] | None, list[str]]:
     q = """SELECT * FROM hts_line WHERE edition = ? AND hts = ? ORDER BY row_no LIMIT 1"""
     df = con.execute(q, [key, digits]).df()
@@ -119,7 +119,7 @@ def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
         return df.iloc[0].to_dict(), []
     # Not printed at this length: a 10-digit code whose 8-digit line carries the rates, or a code
     # renumbered between editions (2013 has 8703.23.00 where 2017+ has 8703.23.01).
-    for prefix_len, why in ((8, "its 8-digit line"), (6, "the same HS subheading")):
+    for prefix_len, why in ((8, Msg("hts.note.why8")), (6, Msg("hts.note.why6"))):
         if len(digits) < prefix_len:
             continue
         alt = con.execute(
@@ -129,9 +129,9 @@ def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
         ).df()
         if len(alt):
             row = alt.iloc[0].to_dict()
-            note = (f"{digits} is not a line of edition {key}; showing {row['hts_formatted']} "
-                    f"({why})")
-            return row, [note]
+            note = Msg("hts.note.shown_instead", code=digits, key=key,
+                       shown=row["hts_formatted"], why=why)
+            return row, [note.text(lang)]
     return None, []
 
 
@@ -150,7 +150,7 @@ def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es
     """One HTS line: description path, MFN, column 2, the rate under each program, footnotes."""
     _require_edition(con, key)
     digits = normalize_code(code)
-    row, notes = _find_line(con, key, digits)
+    row, notes = _find_line(con, key, digits, lang)
     if row is None:
         raise NotFoundError(Msg("error.no_hts_line", code=code, key=key))
     rate_line = str(row["rate_hts"]) if row.get("rate_hts") else str(row["hts"])
@@ -167,8 +167,8 @@ def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es
         ORDER BY hts""", [key, refs]).df()
     missing = sorted(set(refs) - {h.replace(".", "") for h in ref_df["heading"]})
     if missing:
-        notes.append("chapter 99 heading(s) referred to but not in this edition: "
-                     + ", ".join(_fmt(m) for m in missing))
+        notes.append(Msg("hts.note.missing_refs", headings=", ".join(_fmt(m) for m in missing))
+                     .text(lang))
     children = con.execute("""
         SELECT hts_formatted AS hts, description, array_to_string(units, ', ') AS units
         FROM hts_line WHERE edition = ? AND digits = 10 AND rate_hts = ? AND hts <> ?

@@ -69,11 +69,11 @@ async def dashboard_data(
     return options, data
 
 
-def _charts(data: Dashboard) -> dict[str, object]:
+def _charts(data: Dashboard, lang: str) -> dict[str, object]:
     return {
-        "sectors": charts.hbar(data.sectors, data.end),
+        "sectors": charts.hbar(data.sectors, data.end, lang=lang),
         "products": charts.treemap(data.products),
-        "destinations": charts.hbar(data.destinations, data.end),
+        "destinations": charts.hbar(data.destinations, data.end, lang=lang),
         "series": charts.line(data.series),
     }
 
@@ -101,7 +101,8 @@ async def dashboard_page(
                       error=exc.text(request_lang(request)),
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
-    return render(request, template, options=options, d=data, charts=_charts(data), error=None,
+    charts_ = _charts(data, request_lang(request))
+    return render(request, template, options=options, d=data, charts=charts_, error=None,
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
                           "estimated": estimated})
 

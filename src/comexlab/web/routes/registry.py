@@ -161,7 +161,7 @@ def firm_form(
     except ValueError:
         raise InputError(Msg("import.cell.int"), field="employees", value=employees) from None
     edit = FirmEdit(website=website.strip() or None, employees=emp, exporter=exporter == "on")
-    request.app.state.services.firm_update(db, firm_id, edit)
+    request.app.state.services.firm_update(db, firm_id, edit, lang=request_lang(request))
     return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
 
 
@@ -169,7 +169,8 @@ def firm_form(
 def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
     """Clusters and their links, drawn as a graph."""
     graph = request.app.state.services.clusters_graph(db)
-    return render(request, "clusters.html", graph=graph, chart=charts.cluster_graph(graph))
+    chart = charts.cluster_graph(graph, request_lang(request))
+    return render(request, "clusters.html", graph=graph, chart=chart)
 
 
 @pages.get("/registry/import")
@@ -239,7 +240,8 @@ async def _run_import(request: Request, path: FilePath, *, dry_run: bool) -> Imp
 
     services = request.app.state.services
     return await run_in_threadpool(
-        services.registry_import, request.app.state.engine, path, dry_run=dry_run
+        services.registry_import, request.app.state.engine, path, dry_run=dry_run,
+        lang=request_lang(request),
     )
 
 
@@ -262,7 +264,7 @@ def api_firm_update(
 ) -> FirmDetail:
     """Change the editable fields (own firm for firm users, any firm for admins)."""
     _editable(user, firm_id)
-    return request.app.state.services.firm_update(db, firm_id, body)
+    return request.app.state.services.firm_update(db, firm_id, body, lang=request_lang(request))
 
 
 @api.get("/firms/{firm_id}/gap", response_model=GapView)
@@ -302,6 +304,6 @@ async def api_import(
     if report.errors:
         from comexlab.web.errors import error_response
 
-        return error_response(422, "invalid_input", f"{len(report.errors)} bad row(s); "
-                              "nothing was written", report.errors)
+        message = Msg("web.import.errors", n=len(report.errors)).text(request_lang(request))
+        return error_response(422, "invalid_input", message, report.errors)
     return JSONResponse(report.model_dump(mode="json"))

@@ -141,7 +141,8 @@ def _run_context(job: Job, lang: str) -> dict[str, object]:
         result = _result(job)
         ctx["r"] = result
         ctx["charts"] = {
-            group: charts.exposure_bars(rows) for group, rows in result.by_group.items()
+            group: charts.exposure_bars(rows, lang=lang)
+            for group, rows in result.by_group.items()
         }
         ctx["page"] = lines.page_of(_done(job).lines, result.columns)
     return ctx
