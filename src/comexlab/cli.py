@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from comexlab import __version__
 from comexlab.errors import ComexlabError
+from comexlab.i18n import LANGS, t
+from comexlab.settings import get_settings
 
 app = typer.Typer(
     name="comexlab",
@@ -57,12 +62,31 @@ def version() -> None:
 _register_groups()
 
 
+def error_lang(argv: Sequence[str]) -> str:
+    """Language of error messages: the command's ``--lang`` if given, else COMEXLAB_LANG.
+
+    Errors escape the command before it could translate them, so the entry point reads the
+    option itself; an invalid COMEXLAB_LANG falls back to Spanish, the agency's language.
+    """
+    for i, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value is not None and value.lower() in LANGS:
+            return value.lower()
+    try:
+        return get_settings().lang
+    except ValidationError:
+        return "es"
+
+
 def main() -> None:
     """Entry point: run the app, turning comexlab errors into a message and exit code 2."""
     try:
         app()
     except ComexlabError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        lang = error_lang(sys.argv[1:])
+        Console(stderr=True).print(f"[bold red]{t('error.prefix', lang)}:[/bold red] "
+                                   f"{escape(exc.render(lang))}", highlight=False)
         sys.exit(2)
 
 

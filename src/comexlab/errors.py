@@ -3,6 +3,11 @@
 Errors carry their context (file, row, field, code) as attributes so that the CLI and the web
 API render them the same way: the CLI prints them without a traceback, the API maps them to one
 JSON shape. Input errors also subclass ``ValueError`` so plain Python callers can catch them.
+
+Messages may be given as :class:`~comexlab.i18n.Msg` (catalog key + parameters) instead of
+text: the error then remembers the key, ``.message`` holds the text in the language it was
+raised with (English unless the raiser knew the reader's language), and the edges call
+:meth:`ComexlabError.render` / :meth:`Problem.text` with the reader's language.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from comexlab.i18n import Msg, t, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +28,42 @@ class Problem:
     row: int | None = None
     field: str | None = None
     value: str | None = None
+    msg: Msg | None = None  # the untranslated message, when it came from the catalog
+
+    @classmethod
+    def of(cls, message: str | Msg, file: str | None = None, row: int | None = None,
+           field: str | None = None, value: str | None = None, *,
+           lang: str = "en") -> Problem:
+        """A problem whose ``message`` is ``message`` in ``lang`` (the key is kept)."""
+        return cls(text_of(message, lang), file, row, field, value,
+                   message if isinstance(message, Msg) else None)
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` (as stored when it was not built from the catalog)."""
+        return self.msg.text(lang) if self.msg is not None else self.message
+
+    def render(self, lang: str = "en") -> str:
+        """One line in ``lang``: where (file, row, field), why, and the offending value."""
+        return self._line(self.text(lang), lang)
 
     def __str__(self) -> str:
+        return self._line(self.message, "en")
+
+    def _line(self, message: str, lang: str) -> str:
         where = []
         if self.file:
             where.append(self.file)
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(t("error.where.row", lang, row=self.row))
         if self.field:
-            where.append(f"field {self.field!r}")
+            where.append(t("error.where.field", lang, field=repr(self.field)))
         prefix = ", ".join(where)
-        shown = f" (value {self.value!r})" if self.value is not None else ""
-        return f"{prefix}: {self.message}{shown}" if prefix else f"{self.message}{shown}"
+        shown = (" " + t("error.where.value", lang, value=repr(self.value))
+                 if self.value is not None else "")
+        return f"{prefix}: {message}{shown}" if prefix else f"{message}{shown}"
+
+
+_SHOWN = 50  # problems printed; the rest are counted
 
 
 class ComexlabError(Exception):
@@ -41,17 +72,30 @@ class ComexlabError(Exception):
     code: str = "comexlab_error"
     http_status: int = 500
 
-    def __init__(self, message: str, *, problems: Sequence[Problem] = ()) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Msg, *, problems: Sequence[Problem] = (),
+                 lang: str = "en") -> None:
+        text = text_of(message, lang)
+        super().__init__(text)
+        self.message = text
+        self.msg: Msg | None = message if isinstance(message, Msg) else None
         self.problems: tuple[Problem, ...] = tuple(problems)
 
+    def text(self, lang: str) -> str:
+        """The message (without its problems) in ``lang``."""
+        return self.msg.text(lang) if self.msg is not None else self.message
+
+    def render(self, lang: str = "en") -> str:
+        """Message and problems, one per line, in ``lang`` (what the CLI prints)."""
+        return self._lines(self.text(lang), [p.render(lang) for p in self.problems[:_SHOWN]],
+                           lang)
+
     def __str__(self) -> str:
-        if not self.problems:
-            return self.message
-        lines = [self.message, *(f"  - {p}" for p in self.problems[:50])]
-        if len(self.problems) > 50:
-            lines.append(f"  ... and {len(self.problems) - 50} more")
+        return self._lines(self.message, [str(p) for p in self.problems[:_SHOWN]], "en")
+
+    def _lines(self, message: str, problems: list[str], lang: str) -> str:
+        lines = [message, *(f"  - {p}" for p in problems)]
+        if len(self.problems) > _SHOWN:
+            lines.append("  " + t("error.more", lang, n=len(self.problems) - _SHOWN))
         return "\n".join(lines)
 
 
@@ -63,21 +107,22 @@ class InputError(ComexlabError, ValueError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         *,
         file: str | Path | None = None,
         row: int | None = None,
         field: str | None = None,
         value: object = None,
         problems: Sequence[Problem] = (),
+        lang: str = "en",
     ) -> None:
         self.file = str(file) if file is not None else None
         self.row = row
         self.field = field
         self.value = None if value is None else str(value)
         if not problems and (file or row is not None or field):
-            problems = (Problem(message, self.file, row, field, self.value),)
-        super().__init__(message, problems=problems)
+            problems = (Problem.of(message, self.file, row, field, self.value, lang=lang),)
+        super().__init__(message, problems=problems, lang=lang)
 
 
 class DataFileMissingError(ComexlabError, FileNotFoundError):
@@ -86,11 +131,9 @@ class DataFileMissingError(ComexlabError, FileNotFoundError):
     code = "data_file_missing"
     http_status = 503
 
-    def __init__(self, path: str | Path, *, hint: str = "") -> None:
-        msg = f"data file not found: {path}"
-        if hint:
-            msg += f" ({hint})"
-        super().__init__(msg)
+    def __init__(self, path: str | Path, *, hint: str | Msg = "") -> None:
+        super().__init__(Msg("error.data_file_missing_at", path=str(path), hint=hint)
+                         if hint else Msg("error.data_file_missing_plain", path=str(path)))
         self.path = str(path)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -51,6 +52,77 @@ def t(key: str, lang: str = "es", /, **params: object) -> str:
     entry = catalog().get(key)
     text = key if entry is None else (entry.get(lang) or entry["en"])
     return text.format(**params) if params else text
+
+
+def param_text(value: object, lang: str) -> object:
+    """A message parameter as shown in ``lang``.
+
+    A :class:`Msg` is translated in turn, a list or tuple of them joined with ``; ``; anything
+    else is passed to ``str.format`` as is.
+    """
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Msg) for v in value):
+        return "; ".join(v.text(lang) for v in value)
+    return value
+
+
+class Msg:
+    """A message not yet translated: a catalog key and its parameters.
+
+    Code that finds a problem (a validator, a service deep below the CLI or the web app) does
+    not know who will read it; it returns or raises a ``Msg`` and the edge that shows it calls
+    :meth:`text` with the reader's language. ``str()`` gives English, for logs and tracebacks.
+    Parameters may themselves be ``Msg`` (e.g. the name of a vocabulary), translated alike.
+    """
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params: Mapping[str, object] = params
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``es`` or ``en``)."""
+        return t(self.key, lang, **{k: param_text(v, lang) for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, {dict(self.params)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Msg) and self.key == other.key
+                and dict(self.params) == dict(other.params))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def text_of(message: str | Msg, lang: str) -> str:
+    """Text of a message that may already be plain text (then it is returned unchanged)."""
+    return message.text(lang) if isinstance(message, Msg) else message
+
+
+def label(vocabulary: str, value: object, lang: str = "es") -> str:
+    """Display name of a code of a controlled vocabulary (``enum.<vocabulary>.<value>``).
+
+    Cluster link kinds, enrolment statuses, size classes, rate kinds…: the database and the
+    files keep the code (``supplier_exchange``), readers see ``intercambio de proveedores``. A
+    code without a catalog entry (data newer than the catalog) is shown as the code itself;
+    ``None`` and empty values show as an empty string.
+    """
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    code = str(value)
+    key = f"enum.{vocabulary}.{code}"
+    return t(key, lang) if key in catalog() else code
+
+
+def labels(vocabulary: str, values: Iterable[object], lang: str = "es") -> list[str]:
+    """:func:`label` of each value."""
+    return [label(vocabulary, v, lang) for v in values]
 
 
 def locale_of(lang: str) -> str:

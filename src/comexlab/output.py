@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg, t
+from comexlab.settings import get_settings
 
 
 class OutputFormat(StrEnum):
@@ -33,7 +35,7 @@ BINARY_FORMATS = (OutputFormat.parquet, OutputFormat.xlsx)
 
 
 def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int,
-                wrap: Sequence[str] | None = None) -> Table:
+                wrap: Sequence[str] | None = None, lang: str = "es") -> Table:
     """``wrap``: the only columns allowed to wrap (the others keep one line); None = all."""
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:
@@ -44,7 +46,7 @@ def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int,
     for _, row in df.head(max_rows).iterrows():
         table.add_row(*(_cell(v) for v in row.tolist()))
     if len(df) > max_rows:
-        table.caption = f"{max_rows} of {len(df):,} rows shown; use --format csv for all"
+        table.caption = t("output.truncated", lang, shown=max_rows, total=f"{len(df):,}")
     return table
 
 
@@ -94,21 +96,25 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
             writer.sheets["notes"].column_dimensions["A"].width = 120
 
 
+def _default_lang() -> str:
+    return get_settings().lang
+
+
 def emit(df: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, *, output: Path | None = None,
          title: str | None = None, max_rows: int = 50, percent_columns: Sequence[str] = (),
          notes: Sequence[str] = (), console: Console | None = None,
-         wrap: Sequence[str] | None = None) -> None:
+         wrap: Sequence[str] | None = None, lang: str | None = None) -> None:
     """Render ``df`` in ``fmt`` to ``output`` (or stdout); binary formats require ``output``.
 
     ``wrap`` (screen tables only) names the columns that may wrap to fit the terminal; the others
     stay on one line (figures are unreadable broken over lines). None lets every column wrap.
+    ``lang``: language of the table's own words (default: the COMEXLAB_LANG setting).
     """
     if fmt in BINARY_FORMATS and output is None:
-        raise InputError(f"--format {fmt.value} writes a binary file: give --output FILE",
-                         field="--output")
+        raise InputError(Msg("error.binary_output", fmt=fmt.value), field="--output")
     if fmt is OutputFormat.table:
         con = console or Console()
-        con.print(_rich_table(df, title, max_rows, wrap))
+        con.print(_rich_table(df, title, max_rows, wrap, lang or _default_lang()))
         for note in notes:
             con.print(f"[dim]{note}[/dim]")
         return

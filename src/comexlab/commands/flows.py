@@ -16,7 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import t
+from comexlab.i18n import label, t
 from comexlab.output import OutputFormat, emit
 from comexlab.settings import get_settings
 from comexlab.sources import flow_sources
@@ -71,7 +71,8 @@ def load_cmd(
                          t("flows.col.rows", lg): summary.rows,
                          t("common.value_usd", lg): summary.value_usd,
                          t("flows.col.notes", lg): "; ".join(
-                             f"{n.kind}: {n.count:,}" for n in summary.notes)})
+                             f"{label('audit', n.kind, lg)}: {n.count:,}"
+                             for n in summary.notes)})
         if hts_naics:
             task = progress.add_task("hts_naics", total=None)
             n = wf.load_hts_naics(con, data_dir=data)
@@ -94,7 +95,9 @@ def sources_cmd(warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.ta
                                                   else "flows.no", lg))
     df["frequency"] = df["source"].map(lambda s: t(f"flows.freq.{meta[s].frequency}", lg))
     notes = [c for s in df["source"] for c in caveats(s, lg)]
-    emit(df, fmt, output=output, title=t("flows.title.sources", lg), notes=notes)
+    if fmt is OutputFormat.table:
+        df = df.rename(columns=lambda c: t(f"flows.col.{c}", lg))
+    emit(df, fmt, output=output, title=t("flows.title.sources", lg), notes=notes, lang=lg)
 
 
 @app.command("reconcile")

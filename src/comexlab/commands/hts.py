@@ -14,7 +14,7 @@ from rich.table import Table
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import fmt_pct, t
+from comexlab.i18n import catalog, fmt_pct, label, labels, t
 from comexlab.output import OutputFormat, emit
 from comexlab.sources import usitc_hts
 from comexlab.sources.files import data_path
@@ -52,7 +52,7 @@ def load(
                                      rates=result.rates, file=result.path.name))
             for note in result.notes:
                 text = t("hts.repaired", lang, edition=key, count=note.count,
-                         kind=note.kind, detail=note.detail)
+                         kind=label("audit", note.kind, lang), detail=note.detail)
                 progress.console.print(f"  [yellow]{text}[/yellow]")
             progress.advance(task)
 
@@ -75,7 +75,7 @@ def show(
     """
     with options.open_warehouse(warehouse) as con:
         view = service.show(con, line, edition, lang=lang)
-    rates = _rates_table(view.rates, lang)
+    rates = _rates_table(view.rates, lang, named=fmt is OutputFormat.table)
     if fmt is not OutputFormat.table:
         emit(rates.assign(edition=view.edition, hts=view.rate_line,
                           description_path=view.description_path), fmt, output=output,
@@ -85,7 +85,7 @@ def show(
     head = Table(show_header=False, title=f"{t('hts.line', lang)} {view.hts_formatted}")
     head.add_column(style="bold")
     head.add_column(overflow="fold")
-    for label, value in (
+    for key, value in (
         ("hts.edition", usitc_hts.edition(view.edition).label),
         ("hts.path", view.description_path),
         ("hts.units", ", ".join(view.units) or "—"),
@@ -93,7 +93,7 @@ def show(
         ("hts.column2", view.other or "—"),
         ("hts.special", view.special or "—"),
     ):
-        head.add_row(t(label, lang), value)
+        head.add_row(t(key, lang), value)
     if view.rate_line and view.rate_line != view.hts:
         head.add_row("", t("hts.rate_line", lang, line=service._fmt(view.rate_line)))
     for i, note in enumerate(view.footnotes):
@@ -106,10 +106,17 @@ def show(
                              edition=view.edition), console=console,
          wrap=None if wide else [t("hts.col.agreement", lang)])
     if len(view.footnote_refs):
-        emit(view.footnote_refs, fmt, title=t("hts.ch99_title", lang), console=console)
+        emit(_headed(view.footnote_refs, lang), fmt, title=t("hts.ch99_title", lang),
+             console=console, lang=lang)
     if len(view.children):
-        emit(view.children, fmt, console=console,
+        emit(_headed(view.children, lang), fmt, console=console, lang=lang,
              title=t("hts.children_title", lang, line=service._fmt(view.rate_line or "")))
+
+
+def _headed(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Screen headers in ``lang`` for the columns the catalog names (``hts.cov.<column>``)."""
+    known = catalog()
+    return df.rename(columns=lambda c: t(f"hts.cov.{c}", lang) if f"hts.cov.{c}" in known else c)
 
 
 def _specific(rates: pd.DataFrame) -> list[str | None]:
@@ -143,14 +150,22 @@ def _rates_screen(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _rates_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _rates_table(rates: pd.DataFrame, lang: str, *, named: bool = False) -> pd.DataFrame:
+    """Every column of the rates.
+
+    ``named``: rate columns and kinds by name in ``lang`` (the screen), else as codes (files,
+    which other tools filter on).
+    """
+    column, kind = rates["rate_column"], rates["kind"]
+    if named:
+        column, kind = labels("rate_column", column, lang), labels("rate_kind", kind, lang)
     out = pd.DataFrame({
-        t("hts.col.rate_column", lang): rates["rate_column"],
+        t("hts.col.rate_column", lang): column,
         t("hts.col.program", lang): rates["program"],
         t("hts.col.agreement", lang): rates["agreement"],
         t("hts.col.program_name", lang): rates["program_name"],
         t("hts.col.rate_text", lang): rates["rate_text"],
-        t("hts.col.kind", lang): rates["kind"],
+        t("hts.col.kind", lang): kind,
         t("hts.col.ad_valorem", lang): rates["ad_valorem"],
         t("hts.col.specific", lang): _specific(rates),
         t("hts.col.base", lang): rates["base"],
@@ -173,14 +188,18 @@ def coverage(
         emit(cov.unparsed, fmt, output=output, title=f"unparsed_{edition}")
         return
     console = Console()
-    emit(cov.summary, fmt, title=t("hts.coverage_title", lang, edition=edition),
-         percent_columns=["share_parsed"], console=console)
+    summary = cov.summary.assign(rate_column=labels("rate_column", cov.summary.rate_column, lang))
+    emit(_headed(summary, lang), fmt, console=console,
+         title=t("hts.coverage_title", lang, edition=edition), lang=lang)
     general = cov.summary[cov.summary.rate_column == "general"]
     if len(general):
         share = float(general.share_parsed.iloc[0])
         key = "hts.goal_met" if share >= GOAL else "hts.goal_missed"
         console.print(t(key, lang, share=fmt_pct(share, lang, digits=2)))
-    emit(cov.unparsed, fmt, max_rows=10_000, console=console,
+    unparsed = cov.unparsed.assign(rate_column=labels("rate_column", cov.unparsed.rate_column,
+                                                      lang))
+    emit(_headed(unparsed, lang), fmt, max_rows=10_000,
+         console=console, lang=lang,
          title=t("hts.unparsed_title", lang, edition=edition, count=len(cov.unparsed)))
     if len(cov.unknown_programs):
         console.print(t("hts.unknown_programs", lang,
@@ -200,8 +219,13 @@ def diff(
     with options.open_warehouse(warehouse) as con:
         changes = service.diff(con, a, b)
     counts = changes["change"].value_counts()
-    notes = [t("hts.diff_summary", lang, change=k, count=int(v)) for k, v in counts.items()]
-    emit(changes, fmt, output=output, title=t("hts.diff_title", lang, a=a, b=b), notes=notes)
+    notes = [t("hts.diff_summary", lang, change=label("hts_change", k, lang), count=int(v))
+             for k, v in counts.items()]
+    if fmt is OutputFormat.table:
+        changes = _headed(changes.assign(change=labels("hts_change", changes["change"], lang)),
+                          lang)
+    emit(changes, fmt, output=output, title=t("hts.diff_title", lang, a=a, b=b), notes=notes,
+         lang=lang)
 
 
 @app.command()

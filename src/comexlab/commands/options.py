@@ -14,6 +14,7 @@ import duckdb
 import typer
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.output import OutputFormat
 from comexlab.settings import get_settings
 from comexlab.warehouse.db import connect
@@ -50,12 +51,12 @@ def open_warehouse(path: Path | None, *, read_only: bool = True,
     """The warehouse connection of one command, closed when the command's block ends.
 
     Commands read with ``read_only`` (many readers may run beside the web app); loaders write.
-    ``must_exist``: refuse a missing file instead of creating an empty warehouse.
+    ``must_exist``: refuse a missing file instead of creating an empty warehouse (a reader
+    always refuses it: DuckDB cannot open a missing file read-only).
     """
     target = warehouse_path(path)
-    if must_exist and not target.exists():
-        raise InputError("warehouse not found: load data first (`comexlab flows load`)",
-                         field="--warehouse", value=target)
+    if (must_exist or read_only) and not target.exists():  # reading cannot create it
+        raise InputError(Msg("error.no_warehouse"), field="--warehouse", value=target)
     con = connect(target, read_only=read_only)
     try:
         yield con

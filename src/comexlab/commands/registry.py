@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt
 from comexlab.errors import ComexlabError, InputError
-from comexlab.i18n import catalog, t
+from comexlab.i18n import Msg, catalog, label, t
 from comexlab.output import OutputFormat, emit
 from comexlab.registry import db, services
 from comexlab.registry.demo import DEMO_SEED, seed_demo
@@ -55,38 +55,67 @@ def _day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError("expected a date as YYYY-MM-DD", field="--as-of", value=text) from None
+        raise InputError(Msg("error.as_of"), field="--as-of", value=text) from None
 
 
 def _engine(url: str | None, *, migrated: bool = True) -> Engine:
     engine = db.make_engine(url)
     if migrated and db.current_revision(engine) != db.head_revision():
-        raise ComexlabError(f"the registry at {engine.url.render_as_string()} is not at the "
-                            "current schema; run `comexlab registry init` (or `upgrade`) first")
+        raise ComexlabError(Msg("error.registry_schema", url=engine.url.render_as_string()))
     return engine
+
+
+# Columns holding codes of a controlled vocabulary, shown by name on screen (``enum.<vocab>``);
+# a column may hold several codes joined by ", " (cluster link kinds) or " → " (a history).
+_VOCABULARIES: dict[str, str] = {
+    "size_class": "size_class", "chain_role": "chain_role", "activity": "activity",
+    "kinds": "cluster_link", "role": "member_role", "level": "requirement_level",
+    "history": "enrolment_status", "entity": "entity",
+}
+_SEPARATORS = (" → ", ", ")
+
+
+def _labelled(value: object, vocabulary: str, lang: str) -> object:
+    """A cell's code(s) replaced by their names in ``lang`` (other values unchanged)."""
+    if not isinstance(value, str):
+        return value
+    for sep in _SEPARATORS:
+        if sep in value:
+            return sep.join(label(vocabulary, v, lang) for v in value.split(sep))
+    return label(vocabulary, value, lang)
 
 
 def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFormat,
           output: Path | None, db_url: str | None, lang: str | None,
-          **title_args: object) -> None:
+          vocab: dict[str, str] | None = None, **title_args: object) -> None:
     """One read-only registry query shown as a table (the body of every list command).
 
     ``title`` names ``registry.title.<title>``; it may use ``{n}`` (rows) and ``title_args``.
+    ``vocab`` adds column → vocabulary pairs to :data:`_VOCABULARIES` for this table.
     """
     with db.reading(_engine(db_url)) as session:
         df = query(session)
     language = _lang(lang)
     _show(df, fmt, output, t(f"registry.title.{title}", language, n=len(df), **title_args),
-          language)
+          language, vocab=vocab)
 
 
 def _show(df: pd.DataFrame, fmt: OutputFormat, output: Path | None, title: str,
-          lang: str) -> None:
-    """Emit a table; on screen, column headers are translated."""
+          lang: str, *, vocab: dict[str, str] | None = None) -> None:
+    """Emit a table; on screen, headers and vocabulary codes are in ``lang``.
+
+    Headers come from ``registry.col.<column>``; the program list's per-status counts are
+    headed by the status names.
+
+    Files (csv, json, xlsx, parquet) keep the codes, which other tools and the importer read.
+    """
     if fmt is OutputFormat.table:
+        vocabularies = {**_VOCABULARIES, **(vocab or {})}
+        df = df.assign(**{c: df[c].map(lambda v, voc=vocabularies[c]: _labelled(v, voc, lang))
+                          for c in df.columns if c in vocabularies})
         known = catalog()
-        df = df.rename(columns={c: t(f"registry.col.{c}", lang) for c in df.columns
-                                if f"registry.col.{c}" in known})
+        df = df.rename(columns={c: t(f"registry.col.{c}", lang) if f"registry.col.{c}" in known
+                                else label("enrolment_status", c, lang) for c in df.columns})
     emit(df, fmt, output=output, title=title)
 
 
@@ -127,7 +156,7 @@ def _entity_names(entity: str) -> list[str]:
     if entity == "all":
         return list(ENTITIES)
     if entity not in ENTITIES:
-        raise InputError(f"unknown entity; choose all or one of {', '.join(ENTITIES)}",
+        raise InputError(Msg("import.unknown_entity_all", entities=", ".join(ENTITIES)),
                          field="entity", value=entity)
     return [entity]
 
@@ -159,7 +188,8 @@ def import_(files: Annotated[list[Path], typer.Argument(
                 help="Also reject RFCs whose SAT check digit is wrong.")] = False,
             db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Import spreadsheets; any bad row (all are listed) imports nothing."""
-    report = import_files(_engine(db_url), files, entity=entity, strict_rfc=strict_rfc)
+    report = import_files(_engine(db_url), files, entity=entity, strict_rfc=strict_rfc,
+                          lang=_lang(lang))
     _print_report(report, _lang(lang))
 
 
@@ -213,7 +243,8 @@ def firm_show(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
     """Everything the registry holds about one firm, with certificate status."""
     lang = _lang(lang)
     with db.reading(_engine(db_url)) as session:
-        profile = services.firm_profile(session, rfc, today=_day(as_of), within_days=within_days)
+        profile = services.firm_profile(session, rfc, today=_day(as_of),
+                                        within_days=within_days, lang=lang)
     if json_out:
         typer.echo(json.dumps(dataclasses.asdict(profile), default=str, ensure_ascii=False,
                               indent=1))
@@ -224,12 +255,17 @@ def firm_show(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
                  "size_class", "chain_role", "exporter", "destinations", "sectors", "processes",
                  "plants", "contacts", "clusters", "enrolments", "is_demo"):
         value = getattr(profile, name)
+        if name in _VOCABULARIES:
+            value = label(_VOCABULARIES[name], value, lang)
+        elif isinstance(value, bool):
+            value = t("registry.yes" if value else "registry.no", lang)
         shown = ", ".join(value) if isinstance(value, tuple) else str(value)
         grid.add_row(f"[bold]{t(f'registry.col.{name}', lang)}[/bold]", shown or "—")
     console.print(grid)
     certs = pd.DataFrame([dataclasses.asdict(c) for c in profile.certificates],
                          columns=[f.name for f in dataclasses.fields(services.CertificateView)])
-    _show(certs, OutputFormat.table, None, t("registry.title.certificates", lang), lang)
+    _show(certs, OutputFormat.table, None, t("registry.title.certificates", lang), lang,
+          vocab={"status": "cert_status"})
 
 
 @app.command()
@@ -272,7 +308,8 @@ def expiring(as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DA
     """Certificates expired or expiring soon (follow-up list for the agency)."""
     _list(lambda s: services.expiring_certificates(s, today=_day(as_of),
                                                    within_days=within_days),
-          "expiring", fmt=fmt, output=output, db_url=db_url, lang=lang)
+          "expiring", fmt=fmt, output=output, db_url=db_url, lang=lang,
+          vocab={"status": "cert_status"})
 
 
 @app.command()
@@ -322,7 +359,8 @@ def cluster_firms(code: str,
 def programs(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
              db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Programs with enrolment counts by status."""
-    _list(services.list_programs, "programs", fmt=fmt, output=output, db_url=db_url, lang=lang)
+    _list(services.list_programs, "programs", fmt=fmt, output=output, db_url=db_url, lang=lang,
+          vocab={"kind": "program_kind"})
 
 
 @app.command()
@@ -333,19 +371,22 @@ def enrolments(program: Annotated[str | None, typer.Option(help="Program code.")
                db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Enrolments with their status history and outcomes."""
     _list(lambda s: services.list_enrolments(s, program=program, status=status, rfc=rfc),
-          "enrolments", fmt=fmt, output=output, db_url=db_url, lang=lang)
+          "enrolments", fmt=fmt, output=output, db_url=db_url, lang=lang,
+          vocab={"status": "enrolment_status"})
 
 
 @app.command("enrolment-status")
 def enrolment_status(program: str, rfc: str, status: str,
                      on: Annotated[str | None, typer.Option(help="Date (default today).")] = None,
                      note: Annotated[str | None, typer.Option(help="Why.")] = None,
-                     db_url: DbOpt = None) -> None:
+                     db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
     """Move an enrolment to a new status (recorded in its history)."""
+    lang = _lang(lang)
     with db.transaction(_engine(db_url)) as session:
         enrolment = services.change_enrolment_status(session, program, rfc, status,
                                                      on=_day(on), note=note)
-        steps = " → ".join(f"{h.status} ({h.changed_on})" for h in enrolment.history)
+        steps = " → ".join(f"{label('enrolment_status', h.status, lang)} ({h.changed_on})"
+                           for h in enrolment.history)
     Console().print(steps)
 
 

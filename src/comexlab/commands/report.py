@@ -18,7 +18,7 @@ from rich.console import Console
 
 from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt, WarehouseOpt, open_warehouse
 from comexlab.errors import InputError
-from comexlab.i18n import fmt_number, fmt_pct, t
+from comexlab.i18n import Msg, fmt_number, fmt_pct, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.reports import render
 from comexlab.reports.exports import ALL_GROUP_CUTS, ExportReport
@@ -41,7 +41,7 @@ EstimatedOpt = Annotated[bool, typer.Option(
 def _lang(lang: str | None) -> str:
     value = (lang or get_settings().lang).lower()
     if value not in ("es", "en"):
-        raise InputError("language must be es or en", field="--lang", value=lang)
+        raise InputError(Msg("error.lang"), field="--lang", value=lang)
     return value
 
 
@@ -73,7 +73,7 @@ def exports_command(
     """
     language = _lang(lang)
     if by is not None and by not in ALL_GROUP_CUTS:
-        raise InputError(f"--by must be one of {', '.join(ALL_GROUP_CUTS)}", field="--by",
+        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="--by",
                          value=by)
     request = svc.ReportRequest(
         reporter=resolve_reporter(reporter, language), window=Window.parse(start, end),
@@ -93,8 +93,7 @@ def write_report(report: ExportReport, lang: str, fmt: OutputFormat, output: Pat
     if fmt is OutputFormat.xlsx:
         notes = render.notes(report, lang, files=files, file_limit=len(files))
         if output is None:
-            raise InputError("--format xlsx writes a binary file: give --output FILE",
-                             field="--output")
+            raise InputError(Msg("error.xlsx_output"), field="--output")
         write_xlsx(render.sheets(report, lang), output,
                    percent_columns=render.percent_headers(report, lang), notes=notes)
         return
@@ -154,10 +153,10 @@ def top_command(
     language = _lang(lang)
     who = resolve_reporter(reporter, language)
     if who.level != "state":
-        raise InputError("top lines by state need a state reporter ('GTO')", field="--reporter",
+        raise InputError(Msg("error.top_state_reporter"), field="--reporter",
                          value=reporter)
     if partner.upper() != "USA":
-        raise InputError("state × line figures exist only for exports to the US (USA)",
+        raise InputError(Msg("error.top_partner_usa"),
                          field="--partner", value=partner)
     with open_warehouse(warehouse, must_exist=True) as con:
         window = _top_window(con, start, end)
@@ -165,10 +164,8 @@ def top_command(
                                            lang=language)
     needs_estimate = bool(table["estimated"].any()) if not table.empty else False
     if needs_estimate and not estimated:
-        raise InputError(
-            f"no real state × product data (DataMéxico) is loaded for {who.code} in {window}: "
-            "the lines would be ESTIMATED; pass --estimated to accept the documented estimate",
-            field="--estimated")
+        raise InputError(Msg("error.top_estimated", who=who.code, window=str(window)),
+                         field="--estimated")
     suffix = t("report.top.estimated_suffix", language) if needs_estimate else ""
     heading = t("report.top.title", language, level=level.upper(), reporter=who.name,
                 window=window.label(language), estimated=suffix)
@@ -188,7 +185,7 @@ def _top_window(con: duckdb.DuckDBPyConnection, start: str | None, end: str | No
         return Window.parse(start, end)
     months = sorted(svc.loaded_periods_national(con))
     if not months:
-        raise InputError("no Mexico → US line data loaded; give --from/--to", field="--from")
+        raise InputError(Msg("error.top_no_lines"), field="--from")
     return Window.parse(months[max(0, len(months) - 12)], months[-1])
 
 

@@ -16,7 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import fmt_number, fmt_pct, fmt_usd, t
+from comexlab.i18n import Msg, fmt_number, fmt_pct, fmt_usd, label, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import scenarios as service
@@ -163,7 +163,8 @@ def _notes(result: ScenarioResult, lang: str) -> list[str]:
     if result.scenario.approximate:
         notes.append(t("scenario.approximate", lang))
     for n in result.audit:
-        line = t("scenario.audit.line", lang, kind=n.kind, count=f"{n.count:,}", detail=n.detail)
+        line = t("scenario.audit.line", lang, kind=label("audit", n.kind, lang),
+                 count=f"{n.count:,}", detail=n.detail)
         if n.examples:
             line += " [" + "; ".join(n.examples[:5]) + "]"
         notes.append(line)
@@ -209,7 +210,7 @@ def run(
         return
     if opts.fmt is OutputFormat.xlsx:
         if opts.output is None:
-            raise InputError("--format xlsx needs --output FILE", field="--output")
+            raise InputError(Msg("error.xlsx_output"), field="--output")
         lines = result.sorted_lines()
         sheets = {"headline": headline, "lines": lines}
         if cut is not None:

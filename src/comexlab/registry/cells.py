@@ -15,13 +15,18 @@ from typing import Any
 
 import pycountry
 
+from comexlab.i18n import Msg
 from comexlab.registry import reference
 from comexlab.supply.processes import processes
-from comexlab.supply.rfc import normalize_rfc, rfc_problems
+from comexlab.supply.rfc import normalize_rfc, rfc_issues
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message says why, in the user's terms."""
+    """A cell that cannot be read; ``msg`` says why, in the user's terms and language."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(str(msg))
+        self.msg = msg
 
 
 Cleaner = Callable[[Any], Any]
@@ -47,7 +52,7 @@ def as_text(raw: object) -> str:
 def as_int(raw: object) -> int:
     """An integer cell (``1,250`` and ``12.0`` accepted)."""
     if isinstance(raw, bool):
-        raise CellError("expected a whole number")
+        raise CellError(Msg("import.cell.int"))
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float) and raw.is_integer():
@@ -56,22 +61,22 @@ def as_int(raw: object) -> int:
     try:
         number = float(text)
     except ValueError:
-        raise CellError("expected a whole number") from None
+        raise CellError(Msg("import.cell.int")) from None
     if not number.is_integer():
-        raise CellError("expected a whole number")
+        raise CellError(Msg("import.cell.int"))
     return int(number)
 
 
 def as_float(raw: object) -> float:
     """A number cell (thousands separators ``,`` accepted)."""
     if isinstance(raw, bool):
-        raise CellError("expected a number")
+        raise CellError(Msg("import.cell.number"))
     if isinstance(raw, int | float):
         return float(raw)
     try:
         return float(as_text(raw).replace(",", ""))
     except ValueError:
-        raise CellError("expected a number") from None
+        raise CellError(Msg("import.cell.number")) from None
 
 
 def as_date(raw: object) -> date:
@@ -86,7 +91,7 @@ def as_date(raw: object) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CellError("expected a date as YYYY-MM-DD or DD/MM/YYYY")
+    raise CellError(Msg("import.cell.date"))
 
 
 def as_bool(raw: object) -> bool:
@@ -98,7 +103,7 @@ def as_bool(raw: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError("expected yes or no")
+    raise CellError(Msg("import.cell.bool"))
 
 
 def as_codes(raw: object) -> list[str]:
@@ -117,13 +122,13 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 def rfc(value: str) -> str:
     """A firm's RFC in canonical form."""
-    problems = rfc_problems(value)
+    problems = rfc_issues(value)
     if problems:
-        raise CellError("; ".join(problems))
+        raise CellError(Msg("import.cell.joined", problems=problems))
     return normalize_rfc(value)
 
 
-def _inegi_code(width: int, problem_of: Callable[[str], str | None]) -> Cleaner:
+def _inegi_code(width: int, problem_of: Callable[[str], Msg | None]) -> Cleaner:
     """Cleaner of an INEGI code of ``width`` digits (Excel's ``1`` becomes ``01``)."""
 
     def clean(value: str) -> str:
@@ -147,26 +152,27 @@ def choice(options: type[StrEnum]) -> Cleaner:
     def clean(value: str) -> str:
         key = value.strip().lower().replace(" ", "_").replace("-", "_")
         if key not in allowed:
-            raise CellError(f"must be one of {', '.join(sorted(allowed))}")
+            raise CellError(Msg("import.cell.choice", options=", ".join(sorted(allowed))))
         return key
 
     return clean
 
 
-def _known(kind: str, known: Callable[[], Any]) -> Cleaner:
+def _known(message_key: str, known: Callable[[], Any]) -> Cleaner:
+    """Cleaner of a list of codes of the table ``known()``; ``message_key`` names the error."""
     def clean(values: list[str]) -> list[str]:
         table = known()
         out = [v.strip().lower() for v in values]
         unknown = [v for v in out if v not in table]
         if unknown:
-            raise CellError(f"unknown {kind} {', '.join(unknown)}; known: {', '.join(table)}")
+            raise CellError(Msg(message_key, codes=", ".join(unknown), known=", ".join(table)))
         return sorted(out)
 
     return clean
 
 
-sectors = _known("sector", reference.sectors)
-process_codes = _known("process", processes)
+sectors = _known("import.cell.unknown_sector", reference.sectors)
+process_codes = _known("import.cell.unknown_process", processes)
 
 
 def sector(value: str) -> str:
@@ -182,7 +188,7 @@ def countries(values: list[str]) -> list[str]:
         found = (pycountry.countries.get(alpha_3=key) if len(key) == 3
                  else pycountry.countries.get(alpha_2=key) if len(key) == 2 else None)
         if found is None:
-            raise CellError(f"{value!r} is not an ISO 3166 country code (e.g. USA, CAN, DEU)")
+            raise CellError(Msg("import.cell.country", value=repr(value)))
         out.append(found.alpha_3)
     return sorted(set(out))
 
@@ -191,21 +197,21 @@ def standard(value: str) -> str:
     """Code of a certification standard as written in ``registry/data/standards.csv``."""
     code = reference.standard_code(value)
     if code is None:
-        raise CellError(f"unknown standard; known: {', '.join(reference.standards())}")
+        raise CellError(Msg("import.cell.standard", known=", ".join(reference.standards())))
     return code
 
 
 def email(value: str) -> str:
     """An e-mail address (shape only)."""
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise CellError("not an e-mail address")
+        raise CellError(Msg("import.cell.email"))
     return value.lower()
 
 
 def non_negative(value: float) -> float:
     """A count or amount that cannot be below zero."""
     if value < 0:
-        raise CellError("cannot be negative")
+        raise CellError(Msg("import.cell.negative"))
     return value
 
 
@@ -213,5 +219,5 @@ def code(value: str) -> str:
     """A short identifier: letters, digits, ``-`` and ``_``, kept upper-case."""
     key = value.strip().upper()
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9_\-]{0,39}", key):
-        raise CellError("codes are 1-40 letters, digits, '-' or '_'")
+        raise CellError(Msg("import.cell.code"))
     return key

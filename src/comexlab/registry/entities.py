@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from comexlab.i18n import Msg
 from comexlab.registry import cells
 from comexlab.registry.models import (
     Base,
@@ -42,7 +43,7 @@ from comexlab.registry.vocab import (
     MemberRole,
     ProgramKind,
 )
-from comexlab.supply.rfc import rfc_problems
+from comexlab.supply.rfc import rfc_issues
 from comexlab.supply.size import Activity, size_class
 
 
@@ -57,9 +58,10 @@ class Change(StrEnum):
 class RowProblem(ValueError):
     """A row that parsed but cannot be applied (unknown firm, dates out of order, …)."""
 
-    def __init__(self, field_name: str, message: str, value: object = None) -> None:
-        super().__init__(message)
+    def __init__(self, field_name: str, message: Msg, value: object = None) -> None:
+        super().__init__(str(message))
         self.field = field_name
+        self.msg = message
         self.value = value
 
 
@@ -88,7 +90,7 @@ class ImportContext:
         if found is None:
             found = self.session.scalars(select(Firm).filter_by(rfc=rfc)).one_or_none()
             if found is None:
-                raise RowProblem(column, "no firm with this RFC in the registry or the file", rfc)
+                raise RowProblem(column, Msg("import.row.no_firm"), rfc)
             self._firms[rfc] = found
         return found
 
@@ -96,7 +98,8 @@ class ImportContext:
         """The cluster or program with ``code``."""
         found = self.session.scalars(select(model).filter_by(code=code)).one_or_none()
         if found is None:
-            raise RowProblem(column, f"no {model.__tablename__} with this code", code)
+            key = "import.row.no_cluster" if model is Cluster else "import.row.no_program"
+            raise RowProblem(column, Msg(key), code)
         return found
 
 
@@ -178,9 +181,9 @@ def _codes(items: Iterable[Any], attr: str) -> str | None:
 
 def _apply_firm(ctx: ImportContext, row: dict[str, Any]) -> Change:
     if ctx.strict_rfc:
-        problems = rfc_problems(row["rfc"], strict=True)
+        problems = rfc_issues(row["rfc"], strict=True)
         if problems:
-            raise RowProblem("rfc", "; ".join(problems), row["rfc"])
+            raise RowProblem("rfc", Msg("import.cell.joined", problems=problems), row["rfc"])
     activity = row["activity"]
     values = {
         "legal_name": row["legal_name"], "state_code": row["state_code"],
@@ -191,7 +194,7 @@ def _apply_firm(ctx: ImportContext, row: dict[str, Any]) -> Change:
                        else size_class(row["employees"], Activity(activity)).value),
     }
     if row["export_destinations"] and not row["exporter"]:
-        raise RowProblem("exporter", "export destinations given but exporter is 'no'",
+        raise RowProblem("exporter", Msg("import.row.destinations_not_exporter"),
                          row["exporter"])
     firm, change = _upsert(ctx.session, Firm, {"rfc": row["rfc"]}, values)
     ctx.session.flush()  # later rows of this import refer to the firm by id
@@ -282,15 +285,14 @@ PLANTS = EntitySpec(
 
 def _apply_certification(ctx: ImportContext, row: dict[str, Any]) -> Change:
     if row["expires_on"] < row["issued_on"]:
-        raise RowProblem("expires_on", "expiry date is before the issue date", row["expires_on"])
+        raise RowProblem("expires_on", Msg("import.row.expiry_before_issue"), row["expires_on"])
     firm = ctx.firm(row["firm_rfc"])
     plant_id = None
     if row["plant_name"]:
         plant = ctx.session.scalars(
             select(Plant).filter_by(firm_id=firm.id, name=row["plant_name"])).one_or_none()
         if plant is None:
-            raise RowProblem("plant_name", "this firm has no plant with this name",
-                             row["plant_name"])
+            raise RowProblem("plant_name", Msg("import.row.no_plant"), row["plant_name"])
         plant_id = plant.id
     key = {"standard": row["standard"], "certificate_number": row["certificate_number"]}
     values = {"firm_id": firm.id, "plant_id": plant_id, "certifying_body": row["certifying_body"],
@@ -368,7 +370,7 @@ CLUSTER_MEMBERS = EntitySpec(
 def _apply_link(ctx: ImportContext, row: dict[str, Any]) -> Change:
     a_code, b_code = sorted((row["cluster_a"], row["cluster_b"]))
     if a_code == b_code:
-        raise RowProblem("cluster_b", "a cluster cannot be linked to itself", b_code)
+        raise RowProblem("cluster_b", Msg("import.row.self_link"), b_code)
     a = ctx.by_code(Cluster, a_code, "cluster_a" if a_code == row["cluster_a"] else "cluster_b")
     b = ctx.by_code(Cluster, b_code, "cluster_b" if b_code == row["cluster_b"] else "cluster_a")
     key = {"cluster_a_id": a.id, "cluster_b_id": b.id, "kind": row["kind"]}
@@ -396,9 +398,9 @@ CLUSTER_LINKS = EntitySpec(
 
 def _apply_program(ctx: ImportContext, row: dict[str, Any]) -> Change:
     if row["kind"] == ProgramKind.ecommerce_onboarding and not row["marketplace"]:
-        raise RowProblem("marketplace", "e-commerce onboarding programs name their marketplace")
+        raise RowProblem("marketplace", Msg("import.row.marketplace"))
     if row["starts_on"] and row["ends_on"] and row["ends_on"] < row["starts_on"]:
-        raise RowProblem("ends_on", "program ends before it starts", row["ends_on"])
+        raise RowProblem("ends_on", Msg("import.row.ends_before_start"), row["ends_on"])
     values = {k: row[k] for k in ("name", "kind", "agency", "starts_on", "ends_on",
                                    "marketplace", "description", "is_demo")}
     program, change = _upsert(ctx.session, Program, {"code": row["program_code"]}, values)
@@ -473,7 +475,7 @@ def _apply_history(ctx: ImportContext, row: dict[str, Any]) -> Change:
     enrolment = ctx.session.scalars(
         select(Enrolment).filter_by(program_id=program.id, firm_id=firm.id)).one_or_none()
     if enrolment is None:
-        raise RowProblem("firm_rfc", "this firm is not enrolled in this program", row["firm_rfc"])
+        raise RowProblem("firm_rfc", Msg("import.row.not_enrolled"), row["firm_rfc"])
     key = {"enrolment_id": enrolment.id, "status": row["status"], "changed_on": row["changed_on"]}
     return _upsert(ctx.session, EnrolmentStatusChange, key, {"note": row["note"]})[1]
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from comexlab.i18n import Msg
 from comexlab.nomenclature.states import states as mx_states
 from comexlab.package_data import csv_table
 from comexlab.supply.certification import Requirement
@@ -86,19 +87,19 @@ def standard_code(text: str) -> str | None:
     return None
 
 
-def state_problem(code: str) -> str | None:
+def state_problem(code: str) -> Msg | None:
     """Why ``code`` is not an INEGI state code, or None."""
     if not re.fullmatch(r"\d{2}", code):
-        return "state must be a two-digit INEGI code (01-32)"
+        return Msg("import.cell.state_format")
     if code not in states():
-        return f"no state has INEGI code {code} (01-32)"
+        return Msg("import.cell.state_unknown", code=code)
     return None
 
 
-def municipality_problem(code: str) -> str | None:
+def municipality_problem(code: str) -> Msg | None:
     """Why ``code`` is not a three-digit INEGI municipality code within a state, or None."""
     if not re.fullmatch(r"\d{3}", code) or code == "000":
-        return "municipality must be the three-digit INEGI code within its state (001-570)"
+        return Msg("import.cell.municipality_format")
     if int(code) > 570:  # Oaxaca, the state with most municipalities, has 570
-        return "municipality code above 570: no Mexican state has that many municipalities"
+        return Msg("import.cell.municipality_range")
     return None

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg, label
 from comexlab.registry import reference
 from comexlab.registry.entities import record_status
 from comexlab.registry.models import (
@@ -62,7 +63,7 @@ class FirmFilter:
 def _get_firm(session: Session, rfc: str) -> Firm:
     firm = session.scalars(select(Firm).filter_by(rfc=normalize_rfc(rfc))).one_or_none()
     if firm is None:
-        raise NotFoundError(f"no firm with RFC {normalize_rfc(rfc)} in the registry")
+        raise NotFoundError(Msg("error.no_firm", rfc=normalize_rfc(rfc)))
     return firm
 
 
@@ -85,7 +86,8 @@ def _filtered(query: Select, flt: FirmFilter, today: date, within_days: int) -> 
         if flt.standard:
             code = reference.standard_code(flt.standard)
             if code is None:
-                raise InputError("unknown standard", field="--standard", value=flt.standard)
+                raise InputError(Msg("error.unknown_standard"), field="--standard",
+                                 value=flt.standard)
             conditions.append(Certification.standard == code)
         if flt.cert_status:
             conditions.append(_status_clause(flt.cert_status, today, within_days))
@@ -177,8 +179,12 @@ def _certificates(firm: Firm, today: date, within_days: int) -> tuple[Certificat
 
 
 def firm_profile(session: Session, rfc: str, *, today: date,
-                 within_days: int = DEFAULT_EXPIRING_DAYS) -> FirmProfile:
-    """The profile of the firm with ``rfc`` (raises NotFoundError)."""
+                 within_days: int = DEFAULT_EXPIRING_DAYS, lang: str = "en") -> FirmProfile:
+    """The profile of the firm with ``rfc`` (raises NotFoundError).
+
+    ``clusters`` and ``enrolments`` are display lines; their member role and enrolment status
+    are written in ``lang``.
+    """
     f = _get_firm(session, rfc)
     return FirmProfile(
         rfc=f.rfc, legal_name=f.legal_name, state_code=f.state_code,
@@ -192,9 +198,11 @@ def firm_profile(session: Session, rfc: str, *, today: date,
         contacts=tuple(sorted(f"{c.name} ({c.position or '—'}) {c.email or ''}".strip()
                               for c in f.contacts)),
         certificates=_certificates(f, today, within_days),
-        clusters=tuple(sorted(f"{m.cluster.code} ({m.role})" for m in f.memberships)),
-        enrolments=tuple(sorted(f"{e.program.code}: {e.status} {e.status_on}"
-                                for e in f.enrolments)),
+        clusters=tuple(sorted(f"{m.cluster.code} ({label('member_role', m.role, lang)})"
+                              for m in f.memberships)),
+        enrolments=tuple(sorted(
+            f"{e.program.code}: {label('enrolment_status', e.status, lang)} {e.status_on}"
+            for e in f.enrolments)),
         is_demo=f.is_demo,
     )
 
@@ -203,7 +211,7 @@ def firm_gap(session: Session, rfc: str, sector: str, *, today: date,
              within_days: int = DEFAULT_EXPIRING_DAYS) -> Gap:
     """Certifications the firm lacks to supply ``sector`` (e.g. automotive → IATF 16949)."""
     if sector not in reference.sectors():
-        raise InputError(f"unknown sector; known: {', '.join(reference.sectors())}",
+        raise InputError(Msg("error.unknown_sector", known=", ".join(reference.sectors())),
                          field="sector", value=sector)
     firm = _get_firm(session, rfc)
     by_standard: dict[str, list[CertStatus]] = defaultdict(list)
@@ -254,7 +262,7 @@ def cluster_graph(session: Session) -> nx.Graph:
 def _node(graph: nx.Graph, code: str) -> str:
     key = code.upper()
     if key not in graph:
-        raise NotFoundError(f"no cluster with code {key}")
+        raise NotFoundError(Msg("error.no_cluster", code=key))
     return key
 
 
@@ -284,7 +292,7 @@ def cluster_path(session: Session, source: str, target: str) -> list[str]:
     try:
         return list(nx.shortest_path(graph, a, b))
     except nx.NetworkXNoPath:
-        raise NotFoundError(f"no chain of cluster links from {a} to {b}") from None
+        raise NotFoundError(Msg("error.no_cluster_path", a=a, b=b)) from None
 
 
 def firms_reachable(session: Session, code: str, *, max_hops: int = 1,
@@ -294,7 +302,7 @@ def firms_reachable(session: Session, code: str, *, max_hops: int = 1,
     This is how a cluster manager finds, say, a stamping supplier in a partner cluster.
     """
     if max_hops < 0:
-        raise InputError("hops cannot be negative", field="--hops", value=max_hops)
+        raise InputError(Msg("error.hops"), field="--hops", value=max_hops)
     graph = cluster_graph(session)
     hops = nx.single_source_shortest_path_length(graph, _node(graph, code), cutoff=max_hops)
     query = (select(ClusterMember).join(Cluster).where(Cluster.code.in_(list(hops)))
@@ -358,14 +366,16 @@ def change_enrolment_status(session: Session, program: str, rfc: str, status: st
                             on: date, note: str | None = None) -> Enrolment:
     """Move an enrolment to ``status`` on ``on`` and record the step in its history."""
     if status not in {s.value for s in EnrolmentStatus}:
-        raise InputError("unknown enrolment status", field="status", value=status)
+        raise InputError(Msg("error.enrolment_status",
+                             known=", ".join(s.value for s in EnrolmentStatus)),
+                         field="status", value=status)
     firm = _get_firm(session, rfc)
     enrolment = session.scalars(select(Enrolment).join(Program).where(
         Program.code == program.upper(), Enrolment.firm_id == firm.id)).one_or_none()
     if enrolment is None:
-        raise NotFoundError(f"{firm.rfc} is not enrolled in program {program.upper()}")
+        raise NotFoundError(Msg("error.not_enrolled", rfc=firm.rfc, program=program.upper()))
     if on < enrolment.status_on:
-        raise InputError(f"status date is before the current status date {enrolment.status_on}",
+        raise InputError(Msg("error.status_date", current=str(enrolment.status_on)),
                          field="on", value=on)
     enrolment.status, enrolment.status_on = status, on
     record_status(enrolment, status, on, note)

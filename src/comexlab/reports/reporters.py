@@ -13,6 +13,7 @@ import unicodedata
 import pycountry
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.nomenclature import countries
 from comexlab.nomenclature.states import REPORTER_PREFIX, state
 from comexlab.reports.exports import Reporter
@@ -51,8 +52,7 @@ def resolve_reporter(text: str, lang: str = "es") -> Reporter:
     except ValueError:
         iso3 = _country(text)
         if iso3 is None:
-            raise InputError("unknown reporter: give a Mexican state ('GTO', 'MX-GTO', "
-                             "'Guanajuato') or a country ('MEX', 'Mexico')",
-                             field="--reporter", value=text) from None
+            raise InputError(Msg("error.unknown_reporter"), field="--reporter",
+                             value=text) from None
         return Reporter(iso3, "country", countries.country_name(iso3, lang))
     return Reporter(st.reporter, "state", st.short_name)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 
 Grain = Literal["year", "month"]
 
@@ -39,7 +40,7 @@ class Period:
             return cls(int(m.group(1)))
         if (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
             return cls(int(m.group(1)), int(m.group(2)))
-        raise InputError("expected a year 'YYYY' or a month 'YYYY-MM'", field=field, value=text)
+        raise InputError(Msg("error.period"), field=field, value=text)
 
     @property
     def grain(self) -> Grain:
@@ -76,11 +77,11 @@ class Window:
     def __post_init__(self) -> None:
         if self.start.grain != self.end.grain:
             raise InputError(
-                "--from and --to must both be years or both be months",
+                Msg("error.window_grain"),
                 field="--to", value=f"{self.start}..{self.end}",
             )
         if self.end < self.start:
-            raise InputError("--to is before --from", field="--to",
+            raise InputError(Msg("error.window_order"), field="--to",
                              value=f"{self.start}..{self.end}")
 
     @classmethod

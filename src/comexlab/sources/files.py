@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from comexlab.errors import DataFileMissingError
+from comexlab.i18n import Msg
 from comexlab.settings import get_settings
 
 
@@ -21,8 +22,7 @@ def data_path(relative: str | Path, *, data_dir: Path | None = None) -> Path:
     if not path.exists():
         raise DataFileMissingError(
             path,
-            hint=f"set COMEXLAB_DATA to the folder holding {relative}, "
-            "or fetch it with the matching 'comexlab ... download' command",
+            hint=Msg("error.hint.data_dir", relative=str(relative)),
         )
     return path
 

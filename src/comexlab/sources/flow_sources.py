@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from comexlab.errors import NotFoundError
+from comexlab.i18n import Msg
 from comexlab.sources import census_intltrade, comtrade, datamexico, inegi_eaef, usitc_dataweb
 from comexlab.sources.files import data_path
 from comexlab.sources.flowtable import FlowLoad
@@ -55,7 +56,7 @@ class FlowSource:
         folder = data_path(self.folder, data_dir=data_dir)
         files = sorted(folder.glob(self.pattern))
         if not files:
-            raise NotFoundError(f"no files matching {self.pattern} in {folder}")
+            raise NotFoundError(Msg("error.no_files", pattern=self.pattern, folder=str(folder)))
         return files
 
 
@@ -129,4 +130,5 @@ def get_source(name: str) -> FlowSource:
     try:
         return SOURCES[name]
     except KeyError:
-        raise NotFoundError(f"unknown flow source {name!r}; known: {', '.join(SOURCES)}") from None
+        raise NotFoundError(Msg("error.unknown_flow_source", name=repr(name),
+                                 known=", ".join(SOURCES))) from None

@@ -34,6 +34,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
+from comexlab.i18n import Msg
 from comexlab.package_data import csv_table
 from comexlab.sources import http
 from comexlab.sources.files import data_path
@@ -88,7 +89,7 @@ def edition(key: str) -> Edition:
         return EDITIONS[key]
     except KeyError:
         raise NotFoundError(
-            f"unknown HTS edition {key!r}; known: {', '.join(EDITIONS)}"
+            Msg("error.unknown_edition", key=repr(key), known=", ".join(EDITIONS))
         ) from None
 
 

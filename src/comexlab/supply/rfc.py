@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from comexlab.i18n import Msg
+
 _ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 _HOMOCLAVE_CHARS = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 _LETTERS = re.compile(r"^[A-ZÑ&]+$")
@@ -84,30 +86,34 @@ def _date_from(part: str, today: date | None = None) -> date | None:
     return candidates[0] if candidates else None
 
 
-def rfc_problems(text: str, *, strict: bool = False) -> list[str]:
-    """Everything wrong with ``text`` as a firm's RFC (empty list = acceptable).
+def rfc_problems(text: str, *, strict: bool = False, lang: str = "en") -> list[str]:
+    """Everything wrong with ``text`` as a firm's RFC (empty list = acceptable), in ``lang``.
 
     ``strict`` also rejects a wrong check digit.
     """
+    return [m.text(lang) for m in rfc_issues(text, strict=strict)]
+
+
+def rfc_issues(text: str, *, strict: bool = False) -> list[Msg]:
+    """:func:`rfc_problems` as untranslated messages (catalog ``locales/validation.csv``)."""
     value = normalize_rfc(text)
     if value in _GENERIC:
-        return ["generic RFC (público en general / extranjero) cannot identify a firm"]
+        return [Msg("rfc.generic")]
     if len(value) not in (12, 13):
-        return [f"RFC must have 12 (persona moral) or 13 (persona física) characters, "
-                f"got {len(value)}"]
+        return [Msg("rfc.length", n=len(value))]
     n_letters = len(value) - 9
-    problems: list[str] = []
+    problems: list[Msg] = []
     if not _LETTERS.match(value[:n_letters]):
-        problems.append(f"the first {n_letters} characters must be letters (A-Z, Ñ, &)")
+        problems.append(Msg("rfc.letters", n=n_letters))
     if _date_from(value[n_letters:n_letters + 6]) is None:
-        problems.append(f"date part {value[n_letters:n_letters + 6]!r} is not a valid YYMMDD date")
+        problems.append(Msg("rfc.date", part=repr(value[n_letters:n_letters + 6])))
     homoclave = value[-3:]
     if not (homoclave[0] in _HOMOCLAVE_CHARS and homoclave[1] in _HOMOCLAVE_CHARS
             and homoclave[2] in "0123456789A"):
-        problems.append(f"homoclave {homoclave!r} is not valid (two of 1-9/A-Z without O, "
-                        "then 0-9 or A)")
+        problems.append(Msg("rfc.homoclave", homoclave=repr(homoclave)))
     if strict and not problems and check_digit(value[:-1]) != value[-1]:
-        problems.append(f"check digit should be {check_digit(value[:-1])!r}, got {value[-1]!r}")
+        problems.append(Msg("rfc.check_digit", expected=repr(check_digit(value[:-1])),
+                            got=repr(value[-1])))
     return problems
 
 

@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from comexlab.errors import InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.tariffs.formulas import SWISS_A_DEFAULT
 
 KNOWN_PROGRAMS: frozenset[str] = frozenset({
@@ -274,7 +275,7 @@ def _load_with_lines(text: str, source: str) -> tuple[Any, dict[tuple[str | int,
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
+        raise InputError(Msg("error.yaml", problem=str(getattr(exc, "problem", exc))), file=source,
                          row=mark.line + 1 if mark else None) from exc
     lines: dict[tuple[str | int, ...], int] = {}
 
@@ -324,7 +325,7 @@ def parse_scenario(text: str, *, source: str = "<scenario>",
     """
     data, lines = _load_with_lines(text, source)
     if not isinstance(data, dict):
-        raise InputError("a scenario must be a YAML mapping", file=source, row=1)
+        raise InputError(Msg("error.scenario_mapping"), file=source, row=1)
     try:
         model = _ScenarioIn.model_validate(data)
     except ValidationError as exc:
@@ -333,7 +334,8 @@ def parse_scenario(text: str, *, source: str = "<scenario>",
             loc = [p for p in err["loc"] if p not in _UNION_TAGS]
             problems.append(Problem(err["msg"], source, _line_of(loc, lines), _dotted(loc),
                                     None if err["type"] == "missing" else str(err.get("input"))))
-        raise InputError(f"scenario {source} is not valid", problems=problems) from exc
+        raise InputError(Msg("error.scenario_invalid", source=source),
+                         problems=problems) from exc
     return _to_domain(model, source, lines, frozenset(known_programs))
 
 
@@ -379,7 +381,7 @@ def _to_domain(model: _ScenarioIn, source: str, lines: Mapping[tuple[str | int, 
             preference_exempt=getattr(ov, "preference_exempt", False),
             cut=getattr(ov, "cut", None), a=getattr(ov, "a", SWISS_A_DEFAULT), label=ov.label))
     if problems:
-        raise InputError(f"scenario {source} is not valid", problems=problems)
+        raise InputError(Msg("error.scenario_invalid", source=source), problems=problems)
     b = model.base
     return Scenario(
         name=model.name, title=model.title, description=model.description,

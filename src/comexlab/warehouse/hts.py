@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.sources.usitc_hts import (
     HtsTables,
     edition,
@@ -76,14 +77,14 @@ def _require_edition(con: duckdb.DuckDBPyConnection, key: str) -> None:
     edition(key)
     n = con.execute("SELECT count(*) FROM hts_line WHERE edition = ?", [key]).fetchone()
     if not n or not n[0]:
-        raise NotFoundError(f"HTS edition {key} is not loaded; run: comexlab hts load {key}")
+        raise NotFoundError(Msg("error.edition_not_loaded", key=key))
 
 
 def normalize_code(code: str) -> str:
     """'8703.23.01', '87032301', '8703230140', '8703.23.01.40' → digits; else InputError."""
     digits = re.sub(r"[\s.]", "", code)
     if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
-        raise InputError("an HTS code has 4, 6, 8 or 10 digits (dots optional)",
+        raise InputError(Msg("error.hts_code"),
                          field="line", value=code)
     return digits
 
@@ -110,7 +111,7 @@ class LineView:
     notes: list[str] = field(default_factory=list)
 
 
-def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
+def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str, lang: str = "en"
                ) -> tuple[dict[str, object] | None, list[str]]:
     q = """SELECT * FROM hts_line WHERE edition = ? AND hts = ? ORDER BY row_no LIMIT 1"""
     df = con.execute(q, [key, digits]).df()
@@ -120,7 +121,7 @@ def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
     # renumbered between editions (2013 has 8703.23.00 where 2017+ has 8703.23.01).
     # Some editions print a line only at 10 digits (2026: 1901.10.16.00 has no 8-digit row), so
     # an 8-digit line is preferred and the first 10-digit line under the prefix is the fallback.
-    for prefix_len, why in ((8, "its 8-digit line"), (6, "the same HS subheading")):
+    for prefix_len, why in ((8, Msg("hts.note.why8")), (6, Msg("hts.note.why6"))):
         if len(digits) < prefix_len:
             continue
         alt = con.execute(
@@ -131,10 +132,10 @@ def _find_line(con: duckdb.DuckDBPyConnection, key: str, digits: str
         if len(alt):
             row = alt.iloc[0].to_dict()
             if prefix_len == 8 and row["digits"] == 10 and len(digits) == 8:
-                why = "the edition prints this line only at 10 digits"
-            note = (f"{digits} is not a line of edition {key}; showing {row['hts_formatted']} "
-                    f"({why})")
-            return row, [note]
+                why = Msg("hts.note.why10")
+            note = Msg("hts.note.shown_instead", code=digits, key=key,
+                       shown=row["hts_formatted"], why=why)
+            return row, [note.text(lang)]
     return None, []
 
 
@@ -153,9 +154,9 @@ def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es
     """One HTS line: description path, MFN, column 2, the rate under each program, footnotes."""
     _require_edition(con, key)
     digits = normalize_code(code)
-    row, notes = _find_line(con, key, digits)
+    row, notes = _find_line(con, key, digits, lang)
     if row is None:
-        raise NotFoundError(f"no line {code} (or its HS subheading) in HTS edition {key}")
+        raise NotFoundError(Msg("error.no_hts_line", code=code, key=key))
     rate_line = str(row["rate_hts"]) if row.get("rate_hts") else str(row["hts"])
     rate_row = row
     if rate_line != row["hts"]:
@@ -170,8 +171,8 @@ def show(con: duckdb.DuckDBPyConnection, code: str, key: str, *, lang: str = "es
         ORDER BY hts""", [key, refs]).df()
     missing = sorted(set(refs) - {h.replace(".", "") for h in ref_df["heading"]})
     if missing:
-        notes.append("chapter 99 heading(s) referred to but not in this edition: "
-                     + ", ".join(_fmt(m) for m in missing))
+        notes.append(Msg("hts.note.missing_refs", headings=", ".join(_fmt(m) for m in missing))
+                     .text(lang))
     children = con.execute("""
         SELECT hts_formatted AS hts, description, array_to_string(units, ', ') AS units
         FROM hts_line WHERE edition = ? AND digits = 10 AND rate_hts = ? AND hts <> ?

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from comexlab.errors import InputError, NotFoundError
-from comexlab.i18n import t
+from comexlab.i18n import Msg, t
 from comexlab.nomenclature.states import states
 from comexlab.reports import allocation as alloc
 from comexlab.reports import profiles as prof
@@ -172,7 +172,7 @@ def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportR
     """The S1 report for a request, from whatever source covers it (see profiles.PREFERENCE)."""
     loaded = loaded_periods(con, req.reporter.code)
     if req.source is not None and req.source not in prof.PROFILES:
-        raise InputError(f"unknown source; choose one of {', '.join(prof.PROFILES)}",
+        raise InputError(Msg("error.unknown_source", known=", ".join(prof.PROFILES)),
                          field="--source", value=req.source)
     profile = prof.choose(loaded, reporter_level=req.reporter.level, window=req.window,
                           partner=req.partner, allow_estimated=req.allow_estimated,
@@ -189,16 +189,15 @@ def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportR
                         by=req.by, top=req.top)
 
 
-def _no_source_message(req: ReportRequest, loaded: dict[str, set[str]]) -> str:
-    hint = ""
+def _no_source_message(req: ReportRequest, loaded: dict[str, set[str]]) -> Msg:
+    hint: Msg | str = ""
     if req.reporter.level == "state" and req.window.grain == "month":
-        hint = (" Monthly state figures need DataMéxico data (state × HS6 × country) or "
-                "--estimated (national DataWeb lines split by INEGI subsector shares).")
+        hint = Msg("error.no_source.monthly_state")
     elif req.reporter.level == "state" and req.partner is not None:
-        hint = " INEGI state data has no destinations; a partner needs DataMéxico data."
-    return (f"no loaded source covers {req.reporter.code} {req.window}"
-            f"{' to ' + req.partner if req.partner else ''} (loaded: "
-            f"{_describe_loaded(loaded)}).{hint}")
+        hint = Msg("error.no_source.state_partner")
+    to: Msg | str = Msg("error.no_source.to", partner=req.partner) if req.partner else ""
+    return Msg("error.no_source", who=req.reporter.code, window=str(req.window), to=to,
+               loaded=_describe_loaded(loaded), hint=hint)
 
 
 def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: SourceProfile,
@@ -257,7 +256,7 @@ def inegi_base(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, int]:
     """State × subsector exports of the latest INEGI year (the allocation keys)."""
     found = con.execute("SELECT max(year) FROM flow WHERE source = ?", [prof.INEGI]).fetchone()
     if not found or found[0] is None:
-        raise NotFoundError("INEGI state exports are not loaded: run `comexlab flows load`")
+        raise NotFoundError(Msg("error.inegi_not_loaded"))
     year = int(found[0])
     frame = con.execute(
         "SELECT reporter AS state, product_code AS scian3, value_usd FROM flow "
@@ -270,8 +269,7 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
                     states_wanted: Sequence[str] | None = None) -> alloc.Allocation:
     """Estimated state × HTS10 rows for ``periods`` (Mexico → US, DataWeb), tagged by state."""
     if not estimate_inputs_loaded(con):
-        raise NotFoundError("estimates need DataWeb lines, INEGI state exports and the "
-                            "hts_naics concordance loaded: run `comexlab flows load`")
+        raise NotFoundError(Msg("error.estimate_inputs"))
     base, year = inegi_base(con)
     lines = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
     lines = lines[lines["product_level"] == "hts10"].rename(columns={"product_code": "hts10"})
@@ -320,7 +318,7 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, 
     rows = lines.rows
     digits = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}.get(level)
     if digits is None:
-        raise InputError("level must be hts10, hs8, hs6, hs4 or hs2", field="--level",
+        raise InputError(Msg("error.level"), field="--level",
                          value=level)
     rows = rows.assign(product_code=rows["product_code"].str[:digits],
                        product_level=rows["product_level"].where(
@@ -329,7 +327,7 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, 
     descriptions = product_descriptions(con, list(table["product_code"]))
     table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
     if lang not in ("es", "en"):
-        raise InputError("language must be es or en", field="--lang", value=lang)
+        raise InputError(Msg("error.lang"), field="--lang", value=lang)
     return table, lines
 
 

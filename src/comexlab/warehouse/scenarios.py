@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
@@ -63,8 +64,8 @@ def scenario_text(ref: str) -> tuple[str, str]:
     path = Path(ref)
     if path.is_file():
         return path.read_text(encoding="utf-8"), str(path)
-    raise NotFoundError(f"no scenario named {ref!r} (shipped: {', '.join(shipped_scenarios())})"
-                        " and no such file")
+    raise NotFoundError(Msg("error.unknown_scenario", ref=repr(ref),
+                            shipped=", ".join(shipped_scenarios())))
 
 
 def known_programs(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
@@ -83,12 +84,12 @@ def load_scenario(ref: str, con: duckdb.DuckDBPyConnection | None = None) -> Sce
             "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
             [scenario.base.edition]).fetchall()]
         if not codes:
-            raise InputError(f"HTS edition {scenario.base.edition} is not loaded "
-                             "(run: comexlab hts load)", file=source,
+            raise InputError(Msg("error.scenario_edition", edition=scenario.base.edition),
+                             file=source,
                              row=scenario.lines.get("base.edition"), field="base.edition")
         problems = check_prefixes(scenario, codes)
         if problems:
-            raise InputError(f"scenario {source}: prefixes not in the schedule",
+            raise InputError(Msg("error.scenario_prefixes", source=source),
                              problems=problems)
     return scenario
 
@@ -229,7 +230,7 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
 
 def _require_flows(con: duckdb.DuckDBPyConnection) -> None:
     if not _has_rows(con, "flow"):
-        raise InputError("no flows loaded (run: comexlab flows load)", field="flow")
+        raise InputError(Msg("error.no_flows"), field="flow")
 
 
 def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
@@ -407,14 +408,14 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     try:
         st = state(reporter)
     except ValueError as exc:
-        raise InputError(f"unknown reporter {reporter!r}: not a country in the scenario "
-                         f"({', '.join(sorted(set(lines['reporter'].astype(str))))}) nor a "
-                         f"Mexican state", field="--reporter", value=reporter) from exc
+        raise InputError(Msg("error.scenario_reporter", reporter=repr(reporter),
+                             known=", ".join(sorted(set(lines["reporter"].astype(str))))),
+                         field="--reporter", value=reporter) from exc
     national = lines[lines["reporter"] == "MEX"].reset_index(drop=True)
     months = sorted(set(national["period"].astype(str)))
     if not months or len(months[0]) != len("YYYY-MM"):
-        raise InputError("state figures need monthly HTS10 lines of Mexico (USITC DataWeb) "
-                         "in the scenario's base", field="--reporter", value=reporter)
+        raise InputError(Msg("error.scenario_state_months"), field="--reporter",
+                         value=reporter)
     found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
     factors, unmatched = state_factors(found, national)
     out = lines_for_state(national, factors, st.reporter, monthly=monthly)
@@ -434,5 +435,5 @@ def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ())
 def validate_file(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
     """Validate a scenario file (and its prefixes when a schedule is loaded)."""
     if not path.is_file():
-        raise InputError("scenario file not found", file=path)
+        raise InputError(Msg("error.scenario_file"), file=path)
     return load_scenario(str(path), con)

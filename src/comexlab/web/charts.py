@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from comexlab.i18n import label, t
 from comexlab.web.views import AggRow, ClusterGraph, Cut, SeriesPoint
 
 _PALETTE = ["#0b6e4f", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#577590", "#90be6d"]
@@ -18,14 +19,15 @@ def _millions(v: float | None) -> float | None:
     return None if v is None else round(v / 1e6, 2)
 
 
-def hbar(rows: Sequence[Cut], title: str, *, limit: int = 12) -> dict[str, Any]:
+def hbar(rows: Sequence[Cut], title: str, *, lang: str = "es",
+         limit: int = 12) -> dict[str, Any]:
     """Horizontal bars: value now and in the prior window, in US$ millions."""
     top = list(rows[:limit])[::-1]
     series: list[dict[str, Any]] = [
         {"name": title, "type": "bar", "data": [_millions(r.value_usd) for r in top]}
     ]
     if any(r.prior_usd is not None for r in top):
-        series.insert(0, {"name": "prior", "type": "bar",
+        series.insert(0, {"name": t("common.prior", lang), "type": "bar",
                           "data": [_millions(r.prior_usd) for r in top],
                           "itemStyle": {"color": "#b7c4be"}})
     return {
@@ -61,28 +63,32 @@ def line(points: Sequence[SeriesPoint]) -> dict[str, Any]:
     }
 
 
-def exposure_bars(rows: Sequence[AggRow], *, limit: int = 15) -> dict[str, Any]:
+def exposure_bars(rows: Sequence[AggRow], *, lang: str = "es",
+                  limit: int = 15) -> dict[str, Any]:
     """Exposed vs not exposed exports per group (US$ M), largest groups first."""
     top = sorted(rows, key=lambda r: r.exports_usd, reverse=True)[:limit][::-1]
     exposed = [_millions(r.exposed_usd or 0.0) for r in top]
     rest = [_millions(r.exports_usd - (r.exposed_usd or 0.0)) for r in top]
+    exposed_name, rest_name = t("web.chart.exposed", lang), t("web.chart.not_exposed", lang)
     return {
         **_BASE,
         "color": ["#e76f51", "#b7c4be"],
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["exposed", "not exposed"]},
+        "legend": {"data": [exposed_name, rest_name]},
         "grid": {"left": 10, "right": 30, "top": 30, "bottom": 20, "containLabel": True},
         "xAxis": _VALUE_AXIS,
         "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
         "series": [
-            {"name": "exposed", "type": "bar", "stack": "t", "data": exposed},
-            {"name": "not exposed", "type": "bar", "stack": "t", "data": rest},
+            {"name": exposed_name, "type": "bar", "stack": "t", "data": exposed},
+            {"name": rest_name, "type": "bar", "stack": "t", "data": rest},
         ],
     }
 
 
-def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
+def cluster_graph(graph: ClusterGraph, lang: str = "es") -> dict[str, Any]:
     """Circular graph of clusters (node size by members, colour by state) and typed links.
+
+    Links are labelled with their kinds in the reader's language (``enum.cluster_link.*``).
 
     Circular rather than force-directed: a handful of clusters reads better on a fixed circle,
     and the picture is the same on every load.
@@ -93,8 +99,10 @@ def cluster_graph(graph: ClusterGraph) -> dict[str, Any]:
          "symbolSize": 18 + min(n.members, 40), "category": states.index(n.state)}
         for n in graph.nodes
     ]
-    links = [{"source": lk.source, "target": lk.target, "label": {"show": True,
-              "formatter": lk.kind, "fontSize": 10}} for lk in graph.links]
+    links = [{"source": lk.source, "target": lk.target, "label": {
+              "show": True, "fontSize": 10,
+              "formatter": ", ".join(label("cluster_link", k, lang) for k in lk.kinds)}}
+             for lk in graph.links]
     return {
         **_BASE,
         "tooltip": {},

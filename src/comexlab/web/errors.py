@@ -8,6 +8,8 @@ Clients (the agency's scripts, the htmx pages, schemathesis) can rely on a singl
 whether the error came from a :class:`~comexlab.errors.ComexlabError`, request validation,
 an HTTP exception (404, 403, 429…) or an unexpected bug (500, message without internals).
 Browser requests for pages get the same information rendered as an HTML page instead.
+Messages are in the reader's language: errors raised with a catalog key (:class:`Msg`) are
+rendered here with the session's language.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from comexlab.errors import ComexlabError
+from comexlab.i18n import Msg, text_of
+from comexlab.web.render import request_lang
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +67,12 @@ class WebError(Exception):
     def __init__(
         self,
         status: int,
-        message: str,
+        message: str | Msg,
         *,
         code: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(str(message))
         self.status = status
         self.code = code or _HTTP_CODES.get(status, "error")
         self.message = message
@@ -88,8 +92,8 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-def _details_of_comexlab(exc: ComexlabError) -> list[ErrorDetail]:
-    return [ErrorDetail(field=p.field, row=p.row, message=p.message) for p in exc.problems]
+def _details_of_comexlab(exc: ComexlabError, lang: str) -> list[ErrorDetail]:
+    return [ErrorDetail(field=p.field, row=p.row, message=p.text(lang)) for p in exc.problems]
 
 
 def _details_of_validation(exc: RequestValidationError) -> list[ErrorDetail]:
@@ -141,17 +145,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ComexlabError)
     async def _comexlab(request: Request, exc: ComexlabError) -> Response:
         status = exc.http_status if exc.http_status != 500 else 500
-        return _render(request, status, exc.code, exc.message, _details_of_comexlab(exc))
+        lang = request_lang(request)
+        return _render(request, status, exc.code, exc.text(lang),
+                       _details_of_comexlab(exc, lang))
 
     @app.exception_handler(WebError)
     async def _web(request: Request, exc: WebError) -> Response:
-        return _render(request, exc.status, exc.code, exc.message, [], exc.headers)
+        return _render(request, exc.status, exc.code, text_of(exc.message, request_lang(request)),
+                       [], exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return _render(
-            request, 422, "invalid_input", "invalid request", _details_of_validation(exc)
-        )
+        return _render(request, 422, "invalid_input",
+                       Msg("web.error.invalid_request").text(request_lang(request)),
+                       _details_of_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -163,4 +170,5 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _render(request, 500, "internal_error", "internal server error", [])
+        return _render(request, 500, "internal_error",
+                       Msg("web.error.internal").text(request_lang(request)), [])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.output import write_xlsx
 from comexlab.web.views import Column, LinePage
 
@@ -47,7 +48,8 @@ def filter_sort(df: pd.DataFrame, *, q: str | None, sort: str | None, desc: bool
         df = df[mask]
     if sort:
         if sort not in df.columns:
-            raise InputError(f"unknown column {sort!r}", field="sort", value=sort)
+            raise InputError(Msg("web.error.unknown_column", column=repr(sort)), field="sort",
+                             value=sort)
         df = df.sort_values(sort, ascending=not desc, kind="stable", na_position="last")
     return df
 

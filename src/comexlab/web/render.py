@@ -41,6 +41,7 @@ def page_context(request: Request, **extra: Any) -> dict[str, Any]:
         "request": request,
         "lang": lang,
         "t": lambda key, **kw: i18n.t(key, lang, **kw),
+        "label": lambda vocabulary, value: i18n.label(vocabulary, value, lang),
         "num": lambda v, digits=0: i18n.fmt_number(v, lang, digits=digits),
         "pct": lambda v, digits=1: i18n.fmt_pct(v, lang, digits=digits),
         "usd": lambda v, scale="auto": i18n.fmt_usd(v, lang, scale=scale),

@@ -256,11 +256,16 @@ class GraphNode(BaseModel):
 
 
 class GraphLink(BaseModel):
-    """A link between two clusters."""
+    """A link between two clusters.
+
+    ``kinds`` are codes (``supplier_exchange``); pages show them through ``enum.cluster_link``.
+    ``kind`` joins them with ", " (kept for API clients that read one string).
+    """
 
     source: str
     target: str
     kind: str
+    kinds: list[str] = Field(default_factory=list)
 
 
 class ClusterGraph(BaseModel):

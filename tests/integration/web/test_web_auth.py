@@ -82,7 +82,12 @@ def test_login_rate_limit_per_ip_and_user(client: TestClient) -> None:
                     headers={"X-CSRF-Token": token})
     body = assert_error(r, 429, "rate_limited")
     assert int(r.headers["retry-after"]) >= 1
-    assert "too many" in body["message"]
+    assert "Demasiados intentos" in body["message"]  # the app's default language is Spanish
+    client.cookies.set("lang", "en")
+    r = client.post("/api/auth/login", json={"username": "firm_b", "password": PASSWORD},
+                    headers={"X-CSRF-Token": token})
+    assert "Too many attempts" in r.json()["message"]
+    client.cookies.delete("lang")
     # another user from the same IP is not locked out
     r = client.post("/api/auth/login", json={"username": "analyst", "password": PASSWORD},
                     headers={"X-CSRF-Token": token})
@@ -150,8 +155,11 @@ def test_comexlab_input_error_carries_row_details(as_user) -> None:
     r = c.post("/api/users", json={"username": "bad", "password": "12345678", "role": "firm"})
     body = assert_error(r, 422, "invalid_input")
     assert body["details"] == [
-        {"field": "firm_id", "row": None, "message": "a firm user needs a firm"}
+        {"field": "firm_id", "row": None, "message": "un usuario de empresa necesita una empresa"}
     ]
+    c.cookies.set("lang", "en")
+    r = c.post("/api/users", json={"username": "bad", "password": "12345678", "role": "firm"})
+    assert r.json()["details"][0]["message"] == "a firm user needs a firm"
 
 
 def test_roles_admin_only_user_management(as_user) -> None:

@@ -100,7 +100,8 @@ def test_usmca_ends_run_headline_lines_and_downloads(as_user) -> None:
     assert fig["value_usd"] == pytest.approx(911.0e9, rel=1e-3)
     assert 0 < fig["share_exposed"] < 1 and fig["duty_after"] > fig["duty_before"]
     assert {"section", "chapter"} <= set(res["by_group"])
-    assert any(n.startswith("no_tariff_line") for n in res["notes"])  # audit trail shown
+    # audit trail shown, its kinds by name in the reader's language (Spanish by default)
+    assert any(n.startswith("sin fracción arancelaria: ") for n in res["notes"])
     # line table: sort, filter, page
     top = c.get(f"/api/scenarios/runs/{run_id}/lines",
                 params={"sort": "value_usd", "desc": "true", "page_size": 5}).json()
@@ -144,7 +145,7 @@ def test_uploaded_bad_yaml_fails_with_line_and_key(as_user) -> None:
     bad = "name: x\ntitle: t\nbase:\n  edition: 2026r10\n  programs: [S]\n  surprise: 1\n"
     run_id = c.post("/api/scenarios/runs", json={"yaml": bad}).json()["run_id"]
     status = _wait(c, run_id)
-    assert status["status"] == "failed" and "not valid" in (status["error"] or "")
+    assert status["status"] == "failed" and "no es válido" in (status["error"] or "")
     body = assert_error(c.get(f"/api/scenarios/runs/{run_id}/result"), 422, "invalid_input")
     assert any(d["field"] and "surprise" in d["field"] for d in body["details"])
 

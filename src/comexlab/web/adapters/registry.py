@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg, label
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
 from comexlab.registry.models import Firm, Program
@@ -44,7 +45,7 @@ def _split(cell: object) -> list[str]:
 def _rfc_of(session: Session, firm_id: int) -> str:
     rfc = session.scalar(select(Firm.rfc).where(Firm.id == firm_id))
     if rfc is None:
-        raise NotFoundError(f"firm {firm_id} not found")
+        raise NotFoundError(Msg("web.error.firm_not_found", firm_id=firm_id))
     return rfc
 
 
@@ -92,8 +93,8 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     """``services.firm_profile`` of the firm with this id."""
     firm = session.get(Firm, firm_id)
     if firm is None:
-        raise NotFoundError(f"firm {firm_id} not found")
-    p = services.firm_profile(session, firm.rfc, today=date.today())
+        raise NotFoundError(Msg("web.error.firm_not_found", firm_id=firm_id))
+    p = services.firm_profile(session, firm.rfc, today=date.today(), lang=lang)
     return FirmDetail(
         id=firm_id, rfc=p.rfc, legal_name=p.legal_name, state=p.state_code,
         state_name=p.state_name, municipality=p.municipality_code, employees=p.employees,
@@ -111,7 +112,8 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     )
 
 
-def firm_update(session: Session, firm_id: int, edit: FirmEdit) -> FirmDetail:
+def firm_update(session: Session, firm_id: int, edit: FirmEdit, *,
+                lang: str = "es") -> FirmDetail:
     """Apply the edit through the registry importer (same validation as a spreadsheet row)."""
     rfc = _rfc_of(session, firm_id)
     spec = ENTITIES["firms"]
@@ -120,9 +122,9 @@ def firm_update(session: Session, firm_id: int, edit: FirmEdit) -> FirmDetail:
     row.update(changes)
     sheet = importer.Sheet(f"firm {rfc}", spec, spec.column_names, ((2, row),))
     session.commit()  # end the read transaction before the importer's own write transaction
-    importer.import_sheets(session.get_bind(), [sheet])
+    importer.import_sheets(session.get_bind(), [sheet], lang=lang)
     session.expire_all()
-    return firm_detail(session, firm_id, lang="es")
+    return firm_detail(session, firm_id, lang=lang)
 
 
 def firm_gap(session: Session, firm_id: int, sector: str, *, lang: str) -> GapView:
@@ -162,35 +164,37 @@ def clusters_graph(session: Session) -> ClusterGraph:
                   sector=info.loc[code, "sector"] if code in info.index else None)
         for code, data in graph.nodes(data=True)
     ]
-    links = [GraphLink(source=a, target=b, kind=", ".join(d["kinds"]))
+    links = [GraphLink(source=a, target=b, kind=", ".join(d["kinds"]), kinds=list(d["kinds"]))
              for a, b, d in graph.edges(data=True)]
     return ClusterGraph(nodes=nodes, links=links)
 
 
-def import_file(engine: Engine, path: Path, *, dry_run: bool) -> ImportReport:
+def import_file(engine: Engine, path: Path, *, dry_run: bool, lang: str = "es") -> ImportReport:
     """Run the registry importer; a dry run happens inside a transaction that is rolled back.
 
     The importer opens its own session on what it is given; handing it a connection whose
     outer transaction we roll back (SQLAlchemy's "join an external transaction" pattern) runs
     every check and upsert exactly as a real import would, then leaves the database untouched.
+    Problems and counts are written in ``lang``, the reader's language.
     """
     try:
         if dry_run:
             with engine.connect() as conn:
                 outer = conn.begin()
                 try:
-                    report = importer.import_files(conn, [path])  # type: ignore[arg-type]
+                    report = importer.import_files(conn, [path],  # type: ignore[arg-type]
+                                                   lang=lang)
                 finally:
                     if outer.is_active:  # the importer's own rollback may have ended it
                         outer.rollback()
         else:
-            report = importer.import_files(engine, [path])
+            report = importer.import_files(engine, [path], lang=lang)
     except InputError as exc:
-        errors = [ErrorDetail(field=p.field, row=p.row, message=_where(p.file, p.message))
-                  for p in exc.problems] or [ErrorDetail(message=exc.message)]
+        errors = [ErrorDetail(field=p.field, row=p.row, message=_where(p.file, p.text(lang)))
+                  for p in exc.problems] or [ErrorDetail(message=exc.text(lang))]
         return ImportReport(file=path.name, dry_run=dry_run, written=False, rows=0, errors=errors)
-    counts = {f"{r['entity']}: {k}": v for r in report.rows() for k, v in r.items()
-              if k != "entity" and v}
+    counts = {f"{label('entity', r['entity'], lang)}: {label('change', k, lang)}": v
+              for r in report.rows() for k, v in r.items() if k != "entity" and v}
     rows = sum(sum(c.values()) for c in report.counts.values())
     return ImportReport(file=path.name, dry_run=dry_run, written=not dry_run, rows=rows,
                         counts=counts)

@@ -19,10 +19,9 @@ def hash_password(password: str) -> str:
     """Argon2id hash (salted, self-describing) of ``password``."""
     if len(password) < MIN_PASSWORD_LENGTH:
         from comexlab.errors import InputError
+        from comexlab.i18n import Msg
 
-        raise InputError(
-            f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+        raise InputError(Msg("web.user.password", n=MIN_PASSWORD_LENGTH), field="password")
     return _hasher().hash(password)
 
 

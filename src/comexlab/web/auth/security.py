@@ -20,6 +20,7 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from comexlab.i18n import Msg
 from comexlab.web.auth.models import Role, User
 from comexlab.web.errors import WebError
 
@@ -78,7 +79,7 @@ async def verify_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(str(expected), sent):
-        raise WebError(403, "missing or invalid CSRF token", code="csrf_failed")
+        raise WebError(403, Msg("web.error.csrf"), code="csrf_failed")
 
 
 def _is_form(request: Request) -> bool:
@@ -103,7 +104,7 @@ def current_user_or_none(request: Request) -> Principal | None:
 def current_user(user: Annotated[Principal | None, Depends(current_user_or_none)]) -> Principal:
     """The logged-in user; 401 otherwise (pages redirect to the login form)."""
     if user is None:
-        raise WebError(401, "login required")
+        raise WebError(401, Msg("web.error.login_required"))
     return user
 
 
@@ -112,7 +113,7 @@ def require_roles(*roles: Role):
 
     def dependency(user: Annotated[Principal, Depends(current_user)]) -> Principal:
         if user.role not in roles:
-            raise WebError(403, "your role may not do this")
+            raise WebError(403, Msg("web.error.role"))
         return user
 
     return dependency
@@ -156,6 +157,6 @@ class LoginRateLimiter:
             retry = max(1, int(stats.reset_time - time.time()))
             raise WebError(
                 429,
-                "too many login attempts, try again later",
+                Msg("web.login.rate_limited"),
                 headers={"Retry-After": str(retry)},
             )

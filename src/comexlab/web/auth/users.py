@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.registry.models import Firm
 from comexlab.web.auth.models import Role, User
 from comexlab.web.auth.passwords import dummy_hash, hash_password, verify_password
@@ -23,16 +24,17 @@ def create_user(
     role = _role(role)
     username = username.strip()
     if not username:
-        raise InputError("username is empty", field="username")
+        raise InputError(Msg("web.user.empty_name"), field="username")
     if role is Role.FIRM and firm_id is None:
-        raise InputError("a firm user needs a firm", field="firm_id")
+        raise InputError(Msg("web.user.needs_firm"), field="firm_id")
     if role is not Role.FIRM and firm_id is not None:
-        raise InputError("only firm users are tied to a firm", field="firm_id")
+        raise InputError(Msg("web.user.no_firm"), field="firm_id")
     if firm_id is not None and (not 0 < firm_id < 2**31 or session.get(Firm, firm_id) is None):
-        raise InputError(f"no firm with id {firm_id} in the registry", field="firm_id",
+        raise InputError(Msg("web.user.unknown_firm", firm_id=firm_id), field="firm_id",
                          value=firm_id)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise InputError(f"user {username!r} already exists", field="username", value=username)
+        raise InputError(Msg("web.user.exists", username=repr(username)), field="username",
+                         value=username)
     user = User(
         username=username, password_hash=hash_password(password), role=role.value, firm_id=firm_id
     )
@@ -69,7 +71,7 @@ def get_user(session: Session, user_id: int) -> User:
     """The user with this id."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError(f"user {user_id} not found")
+        raise NotFoundError(Msg("web.user.not_found", user_id=user_id))
     return user
 
 
@@ -83,7 +85,8 @@ def _role(role: Role | str) -> Role:
         return Role(role)
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
-        raise InputError(f"unknown role (allowed: {allowed})", field="role", value=role) from None
+        raise InputError(Msg("web.user.role", allowed=allowed), field="role",
+                         value=role) from None
 
 
 def update_user(

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.web.auth.models import Role, User
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.auth.users import create_user, list_users, update_user
 from comexlab.web.db import db_session
-from comexlab.web.render import render
+from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 api = APIRouter(tags=["users"], dependencies=[Depends(verify_csrf)])
@@ -79,7 +80,8 @@ def users_form(
     except (InputError, ValueError) as exc:
         db.rollback()
         users = [_out(u) for u in list_users(db)]
-        return render(request, "users.html", status_code=422, users=users, error=str(exc))
+        shown = exc.text(request_lang(request)) if isinstance(exc, InputError) else str(exc)
+        return render(request, "users.html", status_code=422, users=users, error=shown)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -102,7 +104,7 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def api_update_user(user_id: UserId, body: UserPatch, admin: Admin, db: Db) -> UserOut:
     """Deactivate/reactivate a user or reset their password (admins only; not themselves)."""
     if user_id == admin.id and body.active is False:
-        raise InputError("you cannot deactivate yourself", field="active")
+        raise InputError(Msg("web.user.self_deactivate"), field="active")
     return _out(update_user(db, user_id, active=body.active, password=body.password))
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from comexlab.i18n import LANGS
+from comexlab.i18n import LANGS, Msg, text_of
 from comexlab.web.auth.security import (
     Principal,
     csrf_token,
@@ -60,7 +60,7 @@ def _attempt(request: Request, db: Session, username: str, password: str) -> Pri
     request.app.state.login_limiter.check(ip, username)
     user = authenticate(db, username, password)
     if user is None:
-        raise WebError(401, "wrong username or password", code="bad_credentials")
+        raise WebError(401, Msg("web.login.failed"), code="bad_credentials")
     log_in(request, user)
     return Principal.of(user)
 
@@ -93,13 +93,9 @@ def login_form(
     try:
         _attempt(request, db, username, password)
     except WebError as exc:
-        lang = request_lang(request)
-        from comexlab.i18n import t
-
-        key = "web.login.rate_limited" if exc.status == 429 else "web.login.failed"
         return render(
             request, "login.html", status_code=exc.status, next=_safe_next(next),
-            error=t(key, lang),
+            error=text_of(exc.message, request_lang(request)),
         )
     return RedirectResponse(_safe_next(next), status_code=303)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from comexlab.errors import InputError, NotFoundError
+from comexlab.i18n import Msg
 from comexlab.web import charts
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.render import render, request_lang
@@ -51,7 +52,7 @@ async def dashboard_data(
         start, end = options.default_start, end or options.default_end
     end = end or start
     if reporter is None or start is None or end is None:
-        raise NotFoundError("no trade flows are loaded in the warehouse (run comexlab flows load)")
+        raise NotFoundError(Msg("web.error.no_flows"))
     services = request.app.state.services
     lang = request_lang(request)
     cache = request.app.state.dashboard_cache
@@ -68,11 +69,11 @@ async def dashboard_data(
     return options, data
 
 
-def _charts(data: Dashboard) -> dict[str, object]:
+def _charts(data: Dashboard, lang: str) -> dict[str, object]:
     return {
-        "sectors": charts.hbar(data.sectors, data.end),
+        "sectors": charts.hbar(data.sectors, data.end, lang=lang),
         "products": charts.treemap(data.products),
-        "destinations": charts.hbar(data.destinations, data.end),
+        "destinations": charts.hbar(data.destinations, data.end, lang=lang),
         "series": charts.line(data.series),
     }
 
@@ -96,10 +97,12 @@ async def dashboard_page(
         options, data = await dashboard_data(request, reporter, start, end, estimated)
     except (NotFoundError, InputError) as exc:
         options = await dashboard_options(request)
-        return render(request, template, options=options, d=None, error=exc.message,
+        return render(request, template, options=options, d=None,
+                      error=exc.text(request_lang(request)),
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
-    return render(request, template, options=options, d=data, charts=_charts(data), error=None,
+    charts_ = _charts(data, request_lang(request))
+    return render(request, template, options=options, d=data, charts=charts_, error=None,
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
                           "estimated": estimated})
 

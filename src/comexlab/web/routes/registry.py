@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.web import charts
 from comexlab.web.auth.security import (
     Principal,
@@ -98,12 +99,12 @@ def _list(request: Request, db: Session, user: Principal, f: FirmQuery) -> FirmP
 
 def _readable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_read_firm(firm_id):
-        raise WebError(403, "you may only see your own firm")
+        raise WebError(403, Msg("web.error.own_firm_only"))
 
 
 def _editable(user: Principal, firm_id: FirmId) -> None:
     if not user.can_edit_firm(firm_id):
-        raise WebError(403, "you may not change this firm")
+        raise WebError(403, Msg("web.error.may_not_edit"))
 
 
 def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> FirmDetail:
@@ -158,10 +159,9 @@ def firm_form(
     try:
         emp = int(employees) if employees.strip() else None
     except ValueError:
-        raise InputError("employees must be a whole number", field="employees",
-                         value=employees) from None
+        raise InputError(Msg("import.cell.int"), field="employees", value=employees) from None
     edit = FirmEdit(website=website.strip() or None, employees=emp, exporter=exporter == "on")
-    request.app.state.services.firm_update(db, firm_id, edit)
+    request.app.state.services.firm_update(db, firm_id, edit, lang=request_lang(request))
     return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
 
 
@@ -169,7 +169,8 @@ def firm_form(
 def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
     """Clusters and their links, drawn as a graph."""
     graph = request.app.state.services.clusters_graph(db)
-    return render(request, "clusters.html", graph=graph, chart=charts.cluster_graph(graph))
+    chart = charts.cluster_graph(graph, request_lang(request))
+    return render(request, "clusters.html", graph=graph, chart=chart)
 
 
 @pages.get("/registry/import")
@@ -204,7 +205,7 @@ async def import_confirm(
     expected = request.session.pop("import_token", None)
     path = request.session.pop("import_path", None)
     if not expected or not path or not secrets.compare_digest(expected, token):
-        raise WebError(409, "nothing to confirm: upload the file again", code="conflict")
+        raise WebError(409, Msg("web.error.nothing_to_confirm"), code="conflict")
     try:
         report = await _run_import(request, FilePath(path), dry_run=False)
     finally:
@@ -215,7 +216,7 @@ async def import_confirm(
 async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
     name = FilePath(upload.filename or "upload.xlsx").name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise InputError("upload an .xlsx or .csv file", file=name, field="upload")
+        raise InputError(Msg("import.file_kind"), file=name, field="upload")
     folder = FilePath(tempfile.mkdtemp(prefix="comexlab-import-"))
     path = folder / name
     size = 0
@@ -225,7 +226,7 @@ async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
             if size > MAX_UPLOAD_BYTES:
                 out.close()
                 _discard(path)
-                raise InputError("file too large (10 MB max)", file=name, field="upload")
+                raise InputError(Msg("web.error.file_too_large"), file=name, field="upload")
             out.write(chunk)
     return path
 
@@ -239,7 +240,8 @@ async def _run_import(request: Request, path: FilePath, *, dry_run: bool) -> Imp
 
     services = request.app.state.services
     return await run_in_threadpool(
-        services.registry_import, request.app.state.engine, path, dry_run=dry_run
+        services.registry_import, request.app.state.engine, path, dry_run=dry_run,
+        lang=request_lang(request),
     )
 
 
@@ -262,7 +264,7 @@ def api_firm_update(
 ) -> FirmDetail:
     """Change the editable fields (own firm for firm users, any firm for admins)."""
     _editable(user, firm_id)
-    return request.app.state.services.firm_update(db, firm_id, body)
+    return request.app.state.services.firm_update(db, firm_id, body, lang=request_lang(request))
 
 
 @api.get("/firms/{firm_id}/gap", response_model=GapView)
@@ -302,6 +304,6 @@ async def api_import(
     if report.errors:
         from comexlab.web.errors import error_response
 
-        return error_response(422, "invalid_input", f"{len(report.errors)} bad row(s); "
-                              "nothing was written", report.errors)
+        message = Msg("web.import.errors", n=len(report.errors)).text(request_lang(request))
+        return error_response(422, "invalid_input", message, report.errors)
     return JSONResponse(report.model_dump(mode="json"))

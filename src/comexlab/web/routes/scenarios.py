@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field, model_validator
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.web import charts, lines
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
 from comexlab.web.errors import WebError
@@ -63,14 +64,14 @@ def _job(request: Request, user: Principal, run_id: str) -> Job:
     job = request.app.state.jobs.get(run_id, KIND)
     if job.owner_id != user.id and user.role.value != "admin":
         # runs are private to who started them (they may hold an uploaded, unpublished scenario)
-        raise WebError(404, f"run {run_id} not found")
+        raise WebError(404, Msg("web.error.run_not_found", run=run_id))
     return job
 
 
-def _status(job: Job) -> RunStatus:
+def _status(job: Job, lang: str) -> RunStatus:
     return RunStatus(
         run_id=job.id, scenario=job.label, status=job.status, progress=job.progress,
-        message=job.message, error=None if job.error is None else job.error.message,
+        message=job.message, error=None if job.error is None else job.error.text(lang),
     )
 
 
@@ -78,7 +79,7 @@ def _done(job: Job) -> lines.CompletedRun:
     if job.status == "failed" and job.error is not None:
         raise job.error
     if job.status != "done":
-        raise WebError(409, "the run has not finished yet", code="not_ready")
+        raise WebError(409, Msg("web.error.run_not_ready"), code="not_ready")
     return job.result
 
 
@@ -109,7 +110,8 @@ async def run_form(
     if upload is not None and upload.filename:
         raw = await upload.read(MAX_YAML_BYTES + 1)
         if len(raw) > MAX_YAML_BYTES:
-            raise InputError("scenario file too large", file=upload.filename, field="upload")
+            raise InputError(Msg("web.error.scenario_too_large"), file=upload.filename,
+                             field="upload")
         yaml_text = raw.decode("utf-8", errors="replace")
     body = RunRequest(
         scenario=None if yaml_text else (scenario or None), yaml=yaml_text,
@@ -123,23 +125,24 @@ async def run_form(
 def run_page(request: Request, user: Agency, run_id: str) -> Response:
     """The run: progress while it runs, then headline, charts and the line table."""
     job = _job(request, user, run_id)
-    return render(request, "scenario_run.html", **_run_context(job))
+    return render(request, "scenario_run.html", **_run_context(job, request_lang(request)))
 
 
 @pages.get("/scenarios/runs/{run_id}/progress")
 def run_progress(request: Request, user: Agency, run_id: str) -> Response:
     """Htmx poll target: the progress bar, or the results once done."""
     job = _job(request, user, run_id)
-    return render(request, "_scenario_progress.html", **_run_context(job))
+    return render(request, "_scenario_progress.html", **_run_context(job, request_lang(request)))
 
 
-def _run_context(job: Job) -> dict[str, object]:
-    ctx: dict[str, object] = {"job": job, "status": _status(job), "r": None}
+def _run_context(job: Job, lang: str) -> dict[str, object]:
+    ctx: dict[str, object] = {"job": job, "status": _status(job, lang), "r": None}
     if job.status == "done":
         result = _result(job)
         ctx["r"] = result
         ctx["charts"] = {
-            group: charts.exposure_bars(rows) for group, rows in result.by_group.items()
+            group: charts.exposure_bars(rows, lang=lang)
+            for group, rows in result.by_group.items()
         }
         ctx["page"] = lines.page_of(_done(job).lines, result.columns)
     return ctx
@@ -190,13 +193,13 @@ def api_catalog(request: Request, _user: Agency) -> list[ScenarioInfo]:
 @api.post("/scenarios/runs", response_model=RunStatus, status_code=202)
 def api_run(request: Request, user: Agency, body: RunRequest) -> RunStatus:
     """Start a run in the background; poll ``GET /api/scenarios/runs/{run_id}``."""
-    return _status(_start(request, user, body))
+    return _status(_start(request, user, body), request_lang(request))
 
 
 @api.get("/scenarios/runs/{run_id}", response_model=RunStatus)
 def api_run_status(request: Request, user: Agency, run_id: str) -> RunStatus:
     """Progress of a run."""
-    return _status(_job(request, user, run_id))
+    return _status(_job(request, user, run_id), request_lang(request))
 
 
 @api.get("/scenarios/runs/{run_id}/result", response_model=RunResult)
