@@ -3,6 +3,9 @@
 Every load replaces one source's rows atomically (:func:`~comexlab.warehouse.db.replace_rows`,
 one transaction: delete the source's rows, insert the new ones, log each file), after the
 loader has parsed and validated all files — a bad file changes nothing.
+
+Ingest is SQL (the schema contract); the analytics — rollups, source summaries, the warehouse
+side of reconciliation — are Ibis expressions built with :mod:`comexlab.warehouse.expr`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError
-from comexlab.nomenclature.hs import sections
 from comexlab.nomenclature.scian import scian3_of_naics
 from comexlab.sources import flow_sources
 from comexlab.sources.files import data_path
 from comexlab.sources.flowtable import FlowLoad, check_codes, read_strings
+from comexlab.warehouse import expr
 from comexlab.warehouse.db import file_sha256, transaction
 
 HTS_NAICS_FILE = "budgetlab_tariff_resources/metal_content_shares_bea_hs10.csv.gz"
@@ -106,38 +110,46 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: str, files: Sequence[Path]
     raw = _raw_relation(paths)
     out = []
     for chk in src.checks:
+        # File side in plain DuckDB SQL over the CSV text: independent of the loader's parsing.
         file_total = con.execute(
             f"SELECT coalesce(sum({chk.raw_sum}), 0) FROM {raw} WHERE {chk.raw_where}"
         ).fetchone()
-        wh_total = con.execute(
-            f"SELECT coalesce(sum({chk.wh_column}), 0) FROM flow "
-            f"WHERE source = ? AND {chk.wh_where}", [source]).fetchone()
         out.append(Reconciliation(source, chk.label, float(file_total[0]),  # type: ignore[index]
-                                  float(wh_total[0])))  # type: ignore[index]
+                                  _warehouse_total(con, source, chk.wh_column, chk.wh_where)))
     return out
+
+
+def _warehouse_total(con: duckdb.DuckDBPyConnection, source: str, column: str,
+                     where: str) -> float:
+    rows = expr.sql_filtered(con, "flow", where)
+    rows = rows.filter(rows.source == source)
+    total = rows[column].sum().fill_null(0.0).to_pyarrow().as_py()
+    return float(total)
 
 
 def _logged_files(con: duckdb.DuckDBPyConnection, source: str) -> list[Path]:
     """Files of the source's latest load (same timestamp), as recorded in load_log."""
-    rows = con.execute(
-        "SELECT file FROM load_log WHERE dataset = ? AND loaded_at = "
-        "(SELECT max(loaded_at) FROM load_log WHERE dataset = ?) ORDER BY file",
-        [f"flow:{source}", f"flow:{source}"]).fetchall()
-    return [Path(r[0]) for r in rows if Path(r[0]).exists()]
+    log = expr.table(con, "load_log")
+    mine = log.filter(log.dataset == f"flow:{source}")
+    latest = mine.filter(mine.loaded_at == mine.loaded_at.max().as_scalar())
+    files = latest.select("file").order_by("file").to_pyarrow()["file"].to_pylist()
+    return [Path(f) for f in files if Path(f).exists()]
 
 
 def loaded_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per loaded source: rows, periods, reporters, total value, files, last load."""
-    return con.execute("""
-        SELECT f.source, count(*) AS rows, min(period) AS first_period,
-               max(period) AS last_period, count(DISTINCT reporter) AS reporters,
-               sum(value_usd) AS value_usd,
-               (SELECT count(DISTINCT file) FROM load_log l
-                 WHERE l.dataset = 'flow:' || f.source) AS files,
-               (SELECT max(loaded_at) FROM load_log l
-                 WHERE l.dataset = 'flow:' || f.source) AS loaded_at
-        FROM flow f GROUP BY f.source ORDER BY f.source
-    """).df()
+    flow = expr.table(con, "flow")
+    log = expr.table(con, "load_log")
+    per_source = flow.group_by("source").aggregate(
+        rows=flow.count(), first_period=flow.period.min(), last_period=flow.period.max(),
+        reporters=flow.reporter.nunique(), value_usd=flow.value_usd.sum())
+    logs = log.group_by("dataset").aggregate(files=log.file.nunique(),
+                                             loaded_at=log.loaded_at.max())
+    joined = per_source.left_join(logs, ("flow:" + per_source.source) == logs.dataset)
+    return (joined.select("source", "rows", "first_period", "last_period", "reporters",
+                          "value_usd", files=joined.files.fill_null(0),
+                          loaded_at=joined.loaded_at)
+            .order_by("source").to_pandas())
 
 
 # --------------------------------------------------------------------------- HTS ↔ NAICS
@@ -181,50 +193,22 @@ def load_hts_naics(con: duckdb.DuckDBPyConnection, path: Path | None = None,
 
 # --------------------------------------------------------------------------- rollups
 ROLLUP_DIGITS = {"hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}
-_FINER = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}
 
 
-def section_case(column: str = "product_code") -> str:
-    """SQL CASE mapping a code's chapter to its HS section number (from package data)."""
-    whens = " ".join(
-        f"WHEN CAST(substr({column}, 1, 2) AS INTEGER) BETWEEN {s.first_chapter} "
-        f"AND {s.last_chapter} THEN {s.number}" for s in sections())
-    return f"CAST(CASE {whens} END AS VARCHAR)"
+def rollup_expr(con: duckdb.DuckDBPyConnection, level: str, *, where: str = "TRUE",
+                params: Sequence[object] = ()) -> ir.Table:
+    """Ibis expression of flow rows (matching the SQL predicate ``where``) summed to ``level``.
 
-
-def rollup_sql(level: str, *, column: str = "product_code") -> str:
-    """SQL expression of a product code's ancestor at ``level`` (hs8…hs2 or section).
-
-    Use on HS/HTS rows only (classification 'HS' or 'HTS') whose level is at least as fine
-    as ``level``; e.g. ``SELECT {rollup_sql('hs4')} AS hs4, sum(value_usd) … GROUP BY 1``.
+    See :func:`comexlab.warehouse.expr.rollup`: HS/HTS rows at or finer than ``level``, grouped
+    by source, reporter, partner, flow and period so sources are never mixed in one figure.
+    Compose it further (filter, join, top-N) before executing.
     """
-    if level == "section":
-        return section_case(column)
-    if level not in ROLLUP_DIGITS:
-        raise InputError(f"unknown product level {level!r}", field="level",
-                         value=level)
-    return f"substr({column}, 1, {ROLLUP_DIGITS[level]})"
-
-
-def rollup_query(level: str, *, where: str = "TRUE") -> str:
-    """SQL summing flow rows to ``level`` (HS/HTS rows at or finer than that level).
-
-    Groups by source, reporter, partner, flow and period so different sources are never
-    mixed in one figure; compose it as a subquery or pass it to :func:`rolled_up`.
-    """
-    finer = [lvl for lvl, n in _FINER.items() if level == "section" or n >= _FINER.get(level, 99)]
-    levels = ", ".join(f"'{lvl}'" for lvl in finer)
-    expr = rollup_sql(level)
-    return (
-        f"SELECT source, reporter, partner, flow, period, {expr} AS product_code, "
-        f"'{level}' AS product_level, sum(value_usd) AS value_usd, "
-        f"sum(preference_value_usd) AS preference_value_usd FROM flow "
-        f"WHERE classification IN ('HS', 'HTS') AND product_level IN ({levels}) AND ({where}) "
-        f"GROUP BY ALL"
-    )
+    if level not in (*ROLLUP_DIGITS, "section"):
+        raise InputError(f"unknown product level {level!r}", field="level", value=level)
+    return expr.rollup(expr.sql_filtered(con, "flow", where, params), level)
 
 
 def rolled_up(con: duckdb.DuckDBPyConnection, level: str, *, where: str = "TRUE",
               params: Sequence[object] = ()) -> pd.DataFrame:
-    """Flow rows summed to ``level`` as a DataFrame (see :func:`rollup_query`)."""
-    return con.execute(rollup_query(level, where=where), list(params)).df()
+    """Flow rows summed to ``level`` as a DataFrame (see :func:`rollup_expr`)."""
+    return rollup_expr(con, level, where=where, params=params).to_pandas()

@@ -3,6 +3,11 @@
 One service function per question — :func:`show` (one line and its rates), :func:`coverage`
 (how much of an edition's rate text the parser understood), :func:`diff` (what changed between
 two editions) — each returning plain DataFrames/dataclasses the CLI and web render.
+
+:func:`coverage` is built from Ibis expressions (:mod:`comexlab.warehouse.expr`). :func:`show`
+stays SQL: it is a handful of keyed look-ups, not analysis. :func:`diff` stays SQL for now: its
+rate signature relies on ``concat_ws`` skipping NULL parts, which must be reproduced exactly
+before it can move (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
@@ -23,6 +30,7 @@ from comexlab.sources.usitc_hts import (
     read_edition,
     read_programs,
 )
+from comexlab.warehouse import expr
 from comexlab.warehouse.db import replace_many
 
 RATE_COLUMNS = ("general", "special", "other")
@@ -197,16 +205,6 @@ def _fmt(digits: str) -> str:
     return ".".join([digits[:4], *[digits[i:i + 2] for i in range(4, len(digits), 2)]])
 
 
-# Rate text printed on a row that is not an 8/10-digit line (continuation rows of the 2013
-# file): it cannot be attached to a tariff line, so it counts as text not understood.
-_ORPHANS = """
-    SELECT {cols} FROM (
-        SELECT hts, hts_formatted, row_no, unnest(['general', 'special', 'other']) AS col,
-               unnest([general_text, special_text, other_text]) AS text
-        FROM hts_line WHERE edition = ? AND (hts IS NULL OR digits < 8)
-    ) WHERE text IS NOT NULL"""
-
-
 # --- coverage ----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -218,41 +216,79 @@ class Coverage:
     unknown_programs: pd.DataFrame  # program codes not in the program table, with lines
 
 
+def _orphans(con: duckdb.DuckDBPyConnection, key: str) -> ir.Table:
+    """Rate text printed on a row that is not an 8/10-digit line (2013 continuation rows).
+
+    It cannot be attached to a tariff line, so it counts as text not understood. Columns:
+    hts, hts_formatted, row_no, rate_column, rate_text.
+    """
+    line = expr.table(con, "hts_line")
+    rows = line.filter(line.edition == key, line.hts.isnull() | (line.digits < 8))
+    parts = [rows.filter(rows[f"{col}_text"].notnull()).select(
+                 "hts", "hts_formatted", "row_no", rate_column=ibis.literal(col),
+                 rate_text=rows[f"{col}_text"]) for col in RATE_COLUMNS]
+    return _union_all(*parts)
+
+
+def _union_all(*tables: ir.Table) -> ir.Table:
+    """UNION ALL of tables whose columns differ only in nullability (NOT NULL vs literals)."""
+    return ibis.union(*[t.cast({name: typ.copy(nullable=True)
+                                for name, typ in t.schema().items()}) for t in tables],
+                      distinct=False)
+
+
+def _column_order(column: ir.StringValue) -> ir.IntegerValue:
+    return ibis.cases((column == "general", 0), (column == "special", 1), else_=2)
+
+
 def coverage(con: duckdb.DuckDBPyConnection, key: str) -> Coverage:
     """How much of an edition's printed rate text the parser understood (never assumed)."""
     _require_edition(con, key)
-    summary = con.execute(f"""
-        WITH texts AS (
-            SELECT rate_column, kind, parsed FROM hts_rate
-            WHERE edition = ? AND kind <> 'blank'
-            UNION ALL {_ORPHANS.format(cols="col AS rate_column, 'unparsed' AS kind, false")}
-        )
-        SELECT rate_column, count(*) AS texts, count(*) FILTER (WHERE parsed) AS parsed,
-               count(*) FILTER (WHERE NOT parsed) AS unparsed,
-               count(*) FILTER (WHERE parsed) / count(*) AS share_parsed,
-               count(*) FILTER (WHERE kind = 'reference') AS references
-        FROM texts
-        GROUP BY rate_column
-        ORDER BY CASE rate_column WHEN 'general' THEN 0 WHEN 'special' THEN 1 ELSE 2 END
-    """, [key, key]).df()
-    unparsed = con.execute(f"""
-        SELECT * FROM (
-            SELECT r.hts, l.hts_formatted, r.rate_column, r.program, r.rate_text
-            FROM hts_rate r
-            LEFT JOIN (SELECT DISTINCT ON (hts) hts, hts_formatted FROM hts_line
-                       WHERE edition = ?) l USING (hts)
-            WHERE r.edition = ? AND NOT r.parsed
-            UNION ALL {_ORPHANS.format(
-                cols="hts, coalesce(hts_formatted, 'row ' || row_no), col, NULL, text")}
-        )
-        ORDER BY CASE rate_column WHEN 'general' THEN 0 WHEN 'special' THEN 1 ELSE 2 END,
-                 hts_formatted""", [key, key, key]).df()
-    unknown = con.execute("""
-        SELECT program, count(*) AS lines, string_agg(DISTINCT hts, ', ') AS hts
-        FROM hts_rate WHERE edition = ? AND program IS NOT NULL
-          AND program NOT IN (SELECT program FROM hts_program)
-        GROUP BY program ORDER BY program""", [key]).df()
-    return Coverage(key, summary, unparsed.drop(columns=["hts"]), unknown)
+    rate = expr.table(con, "hts_rate")
+    orphans = _orphans(con, key)
+    mine = rate.filter(rate.edition == key)
+    texts = _union_all(
+        mine.filter(mine.kind != "blank").select("rate_column", "kind", "parsed"),
+        orphans.select("rate_column", kind=ibis.literal("unparsed"),
+                       parsed=ibis.literal(False)))
+    parsed = texts.count(where=texts.parsed)
+    summary = (texts.group_by("rate_column")
+               .aggregate(texts=texts.count(), parsed=parsed,
+                          unparsed=texts.count(where=~texts.parsed),
+                          share_parsed=parsed / texts.count(),
+                          references=texts.count(where=texts.kind == "reference"))
+               .order_by(_column_order(ibis._.rate_column)).to_pandas())
+    return Coverage(key, summary, _unparsed(con, key, mine, orphans),
+                    _unknown_programs(con, mine))
+
+
+def _unparsed(con: duckdb.DuckDBPyConnection, key: str, mine: ir.Table,
+              orphans: ir.Table) -> pd.DataFrame:
+    line = expr.table(con, "hts_line")
+    lines = line.filter(line.edition == key)
+    formatted = lines.group_by("hts").aggregate(hts_formatted=lines.hts_formatted.arbitrary())
+    bad = mine.filter(~mine.parsed)
+    bad = bad.left_join(formatted, "hts").select(
+        "hts", "hts_formatted", "rate_column", "program", "rate_text")
+    from_rows = orphans.select(
+        "hts", hts_formatted=orphans.hts_formatted.fill_null(
+            "row " + orphans.row_no.cast("string")),
+        rate_column=orphans.rate_column, program=ibis.null("string"),
+        rate_text=orphans.rate_text)
+    both = _union_all(bad, from_rows)
+    return (both.order_by([_column_order(both.rate_column), both.hts_formatted])
+            .to_pandas().drop(columns=["hts"]))
+
+
+def _unknown_programs(con: duckdb.DuckDBPyConnection, mine: ir.Table) -> pd.DataFrame:
+    known = expr.table(con, "hts_program")
+    unknown = mine.filter(mine.program.notnull(), ~mine.program.isin(known.program))
+    counts = unknown.group_by("program").aggregate(lines=unknown.count())
+    pairs = unknown.select("program", "hts").distinct()
+    listed = pairs.group_by("program").aggregate(
+        hts=pairs.hts.group_concat(", ", order_by=pairs.hts))
+    return (counts.join(listed, "program").select("program", "lines", "hts")
+            .order_by("program").to_pandas())
 
 
 # --- diff --------------------------------------------------------------------------------------

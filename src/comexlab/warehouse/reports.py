@@ -4,6 +4,10 @@ One function per user question — :func:`export_report` ("how did GTO's exports
 and :func:`state_lines` / :func:`top_state_lines` ("which tariff lines does GTO ship to the
 US?") — used by the CLI and, later, the web pages. The math lives in ``comexlab.reports``;
 this module only queries DuckDB and shapes rows for it.
+
+The queries are Ibis expressions (:mod:`comexlab.warehouse.expr`): the report's rows are
+filtered, tagged current/prior and summed per product × partner in DuckDB, so the pure code
+receives one row per product, partner and window instead of one per month and reporter.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg, t
@@ -35,6 +42,7 @@ from comexlab.reports.exports import (
     note,
 )
 from comexlab.reports.windows import Window
+from comexlab.warehouse import expr
 
 NATIONAL = "MEX"
 
@@ -66,9 +74,11 @@ def loaded_periods(con: duckdb.DuckDBPyConnection, reporter: str) -> dict[str, s
     """Source → export periods loaded for ``reporter`` (plus what can be estimated)."""
     out: dict[str, set[str]] = {}
     samples = format_sample_sources(con)
-    for source, period in con.execute(
-            "SELECT DISTINCT source, period FROM flow WHERE reporter = ? AND flow = 'export'",
-            [reporter]).fetchall():
+    flow = expr.table(con, "flow")
+    pairs = (flow.filter(flow.reporter == reporter, flow.flow == "export")
+             .select("source", "period").distinct().to_pyarrow())
+    for source, period in zip(pairs["source"].to_pylist(), pairs["period"].to_pylist(),
+                              strict=True):
         if source not in samples:
             out.setdefault(source, set()).add(period)
     if reporter.startswith("MX-") and estimate_inputs_loaded(con):
@@ -82,29 +92,33 @@ def format_sample_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
     A format sample is a few hand-copied rows: reporting from it would show a fraction of a
     state's trade as if it were the whole, so such a source never answers a report.
     """
-    rows = con.execute(
-        "SELECT dataset, bool_and(file LIKE '%FORMAT_SAMPLE%') FROM load_log "
-        "WHERE dataset LIKE 'flow:%' GROUP BY dataset").fetchall()
-    return {str(d).removeprefix("flow:") for d, only_samples in rows if only_samples}
+    log = expr.table(con, "load_log")
+    flows_logged = log.filter(log.dataset.startswith("flow:"))
+    per_dataset = flows_logged.group_by("dataset").aggregate(
+        only_samples=flows_logged.file.contains("FORMAT_SAMPLE").all())
+    samples = per_dataset.filter(per_dataset.only_samples).dataset.to_pyarrow().to_pylist()
+    return {str(d).removeprefix("flow:") for d in samples}
 
 
 def loaded_periods_national(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Months of Mexico → US lines loaded from DataWeb (the base of every estimate)."""
-    return {p for (p,) in con.execute(
-        "SELECT DISTINCT period FROM flow WHERE source = ? AND reporter = ? AND flow = 'export'",
-        [prof.DATAWEB, NATIONAL]).fetchall()}
+    flow = expr.table(con, "flow")
+    periods = flow.filter(flow.source == prof.DATAWEB, flow.reporter == NATIONAL,
+                          flow.flow == "export").period.as_table().distinct()
+    return set(periods.to_pyarrow()["period"].to_pylist())
 
 
 def estimate_inputs_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     """Allocation needs INEGI subsectors, DataWeb lines and the HTS10 → SCIAN concordance."""
     if not _table_exists(con, "hts_naics"):
         return False
-    row = con.execute(
-        "SELECT (SELECT count(*) FROM hts_naics) > 0 AND "
-        "EXISTS (SELECT 1 FROM flow WHERE source = ?) AND "
-        "EXISTS (SELECT 1 FROM flow WHERE source = ? AND reporter = ?)",
-        [prof.INEGI, prof.DATAWEB, NATIONAL]).fetchone()
-    return bool(row and row[0])
+    flow = expr.table(con, "flow")
+    return (_any(expr.table(con, "hts_naics")) and _any(flow.filter(flow.source == prof.INEGI))
+            and _any(flow.filter(flow.source == prof.DATAWEB, flow.reporter == NATIONAL)))
+
+
+def _any(rows: ir.Table) -> bool:
+    return bool(rows.limit(1).count().to_pyarrow().as_py())
 
 
 def _describe_loaded(loaded: dict[str, set[str]]) -> str:
@@ -120,20 +134,22 @@ def read_flow_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequenc
                    reporter: str | None = None, reporter_level: str | None = None,
                    partner: str | None = None) -> pd.DataFrame:
     """Export rows of one source for ``periods``: one reporter, or every reporter of a level."""
-    where = ["source = $source", "flow = 'export'", "list_contains($periods, period)"]
-    params: dict[str, object] = {"source": source, "periods": list(periods)}
-    if reporter is not None:
-        where.append("reporter = $reporter")
-        params["reporter"] = reporter
-    if reporter_level is not None:
-        where.append("reporter_level = $level")
-        params["level"] = reporter_level
-    if partner is not None:
-        where.append("partner = $partner")
-        params["partner"] = partner
-    sql = ("SELECT reporter, period, year, product_code, product_level, partner, value_usd "
-           f"FROM flow WHERE {' AND '.join(where)}")
-    return con.execute(sql, params).df()
+    return flow_rows(con, source, periods, reporter=reporter, reporter_level=reporter_level,
+                     partner=partner).to_pandas()
+
+
+def flow_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
+              reporter: str | None = None, reporter_level: str | None = None,
+              partner: str | None = None) -> ir.Table:
+    """Expression of :func:`read_flow_rows` (compose it before running)."""
+    flow = expr.table(con, "flow")
+    wanted = [flow.source == source, flow.flow == "export", flow.period.isin(list(periods))]
+    for column, value in (("reporter", reporter), ("reporter_level", reporter_level),
+                          ("partner", partner)):
+        if value is not None:
+            wanted.append(flow[column] == value)
+    return flow.filter(*wanted).select("reporter", "period", "year", "product_code",
+                                       "product_level", "partner", "value_usd")
 
 
 def _tag_windows(rows: pd.DataFrame, window: Window, profile: SourceProfile) -> pd.DataFrame:
@@ -145,24 +161,48 @@ def _tag_windows(rows: pd.DataFrame, window: Window, profile: SourceProfile) -> 
     return rows.assign(window=tag, is_total=rows["product_level"] == "total")[keep]
 
 
+def window_rows(rows: ir.Table, current: Sequence[str], prior: Sequence[str],
+                profile: SourceProfile) -> pd.DataFrame:
+    """Rows of both windows summed per product × partner (months and reporters folded).
+
+    Same rows as :func:`_tag_windows` would give, less the period/reporter detail the report
+    never reads: columns ``window``, ``product_code``, ``product_level``, ``partner``,
+    ``value_usd``, ``is_total``. Only the source's report level and its own total rows are kept.
+    """
+    tagged = expr.tag_windows(rows, current, prior)
+    tagged = tagged.filter(tagged.product_level.isin([profile.product_level, "total"]))
+    summed = (tagged.group_by(["window", "product_code", "product_level", "partner"])
+              .aggregate(value_usd=tagged.value_usd.sum())
+              .mutate(is_total=ibis._.product_level == "total"))
+    return summed.order_by(["window", "product_code", "partner"]).to_pandas()
+
+
 def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
     """Descriptions of HTS/HS codes from the latest HTS edition loaded (empty if none)."""
     if not codes or not _table_exists(con, "hts_line"):
         return {}
-    rows = con.execute(
-        "SELECT hts, arg_max(description, edition) FROM hts_line "
-        "WHERE list_contains($codes, hts) GROUP BY hts", {"codes": list(codes)}).fetchall()
-    return {str(code): str(desc) for code, desc in rows}
+    line = expr.table(con, "hts_line")
+    # A semi-join on an in-memory table, not ``isin`` over thousands of literal codes: Ibis
+    # builds and validates one expression node per literal, 1.7 s for a DataWeb report.
+    wanted = ibis.memtable(pa.table({"hts": pa.array(list(codes), type=pa.string())}))
+    found = line.semi_join(wanted, "hts")
+    latest = found.group_by("hts").aggregate(
+        description=found.description.argmax(found.edition)).to_pyarrow()
+    return {str(code): str(desc) for code, desc in zip(
+        latest["hts"].to_pylist(), latest["description"].to_pylist(), strict=True)}
 
 
 def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
     """(file, sha256, loaded_at) of the latest load of each file of a source, for the notes."""
     datasets = ([f"flow:{prof.DATAWEB}", f"flow:{prof.INEGI}", "hts_naics"]
                 if source == prof.STATE_ESTIMATED else [f"flow:{source}"])
-    rows = con.execute(
-        "SELECT file, arg_max(sha256, loaded_at), max(loaded_at) FROM load_log "
-        "WHERE list_contains(?, dataset) GROUP BY file ORDER BY file", [datasets]).fetchall()
-    return [(str(f), str(s), str(at)) for f, s, at in rows]
+    log = expr.table(con, "load_log")
+    mine = log.filter(log.dataset.isin(datasets))
+    latest = (mine.group_by("file")
+              .aggregate(sha256=mine.sha256.argmax(mine.loaded_at),
+                         loaded_at=mine.loaded_at.max())
+              .order_by("file").to_pyarrow().to_pylist())
+    return [(str(r["file"]), str(r["sha256"]), str(r["loaded_at"])) for r in latest]
 
 
 # --------------------------------------------------------------------------- S1 report
@@ -202,18 +242,19 @@ def _no_source_message(req: ReportRequest, loaded: dict[str, set[str]]) -> Msg:
 
 def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: SourceProfile,
                   prior_loaded: bool) -> ReportInput:
-    periods = (*prof.periods_needed(profile, req.window),
-               *prof.periods_needed(profile, req.window.prior()))
-    rows = _tag_windows(read_flow_rows(con, profile.source, periods, reporter=req.reporter.code,
-                                       partner=req.partner), req.window, profile)
+    current = prof.periods_needed(profile, req.window)
+    prior = prof.periods_needed(profile, req.window.prior())
+    periods = (*current, *prior)
+    rows = window_rows(flow_rows(con, profile.source, periods, reporter=req.reporter.code,
+                                 partner=req.partner), current, prior, profile)
     national, reason = None, None
     if req.reporter.level == "state":
-        everyone = read_flow_rows(con, profile.source, periods, reporter_level="state",
-                                  partner=req.partner)
-        n_states = everyone.loc[everyone["period"].isin(
-            prof.periods_needed(profile, req.window)), "reporter"].nunique()
+        everyone = flow_rows(con, profile.source, periods, reporter_level="state",
+                             partner=req.partner)
+        in_window = everyone.filter(everyone.period.isin(list(current)))
+        n_states = int(in_window.reporter.nunique().to_pyarrow().as_py())
         if n_states >= STATES_IN_MEXICO:
-            national = add_cut_keys(_tag_windows(everyone, req.window, profile),
+            national = add_cut_keys(window_rows(everyone, current, prior, profile),
                                     profile.classification)
         else:
             reason = note("report.note.national_incomplete", n=n_states,
@@ -254,14 +295,15 @@ class StateLines:
 
 def inegi_base(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, int]:
     """State × subsector exports of the latest INEGI year (the allocation keys)."""
-    found = con.execute("SELECT max(year) FROM flow WHERE source = ?", [prof.INEGI]).fetchone()
-    if not found or found[0] is None:
+    flow = expr.table(con, "flow")
+    inegi = flow.filter(flow.source == prof.INEGI)
+    found = inegi.year.max().to_pyarrow().as_py()
+    if found is None:
         raise NotFoundError(Msg("error.inegi_not_loaded"))
-    year = int(found[0])
-    frame = con.execute(
-        "SELECT reporter AS state, product_code AS scian3, value_usd FROM flow "
-        "WHERE source = ? AND year = ? AND product_level = 'scian3' AND product_code <> ?",
-        [prof.INEGI, year, "UNSPECIFIED"]).df()
+    year = int(found)
+    frame = inegi.filter(inegi.year == year, inegi.product_level == "scian3",
+                         inegi.product_code != "UNSPECIFIED").select(
+        state=inegi.reporter, scian3=inegi.product_code, value_usd=inegi.value_usd).to_pandas()
     return frame, year
 
 
@@ -273,7 +315,7 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
     base, year = inegi_base(con)
     lines = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
     lines = lines[lines["product_level"] == "hts10"].rename(columns={"product_code": "hts10"})
-    concordance = con.execute("SELECT hts10, scian3 FROM hts_naics").df()
+    concordance = expr.table(con, "hts_naics").select("hts10", "scian3").to_pandas()
     return alloc.allocate_lines(lines[["period", "hts10", "value_usd"]], concordance,
                                 alloc.subsector_shares(base), base_year=year,
                                 states=states_wanted)
@@ -351,13 +393,14 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
     rows = pd.DataFrame({"period": est["period"], "product_code": est["hts10"],
                          "product_level": "hts10", "partner": prof.US,
                          "value_usd": est["value_usd"]})
-    national = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
+    national = window_rows(flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL),
+                           prof.periods_needed(profile, req.window),
+                           prof.periods_needed(profile, req.window.prior()), profile)
     unallocated = allocation.unallocated
     unalloc_now = float(unallocated.loc[unallocated["period"].isin(current), "value_usd"].sum())
     data = ReportInput(
         rows=add_cut_keys(_tag_windows(rows, req.window, profile), profile.classification),
-        national=add_cut_keys(_tag_windows(national, req.window, profile),
-                              profile.classification),
+        national=add_cut_keys(national, profile.classification),
         national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
                              base_year=allocation.base_year),
         prior_loaded=prior_loaded)
