@@ -47,11 +47,14 @@ def t(key: str, lang: str = "es", /, **params: object) -> str:
     """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``params``.
 
     An unknown key is returned as-is (visible in the UI, caught by the catalog test) rather than
-    raising, so a missing translation never takes a page down.
+    raising, so a missing translation never takes a page down. Parameters that are :class:`Msg`
+    are translated into ``lang`` too.
     """
     entry = catalog().get(key)
     text = key if entry is None else (entry.get(lang) or entry["en"])
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{k: param_text(v, lang) for k, v in params.items()})
 
 
 def param_text(value: object, lang: str) -> object:
@@ -84,7 +87,7 @@ class Msg:
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``es`` or ``en``)."""
-        return t(self.key, lang, **{k: param_text(v, lang) for k, v in self.params.items()})
+        return t(self.key, lang, **self.params)
 
     def __str__(self) -> str:
         return self.text("en")

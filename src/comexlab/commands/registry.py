@@ -73,6 +73,7 @@ _VOCABULARIES: dict[str, str] = {
     "history": "enrolment_status", "entity": "entity",
 }
 _SEPARATORS = (" → ", ", ")
+_STANDARD_COLUMNS = ("standard", "certifications", "certificate_obtained")  # codes → names
 
 
 def _labelled(value: object, vocabulary: str, lang: str) -> object:
@@ -83,6 +84,16 @@ def _labelled(value: object, vocabulary: str, lang: str) -> object:
         if sep in value:
             return sep.join(label(vocabulary, v, lang) for v in value.split(sep))
     return label(vocabulary, value, lang)
+
+
+def _standard_names(value: object) -> object:
+    """``ISO9001, IATF16949`` → ``ISO 9001, IATF 16949`` (unknown codes and non-text kept)."""
+    from comexlab.registry.reference import standards
+
+    if not isinstance(value, str) or not value:
+        return value
+    known = standards()
+    return ", ".join(known[c].name if c in known else c for c in value.split(", "))
 
 
 def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFormat,
@@ -113,6 +124,8 @@ def _show(df: pd.DataFrame, fmt: OutputFormat, output: Path | None, title: str,
         vocabularies = {**_VOCABULARIES, **(vocab or {})}
         df = df.assign(**{c: df[c].map(lambda v, voc=vocabularies[c]: _labelled(v, voc, lang))
                           for c in df.columns if c in vocabularies})
+        df = df.assign(**{c: df[c].map(_standard_names) for c in df.columns
+                          if c in _STANDARD_COLUMNS})
         known = catalog()
         df = df.rename(columns={c: t(f"registry.col.{c}", lang) if f"registry.col.{c}" in known
                                 else label("enrolment_status", c, lang) for c in df.columns})

@@ -99,8 +99,8 @@ def state_basis(result: ScenarioResult, lang: str) -> str | None:
 
 
 def _base_year(result: ScenarioResult) -> str:
-    return next((n.detail.split("base year ")[1].split(";")[0] for n in result.audit
-                 if n.kind == "unallocated_lines" and "base year " in n.detail), "?")
+    return next((str(n.detail).split("base year ")[1].split(";")[0] for n in result.audit
+                 if n.kind == "unallocated_lines" and "base year " in str(n.detail)), "?")
 
 
 def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:

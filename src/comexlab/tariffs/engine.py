@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError
+from comexlab.i18n import Msg
 from comexlab.tariffs.ave import (
     AveMethod,
     MethodCodes,
@@ -341,13 +342,14 @@ def _short(text: object, width: int = 60) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def _note(out: pd.DataFrame, kind: str, mask: BoolArray, detail: str,
+def _note(out: pd.DataFrame, kind: str, mask: BoolArray, detail: Msg,
           text_col: str | None = None) -> AuditNote:
     values = out["value_usd"].to_numpy()
     value = float(values[mask].sum()) if mask.any() else 0.0
     total = float(values.sum()) or 1.0
     return AuditNote(kind, int(mask.sum()),
-                     f"{detail} (US${value:,.0f}, {value / total:.2%} of value)",
+                     Msg("audit.valued", detail=detail, value=f"{value:,.0f}",
+                         share=f"{value / total:.2%}"),
                      _examples(out, mask, text_col))
 
 
@@ -360,23 +362,20 @@ def _audit(lines: pd.DataFrame, out: pd.DataFrame, claimed_default: BoolArray,
     ranged = methods[0] == method_code(AveMethod.range_low)
     return [
         _note(out, "no_tariff_line", kind.isna().to_numpy() & traded,
-              "flows whose product code matched no line of the HTS edition: duty unknown"),
+              Msg("audit.detail.no_tariff_line")),
         _note(out, "unparsed_rate", (kind == "unparsed").to_numpy() & traded,
-              "lines whose MFN rate text was not parsed: duty unknown", "mfn_text"),
+              Msg("audit.detail.unparsed_rate"), "mfn_text"),
         _note(out, "blank_rate", (kind == "blank").to_numpy() & traded,
-              "lines with no MFN rate printed: duty unknown"),
+              Msg("audit.detail.blank_rate")),
         _note(out, "reference_rate", (kind == "reference").to_numpy() & traded,
-              "MFN rate refers to another provision (e.g. 9802 repairs, 'the rate applicable "
-              "to …'): not converted, duty unknown", "mfn_text"),
+              Msg("audit.detail.reference_rate"), "mfn_text"),
         _note(out, "ave_fallback", fallback & traded,
-              "specific duty without a quantity in its unit: only the ad valorem part counted "
-              "(lower bound)", "mfn_text"),
-        _note(out, "range_rate", ranged & traded, "range rates: low end used", "mfn_text"),
+              Msg("audit.detail.ave_fallback"), "mfn_text"),
+        _note(out, "range_rate", ranged & traded, Msg("audit.detail.range_rate"), "mfn_text"),
         _note(out, "utilisation_default", claimed_default & traded,
-              f"no claimed-preference value in the source: utilisation {scenario.utilisation:.0%}"
-              " of value assumed to claim the program"),
+              Msg("audit.detail.utilisation_default", share=f"{scenario.utilisation:.0%}")),
         _note(out, "allocation_estimate", out["estimated"].to_numpy() & traded,
-              "values allocated to states by the estimated SCIAN-share method"),
+              Msg("audit.detail.allocation_estimate")),
     ]
 
 
@@ -393,13 +392,12 @@ def _add_smart(lines: pd.DataFrame, out: pd.DataFrame, tables: ElasticityTables,
         out[col] = effects[col].to_numpy()
     traded = out["value_usd"].to_numpy() > 0
     notes = [_note(out, "elasticity_fallback", (level == lvl) & traded,
-                   f"import demand elasticity taken at level {lvl}"
-                   + (f" (= {tables.default:.3f})" if lvl == "default" else ""))
+                   Msg("audit.detail.elasticity_default", value=f"{tables.default:.3f}")
+                   if lvl == "default" else Msg("audit.detail.elasticity_level", level=lvl))
              for lvl in ("hs6", "naics6", "default")]
     if m_rest is None:
         notes.append(AuditNote("no_rest_of_world", int(traded.sum()),
-                               "imports from other suppliers unknown: trade diversion not "
-                               "computed (creation, revenue and welfare are)"))
+                               Msg("audit.detail.no_rest_of_world")))
     return notes
 
 

@@ -25,6 +25,17 @@ def request_lang(request: Request) -> str:
     return str(request.app.state.settings.lang)
 
 
+def standard_name(code: str) -> str:
+    """Name of a certification standard (``IATF16949`` → ``IATF 16949``); unknown codes as is."""
+    from comexlab.registry.reference import standards
+
+    found = standards().get(code)
+    return code if found is None else found.name
+
+
+_TEMPLATES.env.filters["std"] = standard_name  # {{ codes | map('std') | join(', ') }}
+
+
 def _fmt_date(value: date | None, lang: str) -> str:
     return "—" if value is None else i18n.fmt_date(value, lang)
 
@@ -42,6 +53,7 @@ def page_context(request: Request, **extra: Any) -> dict[str, Any]:
         "lang": lang,
         "t": lambda key, **kw: i18n.t(key, lang, **kw),
         "label": lambda vocabulary, value: i18n.label(vocabulary, value, lang),
+        "std": standard_name,
         "num": lambda v, digits=0: i18n.fmt_number(v, lang, digits=digits),
         "pct": lambda v, digits=1: i18n.fmt_pct(v, lang, digits=digits),
         "usd": lambda v, scale="auto": i18n.fmt_usd(v, lang, scale=scale),

@@ -134,7 +134,7 @@ def test_gap_names_iatf_for_firm_without_it(as_user, web_env) -> None:
     gap = c.get(f"/api/firms/{without['id']}/gap", params={"sector": "automotive"}).json()
     assert "IATF16949" in gap["missing"]
     html = c.get(f"/registry/firms/{without['id']}/gap", params={"sector": "automotive"}).text
-    assert "IATF16949" in html
+    assert "IATF 16949" in html  # the standard by name, not by code
 
 
 def test_firm_page_colours_certificates_by_status(as_user) -> None:
