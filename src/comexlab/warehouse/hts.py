@@ -4,10 +4,9 @@ One service function per question — :func:`show` (one line and its rates), :fu
 (how much of an edition's rate text the parser understood), :func:`diff` (what changed between
 two editions) — each returning plain DataFrames/dataclasses the CLI and web render.
 
-:func:`coverage` is built from Ibis expressions (:mod:`comexlab.warehouse.expr`). :func:`show`
-stays SQL: it is a handful of keyed look-ups, not analysis. :func:`diff` stays SQL for now: its
-rate signature relies on ``concat_ws`` skipping NULL parts, which must be reproduced exactly
-before it can move (see docs/architecture.md).
+:func:`coverage` and :func:`diff` are Ibis expressions (:mod:`comexlab.warehouse.expr`); the
+diff's rate signature keeps ``concat_ws``'s skipping of NULL parts (Ibis compiles
+``StringValue.join`` to it). :func:`show` stays SQL: a handful of keyed look-ups, not analysis.
 """
 
 from __future__ import annotations
@@ -292,23 +291,42 @@ def _unknown_programs(con: duckdb.DuckDBPyConnection, mine: ir.Table) -> pd.Data
 
 
 # --- diff --------------------------------------------------------------------------------------
-_SIGNATURE = """concat_ws('|', kind, round(ad_valorem, 6), round(specific_amount, 6),
-                          specific_unit, round(specific2_amount, 6), specific2_unit, base)"""
+def _signature(rate: ir.Table) -> ir.StringValue:
+    """A rate as compared between editions: kind, amounts (6 decimals), units, base.
+
+    CONCAT_WS skips NULL parts (Ibis compiles ``join`` to it), so 'free' has no trailing '|'.
+    """
+    def amount(column: str) -> ir.StringValue:
+        return rate[column].round(6).cast("string")
+
+    return ibis.literal("|").join([rate.kind, amount("ad_valorem"), amount("specific_amount"),
+                                   rate.specific_unit, amount("specific2_amount"),
+                                   rate.specific2_unit, rate.base])
 
 
-def _rates8(con: duckdb.DuckDBPyConnection, key: str, program: str) -> str:
-    return f"""
-        SELECT l.hts, any_value(l.description) AS description,
-               any_value(g.rate_text) AS mfn, any_value(g.sig) AS mfn_sig,
-               any_value(p.rate_text) AS pref, any_value(p.sig) AS pref_sig
-        FROM hts_line l
-        LEFT JOIN (SELECT hts, rate_text, {_SIGNATURE} AS sig FROM hts_rate
-                   WHERE edition = '{key}' AND rate_column = 'general') g USING (hts)
-        LEFT JOIN (SELECT hts, rate_text, {_SIGNATURE} AS sig FROM hts_rate
-                   WHERE edition = '{key}' AND rate_column = 'special'
-                     AND program = '{program}') p USING (hts)
-        WHERE l.edition = '{key}' AND l.digits = 8 AND l.hts NOT LIKE '99%'
-        GROUP BY l.hts"""
+def _rates8(con: duckdb.DuckDBPyConnection, key: str, program: str, prefix: str) -> ir.Table:
+    """8-digit goods lines of an edition with their MFN and Mexican preference rates.
+
+    Columns prefixed ``prefix``: hts, description, mfn, mfn_sig, pref, pref_sig.
+    """
+    rate = expr.table(con, "hts_rate")
+    line = expr.table(con, "hts_line")
+    mine = rate.filter(rate.edition == key)
+    general = mine.filter(mine.rate_column == "general")
+    special = mine.filter(mine.rate_column == "special", mine.program == program)
+    general = general.select(g_hts=general.hts, g_text=general.rate_text,
+                             g_sig=_signature(general))
+    special = special.select(p_hts=special.hts, p_text=special.rate_text,
+                             p_sig=_signature(special))
+    goods = line.filter(line.edition == key, line.digits == 8, ~line.hts.startswith("99"))
+    goods = goods.select("hts", "description")
+    joined = (goods.left_join(general, goods.hts == general.g_hts)
+              .left_join(special, goods.hts == special.p_hts))
+    return joined.group_by(joined.hts.name(f"{prefix}hts")).aggregate(**{
+        f"{prefix}description": joined.description.arbitrary(),
+        f"{prefix}mfn": joined.g_text.arbitrary(), f"{prefix}mfn_sig": joined.g_sig.arbitrary(),
+        f"{prefix}pref": joined.p_text.arbitrary(), f"{prefix}pref_sig": joined.p_sig.arbitrary(),
+    })
 
 
 def diff(con: duckdb.DuckDBPyConnection, a: str, b: str) -> pd.DataFrame:
@@ -322,18 +340,19 @@ def diff(con: duckdb.DuckDBPyConnection, a: str, b: str) -> pd.DataFrame:
     for key in (a, b):
         _require_edition(con, key)
     ea, eb = edition(a), edition(b)
-    return con.execute(f"""
-        WITH a AS ({_rates8(con, a, ea.mx_program)}), b AS ({_rates8(con, b, eb.mx_program)})
-        SELECT CASE WHEN a.hts IS NULL THEN 'added' WHEN b.hts IS NULL THEN 'removed'
-                    WHEN a.mfn_sig IS DISTINCT FROM b.mfn_sig
-                         AND a.pref_sig IS DISTINCT FROM b.pref_sig THEN 'mfn+mx changed'
-                    WHEN a.mfn_sig IS DISTINCT FROM b.mfn_sig THEN 'mfn changed'
-                    ELSE 'mx changed' END AS change,
-               coalesce(b.hts, a.hts) AS hts8,
-               coalesce(b.description, a.description) AS description,
-               a.mfn AS mfn_{a}, b.mfn AS mfn_{b},
-               a.pref AS {ea.mx_program.lower()}_{a}, b.pref AS {eb.mx_program.lower()}_{b}
-        FROM a FULL OUTER JOIN b USING (hts)
-        WHERE a.hts IS NULL OR b.hts IS NULL
-           OR a.mfn_sig IS DISTINCT FROM b.mfn_sig OR a.pref_sig IS DISTINCT FROM b.pref_sig
-        ORDER BY hts8""").df()
+    old = _rates8(con, a, ea.mx_program, "a_")
+    new = _rates8(con, b, eb.mx_program, "b_")
+    both = old.outer_join(new, old.a_hts == new.b_hts)
+    mfn_changed = ~both.a_mfn_sig.identical_to(both.b_mfn_sig)
+    pref_changed = ~both.a_pref_sig.identical_to(both.b_pref_sig)
+    change = ibis.cases((both.a_hts.isnull(), "added"), (both.b_hts.isnull(), "removed"),
+                        (mfn_changed & pref_changed, "mfn+mx changed"),
+                        (mfn_changed, "mfn changed"), else_="mx changed")
+    changed = both.filter(both.a_hts.isnull() | both.b_hts.isnull() | mfn_changed
+                          | pref_changed)
+    return changed.select(**{
+        "change": change, "hts8": both.b_hts.fill_null(both.a_hts),
+        "description": both.b_description.fill_null(both.a_description),
+        f"mfn_{a}": both.a_mfn, f"mfn_{b}": both.b_mfn,
+        f"{ea.mx_program.lower()}_{a}": both.a_pref, f"{eb.mx_program.lower()}_{b}": both.b_pref,
+    }).order_by("hts8").to_pandas()
