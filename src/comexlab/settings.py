@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "comexlab"
@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     )
     lang: str = Field(default="es", description="Default UI language (es or en).")
     secret_key: str = Field(default="dev-only-change-me", description="Signs web sessions.")
+    # Publisher keys: from the environment (or a .env the deployment loads), never from a CLI
+    # option, so they stay out of shell history; SecretStr keeps them out of reprs and logs.
+    dataweb_token: SecretStr | None = Field(
+        default=None, description="USITC DataWeb API token (dataweb.usitc.gov → API tab).")
+    census_key: SecretStr | None = Field(
+        default=None, description="US Census Data API key (api.census.gov/data/key_signup.html).")
+    comtrade_key: SecretStr | None = Field(
+        default=None, description="UN Comtrade subscription key (comtradedeveloper.un.org).")
 
     @field_validator("lang")
     @classmethod

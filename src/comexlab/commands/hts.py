@@ -231,7 +231,8 @@ def diff(
 @app.command()
 def download(
     edition: EditionArg,
-    base_url: Annotated[str, typer.Option(help="Publisher base URL.")] = usitc_hts.USITC_BASE_URL,
+    base_url: Annotated[str | None, typer.Option(
+        help="Mirror base URL (default: where the edition is published).")] = None,
     cache: Annotated[Path | None, typer.Option(help="Download folder.")] = None,
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
     lang: LangOpt = "es",

@@ -64,9 +64,9 @@ class Edition:
 EDITIONS: dict[str, Edition] = {
     e.key: e for e in (
         Edition("2013", "2013 Basic", "usitc_hts/hts_2013_basic_1300_delimited.txt.gz", "1300",
-                "2013HTSABasic", "/tata/hts/1300_HTS_delimited.txt", "NAFTA", "MX"),
+                "2013HTSABasic", "/data/1300_HTS_delimited.txt", "NAFTA", "MX"),
         Edition("2025", "2025 Basic", "usitc_hts/hts_2025_basic.json.gz", "json",
-                "2025HTSBasic", "/sites/default/files/tata/hts/hts_2025_basic_json.json",
+                "2025HTSBasic", "/sites/default/files/tata/hts/hts_2025_basic_edition_json.json",
                 "USMCA", "S"),
         Edition("2026r10", "2026 Revision 10", "usitc_hts/hts_2026_rev_10.json.gz", "json",
                 "2026HTSRev10", "/sites/default/files/tata/hts/hts_2026_revision_10_json.json",
@@ -465,31 +465,41 @@ def read_edition(key: str, path: Path | None = None, *, data_dir: Path | None = 
 
 
 # --- download ----------------------------------------------------------------------------------
-def download_url(key: str, *, base_url: str = USITC_BASE_URL) -> str:
-    """Where USITC publishes the archived export of an edition."""
-    return base_url.rstrip("/") + edition(key).remote_path
+#: Where an edition is served when USITC no longer serves it: the 2013 "1300" export only
+#: existed on the pre-2016 usitc.gov; the shipped copy comes from this commit of
+#: toddtreece/harmonized_tariff (byte-identical to USITC's file, see shared/data/PROVENANCE.md).
+ARCHIVE_BASE_URLS = {
+    "2013": "https://raw.githubusercontent.com/toddtreece/harmonized_tariff/"
+            "0ff6116b37bf00413f0e7753701f570681ea1dc0",
+}
+PUBLISHER = http.Publisher("USITC (www.usitc.gov)", min_interval=1.0, timeout=120.0)
 
 
-def download(key: str, *, base_url: str = USITC_BASE_URL, cache: Path | None = None,
+def download_url(key: str, *, base_url: str | None = None) -> str:
+    """Where the edition's export is published (USITC's static files, or the archive copy)."""
+    base = base_url or ARCHIVE_BASE_URLS.get(key, USITC_BASE_URL)
+    return base.rstrip("/") + edition(key).remote_path
+
+
+def download(key: str, *, base_url: str | None = None, cache: Path | None = None,
              refresh: bool = False) -> Path:
     """Fetch an edition's export into the cache and check it reads; returns the file path.
 
-    The archived exports live on www.usitc.gov under ``/sites/default/files/tata/hts/`` (the
-    HTS archive list links them); the current release can also be exported from
-    ``https://hts.usitc.gov/reststop/exportList?from=0101&to=9999&format=JSON&styles=false``.
-    A downloaded file that does not validate is deleted and the error re-raised, so a later
-    run never mistakes a broken download (an HTML error page, a truncated body) for the edition.
+    USITC serves editions as static files under ``/sites/default/files/tata/hts/`` (the REST
+    ``getJSON`` export was deprecated in March 2026); names are irregular: editions since 2023
+    end in ``_edition_json.json`` for Basic and ``_revision_N_json.json`` for revisions. The
+    body is validated (read as the edition) *before* it is saved, so an HTML error page or a
+    truncated body is never cached. USITC answers 403 to some automated clients; the error then
+    says how to fetch the file by hand.
     """
     from comexlab.settings import get_settings
 
     ed = edition(key)
     folder = cache if cache is not None else get_settings().cache / "usitc_hts"
-    name = Path(ed.remote_path).name
-    dest = http.fetch(download_url(key, base_url=base_url), folder / name, refresh=refresh)
-    try:
-        read_rows(ed, dest)
-    except InputError:
-        dest.unlink(missing_ok=True)
-        raise
-    return dest
-
+    dest = folder / Path(ed.remote_path).name
+    url = download_url(key, base_url=base_url)
+    hint = Msg("download.hint.usitc_forbidden", url=http.public_url(url), dest=str(dest))
+    publisher = http.Publisher(PUBLISHER.name, PUBLISHER.min_interval, PUBLISHER.timeout,
+                               hints={403: hint})
+    return http.fetch(url, dest, refresh=refresh, publisher=publisher, what=ed.label,
+                      validate=lambda tmp: read_rows(ed, tmp))
