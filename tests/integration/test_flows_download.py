@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 from werkzeug import Request, Response
 
+from comexlab.cli import app
 from comexlab.errors import DownloadError
+from comexlab.settings import get_settings
 from comexlab.sources import census_intltrade, comtrade, datamexico, http, usitc_dataweb
 from comexlab.sources.http import NotReleasedError
 
@@ -441,3 +445,105 @@ def test_a_damaged_cache_file_is_refetched_not_trusted(httpserver: HTTPServer,
     assert got.fetched and json.loads(dest.read_text())[0][0] == "CTY_CODE"
 
 
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture()
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings from the environment as a user has them: cache in tmp, no keys set."""
+    for name in ("COMEXLAB_DATAWEB_TOKEN", "COMEXLAB_CENSUS_KEY", "COMEXLAB_COMTRADE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COMEXLAB_CACHE", str(tmp_path / "cache"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def _download_gto(server: HTTPServer, data: Path, end: str = "2025-01") -> Result:
+    return invoke("flows", "download", "--source", "datamexico", "--from", "2025-01",
+                  "--to", end, "--state", "GTO", "--data", str(data),
+                  "--base-url", server.url_for(TESSERACT), "--lang", "en")
+
+
+def test_cli_download_then_load_gives_a_real_state_hs6_country_report(
+        httpserver: HTTPServer, cli_env: Path) -> None:
+    """The closing demonstration: one DataMéxico month of Guanajuato, replayed from the fixture.
+
+    Expected figures are the fixture's records summed by hand: exports (Flow ID 2) 1,151,715,932;
+    to the US 1,090,123,342; HS6 870323 to the US 812,345,678 and to Canada 61,234,567.
+    """
+    httpserver.expect_request(TESSERACT).respond_with_data(
+        fixture_text("datamexico_gto_2025_01.json"), content_type="application/json")
+    data, wh = cli_env / "data", cli_env / "wh.duckdb"
+    shown = _download_gto(httpserver, data).output
+    assert "2025-01" in shown and "downloaded" in shown and "state11_202501.csv" in shown
+    invoke("flows", "load", "--source", "datamexico", "--data", str(data), "--warehouse",
+           str(wh), "--no-hts-naics", "--lang", "en")
+    doc = json.loads(invoke("report", "exports", "--reporter", "GTO", "--from", "2025-01",
+                            "--to", "2025-01", "--format", "json", "--lang", "en",
+                            "--warehouse", str(wh)).output)
+    assert (doc["source"], doc["estimated"]) == ("datamexico", False)  # real, not estimated
+    assert "ESTIMATED" not in json.dumps(doc)
+    assert doc["cuts"]["total"][0]["value_usd"] == 1_151_715_932
+    partners = {r["code"]: r["value_usd"] for r in doc["cuts"]["partner"]}
+    assert partners == {"USA": 1_090_123_342, "CAN": 61_469_134, "DEU": 123_456}
+    to_us = json.loads(invoke("report", "exports", "--reporter", "GTO", "--partner", "USA",
+                              "--from", "2025-01", "--to", "2025-01", "--format", "json",
+                              "--lang", "en", "--warehouse", str(wh)).output)
+    products = {r["code"]: r["value_usd"] for r in to_us["cuts"]["product"]}
+    assert products["870323"] == 812_345_678 and to_us["source"] == "datamexico"
+    assert sum(products.values()) == 1_090_123_342
+
+
+def test_cli_download_is_resumable_and_counts_requests(httpserver: HTTPServer,
+                                                       cli_env: Path) -> None:
+    def handler(request: Request) -> Response:
+        if request.args["Month"] == "202502":  # February not published yet
+            return Response(json.dumps({"data": [], "source": []}),
+                            content_type="application/json")
+        return Response(fixture_text("datamexico_gto_2025_01.json"),
+                        content_type="application/json")
+
+    httpserver.expect_request(TESSERACT).respond_with_handler(handler)
+    first = _download_gto(httpserver, cli_env / "data", end="2025-02").output
+    assert len(httpserver.log) == 2 and "not released yet" in first
+    second = _download_gto(httpserver, cli_env / "data", end="2025-02").output
+    # January is saved: only February, still unreleased, is asked again
+    assert len(httpserver.log) == 3 and "already saved" in second
+    assert [p.name for p in files_in(cli_env / "data")] == ["state11_202501.csv"]
+
+
+def test_cli_keys_are_settings_never_options(httpserver: HTTPServer, cli_env: Path) -> None:
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "census_intltrade",
+                                      "--from", "2025-01", "--to", "2025-01", "--key", "K"])
+    assert result.exit_code == 2 and "No such option" in result.output
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "census_intltrade",
+                                      "--from", "2025-01", "--to", "2025-01",
+                                      "--data", str(cli_env / "data"),
+                                      "--base-url", httpserver.url_for(CENSUS_PATH)])
+    assert isinstance(result.exception, DownloadError)
+    assert "COMEXLAB_CENSUS_KEY" in result.exception.render("es")
+    assert requests_made(httpserver) == []
+
+
+def test_cli_census_key_from_the_environment(httpserver: HTTPServer, cli_env: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMEXLAB_CENSUS_KEY", "ENVKEY")
+    get_settings.cache_clear()
+    httpserver.expect_request(CENSUS_PATH).respond_with_data(
+        fixture_text("census_imports_hs_2025_03.json"), content_type="application/json")
+    shown = invoke("flows", "download", "--source", "census_intltrade", "--from", "2025-03",
+                   "--to", "2025-03", "--data", str(cli_env / "data"), "--base-url",
+                   httpserver.url_for(CENSUS_PATH), "--lang", "en").output
+    assert requests_made(httpserver)[0].args["key"] == "ENVKEY"
+    assert "ENVKEY" not in shown
+    assert files_in(cli_env / "data" / "census_intltrade")[0].name.startswith(
+        "census_imports_hs10_2025_03")
