@@ -1,8 +1,9 @@
 """DataMéxico: state × month × HS6 × country trade (Secretaría de Economía), and its API.
 
 The CSV format (``Month ID, Month, State ID, State, HS6 ID, HS6, Flow ID, Flow, Country ID,
-Country, Trade Value`` and, from the API, ``Number of Firms``) has two traps: ``HS6 ID`` is the
-HS section number **prefixed** to the HS6 code (1020713 = section 1 + 020713; 16847150 =
+Country, Trade Value``, also what :func:`download` saves from the API; older extracts may add
+``Number of Firms``, no longer published) has two traps: ``HS6 ID`` is the HS section number
+**prefixed** to the HS6 code (1020713 = section 1 + 020713; 16847150 =
 section 16 + 847150), and ``Country ID`` is lowercase ISO3. ``Flow ID`` 1 = imports, 2 = exports.
 Values are USD. The shared file is a 28-row format sample, not data: it shows no totals.
 """

@@ -112,7 +112,8 @@ def runreport_query(chapters: Sequence[str], *, year: int, month: int,
     countries = list(CENSUS_CODES.values())
     names = {code: name for name, code in (("Mexico", "2010"), ("Canada", "1220"))}
     return {
-        "savedQueryName": "", "savedQueryDesc": "", "isOwner": True, "runMonthly": False,
+        # runMonthly true with a "Monthly" timeline, as the Budget Lab client's monthly mode
+        "savedQueryName": "", "savedQueryDesc": "", "isOwner": True, "runMonthly": True,
         "reportOptions": {"tradeType": "Import", "classificationSystem": "HTS"},
         "searchOptions": {
             "MiscGroup": {
