@@ -547,3 +547,25 @@ def test_cli_census_key_from_the_environment(httpserver: HTTPServer, cli_env: Pa
     assert "ENVKEY" not in shown
     assert files_in(cli_env / "data" / "census_intltrade")[0].name.startswith(
         "census_imports_hs10_2025_03")
+
+
+def test_cli_never_sends_a_key_to_a_foreign_base_url(httpserver: HTTPServer, cli_env: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attacker's view: a pasted command with --base-url must not leak COMEXLAB_CENSUS_KEY."""
+    monkeypatch.setenv("COMEXLAB_CENSUS_KEY", "SECRET")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "census_intltrade",
+                                      "--from", "2025-03", "--to", "2025-03", "--data",
+                                      str(cli_env / "data"), "--base-url",
+                                      "https://collector.example/data"])
+    assert result.exception is not None and "collector.example" in str(result.exception)
+    assert "api.census.gov" in str(result.exception)
+
+
+def test_dataweb_unreleased_month_is_not_written_as_zero_trade(httpserver: HTTPServer,
+                                                               tmp_path: Path) -> None:
+    empty = {"dto": {"errors": [], "tables": [{"row_groups": [{"rowsNew": []}]}]}}
+    httpserver.expect_request(RUNREPORT, method="POST").respond_with_json(empty)
+    with pytest.raises(NotReleasedError):
+        dataweb(httpserver, tmp_path)
+    assert files_in(tmp_path) == []  # neither the month file nor its empty batches

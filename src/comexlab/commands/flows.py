@@ -89,8 +89,7 @@ def load_cmd(
     emit(pd.DataFrame(rows), OutputFormat.table, title=t("flows.title.loaded", lg), notes=notes)
 
 
-@app.command("download", help="Download a flow source from its publisher into the data folder "
-             "(resumable: what is saved is not fetched again), then load it with 'flows load'.")
+@app.command("download", help=t("flows.download.help", "en"))
 def download_cmd(
     source: Annotated[str, typer.Option(
         "--source", "-s", help=f"One of {', '.join(flow_downloads.DOWNLOADABLE)}.")],

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -113,9 +114,29 @@ def plan(source: str, start: str, end: str, *, settings: Settings,
                 Path(settings.cache) / source, _secret(keys.get(source)), state)
 
 
+#: The publishers' hosts: a key or token is only ever sent to these (or to this machine,
+#: for a local mirror or test server), so a mistyped or malicious ``--base-url`` cannot
+#: collect it.
+OFFICIAL_HOSTS = {"usitc_dataweb": "datawebws.usitc.gov", "census_intltrade": "api.census.gov",
+                  "comtrade": "comtradeapi.un.org"}
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def check_key_destination(p: Plan, base_url: str | None) -> None:
+    """Refuse to send the source's key to a host that is neither the publisher nor local."""
+    if not base_url or not p.key:
+        return
+    host = urlsplit(base_url).hostname or ""
+    if host not in LOCAL_HOSTS and host != OFFICIAL_HOSTS.get(p.source):
+        raise InputError(Msg("flows.download.error.key_host", host=host,
+                             official=OFFICIAL_HOSTS.get(p.source, "?")),
+                         field="--base-url", value=base_url)
+
+
 def run_unit(p: Plan, unit: Unit, *, base_url: str | None = None,
              refresh: bool = False) -> UnitResult:
     """Download one unit (from the cache if already saved); a 204/empty month is reported."""
+    check_key_destination(p, base_url)
     try:
         return _RUNNERS[p.source](p, unit, {"base_url": base_url} if base_url else {}, refresh)
     except NotReleasedError:

@@ -21,7 +21,7 @@ from comexlab.errors import AuditNote, DownloadError, InputError
 from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import census_to_iso3
 from comexlab.sources import flowtable as ft
-from comexlab.sources.http import Publisher, fetch_json
+from comexlab.sources.http import NotReleasedError, Publisher, fetch_json
 
 SOURCE = "usitc_dataweb"
 FOLDER = "usitc_dataweb_us_imports_mx_ca"
@@ -270,6 +270,13 @@ def download(year: int, month: int, *, token: str | None, dest_dir: Path, cache:
             into.update(_batch_values(part, programs, year=year, month=month, url=url,
                                       token=token, cache=cache, refresh=refresh, stats=stats,
                                       notes=notes))
+    if not any(total.values()):
+        # DataWeb answers an unpublished month with empty tables, not an error: keep nothing,
+        # so the month is asked again once it is released instead of loading as zero trade
+        for answer in (cache / f"{year:04d}_{month:02d}").glob("*.json"):
+            answer.unlink()
+        raise NotReleasedError(Msg("download.error.not_released", publisher=PUBLISHER.name,
+                                   what=f"{year:04d}-{month:02d}"))
     rows = [
         {"hts10": hts10, "cty_code": cty, "total_value": int(value),
          "usmca_value": int(usmca.get((hts10, cty), 0.0)),
