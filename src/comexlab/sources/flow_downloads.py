@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
@@ -143,14 +143,14 @@ def run_unit(p: Plan, unit: Unit, *, base_url: str | None = None,
         return UnitResult(unit, "not_released", None, 1)
 
 
-Runner = Callable[[Plan, Unit, dict[str, str], bool], UnitResult]
+Runner = Callable[[Plan, Unit, dict[str, Any], bool], UnitResult]
 
 
 def _status(fetched: int) -> Status:
     return "fetched" if fetched else "cached"
 
 
-def _dataweb(p: Plan, unit: Unit, extra: dict[str, str], refresh: bool) -> UnitResult:
+def _dataweb(p: Plan, unit: Unit, extra: dict[str, Any], refresh: bool) -> UnitResult:
     assert unit.month is not None
     notes: list[Msg] = []
     path, stats = usitc_dataweb.download(unit.year, unit.month, token=p.key, dest_dir=p.folder,
@@ -158,21 +158,21 @@ def _dataweb(p: Plan, unit: Unit, extra: dict[str, str], refresh: bool) -> UnitR
     return UnitResult(unit, _status(stats["fetched"]), path, stats["fetched"], tuple(notes))
 
 
-def _census(p: Plan, unit: Unit, extra: dict[str, str], refresh: bool) -> UnitResult:
+def _census(p: Plan, unit: Unit, extra: dict[str, Any], refresh: bool) -> UnitResult:
     assert unit.month is not None
     got = census_intltrade.download(unit.year, unit.month, dest_dir=p.folder, api_key=p.key,
                                     refresh=refresh, **extra)
     return UnitResult(unit, _status(got.fetched), got.path, int(got.fetched))
 
 
-def _datamexico(p: Plan, unit: Unit, extra: dict[str, str], refresh: bool) -> UnitResult:
+def _datamexico(p: Plan, unit: Unit, extra: dict[str, Any], refresh: bool) -> UnitResult:
     assert unit.month is not None and p.state is not None
     path, fetched = datamexico.download(p.state, unit.year, unit.month, dest_dir=p.folder,
                                         cache=p.cache, refresh=refresh, **extra)
     return UnitResult(unit, _status(fetched), path, int(fetched))
 
 
-def _comtrade(p: Plan, unit: Unit, extra: dict[str, str], refresh: bool) -> UnitResult:
+def _comtrade(p: Plan, unit: Unit, extra: dict[str, Any], refresh: bool) -> UnitResult:
     path, fetched = comtrade.download(unit.year, dest_dir=p.folder, cache=p.cache,
                                       subscription_key=p.key, refresh=refresh, **extra)
     return UnitResult(unit, _status(fetched), path, int(fetched))

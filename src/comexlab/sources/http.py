@@ -285,7 +285,7 @@ def fetch_json(method: str, url: str, dest: Path, *, validate: Callable[[Any], N
 
 
 def fetch(url: str, dest: Path, *, refresh: bool = False,
-          validate: Callable[[Path], object] | None = None, what: str = "",
+          validate: Callable[[Path], object] | None = None,
           **options: Unpack[RequestOptions]) -> Path:
     """Download ``url`` to ``dest`` unless it is already cached; returns ``dest``.
 
@@ -296,8 +296,8 @@ def fetch(url: str, dest: Path, *, refresh: bool = False,
     if dest.exists() and not refresh:
         return dest
     pub = options.get("publisher") or Publisher(urlsplit(url).netloc)
-    what = what or public_url(url)
-    response = get(url, what=what, **options)
+    what = options.setdefault("what", public_url(url))
+    response = get(url, **options)
     if response.status_code == 204 or not response.content:
         raise DownloadError(Msg("download.error.empty", publisher=pub.name, what=what))
     if looks_like_html(response.headers.get("content-type", ""), response.content[:200]
