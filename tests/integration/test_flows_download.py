@@ -569,3 +569,12 @@ def test_dataweb_unreleased_month_is_not_written_as_zero_trade(httpserver: HTTPS
     with pytest.raises(NotReleasedError):
         dataweb(httpserver, tmp_path)
     assert files_in(tmp_path) == []  # neither the month file nor its empty batches
+
+
+def test_an_error_without_a_body_still_reads_as_a_sentence(httpserver: HTTPServer,
+                                                           tmp_path: Path) -> None:
+    httpserver.expect_request(CENSUS_PATH).respond_with_data("", status=404)
+    with pytest.raises(DownloadError) as err:
+        census(httpserver, tmp_path)
+    assert "HTTP 404 for 2025-03 (MEX, CAN): (no message in the answer)" in err.value.render("en")
+    assert "(la respuesta no trae mensaje)" in err.value.render("es")

@@ -146,7 +146,7 @@ def _error_for(response: httpx.Response, publisher: Publisher, what: str,
                attempts: int) -> DownloadError:
     """The plain-words error for a final non-success answer."""
     status = response.status_code
-    detail = api_message(response)
+    detail: str | Msg = api_message(response) or Msg("download.detail.none")
     name = publisher.name
     if 300 <= status < 400:
         location = public_url(str(response.headers.get("Location", ""))) or "?"
