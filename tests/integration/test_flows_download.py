@@ -382,6 +382,16 @@ def test_comtrade_preview_at_500_records_is_refused(httpserver: HTTPServer,
     assert files_in(tmp_path) == []
 
 
+def test_comtrade_count_above_the_records_sent_is_truncation(httpserver: HTTPServer,
+                                                             tmp_path: Path) -> None:
+    answer = {**_records(300), "count": 1214}
+    httpserver.expect_request("/public/v1/preview/C/A/HS").respond_with_json(answer)
+    with pytest.raises(DownloadError, match="1214 records"):
+        comtrade.download(2019, dest_dir=tmp_path / "data", cache=tmp_path / "c",
+                          base_url=httpserver.url_for("/"))
+    assert files_in(tmp_path) == []
+
+
 def test_comtrade_key_uses_the_data_endpoint_header_and_larger_cap(httpserver: HTTPServer,
                                                                    tmp_path: Path) -> None:
     httpserver.expect_request("/data/v1/get/C/A/HS").respond_with_json(_records(1200))

@@ -101,10 +101,10 @@ def check_answer(payload: object, what: str, cap: int) -> None:
     if not isinstance(records, list):
         raise InputError("Comtrade answer has no 'data' list", file=what, field="data")
     count = payload.get("count", len(records))
-    if not isinstance(count, int) or count != len(records):
+    if not isinstance(count, int) or count < len(records):
         raise InputError(f"'count' {count!r} does not match the {len(records)} records",
                          file=what, field="count")
-    if count >= cap:
+    if len(records) >= cap or count > len(records):  # at the cap, or fewer sent than counted
         hint = Msg("download.hint.comtrade_key") if cap == PREVIEW_CAP else ""
         raise DownloadError(Msg("download.error.comtrade_cap", what=what, count=count, cap=cap,
                                 hint=hint))
