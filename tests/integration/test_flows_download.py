@@ -588,3 +588,13 @@ def test_an_error_without_a_body_still_reads_as_a_sentence(httpserver: HTTPServe
         census(httpserver, tmp_path)
     assert "HTTP 404 for 2025-03 (MEX, CAN): (no message in the answer)" in err.value.render("en")
     assert "(la respuesta no trae mensaje)" in err.value.render("es")
+
+
+def test_census_overlapping_country_lists_are_not_loaded_twice(httpserver: HTTPServer,
+                                                               tmp_path: Path) -> None:
+    httpserver.expect_request(CENSUS_PATH).respond_with_data(
+        fixture_text("census_imports_hs_2025_03.json"), content_type="application/json")
+    both = census(httpserver, tmp_path, countries=("MEX", "CAN")).path
+    mex = census(httpserver, tmp_path, countries=("MEX",)).path
+    with pytest.raises(ValueError, match="count that trade twice"):
+        census_intltrade.load([both, mex])

@@ -11,6 +11,7 @@ Stored as mirror data like DataWeb: reporter = the exporting country, reported_b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,8 +59,31 @@ def check_answer(rows: object, where: Path | str) -> None:
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read saved Census API answers; rows with a zero value are kept (Census omits empty cells)."""
+    check_no_overlap(paths)
     table = ft.read_files(paths, _rows, reader=read_answer, constants=CONSTANTS)
     return ft.FlowLoad(SOURCE, table, tuple(paths))
+
+
+_SAVED = re.compile(r"census_imports_hs10_(\d{4})_(\d{2})(?:_([A-Z-]+))?\.json$")
+
+
+def check_no_overlap(paths: Sequence[Path]) -> None:
+    """Two saved answers for the same month and a common country would count it twice.
+
+    Downloads for different country lists are saved side by side (the list is in the name);
+    a name without a list (older downloads) overlaps any other file of its month.
+    """
+    seen: dict[str, list[tuple[set[str] | None, Path]]] = {}
+    for path in sorted(paths):
+        m = _SAVED.search(path.name)
+        if not m:
+            continue
+        countries = set(m.group(3).split("-")) if m.group(3) else None
+        for other, other_path in seen.setdefault(f"{m.group(1)}-{m.group(2)}", []):
+            if countries is None or other is None or countries & other:
+                raise InputError(f"same month and countries as {other_path.name}: loading both "
+                                 "would count that trade twice; keep one", file=path)
+        seen[f"{m.group(1)}-{m.group(2)}"].append((countries, path))
 
 
 def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
