@@ -598,3 +598,11 @@ def test_census_overlapping_country_lists_are_not_loaded_twice(httpserver: HTTPS
     mex = census(httpserver, tmp_path, countries=("MEX",)).path
     with pytest.raises(ValueError, match="count that trade twice"):
         census_intltrade.load([both, mex])
+
+
+def test_datamexico_continent_prefixed_country_ids_are_read() -> None:
+    """Datawheel cubes also spell countries 'nausa'; the CSVs say 'usa'. Both are the US."""
+    assert datamexico.country_iso3("nausa") == datamexico.country_iso3("usa") == "USA"
+    assert datamexico.country_iso3("eudeu") == "DEU"
+    with pytest.raises(ValueError):
+        datamexico.country_iso3("xxusa")

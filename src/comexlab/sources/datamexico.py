@@ -52,6 +52,19 @@ def split_hs6_id(hs6_id: str) -> tuple[int, str]:
     return section, hs6
 
 
+#: Continent prefixes of Datawheel's country IDs ('nausa' = North America + usa), the form the
+#: Tesseract cubes built by Datawheel (DataMéxico, OEC) use besides plain lowercase ISO3.
+CONTINENTS = frozenset({"af", "an", "as", "eu", "na", "oc", "sa"})
+
+
+def country_iso3(code: str) -> str:
+    """ISO3 of a 'Country ID': 'usa' (published CSVs) or 'nausa' (continent-prefixed API form)."""
+    text = code.strip()
+    if len(text) == 5 and text[:2].lower() in CONTINENTS:
+        text = text[2:]
+    return datamexico_to_iso3(text)
+
+
 def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Validated DataMéxico rows (strings) → flow columns."""
     month_id = ft.parse_numbers(df, "Month ID", path, integer=True).astype(int)
@@ -63,7 +76,7 @@ def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     ft.check_unique(df, ("Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID"), path)
     out = pd.DataFrame({
         "reporter": ft.map_codes(df, "State ID", path, lambda c: state(int(c)).reporter),
-        "partner": ft.map_codes(df, "Country ID", path, datamexico_to_iso3),
+        "partner": ft.map_codes(df, "Country ID", path, country_iso3),
         "flow": flow, "year": month_id // 100, "month": month_id % 100,
         "product_code": hs6, "value_usd": value.astype("float64"),
     })
