@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from comexlab.cli import app
-from comexlab.errors import DownloadError
+from comexlab.errors import DownloadError, InputError
 from comexlab.settings import get_settings
 from comexlab.sources import census_intltrade, comtrade, datamexico, http, usitc_dataweb
 from comexlab.sources.http import NotReleasedError
@@ -606,3 +606,37 @@ def test_datamexico_continent_prefixed_country_ids_are_read() -> None:
     assert datamexico.country_iso3("eudeu") == "DEU"
     with pytest.raises(ValueError):
         datamexico.country_iso3("xxusa")
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    ("2025-13", "2025-12", "--from"), ("2025-01", "25-02", "--to"),
+    ("2025-03", "2025-01", "--from"),
+])
+def test_cli_bad_window_names_the_option(cli_env: Path, start: str, end: str,
+                                         field: str) -> None:
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "datamexico", "--state",
+                                      "GTO", "--from", start, "--to", end,
+                                      "--data", str(cli_env / "data")])
+    assert result.exception is not None and field in result.exception.render("es")
+    assert "AAAA-MM" in result.exception.render("es")
+
+
+def test_cli_unwritable_data_folder_is_a_plain_error(cli_env: Path) -> None:
+    data = cli_env / "not-a-folder"
+    data.write_text("a file where the data folder should be")  # (tests may run as root)
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "datamexico",
+                                      "--state", "GTO", "--from", "2025-01", "--to", "2025-01",
+                                      "--data", str(data), "--base-url", "http://127.0.0.1:9/"])
+    assert isinstance(result.exception, InputError)
+    assert "COMEXLAB_DATA" in result.exception.render("en")
+    assert "carpeta en la que pueda escribir" in result.exception.render("es")
+
+
+def test_unreachable_publisher_is_reported_after_retries(tmp_path: Path,
+                                                         waits: list[float]) -> None:
+    with pytest.raises(DownloadError) as err:
+        datamexico.download("GTO", 2025, 1, dest_dir=tmp_path, cache=tmp_path / "c",
+                            base_url="http://127.0.0.1:9/tesseract/data.jsonrecords")
+    assert "cannot reach" in err.value.render("en")
+    assert "no se puede conectar" in err.value.render("es")
+    assert waits.count(1.0) >= 1 and 4.0 in waits  # backoff 1, 2, 4 s between the 4 tries

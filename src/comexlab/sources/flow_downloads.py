@@ -13,6 +13,7 @@ line, so they never reach shell history.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,18 @@ def units_between(start: str, end: str, *, annual: bool) -> tuple[Unit, ...]:
                  if (y0, m0) <= (y, m) <= (y1, m1))
 
 
+def _check_writable(folder: Path) -> None:
+    """The data folder must take new files (the shared sample folder is read-only)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(Msg("flows.download.error.folder", folder=str(folder),
+                             detail=exc.strerror or str(exc)), field="--data") from exc
+    if not os.access(folder, os.W_OK):
+        raise InputError(Msg("flows.download.error.folder", folder=str(folder),
+                             detail="read-only"), field="--data")
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
@@ -110,6 +123,7 @@ def plan(source: str, start: str, end: str, *, settings: Settings,
     keys = {"usitc_dataweb": settings.dataweb_token, "census_intltrade": settings.census_key,
             "comtrade": settings.comtrade_key}
     folder = Path(data_dir or settings.data) / get_source(source).folder
+    _check_writable(folder)
     return Plan(source, units_between(start, end, annual=source == "comtrade"), folder,
                 Path(settings.cache) / source, _secret(keys.get(source)), state)
 
