@@ -640,3 +640,32 @@ def test_unreachable_publisher_is_reported_after_retries(tmp_path: Path,
     assert "cannot reach" in err.value.render("en")
     assert "no se puede conectar" in err.value.render("es")
     assert waits.count(1.0) >= 1 and 4.0 in waits  # backoff 1, 2, 4 s between the 4 tries
+
+
+def test_cli_dataweb_month_is_40_cached_requests(httpserver: HTTPServer, cli_env: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """97 chapters in batches of 5 = 20 batches × (all programs, S/S+) = 40 POSTs a month."""
+    monkeypatch.setenv("COMEXLAB_DATAWEB_TOKEN", "TOKEN")
+    get_settings.cache_clear()
+    httpserver.expect_request(RUNREPORT, method="POST").respond_with_data(
+        fixture_text("dataweb_runreport_2025_03.json"), content_type="application/json")
+    args = ("flows", "download", "--source", "usitc_dataweb", "--from", "2025-03", "--to",
+            "2025-03", "--data", str(cli_env / "data"), "--base-url",
+            httpserver.url_for("/dataweb"), "--lang", "en")
+    assert "downloaded" in invoke(*args).output and len(httpserver.log) == 40
+    assert "already saved" in invoke(*args).output and len(httpserver.log) == 40
+    [month] = files_in(cli_env / "data" / usitc_dataweb.FOLDER)
+    assert month.name == "usmca_product_shares_2025_03.csv.gz"
+
+
+def test_cli_comtrade_without_key_refuses_a_capped_preview(httpserver: HTTPServer,
+                                                           cli_env: Path) -> None:
+    httpserver.expect_request("/public/v1/preview/C/A/HS").respond_with_json(_records(500))
+    result = CliRunner().invoke(app, ["flows", "download", "--source", "comtrade", "--from",
+                                      "2019-01", "--to", "2019-12", "--data",
+                                      str(cli_env / "data"), "--base-url",
+                                      httpserver.url_for("/")])
+    assert isinstance(result.exception, DownloadError)
+    assert "COMEXLAB_COMTRADE_KEY" in result.exception.render("es")
+    assert requests_made(httpserver)[0].args["period"] == "2019"
+    assert files_in(cli_env / "data") == []
