@@ -198,9 +198,9 @@ def _check(payload: object, what: str) -> None:
         raise InputError("DataWeb answer is not a JSON object", file=what)
     try:
         parse_runreport(payload)
+    except InputError:
+        raise
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
         raise InputError(f"unexpected runReport shape: {exc!r}", file=what) from exc
 
 
