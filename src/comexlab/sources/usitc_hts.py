@@ -517,7 +517,7 @@ def completeness_problems(ed: Edition, tables: HtsTables, previous_rows: int | N
         shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
         problems.append(Problem.of(
             Msg("error.hts_chapters_missing", edition=ed.key, count=len(missing),
-                chapters=shown), path, None, "htsno"))
+                chapters=shown), path, None, "htsno" if ed.format == "json" else HEADER_1300[0]))
     reference = max(ed.rows, previous_rows or 0)
     if tables.source_rows < COMPLETE_SHARE * reference:
         basis = (Msg("error.hts_basis_previous", rows=f"{previous_rows:,}")
