@@ -61,6 +61,12 @@ def _traded_row(lines: list[str]) -> int:
                 if line.split(",")[1] == "2010" and line.split(",")[3] != "0")
 
 
+def _all_zero(lines: list[str]) -> bytes:
+    """The month with every value set to 0: no row survives, the month would be emptied."""
+    zeroed = [",".join([*line.split(",")[:3], "0", "0"]) for line in lines[1:]]
+    return _gz("\n".join([lines[0], *zeroed]) + "\n")
+
+
 BUILDERS: dict[str, Callable[[list[str]], Case]] = {
     "total_inf": lambda ls: Case(_cell(ls, 5, "total_value", "inf"), 5, "total_value",
                                  ("not a finite number",)),
@@ -100,6 +106,8 @@ BUILDERS: dict[str, Callable[[list[str]], Case]] = {
                                       "cty_code", ("duplicated",)),
     "header_only": lambda ls: Case(_gz(HEADER + "\n"), 2, None,
                                    ("no data rows", "--force", "replace its month")),
+    "all_rows_zero": lambda ls: Case(_all_zero(ls), 2, None,
+                                     (f"all {len(ls) - 1:,} rows have a zero value", "--force")),
     "zero_bytes": lambda ls: Case(b"", 1, "header", ("empty",)),
     "gzip_of_nothing": lambda ls: Case(_gz(""), 1, "header", ("empty",)),
     "duplicated_total_header": lambda ls: Case(

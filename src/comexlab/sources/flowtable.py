@@ -53,9 +53,10 @@ class FlowLoad:
     table: pa.Table
     files: tuple[Path, ...]
     notes: tuple[AuditNote, ...] = field(default_factory=tuple)
-    empty_files: tuple[Path, ...] = ()
-    """Files that hold no data rows: loading them replaces their period with nothing, so the
-    ingest refuses them unless forced (:func:`comexlab.warehouse.flows.load_source`)."""
+    empty_files: tuple[tuple[Path, int], ...] = ()
+    """Files that give no row with a value, and how many (zero-value) rows they held: loading
+    them replaces their period with nothing, so the ingest refuses them unless forced
+    (:func:`comexlab.warehouse.flows.load_source`)."""
 
 
 def to_flow_table(df: pd.DataFrame, constants: Mapping[str, object] | None = None) -> pa.Table:

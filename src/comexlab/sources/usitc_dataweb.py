@@ -97,8 +97,8 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
                              f"(also in {seen[period].name})", file=path)
         seen[period] = path
         table, zeros = read_month(path)
-        if table.num_rows + zeros == 0:
-            empty.append(path)
+        if table.num_rows == 0:
+            empty.append((path, zeros))
         tables.append(table)
         skipped += zeros
     notes = (AuditNote("zero_value_rows_skipped", skipped,

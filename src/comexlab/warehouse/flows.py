@@ -47,16 +47,17 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str,
                 data_dir: Path | None = None, force: bool = False) -> LoadSummary:
     """Parse ``files`` (default: the source's files in the data dir) and replace its rows.
 
-    A file with no data rows (a header-only month) would replace that period with nothing:
-    refused unless ``force``.
+    A file with no row carrying a value (a header-only month, or one whose rows are all zero)
+    would replace that period with nothing: refused unless ``force``.
     """
     src = flow_sources.get_source(source)
     paths = list(files) if files else src.default_files(data_dir)
     parsed = src.loader(paths)
     if parsed.empty_files and not force:
         raise InputError(Msg("error.flow_empty_file", source=source), problems=[
-            Problem.of(Msg("error.flow_empty_file_row", source=source), str(path), 2, None)
-            for path in parsed.empty_files])
+            Problem.of(Msg("error.flow_all_zero_rows", rows=f"{zeros:,}") if zeros
+                       else Msg("error.flow_empty_file_row"), str(path), 2, None)
+            for path, zeros in parsed.empty_files])
     write(con, parsed)
     value = pa.compute.sum(parsed.table["value_usd"]).as_py() or 0.0
     return LoadSummary(source, parsed.table.num_rows, parsed.files, value, parsed.notes)
