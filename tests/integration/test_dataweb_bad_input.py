@@ -19,8 +19,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 from warehouse_state import fingerprint
 
+from comexlab.cli import app
 from comexlab.errors import InputError
 from comexlab.sources import usitc_dataweb
 from comexlab.warehouse import flows
@@ -224,3 +226,27 @@ def test_real_largest_line_is_far_below_the_bound(month_lines: list[str]) -> Non
     """The bound (US$1 trillion per line-month) is >100x the largest real January value."""
     largest = max(float(line.split(",")[3]) for line in month_lines[1:])
     assert 1e9 < largest < usitc_dataweb.MAX_LINE_VALUE / 100
+
+
+def test_cli_force_flag(real_files: list[Path], tmp_path: Path) -> None:
+    """`flows load` refuses a header-only month naming --force, and loads it with --force."""
+    folder = tmp_path / "data" / usitc_dataweb.FOLDER
+    folder.mkdir(parents=True)
+    for f in real_files:
+        shutil.copyfile(f, folder / f.name)
+    (folder / MONTH).write_bytes(_gz(HEADER + "\n"))
+    wh = tmp_path / "w.duckdb"
+    args = ["flows", "load", "--source", "usitc_dataweb", "--no-hts-naics", "--warehouse",
+            str(wh), "--data", str(tmp_path / "data"), "--lang", "es"]
+    refused = CliRunner().invoke(app, args)
+    assert isinstance(refused.exception, InputError)
+    assert "--force" in refused.exception.render("es")
+    assert "no hay filas de datos" in refused.exception.render("es")
+    forced = CliRunner().invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    c = connect(wh, read_only=True)
+    try:
+        periods = c.execute("SELECT count(DISTINCT period) FROM flow").fetchone()
+    finally:
+        c.close()
+    assert periods == (13,)
