@@ -55,6 +55,9 @@ def load_cmd(
     hts_naics: Annotated[bool, typer.Option(help="Also load the HTS10→NAICS table.")] = True,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files with no data rows anyway (their months become empty).")
+    ] = False,
     lang: LangOpt = "",
 ) -> None:
     """Load flow sources from the data folder into the warehouse (atomic per source)."""
@@ -71,7 +74,7 @@ def load_cmd(
             console=console, transient=True) as progress:
         for name in names:
             task = progress.add_task(t("flows.loading", lg, source=name), total=None)
-            summary = wf.load_source(con, name, data_dir=data)
+            summary = wf.load_source(con, name, data_dir=data, force=force)
             progress.remove_task(task)
             rows.append({t("flows.col.source", lg): name,
                          t("flows.col.files", lg): len(summary.files),

@@ -32,6 +32,9 @@ def load(
     all_: Annotated[bool, typer.Option("--all", help="Load every known edition.")] = False,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load a file that looks incomplete (chapters missing, far fewer rows "
+                        "than the edition) anyway; it replaces the whole edition.")] = False,
     lang: LangOpt = "es",
 ) -> None:
     """Load HTS editions from the data directory into the warehouse (atomic per edition)."""
@@ -47,7 +50,7 @@ def load(
         task = progress.add_task("HTS", total=len(keys))
         for key in keys:
             progress.update(task, description=t("hts.loading", lang, edition=key))
-            result = service.load_edition(con, key, data_dir=data)
+            result = service.load_edition(con, key, data_dir=data, force=force)
             progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
                                      rates=result.rates, file=result.path.name))
             for note in result.notes:

@@ -48,14 +48,32 @@ def period_of(path: Path) -> tuple[int, int]:
     return year, month
 
 
+MAX_LINE_VALUE = 1e12
+"""Largest customs value accepted for one HTS10 × country × month: US$1 trillion. All US
+imports from every country come to about US$3.3 trillion a *year*; the largest line of these
+files (8471500150, computers from Mexico) is US$80.6 bn for all of 2025, i.e. under US$10 bn a
+month. A value above US$1 trillion is a unit or export error (1e300, cents for dollars …)."""
+
+
 def read_month(path: Path) -> tuple[pa.Table, int]:
-    """One monthly file → flow rows, and how many zero-value rows were skipped."""
+    """One monthly file → flow rows, and how many zero-value rows were skipped.
+
+    Checks, each with its own error naming file, row and field: codes (10 digits; country
+    Mexico 2010 or Canada 1220 only), unique keys, numbers that are finite, not negative and
+    at most :data:`MAX_LINE_VALUE`, then USMCA-claimed value not above the total.
+    """
     year, month = period_of(path)
     df = ft.read_strings(path, COLUMNS)
     ft.check_codes(df, "hts10", path, digits=10)
+    ft.fail_at_first(df, ~df["cty_code"].str.strip().isin(CENSUS_CODES.values()), path,
+                     "cty_code", Msg("error.dataweb_country",
+                                     known=", ".join(f"{c} = {iso}" for iso, c
+                                                     in CENSUS_CODES.items())))
     ft.check_unique(df, ("hts10", "cty_code"), path)
     total = ft.parse_numbers(df, "total_value", path)
     usmca = ft.parse_numbers(df, "usmca_value", path)
+    for column, values in (("total_value", total), ("usmca_value", usmca)):
+        ft.check_amounts(df, values, column, path, maximum=MAX_LINE_VALUE)
     ft.fail_at_first(df, usmca > total, path, "usmca_value", "usmca_value exceeds total_value")
     reporter = ft.map_codes(df, "cty_code", path, census_to_iso3)
     keep = total != 0
@@ -71,7 +89,7 @@ def read_month(path: Path) -> tuple[pa.Table, int]:
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read monthly DataWeb files; two files for the same month are refused."""
-    tables, skipped, seen = [], 0, {}
+    tables, skipped, seen, empty = [], 0, {}, []
     for path in sorted(paths):
         period = period_of(path)
         if period in seen:
@@ -79,11 +97,13 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
                              f"(also in {seen[period].name})", file=path)
         seen[period] = path
         table, zeros = read_month(path)
+        if table.num_rows == 0:
+            empty.append((path, zeros))
         tables.append(table)
         skipped += zeros
     notes = (AuditNote("zero_value_rows_skipped", skipped,
                        "HTS10 × country pairs listed by DataWeb with no imports in the month"),)
-    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes)
+    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes, tuple(empty))
 
 
 # --------------------------------------------------------------------------- download

@@ -19,7 +19,8 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from comexlab.errors import AuditNote, InputError
+from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.nomenclature.scian import scian3_of_naics
 from comexlab.sources import flow_sources
 from comexlab.sources.files import data_path
@@ -43,11 +44,20 @@ class LoadSummary:
 
 def load_source(con: duckdb.DuckDBPyConnection, source: str,
                 files: Sequence[Path] | None = None, *,
-                data_dir: Path | None = None) -> LoadSummary:
-    """Parse ``files`` (default: the source's files in the data dir) and replace its rows."""
+                data_dir: Path | None = None, force: bool = False) -> LoadSummary:
+    """Parse ``files`` (default: the source's files in the data dir) and replace its rows.
+
+    A file with no row carrying a value (a header-only month, or one whose rows are all zero)
+    would replace that period with nothing: refused unless ``force``.
+    """
     src = flow_sources.get_source(source)
     paths = list(files) if files else src.default_files(data_dir)
     parsed = src.loader(paths)
+    if parsed.empty_files and not force:
+        raise InputError(Msg("error.flow_empty_file", source=source), problems=[
+            Problem.of(Msg("error.flow_all_zero_rows", rows=f"{zeros:,}") if zeros
+                       else Msg("error.flow_empty_file_row"), str(path), 2, None)
+            for path, zeros in parsed.empty_files])
     write(con, parsed)
     value = pa.compute.sum(parsed.table["value_usd"]).as_py() or 0.0
     return LoadSummary(source, parsed.table.num_rows, parsed.files, value, parsed.notes)

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT
+from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT, headline_label
 from comexlab.commands.scenario import _notes as scenario_notes
 from comexlab.i18n import t
 from comexlab.nomenclature.hs import section_by_number
@@ -65,7 +65,7 @@ def _num(value: object) -> float | None:
 def headline(result: ScenarioResult, lang: str) -> list[Figure]:
     """The scenario CLI's headline figures, as numbers with their units."""
     row = result.aggregate().iloc[0]
-    return [Figure(key=k, label=t(f"scenario.h.{k}", lang), value=_num(row[k]),
+    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]),
                    kind=_kind(k))  # type: ignore[arg-type]
             for k in HEADLINE if k in row.index]
 
