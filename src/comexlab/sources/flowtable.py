@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.sources.files import atomic_path
 
 #: Arrow schema of the ``flow`` table (warehouse/schema.py); loaders produce exactly this.
@@ -40,6 +41,7 @@ FLOW_SCHEMA = pa.schema([
     ("preference_value_usd", pa.float64()),
     ("preference_program", pa.string()),
     ("firms", pa.int32()),
+    ("revision_status", pa.string()),
 ])
 MAX_PROBLEMS = 20
 
@@ -52,6 +54,8 @@ class FlowLoad:
     table: pa.Table
     files: tuple[Path, ...]
     notes: tuple[AuditNote, ...] = field(default_factory=tuple)
+    #: Cells the source lists without a figure (``flow_withheld`` rows; None: it has none).
+    withheld: pa.Table | None = None
 
 
 def to_flow_table(df: pd.DataFrame, constants: Mapping[str, object] | None = None) -> pa.Table:
@@ -96,7 +100,7 @@ def write_csv(df: pd.DataFrame, dest: Path) -> Path:
 
 
 def fail_at_first(df: pd.DataFrame, bad: pd.Series | npt.NDArray[np.bool_], path: Path,
-                  column: str, message: str) -> None:
+                  column: str, message: str | Msg) -> None:
     """Raise :class:`InputError` naming file, row, field and value of the first ``bad`` row."""
     mask = np.asarray(bad, dtype=bool)
     if mask.any():
@@ -121,7 +125,11 @@ def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.D
     """
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(Msg("error.file_empty"), file=path, row=1) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(Msg("error.not_utf8", position=exc.start), file=path) from exc
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise InputError(f"cannot read as CSV: {exc}", file=path) from exc
     missing = [c for c in required if c not in df.columns]
     if missing:
