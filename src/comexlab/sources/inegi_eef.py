@@ -195,8 +195,9 @@ def _check_unique(parsed: pd.DataFrame) -> None:
         rows = parsed[dup.to_numpy()].head(ft.MAX_PROBLEMS)
         raise InputError(
             f"{int(dup.sum())} duplicated row(s) for key {KEY}",
-            problems=[Problem(f"duplicated key ({', '.join(KEY)})", r._file, r._row,
-                              "CODIGO_SCIAN", r._key) for r in rows.itertuples()])
+            problems=[Problem(f"duplicated key ({', '.join(KEY)})", file, int(row),
+                              "CODIGO_SCIAN", key)
+                      for file, row, key in rows[["_file", "_row", "_key"]].to_numpy()])
 
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
