@@ -243,7 +243,7 @@ def _notes(parsed: pd.DataFrame, rows: int) -> tuple[AuditNote, ...]:
                            "code 000 (sum of confidential subsectors) → UNSPECIFIED"))
     for status, years in parsed.groupby("revision_status")["period"]:
         if status != "definitive":
-            span = sorted(set(years))
+            span = sorted(str(y) for y in set(years))
             notes.append(AuditNote(f"{status}_figures", len(span),
                                    f"{span[0]}–{span[-1]}" if len(span) > 1 else span[0],
                                    tuple(span)))
