@@ -244,7 +244,7 @@ def _notes(parsed: pd.DataFrame, rows: int) -> tuple[AuditNote, ...]:
     for status, years in parsed.groupby("revision_status")["period"]:
         if status != "definitive":
             span = sorted(str(y) for y in set(years))
-            notes.append(AuditNote(f"{status}_figures", len(span),
+            notes.append(AuditNote(f"{status!s}_figures", len(span),
                                    f"{span[0]}–{span[-1]}" if len(span) > 1 else span[0],
                                    tuple(span)))
     return tuple(notes)
