@@ -176,3 +176,27 @@ def test_same_key_in_two_files_is_refused(warehouse: duckdb.DuckDBPyConnection, 
     problem = info.value.problems[0]
     assert (problem.file, problem.row, problem.field) == (str(second), 2, "CODIGO_SCIAN")
     assert _snapshot(warehouse) == ([], [], [])
+
+
+def test_a_spreadsheet_resave_still_loads_the_same(warehouse: duckdb.DuckDBPyConnection,
+                                                   tmp_path: Path, data_dir: Path) -> None:
+    """Careless user: BOM, CRLF, codes without leading zeros, statuses in other capitals.
+
+    Excel re-saves '01' as 1 and '000' as 0; the codes stay unambiguous, so the same rows
+    load (and a 1-digit SCIAN other than 0 still fails the catalog check).
+    """
+    flows.load_source(warehouse, "inegi_eef", [_package(tmp_path / "good", GOOD, data_dir)])
+    before = _snapshot(warehouse)[:2]
+    resaved = (GOOD.replace(",11,000,", ",11,0,").replace("Confidencial", "CONFIDENCIAL")
+               .replace("Cifras Revisadas.", "cifras revisadas"))
+    resaved = "\ufeff" + resaved.replace("\n", "\r\n")
+    pkg = _package(tmp_path / "resaved", resaved, data_dir)
+    catalog = tmp_path / "resaved" / "tc_entidad.csv"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("\n01,", "\n1,"),
+                       encoding="utf-8")
+    flows.load_source(warehouse, "inegi_eef", [pkg])
+    assert _snapshot(warehouse)[:2] == before
+    bad = _package(tmp_path / "bad", GOOD.replace(",11,336,", ",11,3,"), data_dir)
+    with pytest.raises(InputError) as info:
+        flows.load_source(warehouse, "inegi_eef", [bad])
+    assert (info.value.problems[0].row, info.value.problems[0].field) == (2, "CODIGO_SCIAN")

@@ -95,7 +95,7 @@ def state_catalog(folder: Path) -> dict[str, str]:
     """
     path, df = _catalog(folder, STATE_CATALOG, ("CVE_ENT", "NOM_ENTIDAD"))
     out: dict[str, str] = {}
-    for i, code, name in zip(df.index, df["CVE_ENT"].str.strip(), df["NOM_ENTIDAD"].str.strip(),
+    for i, code, name in zip(df.index, padded(df["CVE_ENT"], 2), df["NOM_ENTIDAD"].str.strip(),
                              strict=True):
         if not (code.isdigit() and 1 <= int(code) <= 32):
             continue
@@ -103,7 +103,7 @@ def state_catalog(folder: Path) -> dict[str, str]:
             by_name = state(name)
         except ValueError:
             by_name = None
-        if by_name is None or by_name.inegi != code.zfill(2):
+        if by_name is None or by_name.inegi != code:
             raise InputError(Msg("error.eef.catalog_state", code=code, name=name), file=path,
                              row=ft.file_row(i), field="NOM_ENTIDAD", value=name)
         out[code] = by_name.reporter
@@ -119,7 +119,7 @@ def scian_catalog(folder: Path) -> dict[str, str]:
     path, df = _catalog(folder, SCIAN_CATALOG, ("CODIGO_SCIAN", "DESCRIPCION"))
     known = subsectors()
     out: dict[str, str] = {}
-    for i, code in zip(df.index, df["CODIGO_SCIAN"].str.strip(), strict=True):
+    for i, code in zip(df.index, padded(df["CODIGO_SCIAN"], 3), strict=True):
         if code == UNSPECIFIED_SCIAN:
             out[code] = UNSPECIFIED_CODE
         elif code in known:
@@ -137,15 +137,26 @@ def _closed(df: pd.DataFrame, column: str, path: Path, mapping: dict[str, str],
     norm = df[column].str.strip().str.rstrip(".").str.strip().str.casefold()
     out = norm.map(mapping)
     ft.fail_at_first(df, out.isna(), path, column,
-                     Msg(key, known=", ".join(mapping)).text("en"))
+                     Msg(key, known=", ".join(mapping)))
     return out
 
 
+def padded(codes: pd.Series, width: int) -> pd.Series:
+    """Digit codes with their leading zeros back ('1' → '01', '0' → '000').
+
+    A spreadsheet that re-saves INEGI's CSV turns '01' into 1 and '000' into 0; the code is
+    still unambiguous, so it is restored rather than refused. Anything else is left as is
+    (and fails the catalog check).
+    """
+    raw = codes.str.strip()
+    return raw.where(~raw.str.fullmatch(rf"\d{{1,{width}}}"), raw.str.zfill(width))
+
+
 def _coded(df: pd.DataFrame, column: str, path: Path, catalog: dict[str, str],
-           catalog_name: str) -> pd.Series:
-    out = df[column].str.strip().map(catalog)
+           catalog_name: str, width: int) -> pd.Series:
+    out = padded(df[column], width).map(catalog)
     ft.fail_at_first(df, out.isna(), path, column,
-                     Msg("error.eef.unknown_code", catalog=catalog_name).text("en"))
+                     Msg("error.eef.unknown_code", catalog=catalog_name))
     return out
 
 
@@ -153,13 +164,13 @@ def _values(df: pd.DataFrame, path: Path, available: pd.Series) -> pd.Series:
     """VAL_USD: a whole number ≥ 0 where the figure is available, empty everywhere else."""
     raw = df["VAL_USD"].str.strip()
     ft.fail_at_first(df, ~available & (raw != ""), path, "VAL_USD",
-                     Msg("error.eef.value_for_withheld").text("en"))
+                     Msg("error.eef.value_for_withheld"))
     values = ft.parse_numbers(df.assign(VAL_USD=raw.where(available, "")), "VAL_USD", path,
                               integer=True, allow_blank=True)
     ft.fail_at_first(df, available & raw.eq(""), path, "VAL_USD",
-                     Msg("error.eef.value_missing").text("en"))
+                     Msg("error.eef.value_missing"))
     ft.fail_at_first(df, available & (values < 0), path, "VAL_USD",
-                     Msg("error.eef.value_negative").text("en"))
+                     Msg("error.eef.value_negative"))
     return values
 
 
@@ -170,13 +181,13 @@ def _parse(path: Path, states_of: dict[str, str], products_of: dict[str, str]) -
         raise InputError(Msg("error.eef.no_rows"), file=path, row=2)
     coverage = df["COBERTURA"].str.strip().str.casefold()
     ft.fail_at_first(df, coverage != COVERAGE, path, "COBERTURA",
-                     Msg("error.eef.coverage").text("en"))
+                     Msg("error.eef.coverage"))
     ft.check_codes(df, "ANIO", path, digits=4)
     year = df["ANIO"].astype(int)
     ft.fail_at_first(df, year < FIRST_YEAR, path, "ANIO",
-                     Msg("error.eef.year", first=FIRST_YEAR).text("en"))
-    reporter = _coded(df, "CVE_ENT", path, states_of, STATE_CATALOG)
-    product = _coded(df, "CODIGO_SCIAN", path, products_of, SCIAN_CATALOG)
+                     Msg("error.eef.year", first=FIRST_YEAR))
+    reporter = _coded(df, "CVE_ENT", path, states_of, STATE_CATALOG, 2)
+    product = _coded(df, "CODIGO_SCIAN", path, products_of, SCIAN_CATALOG, 3)
     cell = _closed(df, "ESTATUS_CIFRA", path, CELL_STATUS, "error.eef.cell_status")
     revision = _closed(df, "ESTATUS", path, REVISION_STATUS, "error.eef.revision_status")
     value = _values(df, path, cell == AVAILABLE)
@@ -184,7 +195,8 @@ def _parse(path: Path, states_of: dict[str, str], products_of: dict[str, str]) -
         "reporter": reporter, "year": year, "period": df["ANIO"], "product_code": product,
         "cell_status": cell, "revision_status": revision, "value_usd": value * UNIT,
         "_file": str(path), "_row": [ft.file_row(i) for i in df.index],
-        "_key": df["ANIO"] + "/" + df["CVE_ENT"] + "/" + df["CODIGO_SCIAN"],
+        "_key": df["ANIO"] + "/" + padded(df["CVE_ENT"], 2) + "/"
+                + padded(df["CODIGO_SCIAN"], 3),
     })
 
 
