@@ -32,7 +32,7 @@ def test_login_and_dashboard_with_charts(page: Page) -> None:
     page.fill("input[name=password]", "browser-pass-1")
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    expect(page.locator("#kpi-total")).to_have_text("US$37.99 mil M")  # GTO, latest year: 2025 (EEF)
+    expect(page.locator("#kpi-total")).to_have_text("US$37.99 mil M")  # GTO 2025 (EEF, latest)
     for chart in ("sectors", "series"):  # INEGI has no product cut: that card says so
         expect(page.locator(f'div[data-chart="chart-{chart}"]')).to_have_attribute(
             "data-drawn", "1")
