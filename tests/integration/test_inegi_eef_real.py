@@ -38,7 +38,8 @@ from comexlab.warehouse.reports import (
     state_lines,
 )
 
-EEF_FILE = "inegi_eef_state_exports_2007_2025/eef_estatal_anual_tr_cifra_2007_2025.csv.gz"
+FOLDER = "inegi_eef_state_exports_2007_2025"
+EEF_FILE = f"{FOLDER}/eef_estatal_anual_tr_cifra_2007_2025.csv.gz"
 EAEF_GTO_2018_K = 24_913_687  # PROVENANCE.md, EAEF (2007–2018 file)
 AGRICULTURE = ("111", "112", "114")
 STATE_CODE = {"GTO": "11", "JAL": "14"}
@@ -311,3 +312,18 @@ def test_exact_sum_with_eef_shares_and_agriculture_now_allocated(
     with_eaef = allocate_window(flows_con, ["2025-06"]).unallocated_by_reason()[
         "subsector_not_in_inegi"]
     assert with_eef < 0.05 * with_eaef  # agriculture 111/112/114 has EEF shares since 2018
+
+
+def test_report_labels_are_the_catalogs_words(shared_file: Callable[[str], Path]) -> None:
+    """INEGI's tc_scian.csv names = the Spanish names the reports print (nomenclature/scian),
+    and tc_entidad.csv names = the project's official state names, code by code."""
+    from comexlab.nomenclature.scian import subsectors
+
+    scian = pd.read_csv(shared_file(f"{FOLDER}/tc_scian.csv"), dtype=str)
+    named = dict(zip(scian["CODIGO_SCIAN"], scian["DESCRIPCION"], strict=True))
+    assert named.pop("000") == "Subsectores no especificados"
+    assert named == {code: subsectors()[code].name_es for code in named}
+    entidad = pd.read_csv(shared_file(f"{FOLDER}/tc_entidad.csv"), dtype=str)
+    official = {s.inegi: s.name for s in states()}
+    assert dict(zip(entidad["CVE_ENT"], entidad["NOM_ENTIDAD"], strict=True)) == {
+        **official, "33": "Otras entidades"}
