@@ -99,10 +99,10 @@ def test_every_reconciliation_check_passes(eef_wh: Path) -> None:
     con.close()
     assert {r.check for r in results} == {
         "published figures (all rows)", "code 000 (confidential sum)", "preliminary figures",
-        "cells without a figure (count)"}
+        "cells without a figure (a count, not USD)"}
     assert all(r.ok for r in results), results
     counted = {r.check: r.file_total for r in results}
-    assert counted["cells without a figure (count)"] == 2602 + 5328 + 4
+    assert counted["cells without a figure (a count, not USD)"] == 2602 + 5328 + 4
     assert counted["preliminary figures"] == 602_421_110_000
 
 

@@ -113,7 +113,7 @@ SOURCES: dict[str, FlowSource] = {
                 Check("preliminary figures", _USD_INT.format('"VAL_USD"') + " * 1000",
                       f"{_EEF_AVAILABLE} AND lower(\"ESTATUS\") LIKE '%preliminar%'",
                       "revision_status = 'preliminary'"),
-                Check("cells without a figure (count)", "1",
+                Check("cells without a figure (a count, not USD)", "1",
                       f"NOT ({_EEF_AVAILABLE})", "TRUE", "1", "flow_withheld"),
             ),
         ),
