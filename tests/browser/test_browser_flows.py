@@ -32,7 +32,7 @@ def test_login_and_dashboard_with_charts(page: Page) -> None:
     page.fill("input[name=password]", "browser-pass-1")
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    expect(page.locator("#kpi-total")).to_have_text("US$24.91 mil M")  # Guanajuato 2018
+    expect(page.locator("#kpi-total")).to_have_text("US$37.99 mil M")  # GTO 2025 (EEF, latest)
     for chart in ("sectors", "series"):  # INEGI has no product cut: that card says so
         expect(page.locator(f'div[data-chart="chart-{chart}"]')).to_have_attribute(
             "data-drawn", "1")
@@ -40,7 +40,7 @@ def test_login_and_dashboard_with_charts(page: Page) -> None:
     shot(page, "dashboard")
     # change the state: htmx swaps the body and pushes the URL
     page.select_option("#reporter", "MX-JAL")
-    expect(page.locator("#kpi-total")).to_have_text("US$20.41 mil M")
+    expect(page.locator("#kpi-total")).to_have_text("US$52.58 mil M")  # JAL 2025 (EEF)
     expect(page).to_have_url(re.compile(r"reporter=MX-JAL"))
     expect(page.locator('div[data-chart="chart-sectors"]')).to_have_attribute("data-drawn", "1")
     assert page.console_errors == []  # type: ignore[attr-defined]
@@ -108,7 +108,7 @@ def test_switch_language(page: Page) -> None:
     expect(page.locator("h1")).to_have_text("Exportaciones del estado")
     page.click("#lang-en")
     expect(page.locator("h1")).to_have_text("State exports")
-    expect(page.locator("#kpi-total")).to_have_text("US$24.91 bn")
+    expect(page.locator("#kpi-total")).to_have_text("US$37.99 bn")
     expect(page.locator("header nav")).to_contain_text("Tariff scenarios")
     page.goto("/registry/firms")
     expect(page.locator("h1")).to_have_text("Firms")

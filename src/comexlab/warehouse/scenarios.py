@@ -14,7 +14,8 @@ go in the audit trail).
 State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
 report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
 service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
-the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports, latest year)
+the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports of the flows'
+year, or the latest INEGI year before it)
 elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
 
 Why this join stays SQL while the other analytics are Ibis (docs/architecture.md): its speed
@@ -47,7 +48,7 @@ from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import scenario_cache
-from comexlab.warehouse.reports import StateLines, state_lines
+from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
@@ -362,11 +363,20 @@ def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
     allocation = state.allocation
     unallocated = allocation.unallocated
     value_out = float(unallocated["value_usd"].sum())
+    inegi = inegi_label(allocation.share_source)
     notes = [AuditNote(
         "unallocated_lines", len(unallocated),
-        f"national lines with no SCIAN subsector in INEGI EAEF (base year "
-        f"{allocation.base_year}; agriculture, unmapped codes) cannot be allocated to any "
-        f"state (US${value_out:,.0f} nationally, left out of {state.state})")]
+        f"national lines with no SCIAN subsector in INEGI {inegi} (base year "
+        f"{allocation.base_year_label()}; subsectors INEGI does not give, unmapped codes) "
+        f"cannot be allocated to any state (US${value_out:,.0f} nationally, left out of "
+        f"{state.state})")]
+    fallbacks = allocation.fallbacks()
+    if fallbacks:
+        notes.append(AuditNote(
+            "share_year_fallback", len(fallbacks),
+            "; ".join(f"{fy} flows split by INEGI {inegi} {sy} shares (latest year published)"
+                      for fy, sy in fallbacks.items()),
+            tuple(str(fy) for fy in fallbacks)))
     if state.real_periods:
         notes.append(AuditNote(
             "state_real_data", len(state.real_periods),
