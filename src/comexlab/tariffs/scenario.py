@@ -565,7 +565,8 @@ def _problems_of(exc: ValidationError, source: str, lines: Lines) -> list[Proble
         loc = _strip_tags(raw)
         names = [p for p in loc if isinstance(p, str)]
         key = names[-1] if names else ""
-        value = None if err["type"] == "missing" else _shown(err.get("input"))
+        refusal = isinstance((err.get("ctx") or {}).get("error"), _Refusal)  # names the value
+        value = None if err["type"] == "missing" or refusal else _shown(err.get("input"))
         problems.append(Problem.of(_message_of(err, raw, key), source, _line_of(loc, lines),
                                    _dotted(loc), value))
     return problems
@@ -588,7 +589,7 @@ def parse_scenario(text: str, *, source: str = "<scenario>",
     """
     data, lines = _load_with_lines(text, source)
     if not isinstance(data, dict):
-        raise InputError(Msg("error.scenario_mapping"), file=source, row=1)
+        raise InputError(Msg("error.scenario_mapping"), file=source, row=lines.get((), 1))
     try:
         model = _ScenarioIn.model_validate(data)
     except ValidationError as exc:

@@ -11,9 +11,9 @@ Why it is bounded and fair (issue 9: one user's hostile upload queued a normal r
 
 * **Limits.** A user may have ``per_user`` runs waiting or running, the server ``total``;
   beyond that :meth:`JobRunner.submit` raises :class:`QueueFullError` (HTTP 429).
-* **Fairness.** Waiting runs are taken round-robin by owner, and one owner holds at most
-  ``workers - 1`` workers (at least one), so with two workers another user's run always finds
-  a free worker within one run's time.
+* **Fairness.** Waiting runs are taken from the owner served longest ago, and one owner holds
+  at most ``workers - 1`` workers (at least one): with two workers, another user's run starts
+  at once even while one user's runs (hostile or not) fill their share.
 * **Stopping.** A run can be cancelled by its owner, and is stopped once it is over
   ``time_limit`` seconds. Runs are threads, which Python cannot kill, so stopping is
   cooperative: the job is marked ``cancelled``/``timed_out`` at once, the hooks it registered
@@ -134,6 +134,8 @@ class JobRunner:
         self._active: dict[str, Job] = {}
         self._pending: OrderedDict[int, deque[Job]] = OrderedDict()   # owner → waiting runs
         self._busy: dict[int, int] = {}                                # owner → workers held
+        self._served: dict[int, int] = {}                              # owner → last turn
+        self._tick = 0
         self._closed = False
         self._threads = [threading.Thread(target=self._worker, name=f"job-{i}", daemon=True)
                          for i in range(workers)]
@@ -217,18 +219,20 @@ class JobRunner:
         self._active.pop(job.id, None)
 
     def _next(self) -> Job | None:
-        """The next waiting job, round-robin by owner, skipping owners at their worker share."""
-        for owner in list(self._pending):
-            if self._busy.get(owner, 0) >= self._per_owner_workers:
-                continue
-            queue = self._pending[owner]
-            job = queue.popleft()
-            if queue:
-                self._pending.move_to_end(owner)
-            else:
-                del self._pending[owner]
-            return job
-        return None
+        """The next waiting job: of the owner served longest ago, among owners below their
+        worker share (so one owner's queue never keeps another owner's run waiting)."""
+        eligible = [o for o in self._pending
+                    if self._busy.get(o, 0) < self._per_owner_workers]
+        if not eligible:
+            return None
+        owner = min(eligible, key=lambda o: self._served.get(o, -1))
+        self._tick += 1
+        self._served[owner] = self._tick
+        queue = self._pending[owner]
+        job = queue.popleft()
+        if not queue:
+            del self._pending[owner]
+        return job
 
     def _worker(self) -> None:
         while True:
