@@ -219,8 +219,11 @@ class JobRunner:
         self._active.pop(job.id, None)
 
     def _next(self) -> Job | None:
-        """The next waiting job: of the owner served longest ago, among owners below their
-        worker share (so one owner's queue never keeps another owner's run waiting)."""
+        """The next waiting job: that of the owner served longest ago.
+
+        Owners at their worker share are skipped, so one owner's queue never keeps another
+        owner's run waiting.
+        """
         eligible = [o for o in self._pending
                     if self._busy.get(o, 0) < self._per_owner_workers]
         if not eligible:
