@@ -166,6 +166,10 @@ class JobRunner:
             self._cond.notify_all()
         return job
 
+    def __len__(self) -> int:
+        """Jobs remembered (waiting, running and the last ``keep`` finished)."""
+        return len(self._jobs)
+
     def get(self, job_id: str, kind: str) -> Job:
         """The job with this id and kind (404 otherwise)."""
         job = self._jobs.get(job_id)
