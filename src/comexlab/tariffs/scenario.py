@@ -496,6 +496,11 @@ def _strip_tags(raw: Sequence[str | int]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+_NESTED_MODELS: dict[str, type[BaseModel]] = {
+    "base": _BaseIn, "products": _ProductsIn, "overlays": _OverlayBase,
+}
+
+
 def _model_at(raw: Sequence[str | int]) -> type[BaseModel] | None:
     """The boundary model at a (tagged) ``loc``, to list the keys allowed there."""
     model: type[BaseModel] = _ScenarioIn
@@ -504,8 +509,8 @@ def _model_at(raw: Sequence[str | int]) -> type[BaseModel] | None:
             continue
         if part in _TAG_MODELS and i >= 2 and raw[i - 2] == "overlays":
             model = _TAG_MODELS[part]
-        elif part in ("base", "products", "overlays"):
-            model = {"base": _BaseIn, "products": _ProductsIn, "overlays": _OverlayBase}[part]
+        elif part in _NESTED_MODELS:
+            model = _NESTED_MODELS[part]
         else:
             return None
     return model
