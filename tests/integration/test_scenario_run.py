@@ -247,7 +247,7 @@ def test_cli_by_subsector_screen_table_is_labelled(loaded: Path) -> None:
                                           "years loaded: 2025")),
     # issue 9: an unknown partner ran with zero effect and exit code 0
     (("    partners: [MEX]               # exporting countries hit; omit for all",
-      "    partners: [ZZZ]"), ("'ZZZ' is not a country code", "row 26")),
+      "    partners: [ZZZ]"), ("'ZZZ' is not a country code", "row 24")),
 ])
 def test_cli_refuses_scenario_that_would_compute_nothing(
         loaded: Path, tmp_path: Path, edit: tuple[str, str],
