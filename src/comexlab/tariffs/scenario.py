@@ -173,7 +173,8 @@ MAX_OVERLAYS = 50
 MAX_LIST_ITEMS = 2_000
 """Items of any one YAML list (prefixes, years, reporters…); long product sets are named lists."""
 MAX_DEPTH = 8
-"""YAML nesting depth; a scenario needs 6 (overlays → item → products → prefixes → value)."""
+"""YAML nesting of lists and mappings; a scenario needs 5 (the file → overlays → one overlay →
+products → prefixes)."""
 MAX_NODES = 40_000
 """YAML values in one file (a 64 KB upload holds at most ~32,000)."""
 MAX_TEXT = 200
