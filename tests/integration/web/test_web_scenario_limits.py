@@ -173,6 +173,17 @@ def test_scenario_without_data_is_refused_saying_what_is_loaded(
     assert len(app.state.jobs) == 0
 
 
+def test_unknown_reporter_is_refused_before_queueing(make_app) -> None:
+    app = make_app()
+    c = _client(make_app, app, "analyst")
+    body = assert_error(c.post("/api/scenarios/runs",
+                               json={"scenario": "usmca-ends", "reporter": "ZZZ"}),
+                        422, "invalid_input")
+    assert "reportante desconocido 'ZZZ'" in body["message"]
+    assert body["details"][0]["field"] == "reporter"
+    assert len(app.state.jobs) == 0
+
+
 # ------------------------------------------------------------------ names
 @pytest.mark.parametrize("name", ["../usmca-ends", "/etc/passwd", "usmca-ends.yaml",
                                   "..", "C:\\x"])

@@ -18,8 +18,10 @@ import pandas as pd
 
 from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT
 from comexlab.commands.scenario import _notes as scenario_notes
-from comexlab.i18n import t
+from comexlab.errors import InputError
+from comexlab.i18n import Msg, t
 from comexlab.nomenclature.hs import section_by_number
+from comexlab.nomenclature.states import state
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
@@ -98,16 +100,26 @@ def by_group(result: ScenarioResult, lang: str) -> dict[str, list[AggRow]]:
 
 def validate(
     con: duckdb.DuckDBPyConnection, *, scenario: str | None, yaml_text: str | None,
-    source: str = "scenario.yaml",
+    source: str = "scenario.yaml", reporter: str | None = None,
 ) -> Scenario:
     """The scenario a run would use, validated against the warehouse (before it is queued).
 
     A name resolves to a SHIPPED scenario only; uploaded YAML is parsed from its text (never
     written to disk) and named ``source`` in messages, so no server path reaches the reader.
+    ``reporter`` must be an exporter of the scenario or a Mexican state.
     """
     if yaml_text is None:
-        return service.load_scenario(scenario or "", con)
-    return service.parse_text(yaml_text, source, con)
+        sc = service.load_scenario(scenario or "", con)
+    else:
+        sc = service.parse_text(yaml_text, source, con)
+    if reporter and reporter.upper() not in sc.base.reporters:
+        try:
+            state(reporter)
+        except ValueError as exc:
+            raise InputError(Msg("error.scenario_reporter", reporter=repr(reporter),
+                                 known=", ".join(sc.base.reporters)),
+                             field="reporter", value=reporter) from exc
+    return sc
 
 
 def _nothing() -> None:

@@ -74,7 +74,8 @@ async def _start(request: Request, user: Principal, body: RunRequest,
     if body.yaml is not None:
         _check_size(request, len(body.yaml.encode("utf-8")), source)
     scenario = await warehouse.read(lambda con: services.scenario_validate(
-        con, scenario=body.scenario, yaml_text=body.yaml, source=source))
+        con, scenario=body.scenario, yaml_text=body.yaml, source=source,
+        reporter=body.reporter))
     label = body.scenario or f"upload-{scenario.name}"
 
     def work(job: Job) -> lines.CompletedRun:
