@@ -53,7 +53,8 @@ def create_app(
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     warehouse = Warehouse(settings.warehouse, readers=readers)
-    jobs = JobRunner(workers=job_workers)
+    jobs = JobRunner(workers=job_workers, per_user=settings.scenario_runs_per_user,
+                     total=settings.scenario_runs_total, time_limit=settings.scenario_time_limit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -46,6 +46,7 @@ class Services:
     dashboard_options: Callable[..., Any]
     scenario_catalog: Callable[..., Any]
     scenario_run: Callable[..., Any]
+    scenario_validate: Callable[..., Any]
     firms_list: Callable[..., Any]
     firm_detail: Callable[..., Any]
     firm_update: Callable[..., Any]
@@ -63,6 +64,7 @@ def default_services() -> Services:
         dashboard_options=_lazy(f"{a}.report", "dashboard_options"),
         scenario_catalog=_lazy(f"{a}.scenario", "catalog"),
         scenario_run=_lazy(f"{a}.scenario", "run"),
+        scenario_validate=_lazy(f"{a}.scenario", "validate"),
         firms_list=_lazy(f"{a}.registry", "firms_list"),
         firm_detail=_lazy(f"{a}.registry", "firm_detail"),
         firm_update=_lazy(f"{a}.registry", "firm_update"),

@@ -125,7 +125,7 @@ class RunStatus(BaseModel):
 
     run_id: str
     scenario: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled", "timed_out"]
     progress: float
     message: str = ""
     error: str | None = None

@@ -146,11 +146,11 @@ def test_run_recorded_through_single_writer(as_user, app) -> None:
 def test_uploaded_bad_yaml_fails_with_line_and_key(as_user) -> None:
     c = as_user("analyst")
     bad = "name: x\ntitle: t\nbase:\n  edition: 2026r10\n  programs: [S]\n  surprise: 1\n"
-    run_id = c.post("/api/scenarios/runs", json={"yaml": bad}).json()["run_id"]
-    status = _wait(c, run_id)
-    assert status["status"] == "failed" and "no es válido" in (status["error"] or "")
-    body = assert_error(c.get(f"/api/scenarios/runs/{run_id}/result"), 422, "invalid_input")
-    assert any(d["field"] and "surprise" in d["field"] for d in body["details"])
+    # refused before it is queued (issue 9): 422 with the problems, no run to poll
+    body = assert_error(c.post("/api/scenarios/runs", json={"yaml": bad}), 422, "invalid_input")
+    assert "no es válido" in body["message"]
+    assert any(d["field"] and "surprise" in d["field"] and d["row"] == 6
+               for d in body["details"])
 
 
 def test_run_request_needs_exactly_one_source(as_user) -> None:
