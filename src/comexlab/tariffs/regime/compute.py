@@ -348,6 +348,7 @@ class CheckRow:
     timeline_rate: float
     printed: str | None
     printed_rate: float | None
+    hint: str = ""
 
 
 def _in_force(editions: Sequence[EditionDate], loaded: set[str]
@@ -374,8 +375,8 @@ def check_timeline(timeline: Timeline, chapter99: Mapping[str, Mapping[str, str]
             hits = [s for s in spans if _overlap(s[1], s[2], m.effective_from, m.effective_to)]
             if not hits:
                 rows.append(CheckRow(m.id, heading, "—", "no_edition", m.rate, None, None))
-            for edition, _, _ in hits:
-                rows.append(_check_one(m, heading, edition, chapter99[edition]))
+            for edition, first, _ in hits:
+                rows.append(_check_one(m, heading, edition, first, chapter99[edition]))
     return rows
 
 
@@ -383,15 +384,21 @@ def _overlap(a0: dt.date, a1: dt.date | None, b0: dt.date, b1: dt.date | None) -
     return (a1 is None or b0 <= a1) and (b1 is None or a0 <= b1)
 
 
-def _check_one(m: Measure, heading: str, edition: str, lines: Mapping[str, str]) -> CheckRow:
+def _check_one(m: Measure, heading: str, edition: str, edition_from: dt.date,
+               lines: Mapping[str, str]) -> CheckRow:
+    expected = m.printed_rate(heading)
     if heading not in lines:
-        return CheckRow(m.id, heading, edition, "missing", m.rate, None, None)
+        hint = ("the measure starts after this edition came into force: the revision that "
+                "added the heading is not loaded" if m.effective_from > edition_from else "")
+        return CheckRow(m.id, heading, edition, "missing", expected, None, None, hint)
     text = lines[heading]
     rate = printed_rate(text)
     if rate is None:
         status = "not_understood"
-    elif abs(rate - m.rate) < 1e-9:
+    elif abs(rate - expected) < 1e-9:
         status = "ok"
     else:
         status = "rate_mismatch"
-    return CheckRow(m.id, heading, edition, status, m.rate, text, rate)
+    hint = "the edition's compiler's note says the heading expired" if (
+        "expired" in text.lower()) else ""
+    return CheckRow(m.id, heading, edition, status, expected, text, rate, hint)

@@ -130,6 +130,7 @@ class Measure:
     value_basis: ValueBasis = ValueBasis.full
     metal: str | None = None
     exclude_partners: tuple[str, ...] = ()
+    heading_rates: Mapping[str, float] = field(default_factory=dict)
     modelled: bool = True
     not_modelled_reason: str = ""
     note: str = ""
@@ -138,6 +139,10 @@ class Measure:
         """True when goods entered on ``day`` pay the measure (both ends inclusive)."""
         return self.effective_from <= day and (self.effective_to is None
                                                or day <= self.effective_to)
+
+    def printed_rate(self, heading: str) -> float:
+        """The rate ``heading`` should print: its own entry, else the measure's rate."""
+        return self.heading_rates.get(heading, self.rate)
 
     def applies_to(self, partner: str) -> bool:
         """True when goods of ``partner`` (ISO3) are covered."""
@@ -235,6 +240,7 @@ class _MeasureIn(_Model):
     effective_to: dt.date | None
     partners: Annotated[list[Partner], Field(min_length=1)]
     exclude_partners: list[Partner] = []
+    heading_rates: dict[Heading, Rate] = {}
     products: _ProductsIn
     usmca: Usmca
     stacking: Role
@@ -253,6 +259,9 @@ class _MeasureIn(_Model):
             raise ValueError(f"value_basis metal_content needs metal: one of {METALS}")
         if self.metal is not None and self.metal not in METALS:
             raise ValueError(f"metal {self.metal!r} must be one of {METALS}")
+        unknown = sorted(set(self.heading_rates) - set(self.headings))
+        if unknown:
+            raise ValueError(f"heading_rates names headings not under headings: {unknown}")
         if not self.modelled and not self.not_modelled_reason.strip():
             raise ValueError("modelled: false needs a not_modelled_reason")
         if self.modelled and self.stacking is Role.metal and self.usmca is Usmca.non_us_content:
@@ -266,6 +275,7 @@ class _MeasureIn(_Model):
             headings=tuple(self.headings), legal=tuple(self.legal), rate=self.rate,
             effective_from=self.effective_from, effective_to=self.effective_to,
             partners=tuple(self.partners), exclude_partners=tuple(self.exclude_partners),
+            heading_rates=dict(self.heading_rates),
             products=ProductScope(p.everything, tuple(p.prefixes), tuple(p.lists),
                                   tuple(p.exclude_prefixes), tuple(p.exclude_lists)),
             usmca=self.usmca, stacking=self.stacking, value_basis=self.value_basis,
