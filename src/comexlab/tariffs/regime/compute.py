@@ -193,18 +193,20 @@ def line_table(prep: Prepared, edition: str, measures: Sequence[Measure]) -> pd.
     rates = _rates(prep, edition, measures)
     value, claimed = prep.lines.value, prep.lines.claimed
     rest = value - claimed
+    known = ~np.isnan(prep.lines.base[edition][0])  # no MFN rate in the edition: no figure
     out = prep.lines.frame.copy()
     out["claimed_value_usd"] = claimed
     with np.errstate(divide="ignore", invalid="ignore"):
         for a in AUTHORITIES:
             c = rates.claimed.get(a, np.zeros(len(value)))
             r = rates.rest.get(a, np.zeros(len(value)))
-            out[f"duty_{a.value}"] = claimed * c + rest * r
-            out[f"rate_{a.value}"] = np.where(value > 0, out[f"duty_{a.value}"] / value, r)
-    out["rate_claimed"] = rates.total("claimed")
-    out["rate_not_claimed"] = rates.total("rest")
-    out["duty"] = out[[f"duty_{a.value}" for a in AUTHORITIES]].sum(axis=1, min_count=1)
-    out["rate_total"] = out[[f"rate_{a.value}" for a in AUTHORITIES]].sum(axis=1, min_count=1)
+            duty = np.where(known, claimed * c + rest * r, np.nan)
+            out[f"duty_{a.value}"] = duty
+            out[f"rate_{a.value}"] = np.where(value > 0, duty / value, np.where(known, r, np.nan))
+    out["rate_claimed"] = np.where(known, rates.total("claimed"), np.nan)
+    out["rate_not_claimed"] = np.where(known, rates.total("rest"), np.nan)
+    out["duty"] = out[[f"duty_{a.value}" for a in AUTHORITIES]].sum(axis=1, skipna=False)
+    out["rate_total"] = out[[f"rate_{a.value}" for a in AUTHORITIES]].sum(axis=1, skipna=False)
     out["measures"] = _measure_labels(prep, measures)
     return out
 
