@@ -188,21 +188,31 @@ def _rates(prep: Prepared, edition: str, measures: Sequence[Measure]) -> TrackRa
                  us_content=prep.timeline.parameter(US_CONTENT))
 
 
-def line_table(prep: Prepared, edition: str, measures: Sequence[Measure]) -> pd.DataFrame:
-    """Each line's value-weighted rate by authority (both tracks), total rate and duty."""
+def _duties(prep: Prepared, edition: str, measures: Sequence[Measure]
+            ) -> tuple[dict[Authority, FloatArray], TrackRates, BoolArray]:
+    """Duty per line by authority (NaN where the edition has no MFN rate), the track rates."""
     rates = _rates(prep, edition, measures)
     value, claimed = prep.lines.value, prep.lines.claimed
     rest = value - claimed
     known = ~np.isnan(prep.lines.base[edition][0])  # no MFN rate in the edition: no figure
+    zero = np.zeros(len(value))
+    duties = {a: np.where(known, claimed * rates.claimed.get(a, zero)
+                          + rest * rates.rest.get(a, zero), np.nan) for a in AUTHORITIES}
+    return duties, rates, known
+
+
+def line_table(prep: Prepared, edition: str, measures: Sequence[Measure]) -> pd.DataFrame:
+    """Each line's value-weighted rate by authority (both tracks), total rate and duty."""
+    duties, rates, known = _duties(prep, edition, measures)
+    value = prep.lines.value
     out = prep.lines.frame.copy()
-    out["claimed_value_usd"] = claimed
+    out["claimed_value_usd"] = prep.lines.claimed
     with np.errstate(divide="ignore", invalid="ignore"):
         for a in AUTHORITIES:
-            c = rates.claimed.get(a, np.zeros(len(value)))
             r = rates.rest.get(a, np.zeros(len(value)))
-            duty = np.where(known, claimed * c + rest * r, np.nan)
-            out[f"duty_{a.value}"] = duty
-            out[f"rate_{a.value}"] = np.where(value > 0, duty / value, np.where(known, r, np.nan))
+            out[f"duty_{a.value}"] = duties[a]
+            out[f"rate_{a.value}"] = np.where(value > 0, duties[a] / value,
+                                              np.where(known, r, np.nan))
     out["rate_claimed"] = np.where(known, rates.total("claimed"), np.nan)
     out["rate_not_claimed"] = np.where(known, rates.total("rest"), np.nan)
     out["duty"] = out[[f"duty_{a.value}" for a in AUTHORITIES]].sum(axis=1, skipna=False)
@@ -211,14 +221,28 @@ def line_table(prep: Prepared, edition: str, measures: Sequence[Measure]) -> pd.
     return out
 
 
+def etr_only(prep: Prepared, edition: str, measures: Sequence[Measure]
+             ) -> tuple[float, dict[str, float]]:
+    """ETR and its parts without the line table (what a series needs)."""
+    duties, _, known = _duties(prep, edition, measures)
+    value = float(prep.lines.value[known].sum())
+    parts = {a.value: float(np.nansum(duties[a])) / value if value else float("nan")
+             for a in AUTHORITIES}
+    return sum(parts.values()), parts
+
+
 def _measure_labels(prep: Prepared, measures: Sequence[Measure]) -> npt.NDArray[np.object_]:
-    """Ids of the measures reaching each line (";"-joined), for the lines table."""
+    """Ids of the measures reaching each line (";"-joined), built once per distinct pattern."""
     n = len(prep.lines.frame)
-    labels = np.full(n, "", dtype=object)
-    for m in measures:
-        mask = prep.masks[m.id]
-        labels = np.where(mask, np.where(labels == "", m.id, labels + ";" + m.id), labels)
-    return labels
+    if not measures:
+        return np.full(n, "", dtype=object)
+    codes = np.zeros(n, dtype=object if len(measures) > 62 else np.int64)
+    for bit, m in enumerate(measures):  # one integer per line: bit i = measure i hits it
+        codes = codes + prep.masks[m.id].astype(np.int64) * (1 << bit)
+    patterns, inverse = np.unique(codes, return_inverse=True)
+    labels = np.array([";".join(m.id for bit, m in enumerate(measures) if int(p) >> bit & 1)
+                       for p in patterns], dtype=object)
+    return labels[np.asarray(inverse).reshape(-1)]
 
 
 def aggregate_lines(lines: pd.DataFrame, by: str | None) -> pd.DataFrame:
@@ -292,7 +316,7 @@ def series(prep: Prepared, start: dt.date, end: dt.date, loaded: Iterable[str]) 
         raise InputError(Msg("error.regime_range", start=start.isoformat(),
                              end=end.isoformat()), field="--to", value=end.isoformat())
     loaded = list(loaded)
-    cache: dict[tuple[str, tuple[str, ...]], RegimeDay] = {}
+    cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, float]]] = {}
     rows = []
     starts = change_days(prep, start, end)
     for i, first in enumerate(starts):
@@ -301,11 +325,10 @@ def series(prep: Prepared, start: dt.date, end: dt.date, loaded: Iterable[str]) 
         measures = active_measures(prep, first)
         key = (edition, tuple(m.id for m in measures))
         if key not in cache:
-            cache[key] = _summarise(first, edition, measures, line_table(prep, edition,
-                                                                          measures))
-        r = cache[key]
+            cache[key] = etr_only(prep, edition, measures)
+        etr, parts = cache[key]
         rows.append({"from": first, "to": last, "edition": edition,
-                     "measures": ", ".join(key[1]), "etr": r.etr, **r.by_authority})
+                     "measures": ", ".join(key[1]), "etr": etr, **parts})
     segments = pd.DataFrame(rows)
     days = pd.date_range(start, end, freq="D")
     idx = np.searchsorted(pd.to_datetime(segments["from"]).to_numpy(), days.to_numpy(),
