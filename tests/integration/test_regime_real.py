@@ -180,3 +180,37 @@ def test_check_against_the_loaded_editions(con: duckdb.DuckDBPyConnection) -> No
     # 2025 Basic predates the 2025 headings; the Section 201 headings print year 1's 30%
     assert rows[("ieepa-fentanyl-mx", "9903.01.01", "2025")] == "missing"
     assert rows[("s201-solar", "9903.45.25", "2025")] == "rate_mismatch"
+
+
+def test_scenarios_start_from_the_regime(con: duckdb.DuckDBPyConnection) -> None:
+    """The scenario's 'before' is the regime ETR with the same weights (Jan-Feb 2026)."""
+    from comexlab.tariffs.regime.timeline import shipped_timeline
+    from comexlab.warehouse.scenarios import load_scenario, run_scenario
+
+    day = dt.date(2026, 11, 30)
+    regime = service.show(con, service.ShowRequest(day, window=("2026-01", "2026-02")))
+    results = {name: run_scenario(con, load_scenario(name), smart=False).aggregate().iloc[0]
+               for name in ("usmca-ends-today", "ieepa-restored", "s232-usmca-relief-ends")}
+    for name, row in results.items():
+        assert row["rate_before_tw"] == pytest.approx(regime.etr, rel=1e-9), name
+    # IEEPA restored = the regime on the same day with the two IEEPA measures put back
+    restored = load_scenario("ieepa-restored")
+    tl = restored.regime_changes.apply(shipped_timeline(), day)
+    again = service.show(con, service.ShowRequest(day, window=("2026-01", "2026-02")),
+                         timeline=tl)
+    assert results["ieepa-restored"]["rate_after_tw"] == pytest.approx(again.etr, rel=1e-9)
+    assert again.by_authority["ieepa_fentanyl"] > 0
+    # USMCA ending costs more than the 232 relief ending alone, which costs more than nothing
+    assert (results["usmca-ends-today"]["rate_after_tw"]
+            > results["s232-usmca-relief-ends"]["rate_after_tw"] > regime.etr)
+
+
+def test_a_regime_scenario_refuses_canadian_lines(con: duckdb.DuckDBPyConnection) -> None:
+    from comexlab.errors import InputError
+    from comexlab.tariffs.scenario import parse_scenario
+    from comexlab.warehouse.scenarios import run_scenario, scenario_text
+
+    text, _ = scenario_text("ieepa-restored")
+    both = parse_scenario(text.replace("reporters: [MEX]", "reporters: [MEX, CAN]"))
+    with pytest.raises(InputError, match="CAN"):
+        run_scenario(con, both, smart=False)

@@ -132,3 +132,44 @@ def test_not_yaml_and_wrong_top_level_are_errors() -> None:
 
 def test_shipped_text_is_the_package_file() -> None:
     assert "ieepa-fentanyl-mx" in shipped_text()
+
+
+SCENARIO = """
+name: s
+title: t
+base:
+  edition: 2026r10
+  programs: [S, S+]
+  source: usitc_dataweb
+  years: [2026]
+  reporters: [MEX]
+  regime: 2026-11-30
+regime_changes:
+  add: [ieepa-fentanyl-mx]
+  usmca: {s232-autos: none}
+overlays: []
+"""
+
+
+def test_a_scenario_can_start_from_the_regime_and_change_it() -> None:
+    from comexlab.tariffs.scenario import parse_scenario
+
+    sc = parse_scenario(SCENARIO, source="s.yaml")
+    assert sc.base.regime == dt.date(2026, 11, 30)
+    assert sc.regime_changes.add == ("ieepa-fentanyl-mx",)
+    changed = sc.regime_changes.apply(shipped_timeline(), dt.date(2026, 11, 30))
+    assert changed.measure("ieepa-fentanyl-mx").active_on(dt.date(2026, 11, 30))
+    assert changed.measure("s232-autos").usmca is Usmca.none
+    # the shipped timeline itself is untouched
+    assert not shipped_timeline().measure("ieepa-fentanyl-mx").active_on(dt.date(2026, 11, 30))
+
+
+def test_regime_changes_need_a_regime_date_and_known_measures() -> None:
+    from comexlab.tariffs.scenario import parse_scenario
+
+    with pytest.raises(InputError) as err:
+        parse_scenario(SCENARIO.replace("  regime: 2026-11-30\n", "")
+                       .replace("ieepa-fentanyl-mx]", "ieepa-everything]"), source="s.yaml")
+    texts = [p.render("en") for p in err.value.problems]
+    assert any("needs base.regime" in p for p in texts)
+    assert any("ieepa-everything" in p and "not a modelled measure" in p for p in texts)

@@ -145,6 +145,17 @@ class _Tracks:
     mfn: FloatArray
 
 
+REGIME_COLUMNS: tuple[str, ...] = ("regime_before_claimed", "regime_before_rest",
+                                   "regime_after_claimed", "regime_after_rest")
+"""Track rates a regime base hands over (:func:`comexlab.warehouse.regime.regime_tracks`):
+the regime on the scenario's date, and with its ``regime_changes``; overlays apply on top."""
+
+
+def _regime_tracks(lines: pd.DataFrame) -> tuple[_Tracks, _Tracks]:
+    b_c, b_r, a_c, a_r = (_series(lines, c) for c in REGIME_COLUMNS)
+    return _Tracks(pref=b_c, mfn=b_r), _Tracks(pref=a_c, mfn=a_r)
+
+
 def _apply_overlay(ov: Overlay, tr: _Tracks, hit: BoolArray) -> None:
     """Change the rates of the rows in ``hit`` in place (one dispatch per overlay type)."""
     if ov.type == "withdraw_program":
@@ -258,6 +269,8 @@ def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
 
     before = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
     after = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
+    if REGIME_COLUMNS[0] in lines.columns:  # base = the US regime on a date (base.regime)
+        before, after = _regime_tracks(lines)
     codes = lines["product_code"]
     for ov in scenario.overlays:
         hit = _products_mask(codes, ov.products, lists)

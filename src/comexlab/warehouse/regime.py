@@ -23,10 +23,16 @@ from comexlab.reports.windows import Window
 from comexlab.sources.regime_inputs import read_metal_shares
 from comexlab.sources.scenario_inputs import read_product_lists
 from comexlab.tariffs.ave import compute_ave, inputs_from_frame
-from comexlab.tariffs.engine import as_frame
-from comexlab.tariffs.regime.compute import RegimeLines, clamp_shares
+from comexlab.tariffs.engine import REGIME_COLUMNS, as_frame
+from comexlab.tariffs.regime.compute import (
+    RegimeLines,
+    active_measures,
+    clamp_shares,
+    prepare,
+    track_rates,
+)
 from comexlab.tariffs.regime.lists import CATALOG
-from comexlab.tariffs.regime.timeline import METALS, Timeline
+from comexlab.tariffs.regime.timeline import METALS, Timeline, shipped_timeline
 from comexlab.tariffs.scenario import Base, Scenario
 from comexlab.warehouse.reports import state_lines
 from comexlab.warehouse.scenarios import (
@@ -178,4 +184,40 @@ def chapter99(con: duckdb.DuckDBPyConnection, editions: list[str]
     out: dict[str, dict[str, str]] = {e: {} for e in editions}
     for edition, heading, text in rows:
         out[edition].setdefault(heading, text)
+    return out
+
+
+def regime_tracks(lines: pd.DataFrame, scenario: Scenario, *, data_dir: Path | None = None,
+                  timeline: Timeline | None = None) -> pd.DataFrame:
+    """The scenario's lines with the track rates of its regime base (``base.regime``).
+
+    Before: the regime in force on the date, with the MFN/USMCA rates of the scenario's base
+    edition; after: the same with the scenario's ``regime_changes``. Only goods of Mexico: the
+    timeline models Mexico's measures (IEEPA on Canada is another order).
+    """
+    day = scenario.base.regime
+    assert day is not None
+    origins = sorted(set(lines["origin"].astype(str))) if "origin" in lines else []
+    if any(o != "MEX" for o in origins):
+        raise InputError(Msg("error.regime_scenario_origin", origins=", ".join(origins)),
+                         field="base.reporters", value=", ".join(origins))
+    tl = timeline or shipped_timeline()
+    mfn, _ = compute_ave(inputs_from_frame(lines, "mfn_"))
+    pref, _ = compute_ave(inputs_from_frame(lines, "pref_"))
+    if "pref_kind" in lines:
+        pref = np.where(lines["pref_kind"].isna().to_numpy(), np.nan, pref)
+    frame = pd.DataFrame({"product_code": lines["product_code"].astype(str).to_numpy(),
+                          "value_usd": np.zeros(len(lines)),
+                          "claimed_value_usd": np.zeros(len(lines))})
+    edition = scenario.base.edition
+    regime = RegimeLines(frame, {edition: (mfn, pref)}, clamp_shares(_metal_shares(
+        frame, data_dir)), "MEX", "MEX", ("", ""))
+    lists = product_lists(tl, data_dir=data_dir)
+    out = lines.copy()
+    for when, tline in (("before", tl), ("after", scenario.regime_changes.apply(tl, day))):
+        prep = prepare(regime, tline, lists)
+        rates = track_rates(prep, edition, active_measures(prep, day))
+        out[f"regime_{when}_claimed"] = rates.total("claimed")
+        out[f"regime_{when}_rest"] = rates.total("rest")
+    assert all(c in out for c in REGIME_COLUMNS)
     return out

@@ -395,6 +395,10 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     if reporter:
         lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
     lines = add_hs_groups(lines)
+    if scenario.base.regime is not None:  # start from the US regime in force on the date
+        from comexlab.warehouse.regime import regime_tracks
+
+        lines = regime_tracks(lines, scenario, data_dir=data_dir)
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),

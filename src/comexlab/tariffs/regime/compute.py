@@ -180,7 +180,8 @@ class RegimeDay:
         return aggregate_lines(self.lines, by)
 
 
-def _rates(prep: Prepared, edition: str, measures: Sequence[Measure]) -> TrackRates:
+def track_rates(prep: Prepared, edition: str, measures: Sequence[Measure]) -> TrackRates:
+    """Each line's rate by authority on both tracks under ``measures`` (MFN included)."""
     mfn, pref = prep.lines.base[edition]
     pref = np.where(np.isnan(pref), mfn, np.fmin(pref, mfn))
     hits = [Hit(m, prep.masks[m.id]) for m in measures]
@@ -191,7 +192,7 @@ def _rates(prep: Prepared, edition: str, measures: Sequence[Measure]) -> TrackRa
 def _duties(prep: Prepared, edition: str, measures: Sequence[Measure]
             ) -> tuple[dict[Authority, FloatArray], TrackRates, BoolArray]:
     """Duty per line by authority (NaN where the edition has no MFN rate), the track rates."""
-    rates = _rates(prep, edition, measures)
+    rates = track_rates(prep, edition, measures)
     value, claimed = prep.lines.value, prep.lines.claimed
     rest = value - claimed
     known = ~np.isnan(prep.lines.base[edition][0])  # no MFN rate in the edition: no figure

@@ -8,6 +8,7 @@ record (its ``id``, or its position), the field and the YAML line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -149,6 +150,44 @@ class Measure:
         if partner in self.exclude_partners:
             return False
         return "*" in self.partners or partner in self.partners
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeChanges:
+    """What a scenario changes in the regime it starts from (``regime_changes`` in its YAML).
+
+    ``add``: measures put in force on the regime's date whatever their own dates (a measure
+    restored); ``remove``: measures taken out; ``usmca``: a new USMCA treatment per measure.
+    """
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    usmca: tuple[tuple[str, Usmca], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing changes."""
+        return not (self.add or self.remove or self.usmca)
+
+    def apply(self, timeline: Timeline, day: dt.date) -> Timeline:
+        """The timeline with these changes, as seen on ``day``."""
+        usmca = dict(self.usmca)
+        measures = []
+        for m in timeline.measures:
+            if m.id in self.remove:
+                continue
+            if m.id in self.add:
+                m = dataclasses.replace(m, effective_from=min(m.effective_from, day),
+                                        effective_to=None)
+            if m.id in usmca:
+                m = dataclasses.replace(m, usmca=usmca[m.id])
+            measures.append(m)
+        return dataclasses.replace(timeline, measures=tuple(measures))
+
+    def unknown(self, timeline: Timeline) -> list[str]:
+        """Measure ids this names that the timeline does not model."""
+        ids = {m.id for m in timeline.modelled()}
+        return [i for i in (*self.add, *self.remove, *dict(self.usmca)) if i not in ids]
 
 
 @dataclass(frozen=True, slots=True)
