@@ -166,3 +166,43 @@ def check(con: duckdb.DuckDBPyConnection, *, timeline: Timeline | None = None
     frame = pd.DataFrame([dataclasses.asdict(r) for r in rows],
                          columns=[f.name for f in dataclasses.fields(compute.CheckRow)])
     return CheckResult(frame, tuple(editions))
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRequest:
+    """The regime on a date and how the ETR got there since ``start``."""
+
+    on: dt.date
+    reporter: str = "MEX"
+    start: dt.date = dt.date(2025, 1, 1)
+    window: tuple[str, str] | None = None
+    top_lines: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewResult:
+    """``show`` by line (largest lines first) and the series, from one preparation."""
+
+    day: ShowResult
+    series: SeriesResult
+
+
+def overview(con: duckdb.DuckDBPyConnection, request: OverviewRequest, *,
+             timeline: Timeline | None = None, data_dir: Path | None = None
+             ) -> OverviewResult:
+    """The "Arancel vigente" page's question: the regime on a date, its lines, its history."""
+    tl = timeline or shipped_timeline()
+    prep, editions, notes = _prepared(con, tl, request.reporter, request.window, data_dir)
+    day = compute.regime_on(prep, request.on, editions)
+    table = _with_line_details(day.aggregate("product_code"), day.lines).head(
+        request.top_lines)
+    show_req = ShowRequest(request.on, request.reporter, "line", request.window)
+    shown = ShowResult(show_req, day.edition, day.etr, dict(day.by_authority), table,
+                       day.measures, tl.not_modelled(), _weights(prep.lines),
+                       prep.lines.estimated, day.value_unknown_rate,
+                       prep.lines.metals.clamped_lines, (*notes, *day.notes))
+    end = max(request.on, request.start)
+    s = compute.series(prep, request.start, end, editions)
+    series_req = SeriesRequest(request.start, end, request.reporter, request.window)
+    return OverviewResult(shown, SeriesResult(series_req, s.daily, s.segments, s.computations,
+                                              _weights(prep.lines), prep.lines.estimated))
