@@ -175,6 +175,7 @@ class OverviewRequest:
     on: dt.date
     reporter: str = "MEX"
     start: dt.date = dt.date(2025, 1, 1)
+    end: dt.date | None = None  # last day of the series (default: ``on``)
     window: tuple[str, str] | None = None
     top_lines: int = 30
 
@@ -201,7 +202,7 @@ def overview(con: duckdb.DuckDBPyConnection, request: OverviewRequest, *,
                        day.measures, tl.not_modelled(), _weights(prep.lines),
                        prep.lines.estimated, day.value_unknown_rate,
                        prep.lines.metals.clamped_lines, (*notes, *day.notes))
-    end = max(request.on, request.start)
+    end = max(request.end or request.on, request.on, request.start)
     s = compute.series(prep, request.start, end, editions)
     series_req = SeriesRequest(request.start, end, request.reporter, request.window)
     return OverviewResult(shown, SeriesResult(series_req, s.daily, s.segments, s.computations,

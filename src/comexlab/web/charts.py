@@ -145,6 +145,7 @@ def regime_series(segments: Sequence[Any], changes_label: str = "") -> dict[str,
             {"type": "line", "name": "ETR %", "step": "end", "showSymbol": False,
              "data": values},
             {"type": "line", "name": changes_label, "data": dots, "connectNulls": False,
-             "showSymbol": True, "symbolSize": 8, "lineStyle": {"width": 0}},
+             "showSymbol": True, "showAllSymbol": True, "symbolSize": 7,
+             "lineStyle": {"width": 0}},
         ],
     }

@@ -25,7 +25,8 @@ def _num(value: float | None) -> float | None:
 def regime(con: duckdb.DuckDBPyConnection, *, on: dt.date, reporter: str,
            lang: str) -> RegimeView:
     """ETR and its parts on ``on``, the largest lines with their measures, the series."""
-    res = service.overview(con, service.OverviewRequest(on=on, reporter=reporter))
+    res = service.overview(con, service.OverviewRequest(on=on, reporter=reporter,
+                                                        end=max(on, dt.date.today())))
     day, s = res.day, res.series
     parts = [AuthorityPart(authority=a.value, rate=day.by_authority[a.value],
                            duty_usd=day.by_authority[a.value] * day.weights.value_usd)
