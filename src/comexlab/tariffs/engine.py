@@ -117,6 +117,11 @@ def _prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
     return hit[idx]
 
 
+def prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
+    """Rows whose product code starts with any of ``prefixes`` (shared with the regime)."""
+    return _prefix_mask(codes, prefixes)
+
+
 def _products_mask(codes: pd.Series, products: Products,
                    product_lists: Mapping[str, Sequence[str]]) -> BoolArray:
     def resolve(prefixes: Sequence[str], lists: Sequence[str]) -> list[str]:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.tariffs.engine import _prefix_mask
+from comexlab.tariffs.engine import prefix_mask
 from comexlab.tariffs.regime.stacking import Hit, TrackRates, stack
 from comexlab.tariffs.regime.timeline import (
     METALS,
@@ -114,10 +114,10 @@ def scope_mask(codes: pd.Series, scope: ProductScope,
         return out
 
     mask = (np.ones(len(codes), dtype=bool) if scope.everything
-            else _prefix_mask(codes, resolve(scope.prefixes, scope.lists)))
+            else prefix_mask(codes, resolve(scope.prefixes, scope.lists)))
     excluded = resolve(scope.exclude_prefixes, scope.exclude_lists)
     if excluded:
-        mask &= ~_prefix_mask(codes, excluded)
+        mask &= ~prefix_mask(codes, excluded)
     return mask
 
 
