@@ -145,7 +145,8 @@ def test_unknown_base_rates_are_left_out_and_reported() -> None:
     day = C.regime_on(C.prepare(broken, p.timeline, LISTS), dt.date(2025, 6, 15), ["2025"])
     assert day.value_unknown_rate == 700.0
     assert day.etr == pytest.approx(110 / 300)
-    assert day.notes and "left out" in day.notes[0]
+    assert day.notes and "left out" in day.notes[0].text("en")
+    assert "fuera de la tasa" in day.notes[0].text("es")
 
 
 def test_the_series_is_computed_once_per_distinct_regime() -> None:

@@ -61,14 +61,16 @@ def _window(value: str | None) -> tuple[str, str] | None:
 
 def _notes(res: service.ShowResult | service.SeriesResult, lang: str) -> list[str]:
     w = res.weights
-    notes = [t("regime.weights", lang, first=w.first, last=w.last, value=f"{w.value_usd:,.0f}",
-               claimed=fmt_pct(w.claimed_share, lang, digits=1))]
+    reporter = res.request.reporter.upper()
+    key = "regime.weights" if reporter == "MEX" else "regime.weights_state"
+    notes = [t(key, lang, reporter=reporter, first=w.first, last=w.last,
+               value=f"{w.value_usd:,.0f}", claimed=fmt_pct(w.claimed_share, lang, digits=1))]
     if res.estimated:
         notes.append(t("regime.estimated", lang))
     return notes
 
 
-def _show_json(res: service.ShowResult) -> str:
+def _show_json(res: service.ShowResult, lang: str) -> str:
     w = res.weights
     payload = {
         "date": res.request.on.isoformat(), "reporter": res.request.reporter.upper(),
@@ -83,7 +85,7 @@ def _show_json(res: service.ShowResult) -> str:
         "value_unknown_rate_usd": res.value_unknown_rate,
         "metal_shares_clamped_lines": res.clamped_lines,
         "table": json.loads(res.table.to_json(orient="records")),
-        "notes": list(res.notes),
+        "notes": [n.text(lang) for n in res.notes],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
@@ -107,7 +109,7 @@ def show(
     with options.open_warehouse(warehouse) as con:
         res = service.show(con, request, data_dir=data)
     if fmt is OutputFormat.json:
-        _write(_show_json(res), output)
+        _write(_show_json(res, lang), output)
         return
     if fmt is not OutputFormat.table:
         emit(res.table, fmt, output=output, percent_columns=PERCENT, notes=_notes(res, lang))
@@ -133,9 +135,8 @@ def _screen(res: service.ShowResult, lang: str) -> None:
             shown[c] = shown[c].map(lambda v: fmt_usd(v, lang) if pd.notna(v) else "—")
     notes = [*head, *_notes(res, lang),
              t("regime.not_modelled", lang, measures=", ".join(m.id for m in res.not_modelled)),
-             t("regime.clamped", lang, count=res.clamped_lines), *res.notes]
-    if res.value_unknown_rate:
-        notes.append(t("regime.unknown_rate", lang, value=f"{res.value_unknown_rate:,.0f}"))
+             t("regime.clamped", lang, count=res.clamped_lines),
+             *(n.text(lang) for n in res.notes)]
     emit(shown, OutputFormat.table, title=title, notes=notes, console=console, max_rows=40,
          wrap=["description", "measures", "subsector", "section"])
 

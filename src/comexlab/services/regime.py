@@ -18,6 +18,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from comexlab.i18n import Msg
 from comexlab.tariffs.regime import compute
 from comexlab.tariffs.regime.timeline import Measure, Timeline, shipped_timeline
 from comexlab.warehouse import regime as wr
@@ -62,7 +63,7 @@ class ShowResult:
     estimated: bool
     value_unknown_rate: float
     clamped_lines: int
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class CheckResult:
 
 def _prepared(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str,
               window: tuple[str, str] | None, data_dir: Path | None
-              ) -> tuple[compute.Prepared, list[str], list[str]]:
+              ) -> tuple[compute.Prepared, list[str], list[Msg]]:
     lines, editions, notes = wr.regime_lines(con, timeline, reporter, window=window,
                                              data_dir=data_dir)
     prep = compute.prepare(lines, timeline, wr.product_lists(timeline, data_dir=data_dir))

@@ -126,13 +126,13 @@ def _metal_shares(frame: pd.DataFrame, data_dir: Path | None) -> dict[str, np.nd
 
 def regime_lines(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str, *,
                  window: tuple[str, str] | None = None, data_dir: Path | None = None
-                 ) -> tuple[RegimeLines, list[str], list[str]]:
+                 ) -> tuple[RegimeLines, list[str], list[Msg]]:
     """The lines of ``reporter`` (MEX or a Mexican state), loaded editions, and notes."""
     editions = loaded_editions(con, timeline)
     months = flow_months(con)
     win = resolve_window(months, window)
     national = national_lines(con, editions, win)
-    notes: list[str] = []
+    notes: list[Msg] = []
     estimated = False
     code = reporter.upper()
     if code != "MEX":
@@ -149,7 +149,7 @@ def regime_lines(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: s
 
 
 def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
-           window: tuple[str, str]) -> tuple[pd.DataFrame, list[str]]:
+           window: tuple[str, str]) -> tuple[pd.DataFrame, list[Msg]]:
     from comexlab.nomenclature.states import state
 
     try:
@@ -160,10 +160,11 @@ def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
     found = state_lines(con, st.reporter, Window.parse(window[0], window[1]))
     factors, unmatched = state_factors(found, national)
     lines = lines_for_state(national, factors, st.reporter, monthly=True)
-    notes = [f"{st.reporter}: {'ESTIMATED' if lines['estimated'].any() else 'real'} state "
-             f"lines (allocation base year {found.allocation.base_year})"]
+    kind = "estimated" if lines["estimated"].any() else "real"
+    notes = [Msg(f"regime.note.state_{kind}", reporter=st.reporter,
+                 year=found.allocation.base_year)]
     if unmatched:
-        notes.append(f"US${unmatched:,.0f} of real state value has no national line")
+        notes.append(Msg("regime.note.state_unmatched", value=f"{unmatched:,.0f}"))
     return lines.reset_index(drop=True), notes
 
 

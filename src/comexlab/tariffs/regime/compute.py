@@ -173,7 +173,7 @@ class RegimeDay:
     by_authority: Mapping[str, float]
     value_usd: float
     value_unknown_rate: float
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
     def aggregate(self, by: str | None) -> pd.DataFrame:
         """ETR and its parts by ``by`` (a column of the lines), or one row for everything."""
@@ -278,8 +278,8 @@ def _summarise(day: dt.date, edition: str, measures: tuple[Measure, ...],
                lines: pd.DataFrame) -> RegimeDay:
     head = aggregate_lines(lines, None).iloc[0]
     unknown = float(lines.loc[lines["duty"].isna(), "value_usd"].sum())
-    notes = (f"{int(lines['duty'].isna().sum())} lines (US${unknown:,.0f}) have no rate in "
-             f"edition {edition} and are left out of the ETR",) if unknown else ()
+    notes = (Msg("regime.note.unknown_rate", lines=int(lines["duty"].isna().sum()),
+                 value=f"{unknown:,.0f}", edition=edition),) if unknown else ()
     return RegimeDay(day, edition, measures, lines, float(head["etr"]),
                      {a.value: float(head[a.value]) for a in AUTHORITIES},
                      float(head["value_usd"]), unknown, notes)

@@ -48,4 +48,4 @@ def regime(con: duckdb.DuckDBPyConnection, *, on: dt.date, reporter: str,
                                     rate=m.rate, reason=m.not_modelled_reason)
                       for m in day.not_modelled],
         lines=lines, segments=segments, computations=s.computations,
-        value_unknown_rate_usd=day.value_unknown_rate, notes=list(day.notes))
+        value_unknown_rate_usd=day.value_unknown_rate, notes=[n.text(lang) for n in day.notes])
