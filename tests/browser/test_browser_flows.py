@@ -145,3 +145,17 @@ def test_firm_user_sees_only_own_firm(page: Page, server) -> None:
     page.click("#firm-edit button[type=submit]")
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("input[name=website]")).to_have_value("https://mi-empresa.example")
+
+
+def test_tariff_in_force_page_draws_the_series(page: Page) -> None:
+    login(page, "analyst")
+    page.goto("/regime?on=2026-01-01")
+    expect(page.locator("#kpi-etr")).to_have_text("6.16%")  # same as `comexlab regime show`
+    expect(page.locator('div[data-chart="chart-regime"]')).to_have_attribute("data-drawn", "1")
+    expect(page.locator("#table-lines tbody tr").first).to_contain_text("8471500150")
+    shot(page, "regime")
+    page.fill("#on", "2026-07-24")
+    page.click("#regime-form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"on=2026-07-24"))
+    expect(page.locator("#table-parts")).not_to_contain_text("ieepa")  # ended by the Court
+    assert page.console_errors == []  # type: ignore[attr-defined]

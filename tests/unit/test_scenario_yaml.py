@@ -34,7 +34,8 @@ def shipped() -> list[str]:
 
 def test_shipped_scenarios_validate() -> None:
     names = shipped()
-    assert names == ["nafta-ends.yaml", "s232-autos.yaml", "s232-metals.yaml",
+    assert names == ["ieepa-restored.yaml", "nafta-ends.yaml", "s232-autos.yaml",
+                     "s232-metals.yaml", "s232-usmca-relief-ends.yaml", "usmca-ends-today.yaml",
                      "usmca-ends.yaml"]
     for name in names:
         text = (resources.files("comexlab.tariffs") / "scenarios" / name).read_text("utf-8")

@@ -29,6 +29,7 @@ small upload turns into minutes of CPU and gigabytes of memory (docs/methods/sce
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from comexlab.errors import InputError, Problem
 from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import is_known
 from comexlab.tariffs.formulas import SWISS_A_DEFAULT
+from comexlab.tariffs.regime.timeline import RegimeChanges, Usmca, shipped_timeline
 
 KNOWN_PROGRAMS: frozenset[str] = frozenset({
     "S", "S+", "MX", "CA", "A", "A*", "A+", "AU", "B", "BH", "C", "CL", "CO", "D", "E", "E*",
@@ -147,6 +149,7 @@ class Base:
     partner: str = "USA"
     level: str = "hts10"
     hs4_rate: Literal["simple_average"] = "simple_average"
+    regime: dt.date | None = None  # start from the US tariff regime in force on this date
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,7 @@ class Scenario:
     utilisation: float = 1.0
     source_file: str = ""
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+    regime_changes: RegimeChanges = field(default_factory=RegimeChanges)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +295,13 @@ class _BaseIn(_Model):
     partner: Country = "USA"
     level: Literal["hts10", "hs4"] = "hts10"
     hs4_rate: Literal["simple_average"] = "simple_average"
+    regime: dt.date | None = None
+
+
+class _RegimeChangesIn(_Model):
+    add: list[str] = []
+    remove: list[str] = []
+    usmca: dict[str, Usmca] = {}
 
 
 class _ScenarioIn(_Model):
@@ -300,6 +311,7 @@ class _ScenarioIn(_Model):
     approximate: bool = False
     utilisation: Annotated[float, BeforeValidator(_rate), Field(ge=0, le=1)] = 1.0
     base: _BaseIn
+    regime_changes: _RegimeChangesIn | None = None
     overlays: Annotated[list[_OverlayIn], Field(max_length=MAX_OVERLAYS)]
 
 
@@ -667,6 +679,7 @@ def _to_domain(model: _ScenarioIn, source: str, lines: Mapping[tuple[str | int, 
             stacking=getattr(ov, "stacking", Stacking.add),
             preference_exempt=getattr(ov, "preference_exempt", False),
             cut=getattr(ov, "cut", None), a=getattr(ov, "a", SWISS_A_DEFAULT), label=ov.label))
+    changes = _regime_changes(model, checks)
     if checks.problems:
         raise InputError(Msg("error.scenario_invalid", source=source),
                          problems=_by_line(checks.problems))
@@ -674,10 +687,25 @@ def _to_domain(model: _ScenarioIn, source: str, lines: Mapping[tuple[str | int, 
         name=model.name, title=model.title, description=model.description,
         approximate=model.approximate, utilisation=model.utilisation, source_file=source,
         base=Base(b.edition, tuple(b.programs), b.source, tuple(b.years), tuple(b.reporters),
-                  b.partner, b.level, b.hs4_rate),
+                  b.partner, b.level, b.hs4_rate, b.regime),
         overlays=tuple(overlays),
         lines={_dotted(k): v for k, v in lines.items()},
+        regime_changes=changes,
     )
+
+
+def _regime_changes(model: _ScenarioIn, checks: _Checks) -> RegimeChanges:
+    """``regime_changes`` as a domain value; it needs ``base.regime`` and known measure ids."""
+    raw = model.regime_changes
+    if raw is None:
+        return RegimeChanges()
+    changes = RegimeChanges(tuple(raw.add), tuple(raw.remove), tuple(raw.usmca.items()))
+    where = ("regime_changes",)
+    if model.base.regime is None:
+        checks.add(Msg("scenario.err.regime_needs_date"), where)
+    for name in changes.unknown(shipped_timeline()):
+        checks.add(Msg("scenario.err.regime_unknown_measure", measure=name), where, name)
+    return changes
 
 
 def check_prefixes(scenario: Scenario, codes: Iterable[str]) -> list[Problem]:

@@ -484,6 +484,11 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
         checkpoint()
     lines = add_hs_groups(lines)
     checkpoint()
+    if scenario.base.regime is not None:  # start from the US regime in force on the date
+        from comexlab.warehouse.regime import regime_tracks
+
+        lines = regime_tracks(lines, scenario, data_dir=data_dir)
+    checkpoint()
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
