@@ -74,6 +74,7 @@ class Column:
     required: bool = False
     clean: cells.Cleaner | None = None
     default: Any = None
+    max_len: int = cells.MAX_TEXT  # text columns: the database column's length
 
 
 @dataclass
@@ -222,17 +223,17 @@ def _export_firms(session: Session) -> Iterable[dict[str, Any]]:
 FIRMS = EntitySpec(
     "firms",
     (Column("rfc", required=True, clean=cells.rfc),
-     Column("legal_name", required=True),
+     Column("legal_name", required=True, max_len=300),
      Column("state_code", required=True, clean=cells.state),
      Column("municipality_code", clean=cells.municipality),
-     Column("employees", "int", clean=cells.non_negative),
+     Column("employees", "int", clean=cells.employees),
      Column("activity", clean=cells.choice(Activity), default="industry"),
      Column("chain_role", clean=cells.choice(ChainRole)),
      Column("sectors", "codes", clean=cells.sectors),
      Column("processes", "codes", clean=cells.process_codes),
      Column("exporter", "bool", default=False),
      Column("export_destinations", "codes", clean=cells.countries),
-     Column("website"),
+     Column("website", max_len=300),
      Column("is_demo", "bool", default=False)),
     key=("rfc",), apply=_apply_firm, export=_export_firms)
 
@@ -254,8 +255,9 @@ def _export_contacts(session: Session) -> Iterable[dict[str, Any]]:
 
 CONTACTS = EntitySpec(
     "contacts",
-    (Column("firm_rfc", required=True, clean=cells.rfc), Column("name", required=True),
-     Column("position"), Column("email", clean=cells.email), Column("phone")),
+    (Column("firm_rfc", required=True, clean=cells.rfc), Column("name", required=True, max_len=200),
+     Column("position", max_len=200), Column("email", clean=cells.email, max_len=200),
+     Column("phone", max_len=50)),
     key=("firm_rfc", "name"), apply=_apply_contact, export=_export_contacts)
 
 
@@ -276,10 +278,11 @@ def _export_plants(session: Session) -> Iterable[dict[str, Any]]:
 
 PLANTS = EntitySpec(
     "plants",
-    (Column("firm_rfc", required=True, clean=cells.rfc), Column("plant_name", required=True),
+    (Column("firm_rfc", required=True, clean=cells.rfc),
+     Column("plant_name", required=True, max_len=200),
      Column("state_code", required=True, clean=cells.state),
      Column("municipality_code", clean=cells.municipality),
-     Column("industrial_park"), Column("capacity_notes")),
+     Column("industrial_park", max_len=200), Column("capacity_notes")),
     key=("firm_rfc", "plant_name"), apply=_apply_plant, export=_export_plants)
 
 
@@ -314,9 +317,10 @@ CERTIFICATIONS = EntitySpec(
     "certifications",
     (Column("firm_rfc", required=True, clean=cells.rfc),
      Column("standard", required=True, clean=cells.standard),
-     Column("certificate_number", required=True), Column("certifying_body"),
+     Column("certificate_number", required=True, max_len=100),
+     Column("certifying_body", max_len=200),
      Column("issued_on", "date", required=True), Column("expires_on", "date", required=True),
-     Column("plant_name")),
+     Column("plant_name", max_len=200)),
     key=("standard", "certificate_number"), apply=_apply_certification,
     export=_export_certifications)
 
@@ -336,7 +340,8 @@ def _export_clusters(session: Session) -> Iterable[dict[str, Any]]:
 
 CLUSTERS = EntitySpec(
     "clusters",
-    (Column("cluster_code", required=True, clean=cells.code), Column("name", required=True),
+    (Column("cluster_code", required=True, clean=cells.code),
+     Column("name", required=True, max_len=300),
      Column("state_code", required=True, clean=cells.state),
      Column("sector", clean=cells.sector), Column("description"),
      Column("is_demo", "bool", default=False)),
@@ -418,9 +423,12 @@ def _export_programs(session: Session) -> Iterable[dict[str, Any]]:
 
 PROGRAMS = EntitySpec(
     "programs",
-    (Column("program_code", required=True, clean=cells.code), Column("name", required=True),
-     Column("kind", required=True, clean=cells.choice(ProgramKind)), Column("agency"),
-     Column("starts_on", "date"), Column("ends_on", "date"), Column("marketplace"),
+    (Column("program_code", required=True, clean=cells.code),
+     Column("name", required=True, max_len=300),
+     Column("kind", required=True, clean=cells.choice(ProgramKind)),
+     Column("agency", max_len=100),
+     Column("starts_on", "date"), Column("ends_on", "date"),
+     Column("marketplace", max_len=100),
      Column("target_countries", "codes", clean=cells.countries), Column("description"),
      Column("is_demo", "bool", default=False)),
     key=("program_code",), apply=_apply_program, export=_export_programs)
@@ -466,7 +474,7 @@ ENROLMENTS = EntitySpec(
      Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
      Column("status_on", "date", required=True), Column("enrolled_on", "date"),
      Column("certificate_obtained", clean=cells.standard), Column("first_export_on", "date"),
-     Column("export_sales_usd", "float", clean=cells.non_negative), Column("notes")),
+     Column("export_sales_usd", "float", clean=cells.usd), Column("notes")),
     key=("program_code", "firm_rfc"), apply=_apply_enrolment, export=_export_enrolments)
 
 

@@ -39,7 +39,26 @@ from comexlab.web.views import (
 
 
 def _split(cell: object) -> list[str]:
-    return [] if cell is None or pd.isna(cell) or not str(cell) else str(cell).split(", ")
+    return [] if _missing(cell) or not str(cell) else str(cell).split(", ")
+
+
+def _missing(cell: object) -> bool:
+    """True for None, NaN and pd.NA: how a NULL column comes out of a DataFrame."""
+    return cell is None or (not isinstance(cell, list | tuple | dict) and bool(pd.isna(cell)))
+
+
+def _or_none(cell: object) -> object:
+    return None if _missing(cell) else cell
+
+
+def records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows of ``df`` with every missing value as ``None``.
+
+    pandas 3 keeps text columns as its ``str`` dtype, where a NULL read from the database
+    becomes NaN; the web models want ``None`` (a firm imported with only its required columns
+    made the firm list answer 500 on exactly that).
+    """
+    return [{k: _or_none(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _rfc_of(session: Session, firm_id: int) -> str:
@@ -80,11 +99,11 @@ def firms_list(
         FirmRow(
             id=int(r["id"]), rfc=r["rfc"], legal_name=r["legal_name"], state=r["state"],
             municipality=r["municipality"], size_class=r["size_class"],
-            employees=None if pd.isna(r["employees"]) else int(r["employees"]),
+            employees=None if r["employees"] is None else int(r["employees"]),
             chain_role=r["chain_role"], processes=_split(r["processes"]),
             certifications=_split(r["certifications"]), clusters=_split(r["clusters"]),
         )
-        for r in chunk.to_dict(orient="records")
+        for r in records(chunk)
     ]
     return FirmPage(total=total, page=page, page_size=page_size, firms=rows)
 
@@ -161,7 +180,7 @@ def clusters_graph(session: Session) -> ClusterGraph:
         GraphNode(id=code, name=data["name"],
                   state=state_names.get(data["state"], data["state"]),
                   members=int(info.loc[code, "members"]) if code in info.index else 0,
-                  sector=info.loc[code, "sector"] if code in info.index else None)
+                  sector=_or_none(info.loc[code, "sector"]) if code in info.index else None)
         for code, data in graph.nodes(data=True)
     ]
     links = [GraphLink(source=a, target=b, kind=", ".join(d["kinds"]), kinds=list(d["kinds"]))
