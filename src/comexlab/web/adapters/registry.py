@@ -7,6 +7,7 @@ graph and import validation are the registry's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from comexlab.errors import InputError, NotFoundError
+from comexlab.errors import InputError, NotFoundError, Problem
 from comexlab.i18n import Msg, label
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
@@ -131,17 +132,28 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     )
 
 
-def firm_update(session: Session, firm_id: int, edit: FirmEdit, *,
+def firm_update(session: Session, firm_id: int, edit: FirmEdit | Mapping[str, object], *,
                 lang: str = "es") -> FirmDetail:
-    """Apply the edit through the registry importer (same validation as a spreadsheet row)."""
+    """Apply the edit through the registry importer (same validation as a spreadsheet row).
+
+    ``edit`` may hold the form's raw text (``{"employees": "-5"}``): the importer's cell
+    parsers and ranges judge it, and its problems come back as field errors of the form, in
+    ``lang``, never as a 500.
+    """
     rfc = _rfc_of(session, firm_id)
     spec = ENTITIES["firms"]
     row = next(r for r in spec.export(session) if r["rfc"] == rfc)
-    changes = edit.model_dump(exclude_unset=True)
-    row.update(changes)
+    row.update(edit.model_dump(exclude_unset=True) if isinstance(edit, FirmEdit) else edit)
     sheet = importer.Sheet(f"firm {rfc}", spec, spec.column_names, ((2, row),))
     session.commit()  # end the read transaction before the importer's own write transaction
-    importer.import_sheets(session.get_bind(), [sheet], lang=lang)
+    try:
+        importer.import_sheets(session.get_bind(), [sheet], lang=lang)
+    except InputError as exc:  # name the form's fields, not a spreadsheet's rows
+        problems = [Problem.of(p.msg or p.message, field=p.field, value=p.value, lang=lang)
+                    for p in exc.problems]
+        headline = problems[0] if problems else exc
+        raise InputError(headline.msg or headline.message, problems=problems,
+                         lang=lang) from None
     session.expire_all()
     return firm_detail(session, firm_id, lang=lang)
 
@@ -220,8 +232,8 @@ def import_file(engine: Engine, path: Path, *, dry_run: bool, lang: str = "es") 
 
 
 def _where(file: str | None, message: str) -> str:
-    """Prefix the sheet name (a workbook has several) to the message."""
+    """Prefix the sheet name (a workbook has several) or the file name to the message."""
     if file and "[" in file:
         return f"{file[file.index('['):]} {message}"
-    return message
+    return f"{file}: {message}" if file else message
 
