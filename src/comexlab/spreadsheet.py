@@ -49,20 +49,36 @@ def unescape(text: str) -> str:
 def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells are escaped (numeric columns are left as they are)."""
     out = df.copy()
-    for column in out.columns:
-        series = out[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_datetime64_any_dtype(series):
-            continue
-        out[column] = series.astype(object).map(escape)
+    for column in _text_columns(out):
+        out[column] = out[column].astype(object).map(escape)
     out.columns = [escape(c) for c in out.columns]
     return out
 
 
+def _text_columns(df: pd.DataFrame) -> list[Any]:
+    """Columns that may hold text (not numbers, booleans or timestamps)."""
+    return [c for c in df.columns
+            if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])
+                    or pd.api.types.is_datetime64_any_dtype(df[c]))]
+
+
 def csv_text(df: pd.DataFrame) -> str:
-    """``df`` as CSV text (no index) with formula-like text cells escaped."""
-    return escape_frame(df).to_csv(index=False)
+    """``df`` as CSV text (no index) with formula-like text cells escaped.
+
+    A carriage return inside a text cell becomes a line feed: pandas leaves a field holding a
+    bare CR unquoted, which splits the row for every reader (xlsx readers normalise it to LF
+    too, as XML requires).
+    """
+    out = escape_frame(df)
+    for column in _text_columns(out):
+        out[column] = out[column].astype(object).map(_one_line_break)
+    return out.to_csv(index=False)
+
+
+def _one_line_break(value: Any) -> Any:
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def protect_sheet(ws: Any) -> int:
