@@ -3,7 +3,10 @@
 Every row of every sheet is checked; problems are collected with the row number the user sees in
 Excel (the header is row 1), the column and the reason. If anything is wrong the whole import is
 rolled back and one :class:`~comexlab.errors.InputError` lists every problem. Rows are upserted
-on their natural keys, so importing the same file twice changes nothing the second time.
+on their natural keys, so importing the same file twice changes nothing the second time. A
+column the file does not have leaves that field of existing rows as it is (a file with only
+``rfc, legal_name, state_code`` renames firms; it does not wipe their employees and sectors);
+an empty cell in a column the file has clears the field.
 
 Every message is a catalog key (``locales/validation.csv``) rendered in ``lang``, the language
 of whoever reads the report (the CLI's ``--lang``, the web session's language); the problems
@@ -356,12 +359,17 @@ def _import_sheet(ctx: ImportContext, sheet: Sheet, report: ImportReport,
     def problem(message: Msg, number: int, column: str, value: object) -> Problem:
         return Problem.of(message, sheet.source, number, column, _shown(value), lang=lang)
 
+    absent = [c for c in spec.column_names if c not in sheet.header]
+    stored = _stored_rows(ctx, spec) if absent else {}
     for number, cells in sheet.rows:
         values, row_problems = parse_row(spec, cells)
+        if absent and not row_problems and (old := stored.get(_key(spec, values))):
+            # a column the file leaves out keeps its stored value (it is not a blank cell)
+            values, row_problems = parse_row(spec, {**{c: old[c] for c in absent}, **cells})
         if row_problems:
             problems += [problem(msg, number, col, v) for col, msg, v in row_problems]
             continue
-        key = tuple(values[k] for k in spec.key)
+        key = _key(spec, values)
         if key in seen:
             source, first = seen[key]
             same = (Msg("import.row.duplicate", key="/".join(spec.key), row=first)
@@ -376,6 +384,15 @@ def _import_sheet(ctx: ImportContext, sheet: Sheet, report: ImportReport,
         except RowProblem as exc:
             problems.append(problem(exc.msg, number, exc.field, exc.value))
     return problems
+
+
+def _key(spec: EntitySpec, values: dict[str, Any]) -> tuple:
+    return tuple(values[k] for k in spec.key)
+
+
+def _stored_rows(ctx: ImportContext, spec: EntitySpec) -> dict[tuple, dict[str, Any]]:
+    """The entity's rows as exported (the importer's shape), by natural key."""
+    return {_key(spec, row): row for row in spec.export(ctx.session)}
 
 
 def import_files(engine: Engine, paths: Iterable[Path], *, entity: str | None = None,
