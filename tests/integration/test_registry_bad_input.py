@@ -195,6 +195,10 @@ CASES: dict[str, Case] = {
                                                        [NEW_RFC, '=CONCAT("A","B")', "14"]])),
                          ("firms.xlsx [firms]", 2, "legal_name"), "la celda contiene una fórmula",
                          "the cell holds a formula"),
+    "excel-error-cell": Case(_raw("firms.xlsx", _workbook([["rfc", "legal_name", "state_code"],
+                                                           [NEW_RFC, "#REF!", "14"]])),
+                             ("firms.xlsx [firms]", 2, "legal_name"),
+                             "la celda muestra un error de Excel", "the cell shows an Excel error"),
     "rfc-twice-in-file": Case(_csv("firms.csv", f"{FIRM_HEADER}\n{NEW_RFC},Nueva,14,1\n"
                                    f" {NEW_RFC.lower()} ,Nueva bis,14,2\n"),
                               ("firms.csv", 3, "rfc"), "mismo rfc que la fila 2",

@@ -60,6 +60,10 @@ _BAD_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SyntaxError
                  TypeError, IndexError, AttributeError)
 
 
+# Workbook cells that hold no value to store: a formula, or an Excel error (#REF!, #N/A…).
+_REFUSED_TYPES = {"f": "import.cell.formula", "e": "import.cell.excel_error"}
+
+
 @dataclass(frozen=True, slots=True)
 class Sheet:
     """One table read from a file: which entity it holds and its raw rows.
@@ -123,9 +127,12 @@ class _Body:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[tuple[int, str, Msg, object]] = field(default_factory=list)
 
-    def add(self, number: int, values: Sequence[object],
-            formulas: Sequence[bool] = ()) -> None:
-        """Keep one row (blank rows are skipped; rows with a wrong cell are reported)."""
+    def add(self, number: int, values: Sequence[object], types: Sequence[str] = ()) -> None:
+        """Keep one row (blank rows are skipped; rows with a wrong cell are reported).
+
+        ``types``: openpyxl's data type of each cell (``f`` formula, ``e`` error such as
+        ``#REF!``); CSV cells have none.
+        """
         if all(is_blank(v) for v in values):
             return
         if len(self.rows) >= MAX_ROWS:
@@ -133,8 +140,9 @@ class _Body:
                              row=number, lang=self.lang)
         bad = []
         for index, value in enumerate(values):
-            if index < len(formulas) and formulas[index]:
-                bad.append((number, self._column(index), Msg("import.cell.formula"), value))
+            kind = types[index] if index < len(types) else ""
+            if kind in _REFUSED_TYPES:
+                bad.append((number, self._column(index), Msg(_REFUSED_TYPES[kind]), value))
             elif (index >= len(self.header) or not self.header[index]) and not is_blank(value):
                 bad.append((number, get_column_letter(index + 1), Msg("import.cell.no_header"),
                             value))
@@ -205,7 +213,7 @@ def _read_workbook(path: Path, entity: str | None, lang: str) -> list[Sheet]:
                 continue
             body = _Body(f"{path.name} [{ws.title}]", _header(c.value for c in first), lang)
             for number, cells in enumerate(rows, start=2):
-                body.add(number, [c.value for c in cells], [c.data_type == "f" for c in cells])
+                body.add(number, [c.value for c in cells], [c.data_type for c in cells])
             if not body.header:
                 continue
             sheets.append(_sheet(body, entity=entity, hint=ws.title))
