@@ -370,3 +370,28 @@ def test_demo_registry_still_round_trips_through_csv(engine: Engine,  # noqa: F8
         write_tables(export_frames(s), tmp_path / "out", fmt="csv")
     assert import_files(engine, [tmp_path / "out"]).changed == 0
     assert fingerprint(engine) == before
+
+
+@pytest.mark.parametrize(("lang_args", "words"), [
+    ([], "firms.xlsx: no es un libro de Excel (.xlsx)"),
+    (["--lang", "en"], "firms.xlsx: not an Excel workbook (.xlsx)")])
+def test_cli_import_of_a_broken_workbook_is_a_plain_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        lang_args: list[str], words: str) -> None:
+    """Was a BadZipFile traceback: the CLI prints one line naming the file, exit code 2."""
+    import sys
+
+    from comexlab import cli
+
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    db.upgrade(db.make_engine(url))
+    path = tmp_path / "firms.xlsx"
+    path.write_bytes(b"rfc;legal_name;state_code\n" + "Querétaro".encode("cp1252"))
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(sys, "argv", ["comexlab", "registry", "import", str(path), "--db", url,
+                                      *lang_args])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 2
+    printed = capsys.readouterr().err
+    assert words in printed and "Traceback" not in printed
