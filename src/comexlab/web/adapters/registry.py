@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -43,23 +44,23 @@ def _split(cell: object) -> list[str]:
     return [] if _missing(cell) or not str(cell) else str(cell).split(", ")
 
 
-def _missing(cell: object) -> bool:
+def _missing(cell: Any) -> bool:
     """True for None, NaN and pd.NA: how a NULL column comes out of a DataFrame."""
     return cell is None or (not isinstance(cell, list | tuple | dict) and bool(pd.isna(cell)))
 
 
-def _or_none(cell: object) -> object:
+def _or_none(cell: Any) -> Any:
     return None if _missing(cell) else cell
 
 
-def records(df: pd.DataFrame) -> list[dict[str, object]]:
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``df`` with every missing value as ``None``.
 
     pandas 3 keeps text columns as its ``str`` dtype, where a NULL read from the database
     becomes NaN; the web models want ``None`` (a firm imported with only its required columns
     made the firm list answer 500 on exactly that).
     """
-    return [{k: _or_none(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return [{str(k): _or_none(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _rfc_of(session: Session, firm_id: int) -> str:
