@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from comexlab.output import OutputFormat, emit, write_xlsx
+from comexlab.reports.render import ExportReport
 from comexlab.spreadsheet import csv_text, escape, escape_frame, unescape
 from comexlab.web.lines import CompletedRun, to_csv, to_xlsx
 
@@ -118,3 +119,34 @@ def test_web_scenario_xlsx_download_writes_text_not_formulas() -> None:
 
 def test_csv_text_is_what_the_writers_share() -> None:
     _assert_csv_inert(csv_text(_frame()))
+
+
+def _report_with_hostile_product() -> ExportReport:
+    from comexlab.reports.exports import Reporter, ReportInput, SourceProfile, build_report
+    from comexlab.reports.windows import Window
+
+    profile = SourceProfile("usitc_dataweb", "HTS", "hts10", "month", "country", "us_only")
+    rows = pd.DataFrame({"window": ["current", "prior"], "product_code": ["8703230140"] * 2,
+                         "partner": "USA", "value_usd": [80.0, 100.0], "is_total": False,
+                         "section": "XVII", "chapter": "87", "product": "=1+1"})
+    return build_report(Reporter("MX-GTO", "state", "Guanajuato"),
+                        Window.parse("2026-01", "2026-02"), profile, ReportInput(rows=rows))
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.xlsx, OutputFormat.csv])
+def test_report_files_write_text_not_formulas(tmp_path: Path, fmt: OutputFormat) -> None:
+    """The CLI's ``report exports --format xlsx|csv``: a product label =1+1 is inert text;
+    the change 80 vs 100 stays the number -20 (US$) and -0.2 (fraction)."""
+    from comexlab.commands.report import write_report
+
+    path = tmp_path / f"report.{fmt.value}"
+    write_report(_report_with_hostile_product(), "es", fmt, path)
+    if fmt is OutputFormat.csv:
+        (line,) = [x for x in path.read_text(encoding="utf-8").splitlines() if "1+1" in x]
+        assert line.startswith("product,'=1+1,") and ",-20.0," in line
+        return
+    wb = load_workbook(path)
+    assert not [c for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    ws = wb["Principales productos"]
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("=1+1", "s", True)
+    assert (ws["E2"].value, ws["F2"].value) == (-20, -0.2)
