@@ -240,6 +240,15 @@ CASES: dict[str, Case] = {
                                 "2025-01-10,09/01/2206\n"),
                            ("certifications.csv", 2, "expires_on"),
                            "la fecha debe estar entre", "date must be between"),
+    "issued-in-the-future": Case(_csv("certifications.csv", f"{CERT_HEADER}\n{FIRM_B},ISO 9001,"
+                                      "Q-9,2062-01-10,2065-01-09\n"),
+                                 ("certifications.csv", 2, "issued_on"),
+                                 "fecha posterior a hoy", "date after today"),
+    "status-changed-in-the-future": Case(_csv("enrolment_history.csv",
+                                              "program_code,firm_rfc,status,changed_on\n"
+                                              f"P1,{FIRM_A},applied,2099-01-05\n"),
+                                         ("enrolment_history.csv", 2, "changed_on"),
+                                         "fecha posterior a hoy", "date after today"),
     "expiry-before-issue": Case(_csv("certifications.csv", f"{CERT_HEADER}\n{FIRM_B},ISO 9001,"
                                      "Q-9,2025-01-10,2024-01-09\n"),
                                 ("certifications.csv", 2, "expires_on"),
@@ -368,7 +377,7 @@ def test_demo_registry_still_round_trips_through_csv(engine: Engine,  # noqa: F8
     before = fingerprint(engine)
     with db.reading(engine) as s:
         write_tables(export_frames(s), tmp_path / "out", fmt="csv")
-    assert import_files(engine, [tmp_path / "out"]).changed == 0
+    assert import_files(engine, [tmp_path / "out"], today=date(2026, 11, 25)).changed == 0
     assert fingerprint(engine) == before
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -75,6 +76,7 @@ class Column:
     clean: cells.Cleaner | None = None
     default: Any = None
     max_len: int = cells.MAX_TEXT  # text columns: the database column's length
+    past: bool = False  # a date of something that happened: never after the import day
 
 
 @dataclass
@@ -83,6 +85,7 @@ class ImportContext:
 
     session: Session
     strict_rfc: bool = False
+    today: date = field(default_factory=date.today)  # what "in the future" means
     _firms: dict[str, Firm] = field(default_factory=dict)
 
     def firm(self, rfc: str, column: str = "firm_rfc") -> Firm:
@@ -319,7 +322,8 @@ CERTIFICATIONS = EntitySpec(
      Column("standard", required=True, clean=cells.standard),
      Column("certificate_number", required=True, max_len=100),
      Column("certifying_body", max_len=200),
-     Column("issued_on", "date", required=True), Column("expires_on", "date", required=True),
+     Column("issued_on", "date", required=True, past=True),
+     Column("expires_on", "date", required=True),
      Column("plant_name", max_len=200)),
     key=("standard", "certificate_number"), apply=_apply_certification,
     export=_export_certifications)
@@ -368,7 +372,7 @@ CLUSTER_MEMBERS = EntitySpec(
     (Column("cluster_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("role", clean=cells.choice(MemberRole), default="member"),
-     Column("joined_on", "date")),
+     Column("joined_on", "date", past=True)),
     key=("cluster_code", "firm_rfc"), apply=_apply_member, export=_export_members)
 
 
@@ -395,7 +399,7 @@ CLUSTER_LINKS = EntitySpec(
     (Column("cluster_a", required=True, clean=cells.code),
      Column("cluster_b", required=True, clean=cells.code),
      Column("kind", required=True, clean=cells.choice(ClusterLinkKind)),
-     Column("since", "date"), Column("notes")),
+     Column("since", "date", past=True), Column("notes")),
     key=("cluster_a", "cluster_b", "kind"), apply=_apply_link, export=_export_links)
 
 
@@ -472,8 +476,10 @@ ENROLMENTS = EntitySpec(
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
-     Column("status_on", "date", required=True), Column("enrolled_on", "date"),
-     Column("certificate_obtained", clean=cells.standard), Column("first_export_on", "date"),
+     Column("status_on", "date", required=True, past=True),
+     Column("enrolled_on", "date", past=True),
+     Column("certificate_obtained", clean=cells.standard),
+     Column("first_export_on", "date", past=True),
      Column("export_sales_usd", "float", clean=cells.usd), Column("notes")),
     key=("program_code", "firm_rfc"), apply=_apply_enrolment, export=_export_enrolments)
 
@@ -502,7 +508,7 @@ ENROLMENT_HISTORY = EntitySpec(
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
-     Column("changed_on", "date", required=True), Column("note")),
+     Column("changed_on", "date", required=True, past=True), Column("note")),
     key=("program_code", "firm_rfc", "status", "changed_on"), apply=_apply_history,
     export=_export_history)
 

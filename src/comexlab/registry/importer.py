@@ -23,6 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -302,9 +303,13 @@ def _shown(value: object) -> str | None:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def parse_row(spec: EntitySpec,
-              cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Msg, Any]]]:
-    """Typed, cleaned values of one row and its (column, reason, value) problems."""
+def parse_row(spec: EntitySpec, cells: dict[str, Any], today: date | None = None,
+              ) -> tuple[dict[str, Any], list[tuple[str, Msg, Any]]]:
+    """Typed, cleaned values of one row and its (column, reason, value) problems.
+
+    ``today``: dates of past events (certificate issued, status changed…) may not be later;
+    None skips that check.
+    """
     values: dict[str, Any] = {}
     problems: list[tuple[str, Msg, Any]] = []
     for column in spec.columns:
@@ -315,17 +320,19 @@ def parse_row(spec: EntitySpec,
             values[column.name] = column.default
             continue
         try:
-            values[column.name] = _read_cell(column, raw)
+            values[column.name] = _read_cell(column, raw, today)
         except CellError as exc:
             problems.append((column.name, exc.msg, raw))
     return values, problems
 
 
-def _read_cell(column: Column, raw: object) -> Any:
+def _read_cell(column: Column, raw: object, today: date | None) -> Any:
     """The typed, cleaned value of one non-blank cell (or CellError)."""
     value = PARSERS[column.kind](raw)
     if isinstance(value, str) and len(value) > column.max_len:
         raise CellError(Msg("import.cell.too_long", n=column.max_len))
+    if column.past and today is not None and value > today:  # 2062 typed for 2026
+        raise CellError(Msg("import.cell.future", today=today.isoformat()))
     return column.clean(value) if column.clean else value
 
 
@@ -334,10 +341,12 @@ def _sheet_order(sheet: Sheet) -> int:
 
 
 def import_sheets(engine: Engine, sheets: Sequence[Sheet], *,
-                  strict_rfc: bool = False, lang: str = "en") -> ImportReport:
+                  strict_rfc: bool = False, lang: str = "en",
+                  today: date | None = None) -> ImportReport:
     """Validate and upsert ``sheets`` in one transaction; any problem imports nothing.
 
-    ``lang``: language of the problems' messages (es for the agency's staff).
+    ``lang``: language of the problems' messages (es for the agency's staff). ``today``: the
+    day past-event dates may not exceed (default: the real today; the demo passes its as-of).
     """
     problems = [p for sheet in sheets for p in _header_problems(sheet, lang)]
     if problems:
@@ -348,7 +357,7 @@ def import_sheets(engine: Engine, sheets: Sequence[Sheet], *,
     report = ImportReport()
     seen: dict[str, dict[tuple, tuple[str, int]]] = {}
     with transaction(engine) as session:
-        ctx = ImportContext(session, strict_rfc=strict_rfc)
+        ctx = ImportContext(session, strict_rfc=strict_rfc, today=today or date.today())
         for sheet in sorted(sheets, key=_sheet_order):
             problems += _import_sheet(ctx, sheet, report, seen.setdefault(sheet.entity.name, {}),
                                       lang)
@@ -370,10 +379,11 @@ def _import_sheet(ctx: ImportContext, sheet: Sheet, report: ImportReport,
     absent = [c for c in spec.column_names if c not in sheet.header]
     stored = _stored_rows(ctx, spec) if absent else {}
     for number, cells in sheet.rows:
-        values, row_problems = parse_row(spec, cells)
+        values, row_problems = parse_row(spec, cells, ctx.today)
         if absent and not row_problems and (old := stored.get(_key(spec, values))):
             # a column the file leaves out keeps its stored value (it is not a blank cell)
-            values, row_problems = parse_row(spec, {**{c: old[c] for c in absent}, **cells})
+            values, row_problems = parse_row(spec, {**{c: old[c] for c in absent}, **cells},
+                                             ctx.today)
         if row_problems:
             problems += [problem(msg, number, col, v) for col, msg, v in row_problems]
             continue
@@ -404,7 +414,8 @@ def _stored_rows(ctx: ImportContext, spec: EntitySpec) -> dict[tuple, dict[str, 
 
 
 def import_files(engine: Engine, paths: Iterable[Path], *, entity: str | None = None,
-                 strict_rfc: bool = False, lang: str = "en") -> ImportReport:
+                 strict_rfc: bool = False, lang: str = "en",
+                 today: date | None = None) -> ImportReport:
     """Read ``paths`` and import them all in one transaction (the CLI's ``import``)."""
     if entity is not None and entity not in ENTITIES:
         raise InputError(Msg("import.unknown_entity", entities=", ".join(ENTITIES)),
@@ -414,7 +425,7 @@ def import_files(engine: Engine, paths: Iterable[Path], *, entity: str | None = 
     if not any(sheet.rows or sheet.problems for sheet in sheets):  # nothing, or headers only
         names = ", ".join(p.name for p in paths)
         raise InputError(Msg("import.no_data", file=names), file=names, lang=lang)
-    return import_sheets(engine, sheets, strict_rfc=strict_rfc, lang=lang)
+    return import_sheets(engine, sheets, strict_rfc=strict_rfc, lang=lang, today=today)
 
 
 def iter_problems(error: InputError) -> Iterator[Problem]:
