@@ -101,6 +101,18 @@ def _workbook(rows: list[list[object]], title: str = "firms") -> bytes:
     return buf.getvalue()
 
 
+def _wide_workbook() -> bytes:
+    """A 2-row workbook with one cell in the last column Excel has (XFD)."""
+    wb = Workbook()
+    wb.active.title = "firms"
+    wb.active.append(["rfc", "legal_name", "state_code"])
+    wb.active.append([NEW_RFC, "Nueva", "14"])
+    wb.active.cell(2, 16384, value="x")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _zip_without_workbook() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -164,6 +176,8 @@ CASES: dict[str, Case] = {
     "zip-bomb": Case(_raw("firms.xlsx", GOOD_WORKBOOK), ("firms.xlsx", None, None),
                      "archivo demasiado grande", "file too large",
                      {"MAX_UNPACKED_BYTES": 1000}),
+    "column-xfd": Case(_raw("firms.xlsx", _wide_workbook()), ("firms.xlsx [firms]", 1, None),
+                       "más de 100 columnas", "more than 100 columns"),
     "too-many-rows": Case(_csv("firms.csv", FIRM_HEADER + "\n" + "".join(
         f"AAA10060{i}A12,Firma {i},14,1\n" for i in range(5))),
         ("firms.csv", 5, None), "más de 3 filas en una tabla", "more than 3 rows in one table",

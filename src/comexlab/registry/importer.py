@@ -51,6 +51,9 @@ IGNORED_SHEETS = frozenset({"help", "ayuda", "notes", "notas", "readme", "léame
 MAX_FILE_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 200_000_000  # inside an xlsx (a zip): guards against zip bombs
 MAX_ROWS = 100_000  # data rows per table
+# Columns per sheet (a registry table has at most 13). openpyxl pads every row to the sheet's
+# width, so a 20 KB workbook with one cell in column XFD costs 16,384 cells per row.
+MAX_COLUMNS = 100
 # What Excel saves: "CSV UTF-8" (with BOM), "CSV" in a Spanish Windows (cp1252) and
 # "Unicode text" (UTF-16 with BOM, tab separated). Tried in this order; cp1252 last because it
 # decodes almost any bytes, while UTF-8 refuses text that is not UTF-8.
@@ -208,7 +211,11 @@ def _read_workbook(path: Path, entity: str | None, lang: str) -> list[Sheet]:
         for ws in workbook.worksheets:
             if ws.title.strip().lower() in IGNORED_SHEETS:
                 continue
-            rows = ws.iter_rows()
+            if (ws.max_column or 0) > MAX_COLUMNS:
+                raise InputError(Msg("import.too_many_columns", n=MAX_COLUMNS,
+                                     last=get_column_letter(ws.max_column)),
+                                 file=f"{path.name} [{ws.title}]", row=1, lang=lang)
+            rows = ws.iter_rows(max_col=MAX_COLUMNS)
             first = next(rows, None)
             if first is None:
                 continue
