@@ -8,9 +8,10 @@ small food and textile layers: it exercises the layout, it is not a directory of
 Guanajuato. A full state download from INEGI has the same columns and loads the same way.
 
 Every cell is checked: id an integer and unique; codigo_act a 6-digit SCIAN class; cve_ent a
-state code whose name matches ``entidad``; cve_mun up to 3 digits (the GeoJSON sample lost leading
-zeros: padded back); per_ocu one of DENUE's employment bands; latitude/longitude decimal degrees inside Mexico; fecha_alta ``YYYY-MM``. Any bad cell
-refuses the whole file with its file, row and field.
+state code whose name matches ``entidad``; cve_mun up to 3 digits (the GeoJSON sample lost
+leading zeros: padded back); per_ocu one of DENUE's employment bands; latitude/longitude
+decimal degrees inside Mexico; fecha_alta ``YYYY-MM``. Any bad cell refuses the whole file
+with its file, row and field.
 """
 
 from __future__ import annotations
