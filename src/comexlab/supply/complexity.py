@@ -137,8 +137,14 @@ def _eci_pci_raw(m: Matrix) -> tuple[Vector, Vector]:
     order = np.argsort(np.real(eigvals))
     kp = np.real(eigvecs[:, order[-2]])
     kc = m_c @ kp
-    sign = np.sign(np.corrcoef(diversity, kc)[0, 1]) or 1.0
-    return kc * sign, kp * sign
+    return kc * _sign(diversity, kc), kp * _sign(diversity, kc)
+
+
+def _sign(diversity: Vector, kc: Vector) -> float:
+    """+1 or −1 so that ECI correlates positively with diversity (+1 when either is flat)."""
+    if np.ptp(diversity) == 0 or np.ptp(kc) == 0:
+        return 1.0
+    return -1.0 if np.corrcoef(diversity, kc)[0, 1] < 0 else 1.0
 
 
 def complexity(places: Sequence[str], products: Sequence[str], value: Matrix,
