@@ -72,6 +72,8 @@ def test_retc_real_2022(warehouse: duckdb.DuckDBPyConnection,
     legal = warehouse.execute("SELECT legal_name, establishment FROM retc_establishment "
                               "WHERE nra = 'AAE0901700310'").fetchone()
     assert legal == ("AEROPLASA AEROPUERTO SA DE CV", "")
+    # "NINGUNO" (none) as the establishment name is no name, not a plant called NINGUNO
+    assert semarnat_retc.split_name("OSHKOSH SA DE CV,NINGUNO ") == ("OSHKOSH SA DE CV", "")
 
 
 def test_retc_bad_coordinates_are_reported_not_guessed(tmp_path: Path) -> None:

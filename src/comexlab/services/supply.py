@@ -211,7 +211,7 @@ class Supplier:
     on_record: bool  # False: no certificates are recorded for it (RETC plants)
     distance_km: float | None  # to the nearest buyer plant
     nearest_buyer: str | None
-    programs: tuple[str, ...]  # 'PROGRAM: status (date)'
+    programs: tuple[tuple[str, str, date], ...]  # (program code, status, since)
 
 
 @dataclass(frozen=True)
@@ -412,8 +412,8 @@ def _pool(session: Session, state_code: str, buyers: Sequence[Buyer], radius_km:
     return _Pool(dict(firms), dict(plants))
 
 
-def _programs(firm: Firm) -> tuple[str, ...]:
-    return tuple(f"{e.program.code}: {e.status} ({e.status_on.isoformat()})"
+def _programs(firm: Firm) -> tuple[tuple[str, str, date], ...]:
+    return tuple((e.program.code, e.status, e.status_on)
                  for e in sorted(firm.enrolments, key=lambda e: e.status_on))
 
 
@@ -430,13 +430,14 @@ def _firm_supplier(session: Session, firm: Firm, processes: Sequence[str],
 
 def _plant_supplier(session: Session, plant: SourcePlant, processes: Sequence[str],
                     request: OpportunitiesRequest, buyers: Sequence[Buyer]) -> Supplier:
-    if plant.firm is not None:
+    programs: tuple[tuple[str, str, date], ...] = ()
+    if plant.firm is not None:  # the agency linked the plant to a registry firm: its record
         linked = _firm_supplier(session, plant.firm, processes, request, buyers)
         missing, on_record, programs = linked.missing, True, linked.programs
     else:
         gap = certification_gap(request.buyer_sector, reference.requirements(), {},
                                 reference.includes())
-        missing, on_record, programs = gap.missing, False, ()
+        missing, on_record = gap.missing, False
     dist, buyer = _nearest(plant.latitude, plant.longitude, buyers)
     own = set(mapping.processes_of_scian(plant.scian)) & set(processes)
     name = f"{plant.legal_name} — {plant.plant_name}" if plant.plant_name else plant.legal_name

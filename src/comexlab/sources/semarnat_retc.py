@@ -69,10 +69,20 @@ def year_of(path: Path) -> int:
     return int(match.group(1))
 
 
+#: establishment names that say there is none
+NO_NAME = frozenset({"NINGUNO", "NINGUNA", "N/A", "NA", "-", "SIN NOMBRE"})
+
+
 def split_name(text: str) -> tuple[str, str]:
-    """'ACME SA DE CV,PLANTA SILAO' → ('ACME SA DE CV', 'PLANTA SILAO'); no comma → (text, '')."""
+    """'ACME SA DE CV,PLANTA SILAO' → ('ACME SA DE CV', 'PLANTA SILAO'); no comma → (text, '').
+
+    An establishment name that says "none" (NINGUNO) is read as no name.
+    """
     legal, _, plant = clean(text).rpartition(",")
-    return (clean(legal), clean(plant)) if legal else (clean(plant), "")
+    if not legal:
+        return clean(plant), ""
+    plant = clean(plant)
+    return clean(legal), "" if plant.upper() in NO_NAME else plant
 
 
 def _header(rows: list[list[str]], path: Path) -> dict[str, int]:

@@ -169,7 +169,7 @@ def complexity(places: Sequence[str], products: Sequence[str], value: Matrix,
     coi_raw = ((dens * (1 - m)) * kp[None, :]).sum(axis=1)
     coi = (coi_raw - coi_raw.mean()) / _long_sd(coi_raw, len(products))
     weight = phi / phi.sum(axis=1, keepdims=True)
-    cog = (1 - m) * (((1 - m) * kp[None, :]) @ weight) / sd
+    cog = (1 - m) * (((1 - m) * kp[None, :]) @ weight) / sd + 0.0  # no -0.0 where M = 1
     return Complexity(places, products, value, r, m, diversity, ubiquity, phi, dens,
                       (kc - mean) / sd, (kp - mean) / sd, coi, cog)
 
