@@ -133,7 +133,8 @@ def complexity_cmd(
                             "source": result.source} for s in states]), fmt, output=output)
         return
     note = t("supply.note.complexity", lg, source=result.source, year=result.year,
-             years=f"{min(result.years)}–{max(result.years)}")
+             years=f"{min(result.years)}–{max(result.years)}", places=len(result.states),
+             products=len(result.subsectors))
     df = pd.DataFrame([{t("supply.col.rank", lg): s.rank, t("supply.col.state", lg): s.abbr,
                         t("supply.col.name", lg): s.name, "ECI": round(s.eci, 3),
                         t("supply.col.diversity", lg): s.diversity, "COI": round(s.coi, 3)}
