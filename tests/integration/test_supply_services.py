@@ -164,3 +164,61 @@ def test_bad_requests_are_plain_input_errors(wh: duckdb.DuckDBPyConnection, regi
     with pytest.raises(InputError) as info:
         svc.opportunities(wh, registry, request_)
     assert info.value.problems and info.value.problems[0].field
+
+
+def _flow_rows(source: str, reporter: str, rows: list[tuple[str, str, int, float]]
+               ) -> pa.Table:
+    """flow rows (partner, product_code, year, value) of imports for ``reporter``."""
+    n = len(rows)
+    return pa.table({
+        "source": [source] * n, "reporter": [reporter] * n,
+        "reporter_level": ["state" if reporter.startswith("MX-") else "country"] * n,
+        "reported_by": ["MEX"] * n, "partner": [r[0] for r in rows], "flow": ["import"] * n,
+        "period": [str(r[2]) for r in rows], "year": pa.array([r[2] for r in rows], pa.int16()),
+        "product_code": [r[1] for r in rows], "classification": ["HS"] * n,
+        "product_level": ["hs6"] * n, "value_usd": [r[3] for r in rows]})
+
+
+def test_state_imports_take_precedence_over_national(tmp_path: Path, registry: Engine,
+                                                     imported: svc.ImportPlantsResult) -> None:
+    con = connect(tmp_path / "dm.duckdb")
+    replace_rows(con, "flow", _flow_rows("comtrade", "MEX", [("CHN", "8708", 2021, 5e9)]),
+                 where={"source": "comtrade"})
+    # DataMéxico: Jalisco's own imports, HS6 summed to HS4 (870899 + 870829 → 8708)
+    replace_rows(con, "flow", _flow_rows("datamexico", "MX-JAL", [
+        ("CHN", "870899", 2024, 3e6), ("CHN", "870829", 2024, 1e6),
+        ("CHN", "870899", 2021, 2e6), ("KOR", "732690", 2024, 5e5)]),
+        where={"source": "datamexico"})
+    result = svc.opportunities(con, registry, svc.OpportunitiesRequest(
+        state="JAL", origin="china", today=TODAY))
+    assert (result.basis.source, result.basis.level, result.basis.year) == (
+        "datamexico", "state", 2024)
+    assert [(o.scored.candidate.hs4, o.scored.candidate.import_usd)
+            for o in result.opportunities] == [("8708", 4e6)]  # KOR is not an origin here
+    assert result.opportunities[0].scored.growth_rate == pytest.approx((4 / 2) ** (1 / 3) - 1)
+    # Guanajuato has no DataMéxico rows: national Comtrade, said so
+    gto = svc.opportunities(con, registry, svc.OpportunitiesRequest(state="GTO",
+                                                                    origin="china"))
+    assert (gto.basis.source, gto.basis.level) == ("comtrade", "national")
+    con.close()
+
+
+def test_siavi_top_lines_as_the_source(tmp_path: Path, registry: Engine,
+                                       imported: svc.ImportPlantsResult) -> None:
+    con = connect(tmp_path / "siavi.duckdb")
+    rows = [("import", "Z3", "CHINA", "CHN", "87089999", "870899", "8708", "x", 2020, 7e8),
+            ("import", "Z3", "CHINA", "CHN", "87082999", "870829", "8708", "x", 2020, 3e8),
+            ("import", "Z3", "CHINA", "CHN", "TOTAL", None, None, "Total", 2020, 7e10),
+            ("import", "K9", "JAPON", "JPN", "84803001", "848030", "8480", "x", 2020, 2e8)]
+    names = ["flow", "country_se", "country_name_se", "iso3", "fraccion", "hs6", "hs4",
+             "description", "year", "value_usd"]
+    table = pa.table({k: [r[i] for r in rows] for i, k in enumerate(names)})
+    replace_rows(con, "siavi_top_line", table, where={"flow": "import"})
+    result = svc.opportunities(con, registry, svc.OpportunitiesRequest(
+        state="GTO", origin="china", source="siavi", today=TODAY))
+    assert (result.basis.source, result.basis.level, result.basis.year) == (
+        "se_siavi", "national", 2020)
+    assert [(o.scored.candidate.hs4, o.scored.candidate.import_usd)
+            for o in result.opportunities] == [("8708", 1e9)]  # the Total row is not a line
+    assert any(n.key == "supply.caveat.siavi" for n in result.notes)
+    con.close()
