@@ -125,3 +125,18 @@ def test_firm_user_may_not_see_supply_pages(page: Page) -> None:
     login(page, "empresa")
     response = page.goto("/supply/opportunities")
     assert response is not None and response.status == 403
+
+
+def test_api_answers_json(page: Page) -> None:
+    login(page, "analyst")
+    cx = page.request.get("/api/supply/complexity?state=GTO")
+    assert cx.status == 200
+    body = cx.json()
+    assert (body["source"], body["year"], len(body["states"])) == ("inegi_eaef", 2018, 32)
+    opp = page.request.get("/api/supply/opportunities?state=GTO&origin=asia&top=5")
+    assert opp.status == 200
+    data = opp.json()
+    assert data["basis"]["source"] == "comtrade" and len(data["opportunities"]) == 5
+    first = data["opportunities"][0]
+    assert first["suppliers"] and {"kind", "missing", "distance_km"} <= set(first["suppliers"][0])
+    assert page.request.get("/api/supply/opportunities?state=XX").status == 422
