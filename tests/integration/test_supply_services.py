@@ -182,7 +182,8 @@ def _flow_rows(source: str, reporter: str, rows: list[tuple[str, str, int, float
 def test_state_imports_take_precedence_over_national(tmp_path: Path, registry: Engine,
                                                      imported: svc.ImportPlantsResult) -> None:
     con = connect(tmp_path / "dm.duckdb")
-    replace_rows(con, "flow", _flow_rows("comtrade", "MEX", [("CHN", "8708", 2021, 5e9)]),
+    replace_rows(con, "flow", _flow_rows("comtrade", "MEX", [("CHN", "8708", 2021, 5e9),
+                                                             ("CHN", "8708", 2019, 4e9)]),
                  where={"source": "comtrade"})
     # DataMéxico: Jalisco's own imports, HS6 summed to HS4 (870899 + 870829 → 8708)
     replace_rows(con, "flow", _flow_rows("datamexico", "MX-JAL", [
@@ -196,6 +197,15 @@ def test_state_imports_take_precedence_over_national(tmp_path: Path, registry: E
     assert [(o.scored.candidate.hs4, o.scored.candidate.import_usd)
             for o in result.opportunities] == [("8708", 4e6)]  # KOR is not an origin here
     assert result.opportunities[0].scored.growth_rate == pytest.approx((4 / 2) ** (1 / 3) - 1)
+    # a year DataMéxico lacks (2019: neither 2024 nor 2021) falls to the next source, with a note
+    older = svc.opportunities(con, registry, svc.OpportunitiesRequest(
+        state="JAL", origin="china", year=2019, today=TODAY))
+    assert (older.basis.source, older.basis.year) == ("comtrade", 2019)
+    assert any(n.key == "supply.error.import_year" for n in older.notes)
+    with pytest.raises(InputError) as info:
+        svc.opportunities(con, registry, svc.OpportunitiesRequest(state="JAL", origin="china",
+                                                                  year=2005))
+    assert len(info.value.problems) == 2  # DataMéxico and Comtrade each say which years
     # Guanajuato has no DataMéxico rows: national Comtrade, said so
     gto = svc.opportunities(con, registry, svc.OpportunitiesRequest(state="GTO",
                                                                     origin="china"))

@@ -18,7 +18,7 @@ import duckdb
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from comexlab.errors import DataFileMissingError, InputError, NotFoundError
+from comexlab.errors import DataFileMissingError, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.nomenclature.states import state as find_state
 from comexlab.registry import reference, source_plants
@@ -308,9 +308,9 @@ def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
             continue
         year = request.year if request.year is not None else max(by_year)
         if year not in by_year:
-            raise InputError(Msg("supply.error.import_year", year=year, source=source,
-                                 years=", ".join(map(str, sorted(by_year)))),
-                             field="year", value=year)
+            notes.append(Msg("supply.error.import_year", year=year, source=source,
+                             years=", ".join(map(str, sorted(by_year)))))
+            continue
         if not wanted & set(by_year[year]):
             notes.append(Msg("supply.note.source_passed_over", source=source, year=year))
             continue
@@ -319,6 +319,10 @@ def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
                             year, base_year, _partners(con, source, reporter, origins),
                             _CAVEATS[source])
         return basis, by_year[year], by_year.get(base_year, {}), notes
+    if request.year is not None and notes:
+        raise InputError(Msg("supply.error.import_year_none", year=request.year),
+                         field="year", value=request.year,
+                         problems=[Problem.of(n, field="year") for n in notes])
     raise NotFoundError(Msg("supply.error.no_imports", origins=", ".join(origins)))
 
 
