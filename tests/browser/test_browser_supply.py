@@ -54,7 +54,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         create_user(s, "empresa", PASSWORD, role="firm", firm_id=1)
     engine.dispose()
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+    # every test logs in: lift the 5/minute login limit for this test server only
+    app = create_app(settings, login_rate="100/minute")
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                         log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -140,3 +142,13 @@ def test_api_answers_json(page: Page) -> None:
     first = data["opportunities"][0]
     assert first["suppliers"] and {"kind", "missing", "distance_km"} <= set(first["suppliers"][0])
     assert page.request.get("/api/supply/opportunities?state=XX").status == 422
+
+
+def test_plants_page_lists_real_jalisco_plants(page: Page) -> None:
+    login(page, "analyst")
+    page.goto("/supply/opportunities?state=JAL")
+    page.click("#plants-link")
+    expect(page).to_have_url(re.compile(r"/supply/plants\?state=JAL"))
+    expect(page.locator("#plants-table tbody tr")).to_have_count(152)  # RETC 2022 manufacturing
+    expect(page.locator("#plants-table")).to_contain_text("JABIL CIRCUIT DE MEXICO")
+    expect(page.locator("#plants-table")).to_contain_text("SEMARNAT RETC 2022")

@@ -92,3 +92,13 @@ def test_bad_options_are_plain_errors(env: dict[str, str], args: list[str], fiel
     assert result.exit_code != 0
     assert field in str(result.exception)
     assert "Traceback" not in result.output
+
+
+def test_plants_listed_with_their_source(env: dict[str, str]) -> None:
+    rows = json.loads(ok(["supply", "plants", "--state", "GTO", "--db", env["db"],
+                          "--format", "json"]))
+    assert len(rows) == 162 and {r["source"] for r in rows} == {"semarnat_retc"}
+    gm = [r for r in rows if r["scian"] == "336110" and "GENERAL MOTORS" in r["legal_name"]]
+    assert gm and gm[0]["latitude"] == pytest.approx(20.95, abs=0.1)  # Silao
+    screen = ok(["supply", "plants", "--state", "JAL", "--db", env["db"]], columns=80)
+    assert "152" in screen and max(len(x) for x in screen.splitlines()) <= 80

@@ -113,6 +113,33 @@ def import_plants_cmd(
          title=t("supply.title.imported", lg, year=result.year))
 
 
+@app.command("plants")
+def plants_cmd(
+    state: Annotated[str | None, typer.Option(help="The state (JAL, Jalisco or 14).")] = None,
+    db_url: DbOpt = None, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
+    lang: LangOpt = "",
+) -> None:
+    """Plants from public registers (RETC) in the registry, with their source and processes."""
+    lg = _lang(lang)
+    rows = svc.list_source_plants(_engine(db_url), svc.PlantsRequest(state=state))
+    title = t("supply.title.plants", lg, n=len(rows))
+    if fmt is OutputFormat.table:  # narrow: name, class, place; the rest in files
+        emit(pd.DataFrame([{
+            t("supply.col.source", lg): t("supply.kind_short." + p.source, lg),
+            "NRA": p.ref, t("supply.col.name", lg): p.legal_name[:36],
+            "SCIAN": p.scian, t("supply.col.state", lg): p.state,
+            t("supply.col.municipality", lg): (p.municipality or "")[:16],
+        } for p in rows]), fmt, lang=lg, max_rows=200, title=title,
+             wrap=[t("supply.col.name", lg)])
+        return
+    emit(pd.DataFrame([{
+        "source": p.source, "ref": p.ref, "year": p.year, "legal_name": p.legal_name,
+        "plant_name": p.plant_name, "scian": p.scian, "processes": ", ".join(p.processes),
+        "state": p.state, "municipality": p.municipality, "industrial_park": p.industrial_park,
+        "latitude": p.latitude, "longitude": p.longitude, "firm_rfc": p.firm_rfc,
+    } for p in rows]), fmt, output=output, title=title)
+
+
 # --------------------------------------------------------------------------- complexity
 @app.command("complexity")
 def complexity_cmd(

@@ -571,3 +571,47 @@ def import_retc_plants(con: duckdb.DuckDBPyConnection, engine: Engine,
     with transaction(engine) as session:
         counts = source_plants.import_plants(session, rows, source=RETC, states=states)
     return ImportPlantsResult(year, tuple(counts.values()))
+
+
+# --------------------------------------------------------------------------- source plants
+@dataclass(frozen=True)
+class PlantsRequest:
+    """Plants from public registers in the registry, of one state (all states if None)."""
+
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class PlantRow:
+    """A plant as the agency sees it: its register, SCIAN class, the processes that implies."""
+
+    source: str
+    ref: str
+    year: int
+    legal_name: str
+    plant_name: str | None
+    scian: str
+    processes: tuple[str, ...]
+    state: str
+    municipality: str | None
+    industrial_park: str | None
+    latitude: float | None
+    longitude: float | None
+    firm_rfc: str | None  # the registry firm it was linked to, if any
+
+
+def list_source_plants(engine: Engine, request: PlantsRequest) -> tuple[PlantRow, ...]:
+    """The registry's plants from public registers (RETC), labelled with their source."""
+    code = None
+    if request.state:
+        try:
+            code = find_state(request.state).inegi
+        except ValueError:
+            raise InputError(Msg("supply.error.unknown_state_option"), field="state",
+                             value=request.state) from None
+    with reading(engine) as session:
+        return tuple(PlantRow(p.source, p.source_ref, p.source_year, p.legal_name, p.plant_name,
+                              p.scian, mapping.processes_of_scian(p.scian), p.state_code,
+                              p.municipality, p.industrial_park, p.latitude, p.longitude,
+                              p.firm.rfc if p.firm else None)
+                     for p in source_plants.source_plants(session, state_code=code))

@@ -100,6 +100,20 @@ async def complexity_page(request: Request, _user: Agency, year: Year = None,
                   space_chart=supply_charts.product_space(result, lang))
 
 
+@pages.get("/supply/plants")
+async def plants_page(request: Request, _user: Agency, state: OptState = "JAL") -> Response:
+    """Plants from public registers (RETC) in the registry, labelled with their source."""
+    lang = request_lang(request)
+    try:
+        rows = svc.list_source_plants(request.app.state.engine,
+                                      svc.PlantsRequest(state=state or None))
+    except InputError as exc:
+        return render(request, "supply_plants.html", rows=None, error=exc.text(lang),
+                      states=states(), chosen=state)
+    return render(request, "supply_plants.html", rows=rows, error=None, states=states(),
+                  chosen=(state or "").upper())
+
+
 @api.get("/supply/opportunities")
 async def api_opportunities(request: Request, _user: Agency, state: State,
                             origin: Origin = "asia", top: Top = 30) -> dict[str, Any]:
