@@ -158,3 +158,46 @@ def test_zero_rows_and_columns_are_dropped() -> None:
                                           ("C", "z"): 0, ("D", "x"): 0})
     c = complexity(places, products, mat)
     assert c.places == ("A", "B", "C") and c.products == ("x", "y")
+
+
+# --- properties of the complexity measures (stable strategies: integers, no subnormals) ---
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MATRIX = st.lists(st.lists(st.integers(min_value=0, max_value=1000), min_size=5, max_size=5),
+                   min_size=5, max_size=7)
+
+
+def _complexity_or_none(rows: list[list[int]]):  # type: ignore[no-untyped-def]
+    mat = np.array(rows, dtype=float) + np.eye(len(rows), 5) * 500  # every place exports
+    places = tuple(f"c{i}" for i in range(len(rows)))
+    products = tuple(f"p{j}" for j in range(5))
+    try:
+        return complexity(places, products, mat), places, products, mat
+    except ValueError:  # a product nobody exports with RCA >= 1: refused, not computed
+        return None
+
+
+@settings(deadline=None, max_examples=60)
+@given(_MATRIX, st.integers(min_value=2, max_value=1000))
+def test_measures_do_not_depend_on_units(rows: list[list[int]], k: int) -> None:
+    found = _complexity_or_none(rows)
+    if found is None:
+        return
+    c, places, products, mat = found
+    scaled = complexity(places, products, mat * k)  # thousands of USD vs USD
+    assert np.allclose(scaled.rca, c.rca) and np.array_equal(scaled.m, c.m)
+    assert np.allclose(scaled.eci, c.eci, atol=1e-9)
+    assert np.allclose(scaled.density, c.density)
+
+
+@settings(deadline=None, max_examples=60)
+@given(_MATRIX)
+def test_density_is_a_share_and_present_products_gain_nothing(rows: list[list[int]]) -> None:
+    found = _complexity_or_none(rows)
+    if found is None:
+        return
+    c = found[0]
+    assert ((c.density >= -1e-12) & (c.density <= 1 + 1e-12)).all()
+    assert (c.cog[c.m == 1] == 0).all()
+    assert abs(c.eci.mean()) < 1e-9  # standardised

@@ -23,6 +23,8 @@ stdout, works on whole data frames and pins nothing we control; the formulas are
 and the Growth Lab's own Stata output (``harvard_ecomplexity``) is the test that they agree.
 Places or products with zero total value are dropped before the computation (they have no
 RCA); withheld cells (INEGI code 000) must be removed by the caller — they are not a product.
+Degenerate inputs: when every place is alike (s.d. 0) ECI, PCI, COI and COG are 0 — there is
+no ranking to give — and a product close to nothing (proximity row 0) passes no COG weight.
 """
 
 from __future__ import annotations
@@ -167,11 +169,19 @@ def complexity(places: Sequence[str], products: Sequence[str], value: Matrix,
     phi = proximity(m)
     dens = density(m, phi)
     coi_raw = ((dens * (1 - m)) * kp[None, :]).sum(axis=1)
-    coi = (coi_raw - coi_raw.mean()) / _long_sd(coi_raw, len(products))
-    weight = phi / phi.sum(axis=1, keepdims=True)
-    cog = (1 - m) * (((1 - m) * kp[None, :]) @ weight) / sd + 0.0  # no -0.0 where M = 1
+    coi = _standardised(coi_raw, coi_raw.mean(), _long_sd(coi_raw, len(products)))
+    mass = phi.sum(axis=1, keepdims=True)
+    weight = np.divide(phi, mass, out=np.zeros_like(phi), where=mass > 0)
+    cog = _standardised((1 - m) * (((1 - m) * kp[None, :]) @ weight), 0.0, sd) + 0.0
     return Complexity(places, products, value, r, m, diversity, ubiquity, phi, dens,
-                      (kc - mean) / sd, (kp - mean) / sd, coi, cog)
+                      _standardised(kc, mean, sd), _standardised(kp, mean, sd), coi, cog)
+
+
+def _standardised(x: npt.NDArray[np.float64], mean: float, sd: float) -> npt.NDArray[np.float64]:
+    """``(x − mean) / sd``; all zeros when sd is 0 (every place alike: no ranking to give)."""
+    if sd == 0 or not np.isfinite(sd):
+        return np.zeros_like(x)
+    return np.asarray((x - mean) / sd, dtype=np.float64)
 
 
 def _long_sd(per_place: Vector, n_products: int) -> float:
