@@ -21,6 +21,7 @@ from comexlab.registry.demo import seed_demo
 from comexlab.services import supply as svc
 from comexlab.supply.opportunities import Weights
 from comexlab.warehouse import flows
+from comexlab.warehouse import supply as wq
 from comexlab.warehouse.db import connect, replace_rows
 from comexlab.warehouse.establishments import load_retc
 
@@ -103,7 +104,7 @@ def test_complexity_prefers_eef_and_leaves_code_000_out(wh: duckdb.DuckDBPyConne
         "product_code": [r[1] for r in rows], "classification": ["SCIAN"] * len(rows),
         "product_level": ["scian3"] * len(rows), "value_usd": [r[2] for r in rows]})
     replace_rows(con, "flow", table, where={"source": "inegi_eef"})
-    assert svc.complexity_years(con) == {2025: "inegi_eef"}
+    assert wq.complexity_years(con, svc.COMPLEXITY_SOURCES) == {2025: "inegi_eef"}
     result = svc.state_complexity(con, svc.ComplexityRequest(year=2025))
     assert {s.scian3 for s in result.subsectors} == {"311", "331", "334", "336"}
     with pytest.raises(InputError, match="2018"):

@@ -3,13 +3,14 @@
 Each function takes a frozen request and the warehouse connection (and the registry engine
 where firms are involved) and returns a typed result; the CLI and the web only shape it. The
 numbers come from the pure packages (``supply.complexity``, ``supply.opportunities``); this
-module only gathers their inputs and says which source and level each figure rests on.
+module only gathers their inputs (queries in ``warehouse/supply.py``, firms from the registry)
+and says which source and level each figure rests on.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -32,6 +33,7 @@ from comexlab.supply.certification import certification_gap
 from comexlab.supply.geo import distance_km
 from comexlab.supply.opportunities import Candidate, Scored, Weights, rank
 from comexlab.supply.origins import origin_codes
+from comexlab.warehouse import supply as wq
 
 #: State × subsector export sources, most recent package first.
 COMPLEXITY_SOURCES = ("inegi_eef", "inegi_eaef")
@@ -92,34 +94,10 @@ class ComplexityResult:
     edges: tuple[tuple[str, str, float], ...]  # (scian3, scian3, proximity) above 0
 
 
-def complexity_years(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    """Year → source of state × subsector exports (EEF preferred over EAEF)."""
-    rows = con.execute(
-        "SELECT DISTINCT year, source FROM flow WHERE source IN (?, ?) AND flow = 'export' "
-        "AND reporter_level = 'state' AND classification = 'SCIAN'",
-        list(COMPLEXITY_SOURCES)).fetchall()
-    out: dict[int, str] = {}
-    for year, source in sorted(rows, key=lambda r: COMPLEXITY_SOURCES.index(r[1]),
-                               reverse=True):
-        out[int(year)] = source
-    return dict(sorted(out.items()))
-
-
-def state_subsector_values(con: duckdb.DuckDBPyConnection, source: str, year: int
-                           ) -> dict[tuple[str, str], float]:
-    """{(INEGI state code, scian3): exports USD} of one source and year, code 000 left out."""
-    rows = con.execute(
-        "SELECT reporter, product_code, sum(value_usd) FROM flow WHERE source = ? AND year = ? "
-        "AND flow = 'export' AND reporter_level = 'state' AND classification = 'SCIAN' "
-        "AND product_code NOT IN (?, ?) GROUP BY 1, 2", [source, year, *NOT_A_PRODUCT]
-    ).fetchall()
-    return {(find_state(r).inegi, p): float(v) for r, p, v in rows}
-
-
 def year_complexity(con: duckdb.DuckDBPyConnection, year: int | None
                     ) -> tuple[str, int, tuple[int, ...], cx.Complexity]:
     """(source, year, years available, complexity) — the latest year when ``year`` is None."""
-    years = complexity_years(con)
+    years = wq.complexity_years(con, COMPLEXITY_SOURCES)
     if not years:
         raise NotFoundError(Msg("supply.error.no_state_exports"))
     chosen = year if year is not None else max(years)
@@ -127,7 +105,8 @@ def year_complexity(con: duckdb.DuckDBPyConnection, year: int | None
         raise InputError(Msg("supply.error.year_not_loaded", year=chosen,
                              years=f"{min(years)}–{max(years)}"), field="year", value=chosen)
     source = years[chosen]
-    result = cx.complexity(*cx.value_matrix(state_subsector_values(con, source, chosen)))
+    values = wq.state_subsector_values(con, source, chosen, NOT_A_PRODUCT)
+    result = cx.complexity(*cx.value_matrix(_by_state(values)))
     return source, chosen, tuple(years), result
 
 
@@ -256,38 +235,6 @@ _CAVEATS = {"datamexico": "supply.caveat.datamexico", "comtrade": "supply.caveat
             "se_siavi": "supply.caveat.siavi"}
 
 
-def _imports_by_year(con: duckdb.DuckDBPyConnection, source: str, reporter: str,
-                     origins: Sequence[str]) -> dict[int, dict[str, float]]:
-    """{year: {hs4: USD}} of imports from ``origins`` in one source."""
-    marks = ", ".join("?" * len(origins))
-    if source == "se_siavi":
-        sql = (f"SELECT year, hs4, sum(value_usd) FROM siavi_top_line WHERE flow = 'import' "
-               f"AND hs4 IS NOT NULL AND iso3 IN ({marks}) GROUP BY 1, 2")
-        params: list[object] = list(origins)
-    else:
-        sql = (f"SELECT year, substr(product_code, 1, 4), sum(value_usd) FROM flow "
-               f"WHERE source = ? AND reporter = ? AND flow = 'import' AND classification = 'HS' "
-               f"AND length(product_code) >= 4 AND partner IN ({marks}) GROUP BY 1, 2")
-        params = [source, reporter, *origins]
-    out: dict[int, dict[str, float]] = defaultdict(dict)
-    for year, hs4, value in con.execute(sql, params).fetchall():
-        out[int(year)][hs4] = float(value)
-    return dict(out)
-
-
-def _partners(con: duckdb.DuckDBPyConnection, source: str, reporter: str,
-              origins: Sequence[str]) -> tuple[str, ...]:
-    marks = ", ".join("?" * len(origins))
-    if source == "se_siavi":
-        rows = con.execute(f"SELECT DISTINCT iso3 FROM siavi_top_line WHERE flow = 'import' "
-                           f"AND iso3 IN ({marks})", list(origins)).fetchall()
-    else:
-        rows = con.execute(f"SELECT DISTINCT partner FROM flow WHERE source = ? AND reporter = ? "
-                           f"AND flow = 'import' AND partner IN ({marks})",
-                           [source, reporter, *origins]).fetchall()
-    return tuple(sorted(r[0] for r in rows))
-
-
 def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
                  state_reporter: str, origins: Sequence[str]
                  ) -> tuple[ImportBasis, dict[str, float], dict[str, float], list[Msg]]:
@@ -303,7 +250,7 @@ def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
     notes: list[Msg] = []
     for source in order:
         reporter = state_reporter if source == "datamexico" else "MEX"
-        by_year = _imports_by_year(con, source, reporter, origins)
+        by_year = wq.imports_by_year(con, source, reporter, origins)
         if not by_year:
             continue
         year = request.year if request.year is not None else max(by_year)
@@ -316,7 +263,7 @@ def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
             continue
         base_year = year - request.span
         basis = ImportBasis(source, "state" if source == "datamexico" else "national", "hs4",
-                            year, base_year, _partners(con, source, reporter, origins),
+                            year, base_year, wq.partners(con, source, reporter, origins),
                             _CAVEATS[source])
         return basis, by_year[year], by_year.get(base_year, {}), notes
     if request.year is not None and notes:
@@ -326,15 +273,6 @@ def import_basis(con: duckdb.DuckDBPyConnection, request: OpportunitiesRequest,
     raise NotFoundError(Msg("supply.error.no_imports", origins=", ".join(origins)))
 
 
-def heading_subsectors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """HS4 → SCIAN subsector: the most frequent subsector of its HTS10 lines (hts_naics)."""
-    rows = con.execute(
-        "SELECT hs4, scian3 FROM (SELECT substr(hts10, 1, 4) hs4, scian3, count(*) n, "
-        "row_number() OVER (PARTITION BY substr(hts10, 1, 4) ORDER BY count(*) DESC, scian3) r "
-        "FROM hts_naics WHERE scian3 IS NOT NULL GROUP BY 1, 2) WHERE r = 1").fetchall()
-    return {h: s for h, s in rows}
-
-
 def _mapping_subsector(hs4: str) -> str | None:
     """Fallback HS4 → subsector: the most frequent SCIAN subsector of its processes' classes."""
     counts: dict[str, int] = defaultdict(int)
@@ -342,18 +280,6 @@ def _mapping_subsector(hs4: str) -> str | None:
         for code in mapping.scian_of_process(process):
             counts[code[:3]] += 1
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
-
-
-def heading_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """HS4 → English description: WCO HS 2022 file, else the latest loaded HTS edition."""
-    try:
-        names = hs_descriptions()
-        return {k: v for k, v in names.items() if len(k) == 4}
-    except DataFileMissingError:
-        rows = con.execute(
-            "SELECT hts, description FROM hts_line WHERE digits = 4 AND edition = "
-            "(SELECT max(edition) FROM hts_line)").fetchall()
-        return {h: d for h, d in rows}
 
 
 def _buyers(session: Session, state_code: str, sector: str) -> tuple[Buyer, ...]:
@@ -459,6 +385,22 @@ def _suppliers(session: Session, pool: _Pool, processes: Sequence[str],
                                             s.distance_km or 0.0, s.name)))
 
 
+def heading_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """HS4 → English description: WCO HS 2022 file, else the latest loaded HTS edition."""
+    try:
+        return {k: v for k, v in hs_descriptions().items() if len(k) == 4}
+    except DataFileMissingError:
+        return wq.hts_heading_names(con)
+
+
+def _by_state(values: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    """Reporter codes ('MX-GTO') → INEGI state codes ('11'), values summed."""
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for (reporter, product), value in values.items():
+        out[(find_state(reporter).inegi, product)] += value
+    return dict(out)
+
+
 def _density(con: duckdb.DuckDBPyConnection, state_code: str, year: int | None
              ) -> tuple[str | None, int | None, dict[str, float]]:
     try:
@@ -473,7 +415,7 @@ def _density(con: duckdb.DuckDBPyConnection, state_code: str, year: int | None
 
 def _complexity_year(con: duckdb.DuckDBPyConnection, import_year: int) -> int | None:
     """The complexity year closest to the imports' year (same year if loaded)."""
-    years = complexity_years(con)
+    years = wq.complexity_years(con, COMPLEXITY_SOURCES)
     if not years:
         return None
     return min(years, key=lambda y: (abs(y - import_year), -y))
@@ -500,7 +442,7 @@ def opportunities(con: duckdb.DuckDBPyConnection, engine: Engine,
     basis, latest, base, passed = import_basis(con, request, st.reporter, origins)
     dens_source, dens_year, density = _density(con, st.inegi,
                                                _complexity_year(con, basis.year))
-    subsectors = heading_subsectors(con)
+    subsectors = wq.heading_subsectors(con)
     names = heading_names(con)
     notes: list[Msg] = [Msg(basis.caveat), *passed]
     with reading(engine) as session:
@@ -552,8 +494,7 @@ class ImportPlantsResult:
 def import_retc_plants(con: duckdb.DuckDBPyConnection, engine: Engine,
                        request: ImportPlantsRequest) -> ImportPlantsResult:
     """Copy RETC establishments from the warehouse into the registry as source plants."""
-    years = [r[0] for r in con.execute(
-        "SELECT DISTINCT year FROM retc_establishment ORDER BY 1").fetchall()]
+    years = wq.retc_years(con)
     if not years:
         raise NotFoundError(Msg("supply.error.no_retc"))
     year = request.year if request.year is not None else max(years)
@@ -565,9 +506,7 @@ def import_retc_plants(con: duckdb.DuckDBPyConnection, engine: Engine,
     except ValueError as exc:
         raise InputError(Msg("supply.error.unknown_state_option"), field="state",
                          value=str(exc)) from None
-    cur = con.execute("SELECT * FROM retc_establishment WHERE year = ? ORDER BY nra", [year])
-    cols = [d[0] for d in cur.description]
-    rows: list[Mapping[str, object]] = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    rows = wq.retc_rows(con, year)
     with transaction(engine) as session:
         counts = source_plants.import_plants(session, rows, source=RETC, states=states)
     return ImportPlantsResult(year, tuple(counts.values()))
