@@ -32,6 +32,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),
+    ("supply", "supply"),
 )
 
 
