@@ -222,3 +222,22 @@ def test_place_fits_a_tight_instance() -> None:
     meetings = [Meeting(s, 1 + sum(1 for k2, s2 in placed.items() if s2 == s and k2 < k),
                         pairs[k].a, pairs[k].b, 1) for k, s in placed.items()]
     assert violations(fair, meetings) == []
+
+
+@pytest.mark.parametrize("limit", [0, 1500])  # large-fair path and whole model
+def test_late_change_keeps_tables(limit: int) -> None:
+    # A–B sat at table 2; C–D is new. A–B must keep table 2 and C–D take table 1
+    fair = _fair({k: {1} for k in "ABCD"}, [("A", "B", 5), ("C", "D", 4)], 1, 2)
+    result = reschedule(fair, [Meeting(1, 2, "A", "B", 5)], full_model_limit=limit)
+    assert result.meetings == (Meeting(1, 1, "C", "D", 4), Meeting(1, 2, "A", "B", 5))
+    assert (result.moved, result.dropped, len(result.kept)) == (0, 0, 1)
+
+
+def test_late_change_ignores_clashing_old_meetings() -> None:
+    # the old plan had two meetings at table 1 of slot 1 (tables shrank): the first stands
+    fair = _fair({k: {1, 2} for k in "ABCD"}, [("A", "B", 5), ("C", "D", 4)], 2, 1)
+    old = [Meeting(1, 1, "A", "B", 5), Meeting(1, 1, "C", "D", 4)]
+    for limit in (0, 1500):
+        result = reschedule(fair, old, full_model_limit=limit)
+        assert violations(fair, result.meetings) == []
+        assert result.total_priority == 9 and Meeting(1, 1, "A", "B", 5) in result.meetings

@@ -162,25 +162,25 @@ def greedy(fair: Fair, *, by_weight: bool = True) -> tuple[Meeting, ...]:
 
 
 def first_free(fair: Fair, pairs: Iterable[Pair],
-               fixed: Iterable[tuple[Pair, int]] = ()) -> tuple[Meeting, ...]:
-    """``fixed`` meetings (pair, slot) kept, then each of ``pairs`` in the first free slot."""
+               fixed: Iterable[Meeting] = ()) -> tuple[Meeting, ...]:
+    """``fixed`` meetings kept (with their tables), then each pair in the first free slot."""
     busy: set[tuple[str, int]] = set()
-    used = [0] * (fair.slots + 1)
-    meetings = []
+    tables: dict[int, set[int]] = defaultdict(set)
+    meetings = list(fixed)
     done: set[tuple[str, str]] = set()
-    for p, s in fixed:
-        used[s] += 1
-        busy.update({(p.a, s), (p.b, s)})
-        meetings.append(Meeting(s, used[s], p.a, p.b, p.weight))
-        done.add((p.a, p.b))
+    for m in meetings:
+        tables[m.slot].add(m.table)
+        busy.update({(m.a, m.slot), (m.b, m.slot)})
+        done.add((m.a, m.b))
     for p in pairs:
         if (p.a, p.b) in done:
             continue
         for s in p.slots:
-            if used[s] < fair.tables and (p.a, s) not in busy and (p.b, s) not in busy:
-                used[s] += 1
+            if len(tables[s]) < fair.tables and (p.a, s) not in busy and (p.b, s) not in busy:
+                table = next(t for t in range(1, fair.tables + 1) if t not in tables[s])
+                tables[s].add(table)
                 busy.update({(p.a, s), (p.b, s)})
-                meetings.append(Meeting(s, used[s], p.a, p.b, p.weight))
+                meetings.append(Meeting(s, table, p.a, p.b, p.weight))
                 break
     return tuple(sorted(meetings))
 
@@ -494,7 +494,8 @@ def solve(fair: Fair, *, time_limit: float = 10.0, full_model_limit: int = 1500,
             meetings, solved = prep.greedy, _Solved((), "greedy", None)
         return _result(fair, prep, meetings, solved, modelled)
     placed = place(fair, prep.support, deadline=prep.started + time_limit * _PLACE_SHARE)
-    best = first_free(fair, prep.pairs, [(prep.support[k], s) for k, s in sorted(placed.items())])
+    best = first_free(fair, prep.pairs, _with_tables(
+        fair, [(prep.support[k], s) for k, s in sorted(placed.items())]))
     solved, modelled = _Solved((), "placed", None), 0
     if _total(prep.greedy) > _total(best):
         best, solved = prep.greedy, _Solved((), "greedy", None)
@@ -528,7 +529,8 @@ def reschedule(fair: Fair, previous: Sequence[Meeting], *, time_limit: float = 1
     prep = _prepare(fair, full_model_limit)
     current = {(p.a, p.b): p for p in prep.pairs}
     old = [m for m in previous if (m.a, m.b) in current and m.slot in current[(m.a, m.b)].slots]
-    old = [dataclasses.replace(m, weight=current[(m.a, m.b)].weight) for m in old]
+    old = _consistent([dataclasses.replace(m, weight=current[(m.a, m.b)].weight)
+                       for m in old], fair.tables)
     if prep.whole:
         meetings, solved, modelled = _optimise(fair, prep.pairs, (), None, old,
                                                _remaining(prep, time_limit))
@@ -546,6 +548,20 @@ def reschedule(fair: Fair, previous: Sequence[Meeting], *, time_limit: float = 1
                    kept=kept)
 
 
+def _consistent(meetings: Iterable[Meeting], tables: int) -> list[Meeting]:
+    """Old meetings that can still stand together (first ones win if the tables shrank)."""
+    busy: set[tuple[str, int]] = set()
+    used: set[tuple[int, int]] = set()
+    out = []
+    for m in sorted(meetings):
+        if m.table <= tables and (m.slot, m.table) not in used \
+                and (m.a, m.slot) not in busy and (m.b, m.slot) not in busy:
+            out.append(m)
+            used.add((m.slot, m.table))
+            busy.update({(m.a, m.slot), (m.b, m.slot)})
+    return out
+
+
 _LIGHTEST = 100  # lightest meetings freed in a large fair's late-change neighbourhood
 _WANTED = 50  # heaviest left-out pairs whose people are re-planned
 
@@ -560,7 +576,7 @@ def _repair_late(fair: Fair, prep: _Prepared, old: Sequence[Meeting], time_limit
     lightest meetings are re-planned exactly with the lexicographic objective, everything
     else fixed; taken only if the total rises.
     """
-    start = first_free(fair, prep.pairs, [(_pair_of(m), m.slot) for m in old])
+    start = first_free(fair, prep.pairs, old)
     best, solved, modelled = start, _Solved((), "placed", None), 0
     if not start:
         return best, solved, modelled
