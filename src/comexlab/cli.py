@@ -31,6 +31,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),
+    ("schedule", "schedule"),
 )
 
 
