@@ -32,6 +32,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("web", "web"),
     ("demo", "demo"),
     ("schedule", "schedule"),
+    ("match", "match"),
 )
 
 
