@@ -29,7 +29,7 @@ from comexlab.matching.suppliers import CRITERIA, Need
 
 SIZES = ("micro", "small", "medium", "large")
 FIELDS = frozenset({"code", "buyer", "sector", "processes", "certifications", "capacity",
-                    "location", "sizes", "export_experience", "hard", "open"})
+                    "location", "sizes", "export_experience", "hard"})
 
 
 @dataclass(frozen=True, slots=True)
