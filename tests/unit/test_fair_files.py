@@ -120,8 +120,7 @@ STAMP = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 def _exports(lang: str = "es") -> dict[str, bytes]:
     result = service.schedule_fair(_request())
-    return service.export_files(result, service.ExportRequest(Path("."), TIMING, "Foro GO",
-                                                              STAMP, lang))
+    return service.export_files(result, service.ExportRequest(TIMING, "Foro GO", STAMP, lang))
 
 
 def test_ics_is_rfc5545_and_parses_back() -> None:
@@ -156,8 +155,8 @@ def test_participant_ids_cannot_climb_folders(tmp_path: Path) -> None:
     people = b"id,name,available\n../../evil,x,\nB,b,\n"
     result = service.schedule_fair(_request(people=people,
                                             wants=b"from,to,priority\n../../evil,B,1\n"))
-    written = service.write_exports(result, service.ExportRequest(tmp_path, TIMING, "F",
-                                                                  STAMP, "en"))
+    written = service.write_exports(result, service.ExportRequest(TIMING, "F", STAMP, "en",
+                                                                  tmp_path))
     assert all(tmp_path in p.parents for p in written)
     assert (tmp_path / "ics" / "______evil.ics").exists()
 

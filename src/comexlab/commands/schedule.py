@@ -56,7 +56,7 @@ def schedule(
     result = service.schedule_fair(request)
     if out is not None and timing is not None:
         service.write_exports(result, service.ExportRequest(
-            out, timing, event, datetime.now(UTC), lang))
+            timing, event, datetime.now(UTC), lang, out))
     if fmt is Format.json:
         typer.echo(json.dumps(service.as_json(result), ensure_ascii=False, indent=1))
         return

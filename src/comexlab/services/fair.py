@@ -182,11 +182,11 @@ def xlsx_bytes(sheets: Mapping[str, Sequence[Mapping[str, object]]]) -> bytes:
 class ExportRequest:
     """Where and how to write the take-aways of a scheduled fair."""
 
-    folder: Path
     timing: Timing
     event: str
     stamp: datetime
     lang: str = "es"
+    folder: Path | None = None  # where write_exports puts the files
 
 
 def export_files(result: FairResult, request: ExportRequest) -> dict[str, bytes]:
@@ -208,6 +208,8 @@ def export_files(result: FairResult, request: ExportRequest) -> dict[str, bytes]
 
 def write_exports(result: FairResult, request: ExportRequest) -> list[Path]:
     """Write :func:`export_files` under ``request.folder`` (created); the paths written."""
+    if request.folder is None:
+        raise ValueError("write_exports needs request.folder")
     written = []
     for name, content in export_files(result, request).items():
         path = request.folder / name

@@ -177,8 +177,13 @@ def suppliers_for_need(session: Session, request: NeedRequest) -> NeedResult:
         codes = ", ".join(n.code for n in read_needs([request.need_file], lang=request.lang))
         raise InputError(Msg("match.need.choose", codes=codes), file=request.need_file[0],
                          field="code", value=request.code, lang=request.lang)
-    suppliers = load_suppliers(session, today=request.today)
-    return NeedResult(needs[0], rank(needs[0], suppliers, matching_reference()))
+    return rank_need(session, needs[0], today=request.today)
+
+
+def rank_need(session: Session, need: Need, *, today: date) -> NeedResult:
+    """Every registry firm against an already checked need (the web form's path)."""
+    suppliers = load_suppliers(session, today=today)
+    return NeedResult(need, rank(need, suppliers, matching_reference()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,8 +136,8 @@ class SecurityHeadersMiddleware:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from comexlab.web.routes import admin, auth, dashboard, registry, scenarios
+    from comexlab.web.routes import admin, auth, dashboard, matching, registry, scenarios
 
-    for module in (auth, dashboard, scenarios, registry, admin):
+    for module in (auth, dashboard, scenarios, registry, matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
