@@ -41,11 +41,13 @@ DOWNLOADS = {"agendas.csv": "text/csv", "agendas.xlsx":
              "table_plan.csv": "text/csv", "calendars.zip": "application/zip"}
 
 
-def _choices() -> dict[str, Any]:
+def _choices(lang: str) -> dict[str, Any]:
     from comexlab.registry import reference
     from comexlab.supply.processes import processes
 
-    return {"processes": sorted(processes()), "sectors": sorted(reference.sectors()),
+    sectors = {code: s.name_es if lang == "es" else s.name_en
+               for code, s in sorted(reference.sectors().items())}
+    return {"processes": sorted(processes()), "sectors": sectors,
             "standards": sorted(reference.standards()), "states": reference.states(),
             "sizes": SIZES, "hard_options": HARD}
 
@@ -55,7 +57,7 @@ def _choices() -> dict[str, Any]:
 def need_page(request: Request, _user: Agency) -> Response:
     """The buyer-need form."""
     return render(request, "match_need.html", form={"hard": ["processes"]}, result=None,
-                  problems=[], **_choices())
+                  problems=[], **_choices(request_lang(request)))
 
 
 @pages.post("/matching/need")
@@ -101,11 +103,11 @@ def need_submit(
                                         lang=lang)[0]
     except InputError as exc:
         return render(request, "match_need.html", status_code=422, form=shown, result=None,
-                      problems=[p.render(lang) for p in exc.problems], **_choices())
+                      problems=[p.render(lang) for p in exc.problems], **_choices(lang))
     result = matching.rank_need(db, need, today=date.today())
     near = [m for m in result.matches if not m.qualified][:TOP]
     return render(request, "match_need.html", form=shown, result=result,
-                  qualified=result.qualified[:TOP], near=near, problems=[], **_choices())
+                  qualified=result.qualified[:TOP], near=near, problems=[], **_choices(lang))
 
 
 def _number(text: str) -> float | str | None:
