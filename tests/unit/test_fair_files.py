@@ -189,3 +189,27 @@ def test_cli_refuses_bad_rows_naming_file_row_field(tmp_path: Path) -> None:
     assert isinstance(error, InputError)
     assert "r.csv, fila 2, campo 'to'" in error.render("es")
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_cli_late_change_from_previous_json(tmp_path: Path) -> None:
+    first = CliRunner().invoke(app, [*_files(tmp_path), "--format", "json"])
+    (tmp_path / "first.json").write_text(first.output, encoding="utf-8")
+    # a new request B→D (6) outweighs C–D (4), which can only meet in slot 1 (D's only slot):
+    # C–D is dropped for it; A–B stays in slot 2 (nothing moved). Total 8 + 6 = 14.
+    args = _files(tmp_path, WANTS + b"B,D,6\n")
+    later = CliRunner().invoke(app, [*args, "--format", "json", "--previous",
+                                     str(tmp_path / "first.json")])
+    assert later.exit_code == 0, later.output
+    out = json.loads(later.output)
+    assert (out["total_priority"], out["moved"], out["dropped"], out["kept"]) == (14, 0, 1, 1)
+    assert [(m["slot"], m["a"], m["b"]) for m in out["meetings"]] == [(1, "B", "D"),
+                                                                      (2, "A", "B")]
+
+
+def test_previous_schedule_must_be_readable() -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        service.read_previous("old.json", b"{not json")
+    with pytest.raises(InputError, match="cannot read"):
+        service.read_previous("old.json", b'{"meetings": [{"slot": 1}]}')
+    assert service.read_previous("old.json", b'{"meetings": [{"slot": 1, "table": 2, '
+                                 b'"a": "B", "b": "A"}]}')[0].a == "A"  # pair written a < b

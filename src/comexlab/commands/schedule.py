@@ -43,15 +43,20 @@ def schedule(
     slot_minutes: Annotated[int, typer.Option(help="Length of a slot in minutes.")] = 30,
     tz: Annotated[str, typer.Option(help="Time zone of --start.")] = "America/Mexico_City",
     event: Annotated[str, typer.Option(help="Name of the fair (calendar titles).")] = "B2B",
+    previous: Annotated[Path | None, typer.Option(
+        help="JSON of an earlier run (--format json): re-plan moving as few meetings as "
+             "possible (after cancellations or new requests).")] = None,
     lang: Annotated[str | None, typer.Option(help="es or en (default COMEXLAB_LANG).")] = None,
 ) -> None:
     """Schedule a fair: maximise the summed priority, report the LP bound, gap and greedy."""
     from comexlab.services import fair as service
 
     lang = (lang or get_settings().lang).lower()
+    before = (service.read_previous(*service.read_path(previous, lang=lang), lang=lang)
+              if previous else None)
     request = service.ScheduleRequest(
         service.read_path(participants, lang=lang), service.read_path(requests, lang=lang),
-        slots, tables, time_limit, lang)
+        slots, tables, time_limit, lang, before)
     timing = _timing(start, slot_minutes, tz, lang) if out else None
     result = service.schedule_fair(request)
     if out is not None and timing is not None:
@@ -95,6 +100,9 @@ def _print(result, lang: str) -> None:  # type: ignore[no-untyped-def]
     proof = t("fair.summary.optimal" if s.proven_optimal else "fair.summary.not_proven", lang)
     console.print(t("fair.summary.bound", lang, bound=fmt_number(s.lp_bound, lang, digits=1),
                     gap=fmt_pct(s.gap, lang), proof=proof))
+    if s.moved is not None:
+        console.print(t("fair.summary.late", lang, moved=s.moved, dropped=s.dropped,
+                        kept=len(s.kept)))
     table = Table(header_style="bold")
     for key in ("fair.col.slot", "fair.col.table", "fair.col.a", "fair.col.b",
                 "fair.col.weight"):

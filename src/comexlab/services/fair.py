@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.matching import agenda, fairfile
 from comexlab.matching.agenda import Timing
-from comexlab.matching.schedule import Fair, Meeting, Schedule, solve
+from comexlab.matching.schedule import Fair, Meeting, Schedule, reschedule, solve
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -92,6 +93,7 @@ class ScheduleRequest:
     tables: int
     time_limit: float = 10.0
     lang: str = "en"
+    previous: tuple[Meeting, ...] | None = None  # an earlier schedule to disturb least
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,23 @@ def schedule_fair(request: ScheduleRequest) -> FairResult:
         raise InputError(Msg("fair.error.option_range", low=0, high=600), field="time_limit",
                          value=request.time_limit, lang=request.lang)
     fair = load_fair(request)
+    if request.previous is not None:
+        return FairResult(fair, reschedule(fair, request.previous,
+                                           time_limit=request.time_limit))
     return FairResult(fair, solve(fair, time_limit=request.time_limit))
+
+
+def read_previous(name: str, content: bytes, *, lang: str = "en") -> tuple[Meeting, ...]:
+    """Meetings of an earlier run's JSON (``comexlab schedule --format json``)."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+        meetings = tuple(Meeting(int(m["slot"]), int(m["table"]), str(m["a"]), str(m["b"]),
+                                 int(m.get("weight", 0))) for m in data["meetings"])
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(Msg("fair.error.unreadable", reason=type(exc).__name__), file=name,
+                         lang=lang) from None
+    return tuple(Meeting(m.slot, m.table, min(m.a, m.b), max(m.a, m.b), m.weight)
+                 for m in meetings)
 
 
 def as_json(result: FairResult) -> dict[str, Any]:
@@ -128,6 +146,8 @@ def as_json(result: FairResult) -> dict[str, Any]:
             "proven_optimal": s.proven_optimal, "status": s.status,
             "greedy_total": s.greedy_total, "requested_pairs": s.requested_pairs,
             "seconds": round(s.seconds, 3),
+            **({} if s.moved is None else {"moved": s.moved, "dropped": s.dropped,
+                                           "kept": len(s.kept)}),
             "meetings": [{"slot": m.slot, "table": m.table, "a": m.a, "b": m.b,
                           "weight": m.weight} for m in s.meetings]}
 
