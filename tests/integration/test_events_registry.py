@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from registry_support import bare_engine, engine  # noqa: F401  (fixtures)
@@ -69,3 +70,27 @@ def test_bad_event_input_changes_nothing(engine: Engine) -> None:  # noqa: F811
         assert [e.code for e in session.scalars(select(Event))] == ["E1"]
         assert events.event_kpis(session, "E1").outcomes == {"follow_up": 0, "quote": 0,
                                                              "contract": 0}
+
+
+def test_cli_saves_the_schedule_as_an_event(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from comexlab.cli import app
+    from comexlab.registry.db import make_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    upgrade(make_engine(url))
+    (tmp_path / "p.csv").write_text("id,name,available\nA,a,\nB,b,\n", encoding="utf-8")
+    (tmp_path / "r.csv").write_text("from,to,priority\nA,B,2\n", encoding="utf-8")
+    args = ["schedule", "--participants", str(tmp_path / "p.csv"), "--requests",
+            str(tmp_path / "r.csv"), "--slots", "2", "--tables", "1", "--format", "json",
+            "--save-event", "RN-1", "--event", "Rueda 1", "--db", url]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total_priority"] == 2
+    with reading(make_engine(url)) as session:
+        assert events.event_kpis(session, "RN-1").meetings == 1
+    again = CliRunner().invoke(app, args)  # same code twice: refused, nothing added
+    assert again.exit_code != 0 and isinstance(again.exception, InputError)

@@ -46,6 +46,12 @@ def schedule(
     previous: Annotated[Path | None, typer.Option(
         help="JSON of an earlier run (--format json): re-plan moving as few meetings as "
              "possible (after cancellations or new requests).")] = None,
+    save_event: Annotated[str | None, typer.Option(
+        help="Save the schedule in the registry as the event with this code.")] = None,
+    event_kind: Annotated[str, typer.Option(
+        help="trade_mission, trade_fair or b2b_round (with --save-event).")] = "b2b_round",
+    db_url: Annotated[str | None, typer.Option(
+        "--db", help="Registry URL for --save-event (default: COMEXLAB_REGISTRY_URL).")] = None,
     lang: Annotated[str | None, typer.Option(help="es or en (default COMEXLAB_LANG).")] = None,
 ) -> None:
     """Schedule a fair: maximise the summed priority, report the LP bound, gap and greedy."""
@@ -59,6 +65,8 @@ def schedule(
         slots, tables, time_limit, lang, before)
     timing = _timing(start, slot_minutes, tz, lang) if out else None
     result = service.schedule_fair(request)
+    if save_event:
+        _save(result, save_event, event, event_kind, start, db_url, lang)
     if out is not None and timing is not None:
         service.write_exports(result, service.ExportRequest(
             timing, event, datetime.now(UTC), lang, out))
@@ -66,6 +74,22 @@ def schedule(
         typer.echo(json.dumps(service.as_json(result), ensure_ascii=False, indent=1))
         return
     _print(result, lang)
+
+
+def _save(result, code: str, name: str, kind: str, start: str,  # type: ignore[no-untyped-def]
+          db_url: str | None, lang: str) -> None:
+    """Store the schedule as a registry event (all or nothing)."""
+    from comexlab.registry import db
+    from comexlab.services import events
+
+    try:
+        day = datetime.fromisoformat(start).date()
+    except ValueError:
+        raise InputError(Msg("fair.error.unreadable", reason=start), field="start",
+                         value=start, lang=lang) from None
+    with db.transaction(db.make_engine(db_url)) as session:
+        events.save_schedule(session, events.EventRequest(code, name, kind, day, lang=lang),
+                             result)
 
 
 def _timing(start: str, slot_minutes: int, tz: str, lang: str):  # type: ignore[no-untyped-def]
