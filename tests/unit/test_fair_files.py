@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
@@ -213,3 +215,51 @@ def test_previous_schedule_must_be_readable() -> None:
         service.read_previous("old.json", b'{"meetings": [{"slot": 1}]}')
     assert service.read_previous("old.json", b'{"meetings": [{"slot": 1, "table": 2, '
                                  b'"a": "B", "b": "A"}]}')[0].a == "A"  # pair written a < b
+
+
+def _as_ranges(slots: set[int]) -> str:
+    parts, run = [], []
+    for s in sorted(slots):
+        if run and s != run[-1] + 1:
+            parts.append(run)
+            run = []
+        run.append(s)
+    parts += [run] if run else []
+    return ";".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in parts)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sets(st.integers(1, 24), min_size=1))
+def test_slot_ranges_round_trip(slots: set[int]) -> None:
+    assert parse_slots(_as_ranges(slots), 24) == frozenset(slots)
+    assert parse_slots(";".join(map(str, sorted(slots))), 24) == frozenset(slots)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABCDZ"), st.sampled_from("ABCDZ"),
+                          st.sampled_from(["1", "3", "0", "-2", "x", ""])), max_size=8))
+def test_every_bad_request_row_is_named(rows: list[tuple[str, str, str]]) -> None:
+    # expected problems computed by hand from the rules: unknown id (Z), self, bad priority,
+    # duplicate (from, to) of an earlier good row
+    body = "from,to,priority\n" + "".join(f"{a},{b},{p}\n" for a, b, p in rows)
+    seen: set[tuple[str, str]] = set()
+    expected = set()
+    for i, (a, b, p) in enumerate(rows, start=2):
+        bad = [f for f, v in (("from", a), ("to", b)) if v == "Z"]
+        if not bad and a == b:
+            bad.append("to")
+        if p not in ("1", "3"):
+            bad.append("priority")
+        if not bad and (a, b) in seen:
+            bad.append("to")
+        if not bad:
+            seen.add((a, b))
+        expected |= {(i, f) for f in bad}
+    if not rows:  # a requests file without rows is refused as a whole
+        expected = {(None, None)}
+    try:
+        service.schedule_fair(_request(wants=body.encode()))
+        found: set[tuple[int | None, str | None]] = set()
+    except InputError as exc:
+        found = {(p.row, p.field) for p in exc.problems}
+    assert found == expected

@@ -427,6 +427,11 @@ def _total(meetings: Iterable[Meeting]) -> int:
     return sum(m.weight for m in meetings)
 
 
+# Beyond this many x[pair, slot] columns the whole model is not attempted (HiGHS may overrun
+# its time limit while solving the root LP of a model much larger than 1,500 pairs × 16 slots).
+MAX_COLUMNS = 24_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     pairs: tuple[Pair, ...]
@@ -442,8 +447,8 @@ def _prepare(fair: Fair, full_model_limit: int) -> _Prepared:
     pairs = pairs_of(fair)
     bound, y = lp_bound(fair, pairs)
     support = tuple(p for p, v in zip(pairs, y, strict=True) if v > 1e-6)
-    return _Prepared(pairs, support, bound, greedy(fair), len(pairs) <= full_model_limit,
-                     started)
+    whole = len(pairs) <= full_model_limit and sum(len(p.slots) for p in pairs) <= MAX_COLUMNS
+    return _Prepared(pairs, support, bound, greedy(fair), whole, started)
 
 
 def _result(fair: Fair, prep: _Prepared, meetings: tuple[Meeting, ...], solved: _Solved,
