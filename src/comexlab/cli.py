@@ -28,9 +28,11 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("flows", "flows"),
     ("report", "report"),
     ("scenario", "scenario"),
+    ("regime", "regime"),
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),
+    ("supply", "supply"),
     ("schedule", "schedule"),
     ("match", "match"),
 )

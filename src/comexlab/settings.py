@@ -42,6 +42,18 @@ class Settings(BaseSettings):
         default="sqlite:///comexlab-registry.sqlite",
         description="SQLAlchemy URL of the firm registry (SQLite default, PostgreSQL supported).",
     )
+    scenario_upload_max_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest scenario YAML the web app accepts."
+    )
+    scenario_runs_per_user: int = Field(
+        default=2, ge=1, description="Scenario runs one user may have waiting or running."
+    )
+    scenario_runs_total: int = Field(
+        default=20, ge=1, description="Scenario runs the server keeps waiting or running."
+    )
+    scenario_time_limit: float = Field(
+        default=300.0, gt=0, description="Seconds after which a scenario run is stopped."
+    )
     cache: Path = Field(
         default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)) / "downloads",
         description="Where download() keeps files fetched from official publishers.",

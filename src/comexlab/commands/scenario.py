@@ -205,7 +205,7 @@ def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=Console(stderr=True), transient=True) as progress:
         progress.add_task(ref, total=None)
-        scenario = service.load_scenario(ref, con)
+        scenario = service.load_scenario_or_file(ref, con)
         return service.run_scenario(con, scenario, reporter=opts.reporter, smart=smart,
                                     data_dir=opts.data)
 

@@ -275,6 +275,34 @@ class EnrolmentStatusChange(Base):
     enrolment: Mapped[Enrolment] = relationship(back_populates="history")
 
 
+class SourcePlant(Base):
+    """A plant known from a public register (SEMARNAT RETC, INEGI DENUE), labelled with it.
+
+    WHY a table of its own and not a :class:`Firm`: a firm's identity in the registry is its
+    RFC (imports, exports, enrolments and firm logins key on it) and public registers publish
+    none. A source plant is linked to a firm (``firm_id``) once the agency knows its RFC.
+    """
+
+    __tablename__ = "source_plant"
+    __table_args__ = (UniqueConstraint("source", "source_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)  # 'semarnat_retc', …
+    source_ref: Mapped[str] = mapped_column(String(40))  # the register's key (RETC NRA)
+    source_year: Mapped[int]  # edition of the register the row comes from
+    legal_name: Mapped[str] = mapped_column(String(300), index=True)
+    plant_name: Mapped[str | None] = mapped_column(String(300))
+    scian: Mapped[str] = mapped_column(String(6), index=True)
+    state_code: Mapped[str] = mapped_column(String(2), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(200))
+    industrial_park: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="SET NULL"),
+                                                index=True)
+    firm: Mapped[Firm | None] = relationship()
+
+
 # -- events: trade missions, fairs, B2B rounds, and their meetings ------------------------------
 
 class Event(Base):

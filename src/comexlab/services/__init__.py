@@ -1,4 +1,8 @@
-"""The services layer: one function per user question; typed request → typed result.
+"""Services: the layer where one function answers one user question.
 
-CLI and web call these and only shape output.
+Each service takes a typed, frozen request and returns a typed result. It reads what it needs
+from the warehouse and the data folder (sources/, warehouse/), runs the pure packages
+(tariffs/, reports/, …) and hands the result to the presentation layers — the CLI
+(``commands/``) and the web app (``web/``) — which only format it. Services never print,
+never parse command lines and never render HTML.
 """

@@ -21,6 +21,7 @@ from comexlab.i18n import Msg
 from comexlab.matching import agenda, fairfile
 from comexlab.matching.agenda import Timing
 from comexlab.matching.schedule import Fair, Meeting, Schedule, reschedule, solve
+from comexlab.spreadsheet import escape, protect_sheet
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -153,15 +154,8 @@ def as_json(result: FairResult) -> dict[str, Any]:
 
 
 # -- exports --------------------------------------------------------------------------------
-# Cells a spreadsheet would run as formulas are made inert. The shared escaping module is
-# being added on another branch (reginput, comexlab.spreadsheet); until it is on main this is
-# a small local equivalent, to be replaced by it at merge.
-
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: object) -> object:
-    return "'" + value if isinstance(value, str) and value.startswith(_TRIGGERS) else value
+# Cells a spreadsheet would run as formulas are made inert with the shared module
+# (comexlab.spreadsheet): CSV text gets a leading quote, xlsx cells become quoted text.
 
 
 def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:
@@ -169,9 +163,9 @@ def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:
     out = io.StringIO()
     if rows:
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([_csv_safe(c) for c in rows[0]])
+        writer.writerow([escape(c) for c in rows[0]])
         for row in rows:
-            writer.writerow([_csv_safe(v) for v in row.values()])
+            writer.writerow([escape(v) for v in row.values()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -188,11 +182,7 @@ def xlsx_bytes(sheets: Mapping[str, Sequence[Mapping[str, object]]]) -> bytes:
         ws.append(list(rows[0]))
         for row in rows:
             ws.append(list(row.values()))
-        for line in ws.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, str) and cell.value.startswith(_TRIGGERS):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+        protect_sheet(ws)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

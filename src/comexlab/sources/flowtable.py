@@ -41,6 +41,7 @@ FLOW_SCHEMA = pa.schema([
     ("preference_value_usd", pa.float64()),
     ("preference_program", pa.string()),
     ("firms", pa.int32()),
+    ("revision_status", pa.string()),
 ])
 MAX_PROBLEMS = 20
 
@@ -57,6 +58,8 @@ class FlowLoad:
     """Files that give no row with a value, and how many (zero-value) rows they held: loading
     them replaces their period with nothing, so the ingest refuses them unless forced
     (:func:`comexlab.warehouse.flows.load_source`)."""
+    #: Cells the source lists without a figure (``flow_withheld`` rows; None: it has none).
+    withheld: pa.Table | None = None
 
 
 def to_flow_table(df: pd.DataFrame, constants: Mapping[str, object] | None = None) -> pa.Table:
@@ -130,7 +133,9 @@ def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.D
                              nrows=1, encoding="utf-8-sig").iloc[0].tolist()
     except pd.errors.EmptyDataError as exc:
         raise InputError(Msg("error.csv_empty"), file=path, row=1, field="header") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(Msg("error.not_utf8", position=exc.start), file=path) from exc
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise InputError(f"cannot read as CSV: {exc}", file=path) from exc
     _check_header_unique([str(h).strip() for h in header], path)
     missing = [c for c in required if c not in df.columns]

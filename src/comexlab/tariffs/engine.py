@@ -117,6 +117,11 @@ def _prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
     return hit[idx]
 
 
+def prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
+    """Rows whose product code starts with any of ``prefixes`` (shared with the regime)."""
+    return _prefix_mask(codes, prefixes)
+
+
 def _products_mask(codes: pd.Series, products: Products,
                    product_lists: Mapping[str, Sequence[str]]) -> BoolArray:
     def resolve(prefixes: Sequence[str], lists: Sequence[str]) -> list[str]:
@@ -160,6 +165,20 @@ class _Tracks:
         none = np.zeros(len(pref), dtype=bool)
         return cls(pref.copy(), mfn.copy(), pref_low.copy(), mfn_low.copy(), none,
                    none.copy())
+
+
+REGIME_COLUMNS: tuple[str, ...] = ("regime_before_claimed", "regime_before_rest",
+                                   "regime_after_claimed", "regime_after_rest")
+"""Track rates a regime base hands over (:func:`comexlab.warehouse.regime.regime_tracks`):
+the regime on the scenario's date, and with its ``regime_changes``; overlays apply on top."""
+
+
+def _regime_tracks(lines: pd.DataFrame, pref_low: BoolArray,
+                   mfn_low: BoolArray) -> tuple[_Tracks, _Tracks]:
+    """Both tracks from the regime columns; the MFN part keeps its lower-bound flags."""
+    b_c, b_r, a_c, a_r = (_series(lines, c) for c in REGIME_COLUMNS)
+    return (_Tracks.start(b_c, b_r, pref_low, mfn_low),
+            _Tracks.start(a_c, a_r, pref_low, mfn_low))
 
 
 def _apply_overlay(ov: Overlay, tr: _Tracks, hit: BoolArray) -> None:
@@ -284,8 +303,11 @@ def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
     pref_method = np.where(no_pref_line, mfn_method, pref_method)
 
     fb = method_code(AveMethod.fallback_adval_only)
-    before = _Tracks.start(pref_ave, mfn_ave, pref_method == fb, mfn_method == fb)
-    after = _Tracks.start(pref_ave, mfn_ave, pref_method == fb, mfn_method == fb)
+    pref_low, mfn_low = pref_method == fb, mfn_method == fb
+    before = _Tracks.start(pref_ave, mfn_ave, pref_low, mfn_low)
+    after = _Tracks.start(pref_ave, mfn_ave, pref_low, mfn_low)
+    if REGIME_COLUMNS[0] in lines.columns:  # base = the US regime on a date (base.regime)
+        before, after = _regime_tracks(lines, pref_low, mfn_low)
     codes = lines["product_code"]
     for ov in scenario.overlays:
         hit = _products_mask(codes, ov.products, lists)

@@ -89,7 +89,23 @@ DDL: dict[str, str] = {
             quantity_unit        VARCHAR,
             preference_value_usd DOUBLE,            -- value that claimed a preference program
             preference_program   VARCHAR,           -- e.g. 'S' (USMCA)
-            firms                INTEGER            -- number of firms, where the source gives it
+            firms                INTEGER,           -- number of firms, where the source gives it
+            revision_status      VARCHAR            -- 'definitive' | 'revised' | 'preliminary';
+                                                    -- NULL: the source does not say (issue 12)
+        )""",
+    # Cells a source lists WITHOUT a figure (INEGI EEF: confidential, not available, under
+    # 500 USD): kept so reports can say what is withheld, and out of ``flow`` so no sum ever
+    # takes them as 0. Replaced together with the source's flow rows (one transaction).
+    "flow_withheld": """
+        CREATE TABLE IF NOT EXISTS flow_withheld (
+            source          VARCHAR  NOT NULL,
+            reporter        VARCHAR  NOT NULL,
+            period          VARCHAR  NOT NULL,
+            year            SMALLINT NOT NULL,
+            product_code    VARCHAR  NOT NULL,
+            cell_status     VARCHAR  NOT NULL,  -- 'confidential' | 'not_available' |
+                                                -- 'not_significant' | 'not_applicable'
+            revision_status VARCHAR
         )""",
     # HTS10 → NAICS6 concordance (Budget Lab's metal-content file, BEA/Census codes) with the
     # SCIAN subsector (first 3 NAICS digits; NULL for Census special codes 9xx). Bridges
@@ -99,6 +115,56 @@ DDL: dict[str, str] = {
             hts10   VARCHAR PRIMARY KEY,
             naics6  VARCHAR NOT NULL,
             scian3  VARCHAR
+        )""",
+    # SEMARNAT RETC establishments, one row per establishment and reporting year
+    # (sources/semarnat_retc.py). Coordinates in decimal degrees (west negative); NULL with
+    # ``coord_problem`` when the printed DMS could not be read.
+    "retc_establishment": """
+        CREATE TABLE IF NOT EXISTS retc_establishment (
+            year            SMALLINT NOT NULL,
+            nra             VARCHAR  NOT NULL,  -- SEMARNAT environmental registry number
+            legal_name      VARCHAR  NOT NULL,
+            establishment   VARCHAR,
+            scian           VARCHAR  NOT NULL,  -- 6 digits
+            scian_label     VARCHAR,
+            industrial_park VARCHAR,
+            state_code      VARCHAR  NOT NULL,  -- INEGI '01'–'32'
+            municipality    VARCHAR,
+            latitude        DOUBLE,
+            longitude       DOUBLE,
+            coord_problem   VARCHAR,
+            PRIMARY KEY (year, nra)
+        )""",
+    # INEGI DENUE establishments (sources/inegi_denue.py), replaced as a whole on each load.
+    "denue_establishment": """
+        CREATE TABLE IF NOT EXISTS denue_establishment (
+            id                BIGINT PRIMARY KEY,
+            name              VARCHAR NOT NULL,
+            legal_name        VARCHAR,
+            scian             VARCHAR NOT NULL,
+            employees_band    VARCHAR NOT NULL,
+            employees_min     INTEGER,
+            state_code        VARCHAR NOT NULL,
+            municipality_code VARCHAR NOT NULL,
+            municipality      VARCHAR,
+            latitude          DOUBLE  NOT NULL,
+            longitude         DOUBLE  NOT NULL,
+            registered        VARCHAR NOT NULL   -- 'YYYY-MM'
+        )""",
+    # SE SIAVI top ~100 tariff lines by partner country (sources/se_siavi.py), national,
+    # 2008–2020; fraccion 'TOTAL' = all of Mexico's trade with that country that year.
+    "siavi_top_line": """
+        CREATE TABLE IF NOT EXISTS siavi_top_line (
+            flow            VARCHAR  NOT NULL,  -- 'import' | 'export'
+            country_se      VARCHAR  NOT NULL,  -- SE's 2-character code
+            country_name_se VARCHAR,
+            iso3            VARCHAR,            -- NULL where siavi_country_iso3.csv has none
+            fraccion        VARCHAR  NOT NULL,  -- 8 digits, or 'TOTAL'
+            hs6             VARCHAR,
+            hs4             VARCHAR,
+            description     VARCHAR,
+            year            SMALLINT NOT NULL,
+            value_usd       DOUBLE   NOT NULL
         )""",
     # What was loaded, from which file, when: the provenance every report footer cites.
     "load_log": """
@@ -112,7 +178,16 @@ DDL: dict[str, str] = {
 }
 
 
+#: Columns added after a table's first release: (table, column, type). Nullable, so a
+#: warehouse built before them gains them empty and its rows keep their meaning.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("flow", "revision_status", "VARCHAR"),
+)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create any missing table; existing tables and their rows are left as they are."""
+    """Create any missing table or added column; existing rows are left as they are."""
     for ddl in DDL.values():
         con.execute(ddl)
+    for table, column, kind in ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")

@@ -1,11 +1,11 @@
 """events (missions, fairs, B2B rounds), their participants, meetings and meeting outcomes
 
 Revision ID: m0001
-Revises: w0001
+Revises: 0002
 Create Date: 2026-11-30 14:21:51
 
-Branch matching (issue 15). down_revision is the head of main when this was written (w0001);
-other branches add revisions after w0001 too, so the lead re-chains this file at merge.
+Branch matching (issue 15), chained after main's head when main was merged in (0002, the
+source plants); if another revision lands on main first, re-chain this file after it.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'm0001'
-down_revision: str | None = 'w0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
