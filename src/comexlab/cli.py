@@ -33,6 +33,8 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("web", "web"),
     ("demo", "demo"),
     ("supply", "supply"),
+    ("schedule", "schedule"),
+    ("match", "match"),
 )
 
 

@@ -137,8 +137,17 @@ class SecurityHeadersMiddleware:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from comexlab.web.routes import admin, auth, dashboard, regime, registry, scenarios, supply
+    from comexlab.web.routes import (
+        admin,
+        auth,
+        dashboard,
+        matching,
+        regime,
+        registry,
+        scenarios,
+        supply,
+    )
 
-    for module in (auth, dashboard, scenarios, regime, registry, supply, admin):
+    for module in (auth, dashboard, scenarios, regime, registry, supply, matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
