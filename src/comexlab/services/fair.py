@@ -21,7 +21,7 @@ from comexlab.i18n import Msg
 from comexlab.matching import agenda, fairfile
 from comexlab.matching.agenda import Timing
 from comexlab.matching.schedule import Fair, Meeting, Schedule, reschedule, solve
-from comexlab.spreadsheet import escape, protect_sheet
+from comexlab.spreadsheet import escape
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -170,21 +170,16 @@ def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:
 
 
 def xlsx_bytes(sheets: Mapping[str, Sequence[Mapping[str, object]]]) -> bytes:
-    """A workbook, one sheet per entry; formula-looking text stored as quoted text cells."""
-    from openpyxl import Workbook
+    """A workbook, one sheet per entry, through the project's one xlsx writer.
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        ws = workbook.create_sheet(title[:31])
-        if not rows:
-            continue
-        ws.append(list(rows[0]))
-        for row in rows:
-            ws.append(list(row.values()))
-        protect_sheet(ws)
+    Formula-like text is stored as quoted text cells (:func:`comexlab.spreadsheet.write_xlsx`).
+    """
+    import pandas as pd
+
+    from comexlab.spreadsheet import write_xlsx
+
     out = io.BytesIO()
-    workbook.save(out)
+    write_xlsx({title: pd.DataFrame(list(rows)) for title, rows in sheets.items()}, out)
     return out.getvalue()
 
 
