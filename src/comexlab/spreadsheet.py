@@ -112,9 +112,9 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
         if notes:
             ws = wb.add_worksheet("notes")
             ws.set_column(0, 0, 120)
-            quoted = wb.add_format({"quote_prefix": True})
+            styles = _Styles(wb)
             for r, text in enumerate(("notes", *notes)):
-                _xlsx_write(ws, r, 0, str(text), quoted)
+                _xlsx_write(ws, r, 0, str(text), styles)
     finally:
         wb.close()
 
@@ -140,7 +140,7 @@ def _xlsx_sheet(wb: Any, title: str, df: pd.DataFrame, percent: set[str]) -> Non
     ws = wb.add_worksheet(title)
     ws.freeze_panes(1, 0)
     header = wb.add_format({"bold": True, "quote_prefix": True})
-    quoted = wb.add_format({"quote_prefix": True})
+    styles = _Styles(wb)
     for idx, col in enumerate(df.columns):
         fmt = _xlsx_format(df[col], col in percent)
         width = max(len(str(col)), *(len(_width_text(v)) for v in df[col].head(200).tolist()), 4)
@@ -149,27 +149,39 @@ def _xlsx_sheet(wb: Any, title: str, df: pd.DataFrame, percent: set[str]) -> Non
         ws.write_string(0, idx, str(col), header)
     for r, row in enumerate(df.itertuples(index=False, name=None), start=1):
         for c, value in enumerate(row):
-            _xlsx_write(ws, r, c, value, quoted)
+            _xlsx_write(ws, r, c, value, styles)
 
 
-def _xlsx_write(ws: Any, r: int, c: int, value: object, quoted: Any) -> None:
+class _Styles:
+    """The cell formats a sheet needs: quoted text, and dates (so they read back as dates)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.quoted = wb.add_format({"quote_prefix": True})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+
+
+def _xlsx_write(ws: Any, r: int, c: int, value: object, styles: _Styles) -> None:
     """One typed cell: blank for missing, numbers as numbers, text never a formula."""
     if value is None or value is pd.NA or value is pd.NaT:
         return
     if isinstance(value, str):
         # XML keeps no bare CR (readers would see "_x000D_"): a line break is a line feed.
         text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
-        ws.write_string(r, c, text, quoted if value.startswith(TRIGGERS) else None)
+        ws.write_string(r, c, text, styles.quoted if value.startswith(TRIGGERS) else None)
     elif isinstance(value, bool | np.bool_):
         ws.write_boolean(r, c, bool(value))
     elif isinstance(value, int | float | np.integer | np.floating):
         if math.isfinite(value):
             ws.write_number(r, c, float(value) if isinstance(value, np.floating) else value)
     elif isinstance(value, dt.datetime | dt.date):
-        ws.write_datetime(r, c, value)
+        if isinstance(value, dt.datetime):
+            ws.write_datetime(r, c, value.replace(tzinfo=None), styles.datetime)
+        else:
+            ws.write_datetime(r, c, value, styles.date)
     else:
         text = str(value)
-        ws.write_string(r, c, text, quoted if text.startswith(TRIGGERS) else None)
+        ws.write_string(r, c, text, styles.quoted if text.startswith(TRIGGERS) else None)
 
 
 def _width_text(value: object) -> str:
