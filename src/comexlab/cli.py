@@ -29,6 +29,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("report", "report"),
     ("scenario", "scenario"),
     ("regime", "regime"),
+    ("markets", "markets"),
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),

@@ -65,6 +65,18 @@ class Assumptions:
     tariffs: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     demand_growth: Mapping[str, float] = field(default_factory=dict)
 
+    def summary(self) -> str:
+        """The parameters in one machine-readable line (a column of JSON/CSV output)."""
+        return ";".join([
+            f"distance_elasticity={self.distance_elasticity:g}",
+            f"ease_prior={self.ease_prior:g}",
+            f"tariffs={len(self.tariffs)} markets (sigma={self.tariff_elasticity:g})"
+            if self.tariffs else "tariffs=neutral default",
+            f"demand_growth={len(self.demand_growth)} markets" if self.demand_growth
+            else "demand_growth=neutral default",
+            f"supply_growth={self.supply_growth:g}" if self.supply_growth != 1.0
+            else "supply_growth=neutral default"])
+
     def used(self) -> tuple[Msg, ...]:
         """One message per component: the value used, and whether it is the neutral default."""
         msgs = [Msg("markets.assume.distance", elasticity=self.distance_elasticity),
@@ -90,6 +102,7 @@ class Potential:
     scale: float
     markets: pd.DataFrame      # COLUMNS
     assumptions: tuple[Msg, ...]
+    parameters: str            # Assumptions.summary()
     notes: tuple[Msg, ...] = ()
 
     @property
@@ -174,7 +187,7 @@ def export_potential(exporter: str, product_code: str, product: pd.DataFrame,
     }).sort_values(["potential_usd", "market"], ascending=[False, True]).reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     return Potential(exporter, product_code, supply, world, scale, table[list(COLUMNS)],
-                     a.used(), _notes(exporter, supply, own_km, mean_km))
+                     a.used(), a.summary(), _notes(exporter, supply, own_km, mean_km))
 
 
 def _notes(exporter: str, supply: float, own_km: pd.Series, mean_km: pd.Series

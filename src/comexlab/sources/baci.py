@@ -230,8 +230,8 @@ def dataset_name(path: Path) -> str:
     return name
 
 
-def _frame(out: dict[str, object], dataset: str, release: str, hs: str) -> pa.Table:
-    df = pd.DataFrame(out)
+def _frame(out: pd.DataFrame, dataset: str, release: str, hs: str) -> pa.Table:
+    df = out.copy()
     df.insert(0, "hs_revision", hs)
     df.insert(0, "release", release)
     df.insert(0, "dataset", dataset)

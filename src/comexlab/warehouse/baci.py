@@ -32,43 +32,65 @@ def datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 @dataclass(frozen=True, slots=True)
 class Matrices:
-    """What export potential needs for one product and year, from one dataset."""
+    """What export potential needs for one product (or group) and year, from one dataset."""
 
     dataset: str
     hs_revision: str
     year: int
-    product: pd.DataFrame    # exporter, importer, value_usd — the product's world matrix
-    bilateral: pd.DataFrame  # exporter, importer, value_usd — every product of the dataset
+    products: tuple[str, ...]  # the HS6 codes the selection covers
+    product: pd.DataFrame      # exporter, importer, value_usd — the selection's world matrix
+    bilateral: pd.DataFrame    # exporter, importer, value_usd — every product of the dataset
     names: dict[str, str]
 
 
-def _dataset_for(con: duckdb.DuckDBPyConnection, hs6: str, year: int,
-                 dataset: str | None) -> tuple[str, str]:
+def _match(codes: tuple[str, ...]) -> tuple[str, list[str]]:
+    """SQL matching HS6 codes by any of ``codes`` (2, 4 or 6 digits: a chapter, heading, line)."""
+    return "(" + " OR ".join("starts_with(hs6, ?)" for _ in codes) + ")", list(codes)
+
+
+def _dataset_for(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], year: int | None,
+                 dataset: str | None) -> tuple[str, str, int]:
+    cond, params = _match(codes)
+    if year is None:
+        row = con.execute(f"SELECT max(year) FROM baci_flow WHERE {cond}"
+                          + (" AND dataset = ?" if dataset else ""),
+                          [*params, *([dataset] if dataset else [])]).fetchone()
+        if row is None or row[0] is None:
+            raise NotFoundError(Msg("error.markets.no_data_any", product=",".join(codes)))
+        year = int(row[0])
     rows = con.execute(
-        "SELECT DISTINCT dataset, hs_revision FROM baci_flow WHERE hs6 = ? AND year = ?"
+        f"SELECT DISTINCT dataset, hs_revision FROM baci_flow WHERE {cond} AND year = ?"
         + (" AND dataset = ?" if dataset else "") + " ORDER BY dataset",
-        [hs6, year, *([dataset] if dataset else [])]).fetchall()
+        [*params, year, *([dataset] if dataset else [])]).fetchall()
     if not rows:
-        raise NotFoundError(Msg("error.markets.no_data", product=hs6, year=year))
+        raise NotFoundError(Msg("error.markets.no_data", product=",".join(codes), year=year))
     if len(rows) > 1:
-        raise InputError(Msg("error.markets.many_datasets", product=hs6, year=year,
+        raise InputError(Msg("error.markets.many_datasets", product=",".join(codes), year=year,
                              datasets=", ".join(r[0] for r in rows)), field="dataset")
-    return str(rows[0][0]), str(rows[0][1])
+    return str(rows[0][0]), str(rows[0][1]), year
 
 
-def matrices(con: duckdb.DuckDBPyConnection, hs6: str, year: int,
+def matrices(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], year: int | None = None,
              dataset: str | None = None) -> Matrices:
-    """The product's exporter × importer matrix and the all-product bilateral totals."""
-    name, hs = _dataset_for(con, hs6, year, dataset)
-    product = con.execute("""
+    """The selection's exporter × importer matrix and the all-product bilateral totals.
+
+    ``year`` None: the latest year the data has for the selection.
+    """
+    name, hs, year = _dataset_for(con, codes, year, dataset)
+    cond, params = _match(codes)
+    product = con.execute(f"""
         SELECT exporter, importer, sum(value_usd) AS value_usd FROM baci_flow
-        WHERE dataset = ? AND year = ? AND hs6 = ? GROUP BY ALL""", [name, year, hs6]).df()
+        WHERE dataset = ? AND year = ? AND {cond} GROUP BY ALL""",
+                          [name, year, *params]).df()
+    products = tuple(r[0] for r in con.execute(
+        f"SELECT DISTINCT hs6 FROM baci_flow WHERE dataset = ? AND year = ? AND {cond} "
+        "ORDER BY 1", [name, year, *params]).fetchall())
     bilateral = con.execute("""
         SELECT exporter, importer, sum(value_usd) AS value_usd FROM baci_flow
         WHERE dataset = ? AND year = ? GROUP BY ALL""", [name, year]).df()
     names = dict(con.execute("SELECT iso3, any_value(name) FROM baci_country WHERE dataset = ? "
                              "GROUP BY iso3", [name]).fetchall())
-    return Matrices(name, hs, year, product, bilateral, names)
+    return Matrices(name, hs, year, products, product, bilateral, names)
 
 
 def covered_products(con: duckdb.DuckDBPyConnection) -> set[str]:
