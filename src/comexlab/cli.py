@@ -30,6 +30,8 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("scenario", "scenario"),
     ("regime", "regime"),
     ("markets", "markets"),
+    ("program", "program"),
+    ("kpi", "kpi"),
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),

@@ -30,7 +30,7 @@ def _notes(res: service.RankResult, lang: str) -> list[str]:
              products=", ".join(res.products), exporter=p.exporter,
              supply=fmt_usd(p.supply_usd, lang), world=fmt_usd(p.world_usd, lang),
              share=fmt_pct(p.supply_share, lang, digits=2))
-    return [head, *(m.text(lang) for m in p.assumptions), *(n.text(lang) for n in p.notes)]
+    return [head, *(m.text(lang) for m in p.assumptions), *(n.text(lang) for n in res.notes())]
 
 
 def _screen_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

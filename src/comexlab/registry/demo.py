@@ -277,8 +277,10 @@ _SALE_COUNTRIES = ("USA", "USA", "USA", "CAN", "CAN", "ESP", "COL", "CHL", "GTM"
 
 def _marketplace_rows(as_of: date, firms: list[dict[str, Any]], seed: int
                       ) -> tuple[dict[str, Any], list[dict], list[dict]]:
-    """The GTO-SUPPLY program row, its enrolments and their histories (own random stream,
-    so the other programs' rows do not move)."""
+    """The GTO-SUPPLY program row, its enrolments and their histories.
+
+    It draws from its own random stream, so the other programs' rows do not move.
+    """
     rng = random.Random(seed + 16)
     starts = date(as_of.year - 1, 1, 15)
     program = {"program_code": MARKETPLACE_PROGRAM,

@@ -24,6 +24,14 @@ from comexlab.sources import baci
 from comexlab.warehouse import baci as wb
 
 MAX_TOP = 500
+#: Fewer exporters than this in a product's matrix: an extract, not a world matrix (the
+#: ZAF/AFG file has 2), so demand and suppliers' distances are those of the extract only.
+WORLD_MATRIX_EXPORTERS = 20
+#: The BACI files the demo loads (shared/data; PROVENANCE.md says what each covers).
+SHIPPED_BACI = (
+    "baci_shrimp_hs12_2018/standardized_baci_seafood_hs12_y2018_including_value.csv.gz",
+    "baci_hs92_2021_exporters_zaf_afg/BACI_HS92_Y2021_V202301_exporters_ZAF_AFG.csv.gz",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,18 @@ class RankResult:
     products: tuple[str, ...]
     potential: Potential
     names: Mapping[str, str]
+    exporters: int = 0  # distinct exporters in the product's matrix
+
+    @property
+    def partial(self) -> bool:
+        """The data is an extract of a few exporters, not every country's exports."""
+        return self.exporters < WORLD_MATRIX_EXPORTERS
+
+    def notes(self) -> tuple[Msg, ...]:
+        """The potential's notes, and a warning when the matrix is an extract."""
+        extra = (Msg("markets.note.partial", exporters=self.exporters, dataset=self.dataset),
+                 ) if self.partial else ()
+        return (*extra, *self.potential.notes)
 
     def table(self, lang: str = "es") -> pd.DataFrame:
         """The top markets with their names, ready to show (components as computed)."""
@@ -93,7 +113,7 @@ def rank(con: duckdb.DuckDBPyConnection, request: RankRequest, *,
                                  places if places is not None else coordinates(),
                                  request.assumptions)
     return RankResult(request, m.dataset, m.hs_revision, m.year, m.products, potential,
-                      m.names)
+                      m.names, int(m.product["exporter"].nunique()))
 
 
 @dataclass(frozen=True, slots=True)
