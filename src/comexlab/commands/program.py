@@ -70,14 +70,15 @@ def _progress_lines(rep: service.ProgramReport, lang: str) -> list[str]:
     for name, got in rep.figures.achieved.items():
         target = rep.figures.targets.get(name)
         money = name == "sales_abroad_usd"
-
-        def shown(value: float) -> str:
-            return fmt_usd(value, lang) if money else fmt_number(value, lang)
-
         lines.append(t("program.progress", lang, indicator=t(f"program.ind.{name}", lang),
-                       achieved=shown(got), target="—" if target is None else shown(target),
+                       achieved=_figure(got, money, lang),
+                       target="—" if target is None else _figure(target, money, lang),
                        share="—" if not target else fmt_pct(got / target, lang)))
     return lines
+
+
+def _figure(value: float, money: bool, lang: str) -> str:
+    return fmt_usd(value, lang) if money else fmt_number(value, lang)
 
 
 def _notes(rep: service.ProgramReport, lang: str) -> list[str]:
