@@ -137,8 +137,16 @@ class SecurityHeadersMiddleware:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from comexlab.web.routes import admin, auth, dashboard, regime, registry, scenarios
+    from comexlab.web.routes import (
+        admin,
+        auth,
+        dashboard,
+        markets,
+        regime,
+        registry,
+        scenarios,
+    )
 
-    for module in (auth, dashboard, scenarios, regime, registry, admin):
+    for module in (auth, dashboard, scenarios, regime, markets, registry, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
