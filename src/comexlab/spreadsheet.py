@@ -9,8 +9,8 @@ through this module:
   return gets a leading ``'`` (what Excel itself shows for text typed that way); the registry
   importer removes that quote again (:func:`unescape`) so export → import stays a round trip.
 * xlsx cells have types: such text is stored as a string cell with Excel's "quote prefix"
-  style (:func:`protect_sheet`), so the value stays exactly the text and is never a formula,
-  even when someone edits the cell later.
+  style (:func:`comexlab.output.write_xlsx`), so the value stays exactly the text and is
+  never a formula, even when someone edits the cell later.
 
 Only text is touched: a genuine negative number (``-0.025``) stays a number in both formats.
 """
@@ -79,22 +79,3 @@ def _one_line_break(value: Any) -> Any:
     if isinstance(value, str) and "\r" in value:
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
-
-
-def protect_sheet(ws: Any) -> int:
-    """Turn every formula-like text cell of an openpyxl worksheet into plain text.
-
-    Our writers never write formulas, so every cell openpyxl took for one (any text starting
-    with ``=``) is data; it becomes a string cell. Text starting with another trigger is
-    already a string cell; all of them get the quote-prefix style so Excel keeps them text
-    when the cell is edited. Returns how many cells were protected.
-    """
-    protected = 0
-    for row in ws.iter_rows():
-        for cell in row:
-            value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith(TRIGGERS)):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-                protected += 1
-    return protected

@@ -147,3 +147,42 @@ def test_kpi_bad_input(stores: tuple[str, Path], args: tuple[str, ...]) -> None:
     result = runner.invoke(app, ["kpi", "report", *args, "--db", url, "--warehouse", str(wh)])
     assert result.exit_code != 0
     assert getattr(result.exception, "code", "") == "invalid_input"
+
+
+def test_kpi_counts_meetings_from_events(tmp_path: Path) -> None:
+    """A B2B round on 2025-05-20 with 3 meetings (2 held), a follow-up recorded 2025-06-01 and
+    a US$50,000 contract recorded 2025-08-10: Q2 has 2 held and 1 follow-up, Q3 1 contract."""
+    from comexlab.registry.db import transaction
+    from comexlab.registry.models import Event, EventMeeting, EventParticipant, MeetingOutcome
+
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with transaction(engine) as s:
+        event = Event(code="B2B-TEST", name="Rueda de negocios", kind="b2b_round",
+                      starts_on=date(2025, 5, 20), country="MEX")
+        people = [EventParticipant(external_id=f"p{i}", name=f"P{i}", role="buyer")
+                  for i in range(3)]
+        event.participants = people
+        s.add(event)
+        s.flush()
+        meetings = [EventMeeting(event_id=event.id, slot=i, table_no=1, held=held,
+                                 participant_a_id=people[0].id,
+                                 participant_b_id=people[i % 2 + 1].id)
+                    for i, held in enumerate((True, True, None))]
+        s.add_all(meetings)
+        s.flush()
+        s.add_all([MeetingOutcome(meeting_id=meetings[0].id, outcome="follow_up",
+                                  recorded_on=date(2025, 6, 1)),
+                   MeetingOutcome(meeting_id=meetings[0].id, outcome="contract",
+                                  recorded_on=date(2025, 8, 10), value_usd=50_000.0)])
+    engine.dispose()
+    rows = json.loads(_run("kpi", "report", "--year", "2025", "--db", url, "--warehouse",
+                           str(tmp_path / "none.duckdb"), "-f", "json", "--lang", "en"))
+    table = {r["indicator"]: r for r in rows}
+    held = table["meetings_held"]
+    assert [held[q] for q in ("Q1", "Q2", "Q3", "Q4", "year")] == [0, 2, 0, 0, 2]
+    assert table["meetings_follow_up"]["Q2"] == 1
+    assert table["meetings_contract"]["Q3"] == 1
+    assert table["meetings_contract_value_usd"]["Q3"] == 50_000.0
+    assert "exports_state_usd" not in table  # no warehouse: export rows left out, said so

@@ -9,8 +9,9 @@ One row per indicator, columns Q1–Q4, the year, the year before and the growth
 * **firms certified** (registry: distinct firms of the state with a certificate issued in the
   quarter) and **first-time exporters** (firms of the state whose first export — an
   enrolment's ``first_export_on`` or a first marketplace sale — falls in the quarter);
-* **meetings held and their outcomes**: from the registry's events when that model exists
-  (the matching work); until then the row is empty and the report says "no events recorded";
+* **meetings held and their outcomes** (follow-up, quote, contract and contracts' value): from
+  the registry's events (the matching work); a year with no event recorded leaves the rows
+  empty and the report says "no events recorded";
 * **program targets vs achieved**: every program with targets, cumulative at each quarter's end.
 
 A figure a source does not have is None (shown "—"), never 0.
@@ -31,15 +32,18 @@ from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.markets.programs import figures
 from comexlab.nomenclature.states import state
-from comexlab.registry import models
 from comexlab.registry.models import (
     Certification,
     Enrolment,
+    Event,
+    EventMeeting,
     Firm,
     MarketplaceSale,
+    MeetingOutcome,
     Program,
     ProgramTarget,
 )
+from comexlab.registry.vocab import MeetingOutcomeKind
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 COLUMNS = ("indicator", "source", *QUARTERS, "year", "previous_year", "growth", "target")
@@ -140,12 +144,44 @@ def _first_exporters(session: Session, state_code: str, year: int) -> dict[str, 
                 float((years == year).sum()), float((years == year - 1).sum()))
 
 
-def _meetings() -> tuple[list[dict[str, object]], list[Msg]]:
-    """Meetings from the events model when it exists; else an empty row and a note."""
-    if not hasattr(models, "Meeting") and not hasattr(models, "Event"):
-        row = _row("meetings_held", "registry (events)", [None] * 4, None, None)
-        return [row], [Msg("kpi.note.no_events")]
-    return [], [Msg("kpi.note.events_not_read")]
+def _meetings(session: Session, year: int) -> tuple[list[dict[str, object]], list[Msg]]:
+    """Meetings held (dated by their event's first day) and outcomes (by the day recorded).
+
+    From the events the matching work records (registry ``event``, ``event_meeting``,
+    ``meeting_outcome``); a year without any event says "no events recorded", and its rows
+    stay empty rather than 0 (nothing was recorded, which is not "no meeting happened").
+    """
+    held = pd.DataFrame(session.execute(
+        select(Event.starts_on).join(EventMeeting, EventMeeting.event_id == Event.id)
+        .where(EventMeeting.held.is_(True))).all(), columns=["day"])
+    outcomes = pd.DataFrame(session.execute(
+        select(MeetingOutcome.outcome, MeetingOutcome.recorded_on,
+               MeetingOutcome.value_usd)).all(), columns=["outcome", "day", "value_usd"])
+    events = pd.DataFrame(session.execute(select(Event.starts_on)).all(), columns=["day"])
+    years = pd.to_datetime(events["day"]).dt.year
+    if not (years == year).any():
+        empty = [_row("meetings_held", "registry (events)", [None] * 4, None, None)]
+        empty += [_row(f"meetings_{k.value}", "registry (events)", [None] * 4, None, None)
+                  for k in MeetingOutcomeKind]
+        return empty, [Msg("kpi.note.no_events_year", year=year)]
+    rows = [_counted("meetings_held", held["day"], year)]
+    for kind in MeetingOutcomeKind:
+        rows.append(_counted(f"meetings_{kind.value}",
+                             outcomes.loc[outcomes["outcome"] == kind.value, "day"], year))
+    contracts = outcomes[outcomes["outcome"] == MeetingOutcomeKind.contract.value]
+    stamps = pd.to_datetime(contracts["day"])
+    money = [float(contracts.loc[(stamps.dt.year == year) & (stamps.dt.quarter == q),
+                                 "value_usd"].sum()) for q in range(1, 5)]
+    previous = float(contracts.loc[stamps.dt.year == year - 1, "value_usd"].sum())
+    rows.append(_row("meetings_contract_value_usd", "registry (events)", money, sum(money),
+                     previous))
+    return rows, []
+
+
+def _counted(indicator: str, days: pd.Series, year: int) -> dict[str, object]:
+    years = pd.to_datetime(days).dt.year
+    return _row(indicator, "registry (events)", _in_quarters(days, year),
+                float((years == year).sum()), float((years == year - 1).sum()))
 
 
 def _programs(session: Session, state_code: str, year: int) -> list[dict[str, object]]:
@@ -196,7 +232,7 @@ def report(con: duckdb.DuckDBPyConnection | None, session: Session, request: Kpi
         notes.append(Msg("kpi.note.no_warehouse"))
     rows.append(_certified(session, st.inegi, request.year))
     rows.append(_first_exporters(session, st.inegi, request.year))
-    meetings, meeting_notes = _meetings()
+    meetings, meeting_notes = _meetings(session, request.year)
     rows += meetings
     notes += meeting_notes
     program_rows = _programs(session, st.inegi, request.year)

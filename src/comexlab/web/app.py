@@ -142,11 +142,14 @@ def _include_routers(app: FastAPI) -> None:
         auth,
         dashboard,
         markets,
+        matching,
         regime,
         registry,
         scenarios,
+        supply,
     )
 
-    for module in (auth, dashboard, scenarios, regime, markets, registry, admin):
+    for module in (auth, dashboard, scenarios, regime, markets, registry, supply, matching,
+                   admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")

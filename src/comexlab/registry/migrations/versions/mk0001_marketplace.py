@@ -1,7 +1,7 @@
 """marketplace program: firm products, program targets, first sales per country and marketplace
 
-Revision ID: 0002_marketplace
-Revises: w0001
+Revision ID: mk0001
+Revises: m0001
 Create Date: 2026-11-30 14:40:00
 
 """
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_marketplace"
-down_revision: str | None = "w0001"
+revision: str = "mk0001"
+down_revision: str | None = "m0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
