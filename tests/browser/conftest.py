@@ -65,6 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                         secret_key="browser-test-secret", data=Settings().data)
     demo.load_hts(settings, lambda _m: None)
     demo.load_flows(settings, lambda _m: None)
+    demo.load_baci(settings, lambda _m: None)
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     seed_demo(engine, as_of=date.today())

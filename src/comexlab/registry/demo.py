@@ -258,6 +258,83 @@ def _program_rows(rng: random.Random, firms: list[dict[str, Any]], as_of: date,
     return programs, enrolments, history
 
 
+#: The marketplace export program, after COFOCE's "Guanajuato Supply" (500 firms to 120+
+#: countries through marketplaces): Guanajuato firms, their products (HS6), first sales.
+MARKETPLACE_PROGRAM = "GTO-SUPPLY"
+MARKETPLACES = ("Amazon", "AliExpress", "Kichink", "Mercado Libre")
+MARKETPLACE_TARGETS = {"firms_onboarded": 500.0, "countries_reached": 120.0,
+                       "sales_abroad_usd": 5_000_000.0}
+#: Products a Guanajuato marketplace seller offers (HS 2012 six digits): León leather
+#: footwear and bags, Irapuato frozen strawberries, preserved foods, plastics, and frozen
+#: shrimp (the product the shipped BACI extract covers, so its suggestions come from export
+#: potential; the others fall back to national flows).
+_GTO_PRODUCTS = (("640399", "Calzado de piel"), ("420221", "Bolsos de piel"),
+                 ("081110", "Fresas congeladas"), ("200290", "Salsas y conservas de tomate"),
+                 ("392410", "Vajilla de plástico"), ("030617", "Camarón congelado"))
+_SALE_COUNTRIES = ("USA", "USA", "USA", "CAN", "CAN", "ESP", "COL", "CHL", "GTM", "DEU",
+                   "FRA", "GBR", "JPN", "ARG", "PER", "CRI", "AUS", "ITA", "NLD", "KOR")
+
+
+def _marketplace_rows(as_of: date, firms: list[dict[str, Any]], seed: int
+                      ) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    """The GTO-SUPPLY program row, its enrolments and their histories.
+
+    It draws from its own random stream, so the other programs' rows do not move.
+    """
+    rng = random.Random(seed + 16)
+    starts = date(as_of.year - 1, 1, 15)
+    program = {"program_code": MARKETPLACE_PROGRAM,
+               "name": "DEMO Guanajuato Supply: exportación por marketplaces",
+               "kind": "ecommerce_onboarding", "agency": "COFOCE", "starts_on": starts,
+               "ends_on": date(as_of.year + 1, 12, 31), "marketplace": "; ".join(MARKETPLACES),
+               "target_countries": None, "is_demo": True,
+               "description": "Demo program: 500 firms to 120 countries through marketplaces"}
+    enrolments, history = [], []
+    gto = [f for f in firms if f["state_code"] == "11"]
+    for firm in rng.sample(gto, 30):
+        day = min(as_of, starts + timedelta(days=rng.randrange(0, max(1, (as_of - starts).days))))
+        steps = rng.choices((1, 2, 3, 4), weights=(2, 2, 4, 3))[0]
+        statuses = list(_PATH[:steps])
+        first_day = day
+        for status in statuses:
+            history.append({"program_code": MARKETPLACE_PROGRAM, "firm_rfc": firm["rfc"],
+                            "status": status, "changed_on": day, "note": None})
+            last = day
+            day = min(as_of, day + timedelta(days=rng.randrange(7, 45)))
+        enrolments.append({"program_code": MARKETPLACE_PROGRAM, "firm_rfc": firm["rfc"],
+                           "status": statuses[-1], "status_on": last, "enrolled_on": first_day,
+                           "certificate_obtained": None, "first_export_on": None,
+                           "export_sales_usd": None, "notes": None})
+    return program, enrolments, history
+
+
+def marketplace_extras(as_of: date, *, seed: int = DEMO_SEED) -> dict[str, list[dict]]:
+    """Products of the enrolled firms, the program's targets and first sales abroad.
+
+    Sales happen only for firms that got past 'accepted' and on or after their status day.
+    """
+    rng = random.Random(seed + 17)
+    tables = demo_tables(as_of, seed=seed)
+    enrolled = [e for e in tables["enrolments"] if e["program_code"] == MARKETPLACE_PROGRAM]
+    products, sales = [], []
+    for e in enrolled:
+        for hs6, description in rng.sample(_GTO_PRODUCTS, rng.randint(1, 2)):
+            products.append({"firm_rfc": e["firm_rfc"], "hs6": hs6,
+                             "description": description})
+        if e["status"] not in ("in_progress", "completed"):
+            continue
+        pairs = {(rng.choice(MARKETPLACES), rng.choice(_SALE_COUNTRIES))
+                 for _ in range(rng.randint(1, 5))}
+        for marketplace, country in sorted(pairs):
+            span = max(1, (as_of - e["enrolled_on"]).days)
+            sales.append({"firm_rfc": e["firm_rfc"], "marketplace": marketplace,
+                          "country": country,
+                          "first_sale_on": e["enrolled_on"] + timedelta(days=rng.randrange(span)),
+                          "sales_usd": float(rng.randrange(5, 400) * 100)})
+    targets = [{"indicator": k, "target": v} for k, v in MARKETPLACE_TARGETS.items()]
+    return {"products": products, "sales": sales, "targets": targets}
+
+
 def demo_tables(as_of: date, *, seed: int = DEMO_SEED) -> dict[str, list[dict[str, Any]]]:
     """The demo registry as importer-shaped rows per entity (same seed and day → same rows)."""
     rng = random.Random(seed)
@@ -265,6 +342,10 @@ def demo_tables(as_of: date, *, seed: int = DEMO_SEED) -> dict[str, list[dict[st
     certs = _certifications(rng, firms, as_of)
     clusters, members, links = _cluster_rows(rng, firms)
     programs, enrolments, history = _program_rows(rng, firms, as_of, certs)
+    market_program, market_enrolments, market_history = _marketplace_rows(as_of, firms, seed)
+    programs.append(market_program)
+    enrolments += market_enrolments
+    history += market_history
     plants = [{"firm_rfc": f["rfc"], "plant_name": f"Planta {f['_place'].town}",
                "state_code": f["state_code"], "municipality_code": f["_place"].municipality,
                "industrial_park": f["_place"].park,
@@ -286,4 +367,41 @@ def seed_demo(engine: Engine, *, as_of: date, seed: int = DEMO_SEED) -> ImportRe
         spec = ENTITIES[name]
         body = tuple((i + 2, row) for i, row in enumerate(rows))
         sheets.append(Sheet(f"demo [{name}]", spec, spec.column_names, body))
-    return import_sheets(engine, sheets, today=as_of)
+    report = import_sheets(engine, sheets, today=as_of)
+    _seed_marketplace(engine, marketplace_extras(as_of, seed=seed))
+    return report
+
+
+def _seed_marketplace(engine: Engine, extras: dict[str, list[dict]]) -> None:
+    """Replace the demo program's products, targets and first sales (idempotent)."""
+    from sqlalchemy import delete, select
+
+    from comexlab.registry.db import transaction
+    from comexlab.registry.models import (
+        Enrolment,
+        Firm,
+        FirmProduct,
+        MarketplaceSale,
+        Program,
+        ProgramTarget,
+    )
+
+    with transaction(engine) as session:
+        program = session.scalars(select(Program).where(
+            Program.code == MARKETPLACE_PROGRAM)).one()
+        firm_ids = dict(session.execute(select(Firm.rfc, Firm.id).where(Firm.is_demo)).all())
+        enrolment_of = {rfc: eid for rfc, eid in session.execute(
+            select(Firm.rfc, Enrolment.id).join(Enrolment.firm)
+            .where(Enrolment.program_id == program.id)).all()}
+        session.execute(delete(FirmProduct).where(FirmProduct.firm_id.in_(firm_ids.values())))
+        session.execute(delete(ProgramTarget).where(ProgramTarget.program_id == program.id))
+        session.execute(delete(MarketplaceSale).where(
+            MarketplaceSale.enrolment_id.in_(enrolment_of.values())))
+        session.add_all(FirmProduct(firm_id=firm_ids[p["firm_rfc"]], hs6=p["hs6"],
+                                    description=p["description"]) for p in extras["products"])
+        session.add_all(ProgramTarget(program_id=program.id, indicator=t["indicator"],
+                                      target=t["target"]) for t in extras["targets"])
+        session.add_all(MarketplaceSale(enrolment_id=enrolment_of[s["firm_rfc"]],
+                                        marketplace=s["marketplace"], country=s["country"],
+                                        first_sale_on=s["first_sale_on"],
+                                        sales_usd=s["sales_usd"]) for s in extras["sales"])

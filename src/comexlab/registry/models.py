@@ -275,6 +275,52 @@ class EnrolmentStatusChange(Base):
     enrolment: Mapped[Enrolment] = relationship(back_populates="history")
 
 
+class FirmProduct(Base):
+    """A product a firm sells, by HS6 code: what the market finder ranks countries for."""
+
+    __tablename__ = "firm_product"
+
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    hs6: Mapped[str] = mapped_column(String(6), primary_key=True, index=True)
+    description: Mapped[str | None] = mapped_column(String(300))
+    firm: Mapped[Firm] = relationship()
+
+
+class ProgramTarget(Base):
+    """A program's target for one indicator (firms onboarded, countries reached, sales)."""
+
+    __tablename__ = "program_target"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(32), primary_key=True)
+    target: Mapped[float] = mapped_column(Float)
+    program: Mapped[Program] = relationship()
+
+
+class MarketplaceSale(Base):
+    """An enrolled firm's first sale in a country through a marketplace (one row per pair).
+
+    ``sales_usd`` is what the firm reports having sold there since (None: not reported, never
+    taken as 0).
+    """
+
+    __tablename__ = "marketplace_sale"
+    __table_args__ = (UniqueConstraint("enrolment_id", "marketplace", "country"),
+                      CheckConstraint("sales_usd IS NULL OR sales_usd >= 0",
+                                      name="sales_not_negative"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"),
+                                              index=True)
+    marketplace: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(3), index=True)
+    first_sale_on: Mapped[date] = mapped_column(index=True)
+    sales_usd: Mapped[float | None] = mapped_column(Float)
+    enrolment: Mapped[Enrolment] = relationship()
+
+
 class SourcePlant(Base):
     """A plant known from a public register (SEMARNAT RETC, INEGI DENUE), labelled with it.
 

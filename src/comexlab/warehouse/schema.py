@@ -116,6 +116,29 @@ DDL: dict[str, str] = {
             naics6  VARCHAR NOT NULL,
             scian3  VARCHAR
         )""",
+    # CEPII BACI (issue 16): one row per year x exporter x importer x HS6 of a loaded file
+    # (``dataset`` = the file's name, e.g. 'BACI_HS92_Y2021_V202301'); countries as ISO3 (or
+    # 'X490' for BACI's "nes" areas), values in USD (BACI's thousands x 1000), tonnes or NULL.
+    "baci_flow": """
+        CREATE TABLE IF NOT EXISTS baci_flow (
+            dataset     VARCHAR  NOT NULL,
+            release     VARCHAR  NOT NULL,  -- 'V202301' ('' when the file does not say)
+            hs_revision VARCHAR  NOT NULL,  -- 'HS92', 'HS12', …
+            year        SMALLINT NOT NULL,
+            exporter    VARCHAR  NOT NULL,
+            importer    VARCHAR  NOT NULL,
+            hs6         VARCHAR  NOT NULL,
+            value_usd   DOUBLE   NOT NULL,
+            quantity_t  DOUBLE
+        )""",
+    # The country dictionary a BACI dataset was read with (names of 'X…' areas, re-codings).
+    "baci_country": """
+        CREATE TABLE IF NOT EXISTS baci_country (
+            dataset VARCHAR NOT NULL,
+            code    INTEGER,            -- BACI numeric code (NULL for ISO3-coded copies)
+            iso3    VARCHAR NOT NULL,
+            name    VARCHAR NOT NULL
+        )""",
     # SEMARNAT RETC establishments, one row per establishment and reporting year
     # (sources/semarnat_retc.py). Coordinates in decimal degrees (west negative); NULL with
     # ``coord_problem`` when the printed DMS could not be read.

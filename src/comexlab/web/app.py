@@ -141,6 +141,7 @@ def _include_routers(app: FastAPI) -> None:
         admin,
         auth,
         dashboard,
+        markets,
         matching,
         regime,
         registry,
@@ -148,6 +149,7 @@ def _include_routers(app: FastAPI) -> None:
         supply,
     )
 
-    for module in (auth, dashboard, scenarios, regime, registry, supply, matching, admin):
+    for module in (auth, dashboard, scenarios, regime, markets, registry, supply, matching,
+                   admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")

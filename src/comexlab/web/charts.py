@@ -149,3 +149,39 @@ def regime_series(segments: Sequence[Any], changes_label: str = "") -> dict[str,
              "lineStyle": {"width": 0}},
         ],
     }
+
+
+def market_bars(rows: Sequence[dict[str, Any]], lang: str = "es",
+                limit: int = 15) -> dict[str, Any]:
+    """Markets' export potential against actual exports (US$ millions), best at the top."""
+    top = list(rows[:limit])[::-1]
+    return {
+        **_BASE,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 10, "right": 30, "top": 30, "bottom": 20, "containLabel": True},
+        "xAxis": _VALUE_AXIS,
+        "yAxis": {"type": "category", "data": [str(r["market"]) for r in top]},
+        "series": [
+            {"name": t("web.markets.actual", lang), "type": "bar",
+             "data": [_millions(r["actual_usd"]) for r in top],
+             "itemStyle": {"color": "#b7c4be"}},
+            {"name": t("web.markets.potential", lang), "type": "bar",
+             "data": [_millions(r["potential_usd"]) for r in top]},
+        ],
+    }
+
+
+def program_quarters(rows: Sequence[dict[str, Any]], lang: str = "es") -> dict[str, Any]:
+    """Per quarter: firms enrolled, firms with a first sale abroad, new countries."""
+    keys = ("firms_enrolled", "firms_first_sale", "new_countries")
+    return {
+        **_BASE,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 10, "right": 20, "top": 30, "bottom": 20, "containLabel": True},
+        "xAxis": {"type": "category", "data": [str(r["quarter"]) for r in rows]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": t(f"web.program.{k}", lang), "type": "bar",
+                    "data": [int(r[k]) for r in rows]} for k in keys],
+    }

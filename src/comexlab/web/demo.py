@@ -81,6 +81,21 @@ def seed_registry(settings: Settings, say: Say) -> str:
     return f"{sum(v for k, v in firms.items() if k != 'entity')} demo firms"
 
 
+def load_baci(settings: Settings, say: Say) -> str:
+    """The shipped BACI extracts (2018 shrimp world matrix; 2021 South Africa/Afghanistan)."""
+    from comexlab.services import markets
+    from comexlab.sources.files import data_path
+
+    con = connect(settings.warehouse)
+    try:
+        say("baci")
+        files = [data_path(f, data_dir=settings.data) for f in markets.SHIPPED_BACI]
+        loaded = markets.load(con, files)
+    finally:
+        con.close()
+    return f"{len(loaded)} datasets, {sum(item.rows for item in loaded):,} rows"
+
+
 def load_plants(settings: Settings, say: Say) -> str:
     """SEMARNAT RETC 2022 into the warehouse and its manufacturing plants into the registry.
 
@@ -110,6 +125,7 @@ def load_plants(settings: Settings, say: Say) -> str:
 STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
     ("hts", load_hts),
     ("flows", load_flows),
+    ("baci", load_baci),
     ("registry", seed_registry),
     ("plants", load_plants),
 )

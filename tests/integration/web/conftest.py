@@ -45,6 +45,7 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
     )
     demo.load_hts(settings, lambda _m: None)
     demo.load_flows(settings, lambda _m: None)
+    demo.load_baci(settings, lambda _m: None)
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     seed_demo(engine, as_of=AS_OF)
