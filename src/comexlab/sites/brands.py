@@ -24,6 +24,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"\bNAVISTAR\b", "International (Navistar)"), (r"\bKENWORTH\b", "Kenworth (PACCAR)"),
     (r"\bVOLVO\b", "Volvo"), (r"\bIRIZAR\b", "Irizar"), (r"\bTESLA\b", "Tesla"),
     (r"\bJAC\b", "JAC"), (r"\bISUZU\b", "Isuzu"), (r"\bHINO\b", "Hino"),
+    (r"\bOSHKOSH\b", "Oshkosh"), (r"\bBRP\b", "BRP (Can-Am)"),
 )
 _COMPILED = tuple((re.compile(p), b) for p, b in RULES)
 

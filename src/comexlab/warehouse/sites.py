@@ -43,3 +43,13 @@ def eef_state_subsectors(con: duckdb.DuckDBPyConnection, reporter: str
         out.setdefault(int(year), {})[code] = float(usd)
     return out
 
+
+
+def retc_plants(con: duckdb.DuckDBPyConnection, year: int
+                ) -> list[tuple[str, str, str, str, str, str | None, str | None, float | None,
+                                float | None]]:
+    """(nra, legal name, establishment, scian, state, municipality, park, lat, lon) of a year."""
+    return con.execute(
+        "SELECT nra, legal_name, coalesce(establishment, ''), scian, state_code, municipality, "
+        "industrial_park, latitude, longitude FROM retc_establishment WHERE year = ? "
+        "ORDER BY nra", [year]).fetchall()
