@@ -16,7 +16,6 @@ import pandas as pd
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, LangOpt, OutputOpt, WarehouseOpt
