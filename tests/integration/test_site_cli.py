@@ -116,3 +116,14 @@ def test_bad_input_is_refused_in_spanish(env: tuple[Path, str], args: list[str],
     assert not isinstance(result.exception, (AttributeError, TypeError, KeyError))
     assert words in result.exception.render("es")  # type: ignore[attr-defined]
     assert callable(main)
+
+
+def test_map_draws_state_outlines_and_all_oem_within_250(env: tuple[Path, str],
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "m.html"
+    code, _, _ = run(env, "profile", "--municipality", "14053", "--format", "html", "-o",
+                     str(out))
+    text = out.read_text(encoding="utf-8")
+    assert code == 0
+    assert 'stroke="#9a9a9a"' in text  # Natural Earth state lines near the site
+    assert text.count('fill="#c0392b"') == 12  # OEM plants within 250 km (see JSON test)

@@ -1,16 +1,21 @@
-"""A small SVG map of a site: rings at the radii, OEM and Tier-1 plants, parks, state labels.
+"""A small SVG map of a site: state outlines, rings at the radii, OEM and Tier-1 plants, parks.
 
-No base map: offline tiles are not available and no maintained Python package found ships
-Mexico's state boundaries (see docs/methods/site-profile.md), so states are shown as labels at
-the median position of their RETC plants in view, not as outlines. The projection is
+Offline tiles are not available: state and country boundaries and the coastline are Natural
+Earth 10m lines (public domain), clipped to Mexico's box and simplified once by
+``scripts/build_mx_outlines.py`` into ``sitesheet/data/mx_outlines.json`` (its source and
+licence are inside the file). State abbreviations sit at the median of their plants in view.
+The projection is
 equirectangular scaled by cos(latitude of the site): at these scales (≤ 600 km) shapes and
 distances are right to a few percent, and the rings are drawn true to the km.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
 from html import escape
 from statistics import median
 
@@ -32,14 +37,50 @@ def _projector(lat0: float, lon0: float, half_km: float):  # type: ignore[no-unt
     return xy, scale
 
 
+#: layer → (stroke colour, width)
+STYLE = {"coast": ("#7a9cb8", 0.9), "countries": ("#555", 1.1), "states": ("#9a9a9a", 0.7)}
+
+
+@lru_cache(maxsize=1)
+def outlines() -> dict[str, list[list[list[float]]]]:
+    """The shipped Natural Earth lines by layer ([[lon, lat], …] per part)."""
+    path = resources.files("comexlab.sitesheet") / "data" / "mx_outlines.json"
+    body = json.loads(path.read_text(encoding="utf-8"))
+    layers: dict[str, list[list[list[float]]]] = body["layers"]
+    return layers
+
+
+def _lines(xy, half_deg: tuple[float, float], lat0: float, lon0: float  # type: ignore[no-untyped-def]
+           ) -> list[str]:
+    out = []
+    for layer, parts in outlines().items():
+        colour, width = STYLE[layer]
+        paths = []
+        for part in parts:
+            if not any(abs(lat - lat0) <= half_deg[0] and abs(lon - lon0) <= half_deg[1]
+                       for lon, lat in part):
+                continue
+            pts = [xy(lat, lon) for lon, lat in part]
+            paths.append("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in pts))
+        if paths:
+            out.append(f'<path d="{" ".join(paths)}" fill="none" stroke="{colour}" '
+                       f'stroke-width="{width}" stroke-linejoin="round"/>')
+    return out
+
+
 def site_map(prof: SiteProfile, lang: str, rings_km: tuple[float, ...] = ()) -> str:
     """The SVG text (escaped labels) of the profile's map."""
     rings = tuple(sorted({prof.radius_km, *rings_km}))
     s = prof.site
     xy, scale = _projector(s.latitude, s.longitude, max(rings) * 1.05)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-           f'width="{WIDTH}" height="{HEIGHT}" role="img" class="site-map">',
+           f'width="{WIDTH}" height="{HEIGHT}" role="img" class="site-map" '
+           'style="overflow:hidden">',
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f7f4" stroke="#bbb"/>']
+    half_km = (WIDTH / 2) / scale * 1.3  # a margin: lines leaving the frame are still drawn
+    out += _lines(xy, (half_km / KM_PER_DEG,
+                       half_km / (KM_PER_DEG * math.cos(math.radians(s.latitude)))),
+                  s.latitude, s.longitude)
     cx, cy = xy(s.latitude, s.longitude)
     for km in rings:
         out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{km * scale:.1f}" fill="none" '
