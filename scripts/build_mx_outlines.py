@@ -26,6 +26,7 @@ TOLERANCE = 0.01
 
 
 def polylines(path: Path) -> list[list[tuple[float, float]]]:
+    """Every part of every PolyLine record of a .shp file, as (lon, lat) lists."""
     data = path.read_bytes()
     pos, out = 100, []
     while pos < len(data):
@@ -35,7 +36,7 @@ def polylines(path: Path) -> list[list[tuple[float, float]]]:
         if struct.unpack("<i", rec[:4])[0] != 3:
             continue
         n_parts, n_points = struct.unpack("<ii", rec[36:44])
-        starts = list(struct.unpack(f"<{n_parts}i", rec[44:44 + 4 * n_parts])) + [n_points]
+        starts = [*struct.unpack(f"<{n_parts}i", rec[44:44 + 4 * n_parts]), n_points]
         base = 44 + 4 * n_parts
         pts = [struct.unpack("<dd", rec[base + 16 * i: base + 16 * i + 16])
                for i in range(n_points)]
@@ -59,10 +60,12 @@ def _dp(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def touches_box(part: list[tuple[float, float]]) -> bool:
+    """Whether a part has a point inside Mexico's box."""
     return any(BOX[0] <= x <= BOX[2] and BOX[1] <= y <= BOX[3] for x, y in part)
 
 
 def main(src: Path, dest: Path) -> None:
+    """Write mx_outlines.json into ``dest`` from the shapefiles in ``src``."""
     layers = {}
     for name, stem in LAYERS.items():
         parts = [_dp(p) for p in polylines(src / f"{stem}.shp") if touches_box(p)]
