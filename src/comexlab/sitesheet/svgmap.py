@@ -15,8 +15,8 @@ import json
 import math
 from collections import defaultdict
 from functools import lru_cache
-from importlib import resources
 from html import escape
+from importlib import resources
 from statistics import median
 
 from comexlab.nomenclature.states import state as find_state
