@@ -136,7 +136,7 @@ def profile_cmd(
                           columns=[t("sites.col.indicator", lg), t("sites.col.value", lg)]),
              OutputFormat.table, title=t("sites.page.title", lg) + f": {prof.site.label}",
              notes=[n.text(lg) for n in prof.notes], lang=lg)
-        emit(tables.plants_frame(prof.plants[:25], lg), OutputFormat.table,
+        emit(tables.plants_frame(prof.plants[:25], lg, width=34), OutputFormat.table,
              title=t("sites.title.nearest_plants", lg, n=len(prof.plants),
                      km=int(prof.radius_km)), lang=lg)
 

@@ -135,16 +135,21 @@ def compare_frame(profiles: Sequence[SiteProfile], lang: str) -> pd.DataFrame:
     return frame.iloc[1:].reset_index(drop=True)  # the site row is the header
 
 
-def plants_frame(plants: Sequence[NearPlant], lang: str) -> pd.DataFrame:
-    """Plants with distance, as published (names are RETC's)."""
-    return pd.DataFrame([{
-        t("sites.col.name", lang): n.plant.name, t("sites.col.state", lang):
-            state_abbr(n.plant.state_code),
-        t("sites.col.municipality", lang): n.plant.municipality or "",
-        "SCIAN": n.plant.scian, t("sites.col.role", lang): t(f"sites.role.{role(n.plant.scian)}",
-                                                            lang),
-        t("sites.col.km", lang): round(n.km, 1), t("sites.col.road_km", lang): round(n.road_km),
-    } for n in plants])
+def plants_frame(plants: Sequence[NearPlant], lang: str, width: int | None = None
+                 ) -> pd.DataFrame:
+    """Plants with distance, as published; ``width``: a narrow screen table (name cut)."""
+    rows = []
+    for n in plants:
+        row = {t("sites.col.name", lang): n.plant.name if width is None else n.plant.name[:width],
+               t("sites.col.state", lang): state_abbr(n.plant.state_code),
+               t("sites.col.municipality", lang): n.plant.municipality or "",
+               "SCIAN": n.plant.scian,
+               t("sites.col.role", lang): t(f"sites.role.{role(n.plant.scian)}", lang),
+               "km": round(n.km, 1), t("sites.col.road_km", lang): round(n.road_km)}
+        if width is not None:
+            del row[t("sites.col.municipality", lang)], row[t("sites.col.road_km", lang)]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def sheets(prof: SiteProfile, lang: str) -> dict[str, pd.DataFrame]:
