@@ -90,10 +90,10 @@ def test_pdf_is_printed_by_chromium(env: tuple[Path, str], tmp_path: Path) -> No
 
 def test_compare_three_sites(env: tuple[Path, str]) -> None:
     code, out, _ = run(env, "compare", "--municipality", "14053", "--municipality", "11037",
-                       "--municipality", "11033", "--format", "csv", "--lang", "en")
+                       "--municipality", "11032", "--format", "csv", "--lang", "en")
     assert code == 0
     lines = out.splitlines()
-    assert "Lagos de Moreno (14053)" in lines[0] and "San José Iturbide (11033)" in lines[0]
+    assert "Lagos de Moreno (14053)" in lines[0] and "San José Iturbide (11032)" in lines[0]
     assert any(line.startswith("OEM plants within 150 km,8,12,9") for line in lines)
 
 

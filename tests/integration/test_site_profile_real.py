@@ -144,7 +144,7 @@ def test_supply_depth_matches_the_raw_file(
 def test_compare_lagos_with_two_guanajuato_sites(con: duckdb.DuckDBPyConnection) -> None:
     profiles = svc.compare_sites(con, None, svc.CompareRequest(
         (svc.SiteQuery(municipality="14053"), svc.SiteQuery(municipality="11037"),
-         svc.SiteQuery(municipality="11033"))))
+         svc.SiteQuery(municipality="11032"))))
     oem150 = [next(b.oem for b in p.bands if b.km == 150) for p in profiles]
     assert oem150 == [8, 12, 9]  # measured; each recomputable with the helpers above
     assert [p.state_name for p in profiles] == ["Jalisco", "Guanajuato", "Guanajuato"]
@@ -205,3 +205,40 @@ def test_retc_parks_grouping_reports_the_ungrouped(con: duckdb.DuckDBPyConnectio
     assert "ZONA INDUSTRIAL" in texts  # a kind of zone, not a park: reported, not grouped
     querétaro = [g for g in result.groups if g.key == "QUERETARO" and g.state_code == "22"]
     assert len(querétaro) == 1 and len(querétaro[0].spellings) >= 2  # accents merged
+
+
+def test_municipality_codes_follow_inegi() -> None:
+    """INEGI numbers Guanajuato's municipalities alphabetically: 032 San José Iturbide,
+    033 San Luis de la Paz, 037 Silao de la Victoria (the issue's example said 11033 for San
+    José Iturbide; the registry's demo places already used 032)."""
+    names = {m["cvegeo"]: m["name"] for m in svc.municipalities()}
+    assert (names["11032"], names["11033"], names["11037"]) == (
+        "San José Iturbide", "San Luis de la Paz", "Silao de la Victoria")
+
+
+def test_municipality_without_geonames_seat_falls_back_to_retc_median(
+        con: duckdb.DuckDBPyConnection) -> None:
+    site = svc.locate(con, None, svc.SiteQuery(municipality="22011"))  # El Marqués
+    assert site.located_by == "municipality_retc" and site.basis >= 10
+    assert 20.5 < site.latitude < 20.8 and -100.4 < site.longitude < -100.1
+
+
+def test_registry_firms_count_in_supply_depth(con: duckdb.DuckDBPyConnection,
+                                              tmp_path: Path) -> None:
+    from datetime import date
+
+    from comexlab.registry.db import make_engine, upgrade
+    from comexlab.registry.demo import seed_demo
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    upgrade(engine)
+    seed_demo(engine, as_of=date(2026, 11, 30))
+    prof = svc.site_profile(con, engine, svc.ProfileRequest(
+        svc.SiteQuery(municipality="14053"), today=date(2026, 11, 30)))
+    engine.dispose()
+    depth = {d.process: d for d in prof.depth}
+    # demo firms sit at their municipality's seat: Lagos de Moreno's own and León's
+    # (65 km) are within 100 km, Guadalajara's (~170 km) are not
+    assert depth["stamping"].firms > 0
+    assert depth["stamping"].certified_firms <= depth["stamping"].firms
+    assert not any("registry" in n.key for n in prof.notes)

@@ -146,6 +146,15 @@ def _seats() -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
+def seat(state_code: str, municipality_code: str | None) -> tuple[float, float] | None:
+    """The GeoNames seat of a municipality of the list, or None (unknown or not in GeoNames)."""
+    if not municipality_code:
+        return None
+    row = next((m for m in municipalities()
+                if m["cvegeo"] == f"{state_code}{municipality_code}"), None)
+    return None if row is None else _seats().get((state_code, normalise(row["name"])))
+
+
 def _retc_year(con: duckdb.DuckDBPyConnection, year: int | None) -> int:
     years = wsupply.retc_years(con)
     if not years:
@@ -234,7 +243,12 @@ def locate(con: duckdb.DuckDBPyConnection, engine: Engine | None, query: SiteQue
 
 
 def _firms(engine: Engine | None, today: date) -> tuple[list[profile.Firm], bool]:
-    """Registry firms that declare a process, at their linked RETC plant; (firms, readable)."""
+    """Registry firms that declare a process; (firms, registry readable).
+
+    A firm is placed at the RETC plant the agency linked to it, else at its municipality's
+    seat (GeoNames) when the municipality is in the list; else it stays unplaced and is
+    counted as such, never guessed into a radius.
+    """
     if engine is None:
         return [], False
     try:
@@ -250,7 +264,8 @@ def _firms(engine: Engine | None, today: date) -> tuple[list[profile.Firm], bool
                     .order_by(FirmRow.rfc)):
                 if not f.processes:
                     continue
-                lat, lon = placed.get(f.id, (None, None))
+                lat, lon = placed.get(f.id) or seat(f.state_code, f.municipality_code) \
+                    or (None, None)
                 certs = tuple(sorted({c.standard for c in f.certifications
                                       if c.issued_on <= today <= c.expires_on}))
                 out.append(profile.Firm(f.rfc, f.legal_name, f.state_code,
