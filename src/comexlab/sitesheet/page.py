@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -22,6 +23,9 @@ from comexlab.sitesheet import tables
 from comexlab.sitesheet.svgmap import site_map
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+#: at most two Chromium processes print at once (each ~150 MB, 2-core machines): a burst of
+#: PDF requests waits instead of exhausting memory
+_PRINTERS = threading.BoundedSemaphore(2)
 _ENV = Environment(loader=PackageLoader("comexlab.sitesheet", "templates"),
                    autoescape=select_autoescape(["html"]))
 
@@ -51,7 +55,7 @@ def chromium() -> str:
 def pdf(page: str, *, timeout_s: float = 90.0) -> bytes:
     """Print ``page`` (HTML text) to PDF with headless Chromium; the PDF bytes."""
     exe = chromium()
-    with tempfile.TemporaryDirectory(prefix="comexlab-pdf-") as tmp:
+    with _PRINTERS, tempfile.TemporaryDirectory(prefix="comexlab-pdf-") as tmp:
         src, out = Path(tmp) / "page.html", Path(tmp) / "page.pdf"
         src.write_text(page, encoding="utf-8")
         cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
