@@ -38,6 +38,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("supply", "supply"),
     ("schedule", "schedule"),
     ("match", "match"),
+    ("site", "site"),
 )
 
 

@@ -15,7 +15,7 @@ import pytest
 import comexlab
 
 ROOT = Path(comexlab.__file__).parent
-PURE = ("tariffs", "supply", "markets", "matching", "nomenclature", "reports")
+PURE = ("tariffs", "supply", "markets", "matching", "nomenclature", "reports", "sites")
 FORBIDDEN = ("duckdb", "httpx", "sqlalchemy", "comexlab.sources", "comexlab.warehouse",
              "comexlab.registry", "comexlab.web", "comexlab.commands", "comexlab.cli")
 

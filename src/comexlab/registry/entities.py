@@ -33,6 +33,7 @@ from comexlab.registry.models import (
     FirmDestination,
     FirmProcess,
     FirmSector,
+    IndustrialPark,
     Plant,
     Program,
     ProgramCountry,
@@ -44,6 +45,7 @@ from comexlab.registry.vocab import (
     MemberRole,
     ProgramKind,
 )
+from comexlab.supply.geo import check_point
 from comexlab.supply.rfc import rfc_issues
 from comexlab.supply.size import Activity, size_class
 
@@ -513,6 +515,39 @@ ENROLMENT_HISTORY = EntitySpec(
     export=_export_history)
 
 
+# -- industrial parks -----------------------------------------------------------------------
+
+def _apply_park(ctx: ImportContext, row: dict[str, Any]) -> Change:
+    problem = check_point(row["latitude"], row["longitude"])[2]
+    if problem:
+        raise RowProblem("latitude", Msg("sites.error.point_outside_mexico"),
+                         f"{row['latitude']}, {row['longitude']}")
+    values = {k: row[k] for k in ("name", "state_code", "municipality_code", "latitude",
+                                   "longitude", "services", "available_land_ha", "website",
+                                   "is_demo")}
+    return _upsert(ctx.session, IndustrialPark, {"code": row["park_code"]}, values)[1]
+
+
+def _export_parks(session: Session) -> Iterable[dict[str, Any]]:
+    for p in session.scalars(select(IndustrialPark).order_by(IndustrialPark.code)):
+        yield {"park_code": p.code, "name": p.name, "state_code": p.state_code,
+               "municipality_code": p.municipality_code, "latitude": p.latitude,
+               "longitude": p.longitude, "services": p.services,
+               "available_land_ha": p.available_land_ha, "website": p.website,
+               "is_demo": p.is_demo}
+
+
+INDUSTRIAL_PARKS = EntitySpec(
+    "industrial_parks",
+    (Column("park_code", required=True, clean=cells.code),
+     Column("name", required=True, max_len=200),
+     Column("state_code", required=True, clean=cells.state),
+     Column("municipality_code", clean=cells.municipality),
+     Column("latitude", "float", required=True), Column("longitude", "float", required=True),
+     Column("services"), Column("available_land_ha", "float", clean=cells.non_negative),
+     Column("website", max_len=300), Column("is_demo", "bool", default=False)),
+    key=("park_code",), apply=_apply_park, export=_export_parks)
+
 ENTITIES: dict[str, EntitySpec] = {spec.name: spec for spec in (
     FIRMS, CONTACTS, PLANTS, CERTIFICATIONS, CLUSTERS, CLUSTER_MEMBERS, CLUSTER_LINKS,
-    PROGRAMS, ENROLMENTS, ENROLMENT_HISTORY)}
+    PROGRAMS, ENROLMENTS, ENROLMENT_HISTORY, INDUSTRIAL_PARKS)}

@@ -349,6 +349,28 @@ class SourcePlant(Base):
     firm: Mapped[Firm | None] = relationship()
 
 
+class IndustrialPark(Base):
+    """An industrial park the agency promotes: where it is, what it offers, land for sale.
+
+    Kept by the agency (sheet ``industrial_parks``), unlike the free-text park names of RETC:
+    an investor's site profile starts from it (``comexlab site profile --park``).
+    """
+
+    __tablename__ = "industrial_park"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    state_code: Mapped[str] = mapped_column(String(2), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(3))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    services: Mapped[str | None] = mapped_column(Text)  # e.g. "rail spur; gas; 115 kV"
+    available_land_ha: Mapped[float | None] = mapped_column(Float)
+    website: Mapped[str | None] = mapped_column(String(300))
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+
 # -- events: trade missions, fairs, B2B rounds, and their meetings ------------------------------
 
 class Event(Base):

@@ -158,6 +158,18 @@ DDL: dict[str, str] = {
             coord_problem   VARCHAR,
             PRIMARY KEY (year, nra)
         )""",
+    # Secretaría de Economía FDI by state × type × quarter (sources/se_fdi.py), USD (the file's
+    # millions × 1e6); value NULL with ``confidential`` where SE withholds it ("C").
+    "fdi_state_quarter": """
+        CREATE TABLE IF NOT EXISTS fdi_state_quarter (
+            state_code      VARCHAR  NOT NULL,  -- INEGI '01'–'32'
+            investment_type VARCHAR  NOT NULL,  -- new | reinvested | intercompany
+            year            SMALLINT NOT NULL,
+            quarter         TINYINT  NOT NULL,
+            value_usd       DOUBLE,
+            confidential    BOOLEAN  NOT NULL,
+            PRIMARY KEY (state_code, investment_type, year, quarter)
+        )""",
     # INEGI DENUE establishments (sources/inegi_denue.py), replaced as a whole on each load.
     "denue_establishment": """
         CREATE TABLE IF NOT EXISTS denue_establishment (

@@ -146,10 +146,11 @@ def _include_routers(app: FastAPI) -> None:
         regime,
         registry,
         scenarios,
+        sites,
         supply,
     )
 
-    for module in (auth, dashboard, scenarios, regime, markets, registry, supply, matching,
-                   admin):
+    for module in (auth, dashboard, scenarios, regime, markets, registry, supply, sites,
+                   matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")

@@ -122,12 +122,28 @@ def load_plants(settings: Settings, say: Say) -> str:
     return f"RETC {result.year}: {imported:,} plants, {refused:,} refused (not manufacturing)"
 
 
+def load_fdi(settings: Settings, say: Say) -> str:
+    """SE's FDI by state into the warehouse: the site profiles' investment trend."""
+    from comexlab.sources import se_fdi
+    from comexlab.sources.files import data_path
+    from comexlab.warehouse.sites import load_fdi as load
+
+    say("FDI")
+    con = connect(settings.warehouse)
+    try:
+        n = load(con, data_path(f"{se_fdi.FOLDER}/{se_fdi.FILE}", data_dir=settings.data))
+    finally:
+        con.close()
+    return f"SE FDI: {n:,} state × type × quarter rows"
+
+
 STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
     ("hts", load_hts),
     ("flows", load_flows),
     ("baci", load_baci),
     ("registry", seed_registry),
     ("plants", load_plants),
+    ("fdi", load_fdi),
 )
 
 
