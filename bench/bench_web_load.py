@@ -61,7 +61,7 @@ def prepare(root: Path) -> dict[str, str]:
 
     env = {**os.environ, "COMEXLAB_WAREHOUSE": str(root / "wh.duckdb"),
            "COMEXLAB_REGISTRY_URL": f"sqlite:///{root / 'reg.sqlite'}",
-           "COMEXLAB_SECRET_KEY": "bench-secret", "PYTHONPATH": str(ROOT / "src")}
+           "COMEXLAB_SECRET_KEY": "bench-secret-" + "x" * 32, "PYTHONPATH": str(ROOT / "src")}
     settings = Settings(warehouse=root / "wh.duckdb", registry_url=env["COMEXLAB_REGISTRY_URL"])
     t0 = time.perf_counter()
     demo.load_hts(settings, lambda _m: None)

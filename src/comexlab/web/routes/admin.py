@@ -35,17 +35,19 @@ class UserOut(BaseModel):
 
 
 class UserPatch(BaseModel):
-    """Changes an admin may make to a user."""
+    """Changes an admin may make to a user (each ends the user's sessions, but reactivating)."""
 
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class UserIn(BaseModel):
     """A new user."""
 
     username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(min_length=1, max_length=200)  # the policy explains what is too weak
     role: Role
     firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -102,10 +104,18 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @api.patch("/users/{user_id}", response_model=UserOut)
 def api_update_user(user_id: UserId, body: UserPatch, admin: Admin, db: Db) -> UserOut:
-    """Deactivate/reactivate a user or reset their password (admins only; not themselves)."""
+    """Deactivate/reactivate a user, reset their password or change their role/firm.
+
+    Admins only; an admin may not deactivate or demote themselves, so one admin remains.
+    """
     if user_id == admin.id and body.active is False:
         raise InputError(Msg("web.user.self_deactivate"), field="active")
-    return _out(update_user(db, user_id, active=body.active, password=body.password))
+    if user_id == admin.id and body.role not in (None, Role.ADMIN):
+        raise InputError(Msg("web.user.self_demote"), field="role")
+    changes = body.model_dump(exclude_unset=True)
+    firm = {"firm_id": changes["firm_id"]} if "firm_id" in changes else {}
+    return _out(update_user(db, user_id, active=body.active, password=body.password,
+                            role=body.role, **firm))
 
 
 @pages.post("/admin/users/{user_id}/active")
