@@ -428,3 +428,47 @@ def test_api_docs_uses_only_same_origin_assets(client) -> None:
             assert "://" not in asset.text and '"/openapi.json"' in asset.text
     assert "<script>" not in r.text  # no inline script (the CSP would block it)
     assert client.get("/openapi.json").json()["openapi"].startswith("3.")
+
+
+# --- cache stampede -------------------------------------------------------------------------
+
+
+def test_fifty_concurrent_dashboard_requests_compute_the_report_once(app) -> None:
+    """Issue 9: 50 clients asking for a report nobody had asked for each computed it."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    real = app.state.services.dashboard
+    cache = app.state.dashboard_cache
+    key = ("MX-GTO", "2018", "2018", "es", False)
+    calls: list[str] = []
+
+    def counted(con, **kw):
+        calls.append(kw["reporter"])
+        pause = threading.Event()
+        for _ in range(2000):  # hold the computation until the 49 others wait (20 s guard)
+            if cache.waiting(key) >= 49:
+                break
+            pause.wait(0.01)
+        return real(con, **kw)
+
+    app.state.services = replace(app.state.services, dashboard=counted)
+
+    async def stampede() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            token = (await c.get("/api/auth/csrf")).json()["csrf_token"]
+            r = await c.post("/api/auth/login", json={"username": "analyst", "password": PASSWORD},
+                             headers={"X-CSRF-Token": token})
+            assert r.status_code == 200
+            params = {"reporter": "MX-GTO", "start": "2018", "end": "2018"}
+            return await asyncio.gather(*(c.get("/api/dashboard", params=params)
+                                          for _ in range(50)))
+
+    responses = asyncio.run(stampede())
+    assert [r.status_code for r in responses] == [200] * 50
+    assert calls == ["MX-GTO"]
+    bodies = {r.text for r in responses}
+    assert len(bodies) == 1
