@@ -77,6 +77,31 @@ def test_cookie_signed_with_the_real_key_but_no_server_session_is_refused(client
     assert_error(client.get("/api/users"), 401, "not_authenticated")
 
 
+def test_app_started_as_the_readme_does_refuses_cookies_forged_with_the_old_default(
+    tmp_path,
+) -> None:
+    """Issue 9 (critical): COMEXLAB_SECRET_KEY unset signed sessions with a public default, so
+    anyone could sign {"uid": 1} and be admin."""
+    from comexlab.registry.db import transaction
+    from comexlab.web.auth.users import create_user
+    from comexlab.web.schema import ensure_registry_schema
+
+    settings = _bare_settings(tmp_path)  # no secret key, as `make demo` runs it
+    engine = make_engine(settings.registry_url)
+    ensure_registry_schema(engine)
+    with transaction(engine) as s:
+        admin_id = create_user(s, "admin", PASSWORD, role="admin").id
+    engine.dispose()
+    app = create_app(settings)
+    with TestClient(app) as c:
+        for payload in ({"uid": admin_id}, {"uid": admin_id, "sid": "x", "csrf": "y"}):
+            c.cookies.set(SESSION_COOKIE, _forge(payload, OLD_PUBLIC_KEY))
+            assert_error(c.get("/api/users"), 401, "not_authenticated")
+        login(c, "admin")  # the real login still works
+        assert c.get("/api/users").status_code == 200
+    _close(app)
+
+
 @pytest.mark.parametrize("bad", [OLD_PUBLIC_KEY, "short-key", ""])
 def test_settings_refuse_the_public_default_and_short_keys(bad: str) -> None:
     with pytest.raises(ValidationError, match="COMEXLAB_SECRET_KEY"):
