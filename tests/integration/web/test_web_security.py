@@ -415,6 +415,8 @@ def test_password_policy_on_the_users_form(as_user) -> None:
                                          "role": "analyst",
                                          "csrf_token": admin.headers["X-CSRF-Token"]})
     assert r.status_code == 422 and "demasiado común" in r.text
+    page = admin.get("/admin/users")
+    assert 'minlength="12"' in page.text and "Al menos 12 caracteres" in page.text
 
 
 def test_demo_passwords_pass_the_policy(tmp_path) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.web.auth.models import Role, User
+from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.auth.users import create_user, list_users, update_user
 from comexlab.web.db import db_session
@@ -62,7 +63,8 @@ def _out(user: User) -> UserOut:
 @pages.get("/admin/users")
 def users_page(request: Request, _admin: Admin, db: Db) -> Response:
     """Users and the form to add one."""
-    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None)
+    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None,
+                  min_password=MIN_PASSWORD_LENGTH)
 
 
 @pages.post("/admin/users")
@@ -83,7 +85,8 @@ def users_form(
         db.rollback()
         users = [_out(u) for u in list_users(db)]
         shown = exc.text(request_lang(request)) if isinstance(exc, InputError) else str(exc)
-        return render(request, "users.html", status_code=422, users=users, error=shown)
+        return render(request, "users.html", status_code=422, users=users, error=shown,
+                      min_password=MIN_PASSWORD_LENGTH)
     return RedirectResponse("/admin/users", status_code=303)
 
 
