@@ -22,7 +22,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from comexlab import __version__
 from comexlab.registry.db import make_engine
 from comexlab.settings import Settings, get_settings
-from comexlab.web.auth.security import LoginRateLimiter
+from comexlab.web.auth.security import SESSION_LIFETIME, LoginRateLimiter
 from comexlab.web.cache import TTLCache
 from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
@@ -33,7 +33,7 @@ from comexlab.web.services import Services, default_services
 from comexlab.web.warehouse import Warehouse
 
 SESSION_COOKIE = "comexlab_session"
-SESSION_MAX_AGE = 8 * 3600  # one working day
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())  # one working day, as the server row
 HSTS = "max-age=31536000; includeSubDomains"
 
 _CSP = (

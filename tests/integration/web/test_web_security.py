@@ -186,6 +186,25 @@ def test_cookie_saved_before_logout_no_longer_works_also_after_restart(app, web_
     _close(restarted)
 
 
+def test_a_session_expires_on_the_server_too(app, web_env) -> None:
+    from datetime import datetime as dt
+
+    from sqlalchemy import update
+
+    from comexlab.registry.db import transaction
+    from comexlab.web.auth.models import WebSession
+
+    with TestClient(app) as c:
+        login(c, "firm_b")
+        uid = c.get("/api/auth/me").json()["id"]
+        engine = make_engine(web_env.settings.registry_url)
+        with transaction(engine) as s:
+            s.execute(update(WebSession).where(WebSession.user_id == uid)
+                      .values(expires_at=dt(2020, 1, 1)))
+        engine.dispose()
+        assert _is_logged_out(c)
+
+
 def test_logout_form_ends_the_server_session(app) -> None:
     with TestClient(app) as c:
         login(c, "analyst")

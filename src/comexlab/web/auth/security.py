@@ -38,7 +38,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
 SESSION_TOKEN = "sid"
-SESSION_LIFETIME = timedelta(hours=8)  # the cookie's max_age (app.SESSION_MAX_AGE) too
+SESSION_LIFETIME = timedelta(hours=8)  # one working day; also the cookie's max_age
 
 
 @dataclass(frozen=True, slots=True)
