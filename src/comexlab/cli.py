@@ -28,6 +28,7 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("flows", "flows"),
     ("report", "report"),
     ("scenario", "scenario"),
+    ("regime", "regime"),
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),

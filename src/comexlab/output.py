@@ -19,6 +19,7 @@ from rich.table import Table
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
 from comexlab.settings import get_settings
+from comexlab.spreadsheet import csv_text, protect_sheet
 
 
 class OutputFormat(StrEnum):
@@ -64,6 +65,9 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
                *, percent_columns: Sequence[str] = (), notes: Sequence[str] = ()) -> None:
     """Workbook an analyst can forward: one sheet per cut, thousands separators, % columns.
 
+    Text that a spreadsheet would run as a formula (``=…``, ``@…``) is written as plain text
+    (:func:`comexlab.spreadsheet.protect_sheet`); numbers stay numbers.
+
     Column names listed in ``percent_columns`` hold fractions and are formatted ``0.0%``;
     other numeric columns get ``#,##0`` (or ``#,##0.00`` for small values). ``notes`` go to a
     final "notes" sheet (sources, estimates, caveats) because a forwarded file loses its context.
@@ -75,6 +79,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
             sheet_name = name[:31]
             df.to_excel(writer, sheet_name=sheet_name, index=False)
             ws = writer.sheets[sheet_name]
+            protect_sheet(ws)
             ws.freeze_panes = "A2"
             for idx, col in enumerate(df.columns, start=1):
                 letter = get_column_letter(idx)
@@ -93,6 +98,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
                     cell.number_format = fmt
         if notes:
             pd.DataFrame({"notes": list(notes)}).to_excel(writer, sheet_name="notes", index=False)
+            protect_sheet(writer.sheets["notes"])
             writer.sheets["notes"].column_dimensions["A"].width = 120
 
 
@@ -126,7 +132,7 @@ def emit(df: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, *, output: Pa
         assert output is not None
         df.to_parquet(output, index=False)
         return
-    text = (df.to_csv(index=False) if fmt is OutputFormat.csv
+    text = (csv_text(df) if fmt is OutputFormat.csv
             else df.to_json(orient="records", force_ascii=False, indent=1))
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "comexlab"
@@ -58,6 +58,18 @@ class Settings(BaseSettings):
         default="sqlite:///comexlab-registry.sqlite",
         description="SQLAlchemy URL of the firm registry (SQLite default, PostgreSQL supported).",
     )
+    scenario_upload_max_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest scenario YAML the web app accepts."
+    )
+    scenario_runs_per_user: int = Field(
+        default=2, ge=1, description="Scenario runs one user may have waiting or running."
+    )
+    scenario_runs_total: int = Field(
+        default=20, ge=1, description="Scenario runs the server keeps waiting or running."
+    )
+    scenario_time_limit: float = Field(
+        default=300.0, gt=0, description="Seconds after which a scenario run is stopped."
+    )
     cache: Path = Field(
         default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)) / "downloads",
         description="Where download() keeps files fetched from official publishers.",
@@ -83,6 +95,14 @@ class Settings(BaseSettings):
         description="Comma-separated proxy IPs/networks whose X-Forwarded-For/-Proto are "
         "believed; empty (default) believes no one.",
     )
+    # Publisher keys: from the environment (or a .env the deployment loads), never from a CLI
+    # option, so they stay out of shell history; SecretStr keeps them out of reprs and logs.
+    dataweb_token: SecretStr | None = Field(
+        default=None, description="USITC DataWeb API token (dataweb.usitc.gov → API tab).")
+    census_key: SecretStr | None = Field(
+        default=None, description="US Census Data API key (api.census.gov/data/key_signup.html).")
+    comtrade_key: SecretStr | None = Field(
+        default=None, description="UN Comtrade subscription key (comtradedeveloper.un.org).")
 
     @field_validator("secret_key")
     @classmethod

@@ -32,7 +32,7 @@ def test_login_and_dashboard_with_charts(page: Page) -> None:
     page.fill("input[name=password]", "browser-pass-1")
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    expect(page.locator("#kpi-total")).to_have_text("US$24.91 mil M")  # Guanajuato 2018
+    expect(page.locator("#kpi-total")).to_have_text("US$37.99 mil M")  # GTO 2025 (EEF, latest)
     for chart in ("sectors", "series"):  # INEGI has no product cut: that card says so
         expect(page.locator(f'div[data-chart="chart-{chart}"]')).to_have_attribute(
             "data-drawn", "1")
@@ -40,7 +40,7 @@ def test_login_and_dashboard_with_charts(page: Page) -> None:
     shot(page, "dashboard")
     # change the state: htmx swaps the body and pushes the URL
     page.select_option("#reporter", "MX-JAL")
-    expect(page.locator("#kpi-total")).to_have_text("US$20.41 mil M")
+    expect(page.locator("#kpi-total")).to_have_text("US$52.58 mil M")  # JAL 2025 (EEF)
     expect(page).to_have_url(re.compile(r"reporter=MX-JAL"))
     expect(page.locator('div[data-chart="chart-sectors"]')).to_have_attribute("data-drawn", "1")
     assert page.console_errors == []  # type: ignore[attr-defined]
@@ -108,7 +108,7 @@ def test_switch_language(page: Page) -> None:
     expect(page.locator("h1")).to_have_text("Exportaciones del estado")
     page.click("#lang-en")
     expect(page.locator("h1")).to_have_text("State exports")
-    expect(page.locator("#kpi-total")).to_have_text("US$24.91 bn")
+    expect(page.locator("#kpi-total")).to_have_text("US$37.99 bn")
     expect(page.locator("header nav")).to_contain_text("Tariff scenarios")
     page.goto("/registry/firms")
     expect(page.locator("h1")).to_have_text("Firms")
@@ -145,6 +145,20 @@ def test_firm_user_sees_only_own_firm(page: Page, server) -> None:
     page.click("#firm-edit button[type=submit]")
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("input[name=website]")).to_have_value("https://mi-empresa.example")
+
+
+def test_tariff_in_force_page_draws_the_series(page: Page) -> None:
+    login(page, "analyst")
+    page.goto("/regime?on=2026-01-01")
+    expect(page.locator("#kpi-etr")).to_have_text("6.16%")  # same as `comexlab regime show`
+    expect(page.locator('div[data-chart="chart-regime"]')).to_have_attribute("data-drawn", "1")
+    expect(page.locator("#table-lines tbody tr").first).to_contain_text("8471500150")
+    shot(page, "regime")
+    page.fill("#on", "2026-07-24")
+    page.click("#regime-form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"on=2026-07-24"))
+    expect(page.locator("#table-parts")).not_to_contain_text("ieepa")  # ended by the Court
+    assert page.console_errors == []  # type: ignore[attr-defined]
 
 
 def test_api_docs_render_under_the_csp(page: Page) -> None:

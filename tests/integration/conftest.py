@@ -45,3 +45,25 @@ def flows_wh_copy(flows_wh: Path, tmp_path: Path) -> Path:
     path = tmp_path / "wh_copy.duckdb"
     shutil.copyfile(flows_wh, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def eef_wh(flows_wh: Path, tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """:func:`flows_wh` plus the INEGI EEF package (2007–2025): what the demo loads.
+
+    A copy, so the EAEF-only warehouse stays as the tests of the 2018-share path expect it.
+    """
+    path = tmp_path_factory.mktemp("eef") / "wh.duckdb"
+    shutil.copyfile(flows_wh, path)
+    con = connect(path)
+    flows.load_source(con, "inegi_eef", data_dir=data_dir)
+    con.close()
+    return path
+
+
+@pytest.fixture()
+def eef_con(eef_wh: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to :func:`eef_wh`."""
+    c = connect(eef_wh, read_only=True)
+    yield c
+    c.close()

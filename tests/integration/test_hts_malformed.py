@@ -13,22 +13,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+from warehouse_state import fingerprint as _fingerprint
 
 from comexlab.errors import InputError
 from comexlab.sources.usitc_hts import EDITIONS
 from comexlab.warehouse import hts
-from comexlab.warehouse.schema import DDL
 
 JSON_2026 = EDITIONS["2026r10"].file
 FILE_1300 = EDITIONS["2013"].file
 
 
-def _fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[object, ...]]:
-    """Row count and an order-independent hash of every row of every table."""
-    out = {}
-    for table in DDL:
-        out[table] = con.execute(f"SELECT count(*), sum(hash(t)) FROM {table} t").fetchone()
-    return out
 
 
 @pytest.fixture()

@@ -239,3 +239,26 @@ def test_cli_by_subsector_screen_table_is_labelled(loaded: Path) -> None:
     row = next(line for line in result.output.splitlines() if "│ 336 " in line)
     assert "Transportation" in row or "Transport" in row
     assert row.count("%") == 4  # exposed share, tariff before → after, price cut
+
+
+@pytest.mark.parametrize(("edit", "fragments"), [
+    # issue 9: a year nobody loaded printed an all-zero headline with exit code 0
+    (("years: [2025]", "years: [2019]"), ("no usitc_dataweb flows are loaded for 2019",
+                                          "years loaded: 2025")),
+    # issue 9: an unknown partner ran with zero effect and exit code 0
+    (("    partners: [MEX]               # exporting countries hit; omit for all",
+      "    partners: [ZZZ]"), ("'ZZZ' is not a country code", "row 24")),
+])
+def test_cli_refuses_scenario_that_would_compute_nothing(
+        loaded: Path, tmp_path: Path, edit: tuple[str, str],
+        fragments: tuple[str, ...]) -> None:
+    path = tmp_path / "mine.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["scenario", "new", str(path)]).exit_code == 0
+    text = path.read_text()
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    for command in ("validate", "run"):
+        result = runner.invoke(app, ["scenario", command, str(path), "--warehouse", str(loaded)])
+        assert result.exit_code != 0, result.output
+        assert all(f in str(result.exception) for f in fragments), str(result.exception)

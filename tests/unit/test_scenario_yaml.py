@@ -34,7 +34,8 @@ def shipped() -> list[str]:
 
 def test_shipped_scenarios_validate() -> None:
     names = shipped()
-    assert names == ["nafta-ends.yaml", "s232-autos.yaml", "s232-metals.yaml",
+    assert names == ["ieepa-restored.yaml", "nafta-ends.yaml", "s232-autos.yaml",
+                     "s232-metals.yaml", "s232-usmca-relief-ends.yaml", "usmca-ends-today.yaml",
                      "usmca-ends.yaml"]
     for name in names:
         text = (resources.files("comexlab.tariffs") / "scenarios" / name).read_text("utf-8")
@@ -87,3 +88,50 @@ def test_prefixes_checked_against_schedule() -> None:
     assert check_prefixes(s, ["8703230140", "8703240000"]) == []
     problems = check_prefixes(s, ["8704210000"])
     assert problems[0].row == 14 and problems[0].value == "870323"
+
+
+def _big_valid(overlays: int = 50, prefixes: int = 105) -> str:
+    """A valid scenario near the web's 64 KB limit: 50 overlays × 105 prefixes."""
+    items = "".join(
+        "  - type: additional\n    rate: 25%\n    stacking: add\n    partners: [MEX]\n"
+        "    products:\n      prefixes: ["
+        + ", ".join(f'"{8700 + (i + k) % 99:04d}.{k % 90 + 10}"' for k in range(prefixes))
+        + "]\n" for i in range(overlays))
+    return GOOD.split("overlays:\n")[0] + "overlays:\n" + items
+
+
+def test_one_yaml_loader_per_file_not_per_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 9: a 198 KB file took ~98 s because the line-number mapping built a new loader
+    # (which re-reads the whole text) for every one of its ~15,000 values: quadratic.
+    import yaml
+
+    text = _big_valid()
+    assert 50_000 < len(text.encode()) < 64 * 1024
+    made: list[int] = []
+    for cls in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
+        original = cls.__init__
+
+        def counting(self, stream, _original=original) -> None:  # type: ignore[no-untyped-def]
+            made.append(1)
+            _original(self, stream)
+
+        monkeypatch.setattr(cls, "__init__", counting)
+    scenario = parse_scenario(text)
+    assert len(scenario.overlays) == 50 and len(scenario.overlays[0].products.prefixes) == 105
+    assert len(made) <= 3  # screening pass + composing pass (was 1 + one per value)
+
+
+def test_limits_are_not_hit_by_a_max_size_valid_file() -> None:
+    scenario = parse_scenario(_big_valid())
+    assert scenario.overlays[-1].rate == 0.25
+
+
+def test_partner_must_be_an_exporter_of_the_base() -> None:
+    # issue 9: `partners: [ZZZ]` ran with zero effect and exit code 0
+    for partner, fragment in (("ZZZ", "not a country code"), ("CHN", "not one of the")):
+        with pytest.raises(InputError) as info:
+            parse_scenario(GOOD.replace("    stacking: max\n",
+                                        f"    stacking: max\n    partners: [{partner}]\n"))
+        assert fragment in info.value.render("en")
+        assert info.value.problems[0].row == 13
+        assert info.value.problems[0].field == "overlays.0.partners.0"

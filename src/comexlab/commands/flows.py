@@ -11,7 +11,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
@@ -19,7 +26,7 @@ from comexlab.errors import InputError
 from comexlab.i18n import label, t
 from comexlab.output import OutputFormat, emit
 from comexlab.settings import get_settings
-from comexlab.sources import flow_sources
+from comexlab.sources import flow_downloads, flow_sources
 from comexlab.warehouse import flows as wf
 
 app = typer.Typer(help="Trade flows: load official sources, list them, reconcile totals.",
@@ -48,6 +55,9 @@ def load_cmd(
     hts_naics: Annotated[bool, typer.Option(help="Also load the HTS10→NAICS table.")] = True,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files with no data rows anyway (their months become empty).")
+    ] = False,
     lang: LangOpt = "",
 ) -> None:
     """Load flow sources from the data folder into the warehouse (atomic per source)."""
@@ -64,7 +74,7 @@ def load_cmd(
             console=console, transient=True) as progress:
         for name in names:
             task = progress.add_task(t("flows.loading", lg, source=name), total=None)
-            summary = wf.load_source(con, name, data_dir=data)
+            summary = wf.load_source(con, name, data_dir=data, force=force)
             progress.remove_task(task)
             rows.append({t("flows.col.source", lg): name,
                          t("flows.col.files", lg): len(summary.files),
@@ -80,6 +90,58 @@ def load_cmd(
             console.print(t("flows.hts_naics_loaded", lg, rows=f"{n:,}"))
     notes = [c for name in names for c in caveats(name, lg)]
     emit(pd.DataFrame(rows), OutputFormat.table, title=t("flows.title.loaded", lg), notes=notes)
+
+
+@app.command("download", help=t("flows.download.help", "en"))
+def download_cmd(
+    source: Annotated[str, typer.Option(
+        "--source", "-s", help=f"One of {', '.join(flow_downloads.DOWNLOADABLE)}.")],
+    start: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    end: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM (Comtrade: years).")],
+    state: Annotated[str | None, typer.Option(
+        help="DataMéxico: the state (GTO, Guanajuato or 11).")] = None,
+    data: DataOpt = None,
+    base_url: Annotated[str | None, typer.Option(
+        help="A mirror or test server instead of the publisher's URL.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Fetch again even what is saved.")] = False,
+    lang: LangOpt = "",
+) -> None:
+    """Keys come from COMEXLAB_DATAWEB_TOKEN / COMEXLAB_CENSUS_KEY / COMEXLAB_COMTRADE_KEY."""
+    lg = _lang(lang)
+    settings = get_settings()
+    plan = flow_downloads.plan(source, start, end, settings=settings, data_dir=data,
+                               state=state)
+    console = Console()
+    results = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task(source, total=len(plan.units))
+        for unit in plan.units:
+            progress.update(task, description=t("flows.download.progress", lg, source=source,
+                                                unit=unit.label))
+            results.append(flow_downloads.run_unit(plan, unit, base_url=base_url,
+                                                   refresh=refresh))
+            progress.advance(task)
+    _show_downloads(plan, results, data or settings.data, lg)
+
+
+def _show_downloads(plan: flow_downloads.Plan, results: list[flow_downloads.UnitResult],
+                    data: object, lg: str) -> None:
+    df = pd.DataFrame([{
+        t("flows.download.col.unit", lg): r.unit.label,
+        t("flows.download.col.status", lg): t(f"flows.download.status.{r.status}", lg),
+        t("flows.download.col.requests", lg): r.requests,
+        t("flows.download.col.file", lg): r.path.name if r.path else "",
+    } for r in results])
+    notes = [n.text(lg) for r in results for n in r.notes]
+    if all(r.path is None for r in results):
+        window = f"{results[0].unit.label}…{results[-1].unit.label}"
+        notes.append(t("flows.download.none_released", lg, source=plan.source, window=window))
+    else:
+        notes.append(t("flows.download.next", lg, source=plan.source, data=data))
+    emit(df, OutputFormat.table, notes=notes, lang=lg,
+         title=t("flows.download.title", lg, source=plan.source, folder=plan.folder))
 
 
 @app.command("sources")

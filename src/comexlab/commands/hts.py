@@ -32,6 +32,9 @@ def load(
     all_: Annotated[bool, typer.Option("--all", help="Load every known edition.")] = False,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load a file that looks incomplete (chapters missing, far fewer rows "
+                        "than the edition) anyway; it replaces the whole edition.")] = False,
     lang: LangOpt = "es",
 ) -> None:
     """Load HTS editions from the data directory into the warehouse (atomic per edition)."""
@@ -47,7 +50,7 @@ def load(
         task = progress.add_task("HTS", total=len(keys))
         for key in keys:
             progress.update(task, description=t("hts.loading", lang, edition=key))
-            result = service.load_edition(con, key, data_dir=data)
+            result = service.load_edition(con, key, data_dir=data, force=force)
             progress.console.print(t("hts.loaded", lang, edition=key, lines=result.lines,
                                      rates=result.rates, file=result.path.name))
             for note in result.notes:
@@ -231,7 +234,8 @@ def diff(
 @app.command()
 def download(
     edition: EditionArg,
-    base_url: Annotated[str, typer.Option(help="Publisher base URL.")] = usitc_hts.USITC_BASE_URL,
+    base_url: Annotated[str | None, typer.Option(
+        help="Mirror base URL (default: where the edition is published).")] = None,
     cache: Annotated[Path | None, typer.Option(help="Download folder.")] = None,
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
     lang: LangOpt = "es",

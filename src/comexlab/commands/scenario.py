@@ -58,14 +58,28 @@ RUN_OPTIONS = {"reporter": ReporterOpt, "fmt": FormatOpt, "output": OutputOpt,
 
 MONEY = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before", "duty_after",
          "duty_change", "value_unknown_rate", "trade_creation", "trade_diversion",
-         "revenue_after", "welfare")
+         "revenue_after", "welfare", "unmeasured_value_usd")
 PERCENT = ("share_exposed", "rate_before_tw", "rate_after_tw", "rate_before_simple",
-           "rate_after_simple", "neutralising_cut", "neutralising_cut_exposed")
+           "rate_after_simple", "neutralising_cut", "neutralising_cut_exposed",
+           "share_default_elasticity")
 HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_exposed",
+            "unmeasured_value_usd", "lines_unmeasured",
             "duty_before", "duty_after", "duty_change", "rate_before_tw", "rate_after_tw",
             "rate_before_simple", "rate_after_simple", "neutralising_cut",
             "neutralising_cut_exposed", "value_unknown_rate", "lines", "trade_creation",
-            "trade_diversion", "revenue_after", "welfare")
+            "trade_diversion", "revenue_after", "welfare", "share_default_elasticity")
+#: Figures whose label says what they are (a lower bound, an estimate, MFN-only): these keys
+#: are ``scenario.hl.*``; the others keep ``scenario.h.*``.
+QUALIFIED = frozenset({
+    "duty_before", "duty_after", "rate_before_tw", "rate_before_simple", "exposed_value_usd",
+    "share_exposed", "unmeasured_value_usd", "lines_unmeasured", "trade_creation",
+    "trade_diversion", "revenue_after", "welfare", "share_default_elasticity",
+})
+
+
+def headline_label(key: str, lang: str) -> str:
+    """The label of a headline figure in ``lang`` (CLI, xlsx and web use this one)."""
+    return t(f"scenario.{'hl' if key in QUALIFIED else 'h'}.{key}", lang)
 
 
 
@@ -110,7 +124,7 @@ def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:
     """
     row = result.aggregate().iloc[0]
     keys = [k for k in HEADLINE if k in row.index]
-    labels = [t(f"scenario.h.{k}", lang) for k in keys]
+    labels = [headline_label(k, lang) for k in keys]
     values = [_fmt(k, row[k], lang) for k in keys]
     basis = state_basis(result, lang)
     if basis is not None:
@@ -156,8 +170,23 @@ def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     return out
 
 
+def figure_notes(result: ScenarioResult, lang: str) -> list[str]:
+    """What the headline figures are: MFN-only base, exposure lower bound, SMART estimates."""
+    row = result.aggregate().iloc[0]
+    notes = [t("scenario.note.before_base", lang)]
+    if row.get("unmeasured_value_usd", 0) > 0:
+        notes.append(t("scenario.note.lower_bound", lang,
+                       value=fmt_usd(float(row["unmeasured_value_usd"]), lang),
+                       lines=fmt_number(float(row["lines_unmeasured"]), lang)))
+    if "share_default_elasticity" in row.index:
+        notes.append(t("scenario.note.smart_estimate", lang,
+                       share=_fmt("share_default_elasticity",
+                                  row["share_default_elasticity"], lang)))
+    return notes
+
+
 def _notes(result: ScenarioResult, lang: str) -> list[str]:
-    notes = []
+    notes = figure_notes(result, lang)
     if result.estimated:
         notes.append(t("scenario.estimated", lang, year=_base_year(result)))
     if result.scenario.approximate:
@@ -176,7 +205,7 @@ def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=Console(stderr=True), transient=True) as progress:
         progress.add_task(ref, total=None)
-        scenario = service.load_scenario(ref, con)
+        scenario = service.load_scenario_or_file(ref, con)
         return service.run_scenario(con, scenario, reporter=opts.reporter, smart=smart,
                                     data_dir=opts.data)
 
@@ -240,7 +269,7 @@ def compare(
     if opts.fmt is OutputFormat.table:
         keys = [k for k in HEADLINE if k in table.columns]
         shown = pd.DataFrame({t("scenario.figure", opts.lang): [
-            t(f"scenario.h.{k}", opts.lang) for k in keys]})
+            headline_label(k, opts.lang) for k in keys]})
         for _, row in table.iterrows():
             shown[row["scenario"]] = [_fmt(k, row[k], opts.lang) for k in keys]
         notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, opts.lang)]

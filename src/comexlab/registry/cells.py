@@ -7,6 +7,7 @@ ISO ``2026-03-31`` and the Mexican ``31/03/2026``; booleans accept yes/no, sí/n
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -31,6 +32,17 @@ class CellError(ValueError):
 
 Cleaner = Callable[[Any], Any]
 
+# Bounds of plausible values: beyond them a cell is a typo (or an attack), never a fact, and
+# letting it through overflows PostgreSQL's INTEGER (2**31 - 1) or stores NaN/inf.
+MAX_EMPLOYEES = 1_000_000  # Mexico's largest employers have ~400k; the web form uses it too
+MAX_USD = 1e12  # one trillion dollars: more than all of Mexico's annual exports
+FIRST_DAY = date(1900, 1, 1)  # Excel cannot hold an earlier date anyway
+LAST_DAY = date(2100, 12, 31)
+MAX_TEXT = 10_000  # characters of a free-text cell (notes, descriptions)
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL outright and the
+# others are invisible in every screen that shows the registry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 _TRUE = {"yes", "y", "si", "sí", "s", "true", "verdadero", "1", "x"}
 _FALSE = {"no", "n", "false", "falso", "0"}
 
@@ -47,6 +59,14 @@ def as_text(raw: object) -> str:
     if isinstance(raw, datetime):
         return raw.date().isoformat()
     return str(raw).strip()
+
+
+def as_plain_text(raw: object) -> str:
+    """A free-text cell: any characters but control codes (NUL, escape, …)."""
+    text = as_text(raw)
+    if _CONTROL.search(text):
+        raise CellError(Msg("import.cell.control"))
+    return text
 
 
 def as_int(raw: object) -> int:
@@ -72,15 +92,27 @@ def as_float(raw: object) -> float:
     if isinstance(raw, bool):
         raise CellError(Msg("import.cell.number"))
     if isinstance(raw, int | float):
-        return float(raw)
-    try:
-        return float(as_text(raw).replace(",", ""))
-    except ValueError:
-        raise CellError(Msg("import.cell.number")) from None
+        number = float(raw)
+    else:
+        try:
+            number = float(as_text(raw).replace(",", ""))
+        except ValueError:
+            raise CellError(Msg("import.cell.number")) from None
+    if not math.isfinite(number):  # "nan", "inf", "1e999": never a figure
+        raise CellError(Msg("import.cell.number"))
+    return number
 
 
 def as_date(raw: object) -> date:
-    """A date cell: an Excel date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``."""
+    """A date cell: an Excel date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``, between 1900 and 2100."""
+    day = _date(raw)
+    if not FIRST_DAY <= day <= LAST_DAY:  # 0026-03-31 or 2206-03-31: a typo, not a date
+        raise CellError(Msg("import.cell.date_range", first=FIRST_DAY.isoformat(),
+                            last=LAST_DAY.isoformat()))
+    return day
+
+
+def _date(raw: object) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -108,12 +140,12 @@ def as_bool(raw: object) -> bool:
 
 def as_codes(raw: object) -> list[str]:
     """A list cell: codes separated by ``;`` or ``,`` (duplicates dropped, order kept)."""
-    parts = [p.strip() for p in re.split(r"[;,]", as_text(raw))]
+    parts = [p.strip() for p in re.split(r"[;,]", as_plain_text(raw))]
     return list(dict.fromkeys(p for p in parts if p))
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": as_text, "int": as_int, "float": as_float, "date": as_date, "bool": as_bool,
+    "text": as_plain_text, "int": as_int, "float": as_float, "date": as_date, "bool": as_bool,
     "codes": as_codes,
 }
 
@@ -213,6 +245,22 @@ def non_negative(value: float) -> float:
     if value < 0:
         raise CellError(Msg("import.cell.negative"))
     return value
+
+
+def at_most(largest: float) -> Cleaner:
+    """Cleaner of a count or amount between 0 and ``largest`` (both included)."""
+
+    def clean(value: float) -> float:
+        non_negative(value)
+        if value > largest:
+            raise CellError(Msg("import.cell.too_large", largest=f"{largest:,.0f}"))
+        return value
+
+    return clean
+
+
+employees = at_most(MAX_EMPLOYEES)
+usd = at_most(MAX_USD)
 
 
 def code(value: str) -> str:

@@ -233,6 +233,7 @@ def _program_rows(rng: random.Random, firms: list[dict[str, Any]], as_of: date,
                 status_list.append(rng.choice(("dropped", "rejected")))
             day = starts + timedelta(days=rng.randrange(0, 30))
             for status in status_list:
+                day = min(day, as_of)  # a step of the history has happened by as_of
                 history.append({"program_code": code, "firm_rfc": firm["rfc"], "status": status,
                                 "changed_on": day, "note": None})
                 last_day = day
@@ -250,7 +251,8 @@ def _program_rows(rng: random.Random, firms: list[dict[str, Any]], as_of: date,
                               "plant_name": f"Planta {firm['_place'].town}"})
             if done and kind in ("export_consortium", "trade_mission", "trade_fair",
                                  "ecommerce_onboarding"):
-                row["first_export_on"] = last_day + timedelta(days=rng.randrange(20, 120))
+                row["first_export_on"] = min(as_of,
+                                             last_day + timedelta(days=rng.randrange(20, 120)))
                 row["export_sales_usd"] = float(rng.randrange(20, 900) * 1000)
             enrolments.append(row)
     return programs, enrolments, history
@@ -284,4 +286,4 @@ def seed_demo(engine: Engine, *, as_of: date, seed: int = DEMO_SEED) -> ImportRe
         spec = ENTITIES[name]
         body = tuple((i + 2, row) for i, row in enumerate(rows))
         sheets.append(Sheet(f"demo [{name}]", spec, spec.column_names, body))
-    return import_sheets(engine, sheets)
+    return import_sheets(engine, sheets, today=as_of)

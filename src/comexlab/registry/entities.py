@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -74,6 +75,8 @@ class Column:
     required: bool = False
     clean: cells.Cleaner | None = None
     default: Any = None
+    max_len: int = cells.MAX_TEXT  # text columns: the database column's length
+    past: bool = False  # a date of something that happened: never after the import day
 
 
 @dataclass
@@ -82,6 +85,7 @@ class ImportContext:
 
     session: Session
     strict_rfc: bool = False
+    today: date = field(default_factory=date.today)  # what "in the future" means
     _firms: dict[str, Firm] = field(default_factory=dict)
 
     def firm(self, rfc: str, column: str = "firm_rfc") -> Firm:
@@ -222,17 +226,17 @@ def _export_firms(session: Session) -> Iterable[dict[str, Any]]:
 FIRMS = EntitySpec(
     "firms",
     (Column("rfc", required=True, clean=cells.rfc),
-     Column("legal_name", required=True),
+     Column("legal_name", required=True, max_len=300),
      Column("state_code", required=True, clean=cells.state),
      Column("municipality_code", clean=cells.municipality),
-     Column("employees", "int", clean=cells.non_negative),
+     Column("employees", "int", clean=cells.employees),
      Column("activity", clean=cells.choice(Activity), default="industry"),
      Column("chain_role", clean=cells.choice(ChainRole)),
      Column("sectors", "codes", clean=cells.sectors),
      Column("processes", "codes", clean=cells.process_codes),
      Column("exporter", "bool", default=False),
      Column("export_destinations", "codes", clean=cells.countries),
-     Column("website"),
+     Column("website", max_len=300),
      Column("is_demo", "bool", default=False)),
     key=("rfc",), apply=_apply_firm, export=_export_firms)
 
@@ -254,8 +258,9 @@ def _export_contacts(session: Session) -> Iterable[dict[str, Any]]:
 
 CONTACTS = EntitySpec(
     "contacts",
-    (Column("firm_rfc", required=True, clean=cells.rfc), Column("name", required=True),
-     Column("position"), Column("email", clean=cells.email), Column("phone")),
+    (Column("firm_rfc", required=True, clean=cells.rfc), Column("name", required=True, max_len=200),
+     Column("position", max_len=200), Column("email", clean=cells.email, max_len=200),
+     Column("phone", max_len=50)),
     key=("firm_rfc", "name"), apply=_apply_contact, export=_export_contacts)
 
 
@@ -276,10 +281,11 @@ def _export_plants(session: Session) -> Iterable[dict[str, Any]]:
 
 PLANTS = EntitySpec(
     "plants",
-    (Column("firm_rfc", required=True, clean=cells.rfc), Column("plant_name", required=True),
+    (Column("firm_rfc", required=True, clean=cells.rfc),
+     Column("plant_name", required=True, max_len=200),
      Column("state_code", required=True, clean=cells.state),
      Column("municipality_code", clean=cells.municipality),
-     Column("industrial_park"), Column("capacity_notes")),
+     Column("industrial_park", max_len=200), Column("capacity_notes")),
     key=("firm_rfc", "plant_name"), apply=_apply_plant, export=_export_plants)
 
 
@@ -314,9 +320,11 @@ CERTIFICATIONS = EntitySpec(
     "certifications",
     (Column("firm_rfc", required=True, clean=cells.rfc),
      Column("standard", required=True, clean=cells.standard),
-     Column("certificate_number", required=True), Column("certifying_body"),
-     Column("issued_on", "date", required=True), Column("expires_on", "date", required=True),
-     Column("plant_name")),
+     Column("certificate_number", required=True, max_len=100),
+     Column("certifying_body", max_len=200),
+     Column("issued_on", "date", required=True, past=True),
+     Column("expires_on", "date", required=True),
+     Column("plant_name", max_len=200)),
     key=("standard", "certificate_number"), apply=_apply_certification,
     export=_export_certifications)
 
@@ -336,7 +344,8 @@ def _export_clusters(session: Session) -> Iterable[dict[str, Any]]:
 
 CLUSTERS = EntitySpec(
     "clusters",
-    (Column("cluster_code", required=True, clean=cells.code), Column("name", required=True),
+    (Column("cluster_code", required=True, clean=cells.code),
+     Column("name", required=True, max_len=300),
      Column("state_code", required=True, clean=cells.state),
      Column("sector", clean=cells.sector), Column("description"),
      Column("is_demo", "bool", default=False)),
@@ -363,7 +372,7 @@ CLUSTER_MEMBERS = EntitySpec(
     (Column("cluster_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("role", clean=cells.choice(MemberRole), default="member"),
-     Column("joined_on", "date")),
+     Column("joined_on", "date", past=True)),
     key=("cluster_code", "firm_rfc"), apply=_apply_member, export=_export_members)
 
 
@@ -390,7 +399,7 @@ CLUSTER_LINKS = EntitySpec(
     (Column("cluster_a", required=True, clean=cells.code),
      Column("cluster_b", required=True, clean=cells.code),
      Column("kind", required=True, clean=cells.choice(ClusterLinkKind)),
-     Column("since", "date"), Column("notes")),
+     Column("since", "date", past=True), Column("notes")),
     key=("cluster_a", "cluster_b", "kind"), apply=_apply_link, export=_export_links)
 
 
@@ -418,9 +427,12 @@ def _export_programs(session: Session) -> Iterable[dict[str, Any]]:
 
 PROGRAMS = EntitySpec(
     "programs",
-    (Column("program_code", required=True, clean=cells.code), Column("name", required=True),
-     Column("kind", required=True, clean=cells.choice(ProgramKind)), Column("agency"),
-     Column("starts_on", "date"), Column("ends_on", "date"), Column("marketplace"),
+    (Column("program_code", required=True, clean=cells.code),
+     Column("name", required=True, max_len=300),
+     Column("kind", required=True, clean=cells.choice(ProgramKind)),
+     Column("agency", max_len=100),
+     Column("starts_on", "date"), Column("ends_on", "date"),
+     Column("marketplace", max_len=100),
      Column("target_countries", "codes", clean=cells.countries), Column("description"),
      Column("is_demo", "bool", default=False)),
     key=("program_code",), apply=_apply_program, export=_export_programs)
@@ -464,9 +476,11 @@ ENROLMENTS = EntitySpec(
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
-     Column("status_on", "date", required=True), Column("enrolled_on", "date"),
-     Column("certificate_obtained", clean=cells.standard), Column("first_export_on", "date"),
-     Column("export_sales_usd", "float", clean=cells.non_negative), Column("notes")),
+     Column("status_on", "date", required=True, past=True),
+     Column("enrolled_on", "date", past=True),
+     Column("certificate_obtained", clean=cells.standard),
+     Column("first_export_on", "date", past=True),
+     Column("export_sales_usd", "float", clean=cells.usd), Column("notes")),
     key=("program_code", "firm_rfc"), apply=_apply_enrolment, export=_export_enrolments)
 
 
@@ -494,7 +508,7 @@ ENROLMENT_HISTORY = EntitySpec(
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
      Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
-     Column("changed_on", "date", required=True), Column("note")),
+     Column("changed_on", "date", required=True, past=True), Column("note")),
     key=("program_code", "firm_rfc", "status", "changed_on"), apply=_apply_history,
     export=_export_history)
 

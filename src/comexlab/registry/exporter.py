@@ -19,6 +19,7 @@ from comexlab.errors import InputError
 from comexlab.i18n import catalog, t
 from comexlab.output import write_xlsx
 from comexlab.registry.entities import ENTITIES, EntitySpec
+from comexlab.spreadsheet import csv_text
 
 _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
 
@@ -73,7 +74,9 @@ def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
                  notes: Iterable[str] = ()) -> list[Path]:
     """Write ``frames`` as one workbook (xlsx) or one CSV per table; returns files written.
 
-    CSV of several tables needs ``path`` to be a folder (created if missing).
+    CSV of several tables needs ``path`` to be a folder (created if missing). CSV files are
+    UTF-8 with a BOM (so Excel in Spanish shows the accents) and their formula-like text cells
+    are quoted (:mod:`comexlab.spreadsheet`; the importer removes the quote).
     """
     if fmt == "xlsx":
         write_xlsx(frames, path, notes=list(notes))
@@ -83,12 +86,16 @@ def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
     data = {k: v for k, v in frames.items() if k != "help"}
     if len(data) == 1 and path.suffix.lower() == ".csv":
         ((_, df),) = data.items()
-        df.to_csv(path, index=False)
+        _write_csv(df, path)
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in data.items():
         target = path / f"{name}.csv"
-        df.to_csv(target, index=False)
+        _write_csv(df, target)
         written.append(target)
     return written
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    path.write_text(csv_text(df), encoding="utf-8-sig")

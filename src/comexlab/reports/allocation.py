@@ -8,9 +8,12 @@ Method (see docs/methods/state-allocation.md)::
 
     estimated_value[state, line, period] =
         value[line, period]                              (USITC DataWeb, MEX → USA, customs value)
-        × share[state, scian3(line)]                     (INEGI EAEF, latest year loaded)
+        × share[state, scian3(line), y]                  (INEGI, y = share_year(year of period))
 
-    share[state, s] = exports[state, s] / Σ_states exports[state, s]
+    share[state, s, y] = exports[state, s, y] / Σ_states exports[state, s, y]
+
+    share_year(year) = year, if INEGI has that year; else the latest INEGI year before it
+                       (2026 flows → 2025 shares, said in the notes); else the earliest year.
 
 where ``scian3(line)`` comes from the HTS10 → NAICS-6 concordance (Budget Lab at Yale,
 ``metal_content_shares_bea_hs10``), whose first three digits are the SCIAN subsector (SCIAN and
@@ -21,18 +24,21 @@ Assumptions and limits, which every output using these figures must carry ("esti
 * A state's share of a subsector's exports to *all* destinations (INEGI) is taken as its share
   of every line of that subsector *to the US*: a state specialised in one product of a
   subsector (GTO: cars in 336) gets a share of every 336 line (aircraft parts too).
-* Shares are from the latest INEGI year loaded (EAEF ends in 2018) and applied to later flows.
-* INEGI covers manufacturing and mining only, and suppresses some state × subsector cells;
-  lines of subsectors INEGI does not cover (agriculture 111–115, …) or with no concordance
-  entry are **unallocated**: reported with their value, never dropped and never guessed.
+* Shares are of the flows' own year when INEGI has it (EEF: 2007–2025, 2025 preliminary), else
+  of the latest year INEGI has (with EAEF alone: 2018); the notes name the year used.
+* INEGI covers manufacturing and mining (EEF: agriculture 111, 112, 114 from 2018 too), and
+  withholds some state × subsector cells (their sum is INEGI's "unspecified" row, which is no
+  subsector and takes no share); lines of subsectors INEGI does not give for the share year
+  (forestry 113, …) or with no concordance entry are **unallocated**: reported with their
+  value, never dropped and never guessed.
 * The split is exact in sum: for every line and period, Σ over the 32 states of the estimates
   plus the unallocated value equals the national line value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
@@ -47,11 +53,28 @@ UNALLOCATED_COLUMNS: tuple[str, ...] = ("period", "hts10", "scian3", "value_usd"
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Allocation:
-    """Result of :func:`allocate_lines`: estimated rows, unallocated rows, base year."""
+    """Result of :func:`allocate_lines`: estimated rows, unallocated rows, the share years.
+
+    ``share_years`` maps each year of the flows to the INEGI year whose shares split them.
+    """
 
     allocated: pd.DataFrame
     unallocated: pd.DataFrame
-    base_year: int | None
+    share_years: Mapping[int, int] = field(default_factory=dict)
+    share_source: str | None = None  # the INEGI flow source of the shares ('inegi_eef')
+
+    @property
+    def base_year(self) -> int | None:
+        """The latest INEGI year used (the only one when the window is within one year)."""
+        return max(self.share_years.values()) if self.share_years else None
+
+    def base_year_label(self) -> str:
+        """The INEGI year(s) used, for notes: '2025', or '2024, 2025' for a window over two."""
+        return ", ".join(str(y) for y in sorted(set(self.share_years.values())))
+
+    def fallbacks(self) -> dict[int, int]:
+        """Flow years INEGI does not have yet → the (earlier) year whose shares stand in."""
+        return {fy: sy for fy, sy in sorted(self.share_years.items()) if fy != sy}
 
     def unallocated_by_reason(self) -> dict[str, float]:
         """Unallocated value per reason, for the notes of every output."""
@@ -71,6 +94,57 @@ def subsector_shares(state_exports: pd.DataFrame) -> pd.DataFrame:
     totals = frame.groupby("scian3")["value_usd"].transform("sum")
     frame = frame[totals > 0].assign(state_share=lambda f: f["value_usd"] / totals[totals > 0])
     return frame[["state", "scian3", "state_share"]].reset_index(drop=True)
+
+
+def share_year(flow_year: int, available: Collection[int]) -> int:
+    """The INEGI year whose state shares split flows of ``flow_year``.
+
+    Why: a state's weight in a subsector moves (JAL's electronics share of 2025 is not 2018's),
+    so flows use their own year's shares; INEGI publishes a year about three months after it
+    ends, so the latest flows (2026) use the latest year published (2025), and flows before
+    INEGI's first year use its first. ``available`` must not be empty.
+    """
+    if not available:
+        raise ValueError("no INEGI year available")
+    if flow_year in available:
+        return flow_year
+    earlier = [y for y in available if y < flow_year]
+    return max(earlier) if earlier else min(available)
+
+
+def share_years_for(periods: Iterable[str], available: Collection[int]) -> dict[int, int]:
+    """:func:`share_year` of every year among ``periods`` ('2025-03', '2025')."""
+    return {y: share_year(y, available) for y in sorted({int(str(p)[:4]) for p in periods})}
+
+
+def allocate_by_year(lines: pd.DataFrame, line_scian: pd.DataFrame,
+                     shares_by_year: Mapping[int, pd.DataFrame], *,
+                     states: Iterable[str] | None = None,
+                     share_source: str | None = None) -> Allocation:
+    """:func:`allocate_lines` with each period split by the shares of its :func:`share_year`.
+
+    ``shares_by_year``: INEGI year → :func:`subsector_shares` of that year. Periods of
+    different years are allocated separately and stacked, so the exact-sum property holds per
+    line and period as in :func:`allocate_lines`.
+    """
+    years = share_years_for(lines["period"], shares_by_year)
+    wanted = None if states is None else list(states)
+    parts = []
+    flow_year = lines["period"].astype(str).str[:4].astype(int)
+    for fy, sy in years.items():
+        parts.append(allocate_lines(lines[flow_year == fy], line_scian, shares_by_year[sy],
+                                    states=wanted))
+    if not parts:
+        parts.append(allocate_lines(lines, line_scian, _no_shares(), states=wanted))
+    return Allocation(
+        allocated=pd.concat([p.allocated for p in parts], ignore_index=True),
+        unallocated=pd.concat([p.unallocated for p in parts], ignore_index=True),
+        share_years=years, share_source=share_source)
+
+
+def _no_shares() -> pd.DataFrame:
+    return pd.DataFrame({"state": pd.Series(dtype=str), "scian3": pd.Series(dtype=str),
+                         "state_share": pd.Series(dtype=float)})
 
 
 def allocate_lines(lines: pd.DataFrame, line_scian: pd.DataFrame, shares: pd.DataFrame, *,
@@ -98,8 +172,10 @@ def allocate_lines(lines: pd.DataFrame, line_scian: pd.DataFrame, shares: pd.Dat
                  .merge(shares, on="scian3", how="inner"))
     allocated["value_usd"] = allocated["national_value_usd"] * allocated["state_share"]
     allocated = allocated.reindex(columns=list(ALLOCATED_COLUMNS))
+    years = ({} if base_year is None else
+             {int(str(p)[:4]): base_year for p in lines["period"].unique()})
     return Allocation(allocated=allocated.reset_index(drop=True), unallocated=unallocated,
-                      base_year=base_year)
+                      share_years=years)
 
 
 def replace_with_real(estimated: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:

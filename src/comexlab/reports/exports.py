@@ -161,6 +161,7 @@ class ReportInput:
     national_reason: Note | None = None
     prior_loaded: bool = True
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()  # source-specific notes (preliminary years, share years …)
 
 
 def pct_change(value: float | None, prior: float | None) -> float | None:
@@ -323,6 +324,7 @@ def build_report(reporter: Reporter, window: Window, profile: SourceProfile,
         notes.append(note("report.note.prior_not_loaded", prior=window.prior()))
     if data.national_reason is not None:
         notes.append(data.national_reason)
+    notes.extend(data.notes)
     shown_partner = partner or ("USA" if profile.destinations == "us_only" else None)
     return ExportReport(reporter=reporter, partner=shown_partner, window=window,
                         prior=window.prior(), source=profile, total=total, cuts=cuts,

@@ -2,8 +2,9 @@
 
 A report picks the first source in :data:`PREFERENCE` that can answer the request (reporter
 level, partner) and has every period of the window loaded: real state × HS6 data (DataMéxico)
-before INEGI's annual subsectors, national DataWeb lines before the incomplete Comtrade extract,
-and the *estimated* state lines only when the user allowed estimates.
+before INEGI's annual subsectors — the EEF package (2007–2025, revised) before the older EAEF
+file (2007–2018) wherever both have the years —, national DataWeb lines before the incomplete
+Comtrade extract, and the *estimated* state lines only when the user allowed estimates.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from comexlab.reports.windows import Window
 
 DATAWEB = "usitc_dataweb"
 INEGI = "inegi_eaef"
+INEGI_EEF = "inegi_eef"
+#: INEGI state-subsector sources, newest package first: the allocation takes its shares from
+#: the first one loaded, the report from the first one that has the window's years.
+INEGI_SOURCES: tuple[str, ...] = (INEGI_EEF, INEGI)
 DATAMEXICO = "datamexico"
 COMTRADE = "comtrade"
 STATE_ESTIMATED = "state_estimated"  # not a loaded source: DataWeb × INEGI allocation
@@ -22,6 +27,8 @@ STATE_ESTIMATED = "state_estimated"  # not a loaded source: DataWeb × INEGI all
 PROFILES: dict[str, SourceProfile] = {
     DATAMEXICO: SourceProfile(DATAMEXICO, "HS", "hs6", "month", "state", "by_partner",
                               caveats=("report.caveat.datamexico",)),
+    INEGI_EEF: SourceProfile(INEGI_EEF, "SCIAN", "scian3", "year", "state", "world_only",
+                             caveats=("report.caveat.inegi_eef_scope",)),
     INEGI: SourceProfile(INEGI, "SCIAN", "scian3", "year", "state", "world_only",
                          caveats=("report.caveat.inegi_scope",)),
     DATAWEB: SourceProfile(DATAWEB, "HTS", "hts10", "month", "country", "us_only",
@@ -33,7 +40,7 @@ PROFILES: dict[str, SourceProfile] = {
                                             "report.caveat.dataweb_mirror"),
                                    estimated=True),
 }
-PREFERENCE: tuple[str, ...] = (DATAMEXICO, INEGI, DATAWEB, COMTRADE, STATE_ESTIMATED)
+PREFERENCE: tuple[str, ...] = (DATAMEXICO, INEGI_EEF, INEGI, DATAWEB, COMTRADE, STATE_ESTIMATED)
 US = "USA"
 
 
@@ -64,6 +71,11 @@ def periods_needed(profile: SourceProfile, window: Window) -> tuple[str, ...]:
 def covers(profile: SourceProfile, window: Window, loaded: Collection[str]) -> bool:
     """True if every period the window needs from this source is loaded."""
     return set(periods_needed(profile, window)) <= set(loaded)
+
+
+def inegi_for_shares(loaded: Collection[str]) -> str | None:
+    """The INEGI source the allocation takes its shares from: the newest package loaded."""
+    return next((name for name in INEGI_SOURCES if name in loaded), None)
 
 
 def choose(loaded: dict[str, Collection[str]], *, reporter_level: str, window: Window,

@@ -11,15 +11,17 @@ Stored as mirror data like DataWeb: reporter = the exporting country, reported_b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from comexlab.errors import InputError
+from comexlab.errors import DownloadError, InputError
+from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import census_to_iso3, iso3_to_census
 from comexlab.sources import flowtable as ft
-from comexlab.sources.http import fetch
+from comexlab.sources.http import Cached, Publisher, fetch_json
 
 SOURCE = "census_intltrade"
 FOLDER = "census_intltrade"
@@ -38,22 +40,50 @@ def read_answer(path: Path) -> pd.DataFrame:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not a Census API JSON answer: {exc}", file=path) from exc
-    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
-        raise InputError("Census API answer must be a JSON array of arrays", file=path)
+    check_answer(rows, path)
     header, body = rows[0], rows[1:]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=path, row=1,
-                         field=missing[0])
     df = pd.DataFrame(body, columns=header, dtype=str)
     # the API repeats predicate variables that are also requested (CTY_CODE twice): keep one
     return df.loc[:, ~df.columns.duplicated()]
 
 
+def check_answer(rows: object, where: Path | str) -> None:
+    """An API answer is an array of arrays whose first row names :data:`COLUMNS`."""
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
+        raise InputError("Census API answer must be a JSON array of arrays", file=where)
+    missing = [c for c in COLUMNS if c not in rows[0]]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=where, row=1,
+                         field=missing[0])
+
+
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read saved Census API answers; rows with a zero value are kept (Census omits empty cells)."""
+    check_no_overlap(paths)
     table = ft.read_files(paths, _rows, reader=read_answer, constants=CONSTANTS)
     return ft.FlowLoad(SOURCE, table, tuple(paths))
+
+
+_SAVED = re.compile(r"census_imports_hs10_(\d{4})_(\d{2})(?:_([A-Z-]+))?\.json$")
+
+
+def check_no_overlap(paths: Sequence[Path]) -> None:
+    """Two saved answers for the same month and a common country would count it twice.
+
+    Downloads for different country lists are saved side by side (the list is in the name);
+    a name without a list (older downloads) overlaps any other file of its month.
+    """
+    seen: dict[str, list[tuple[set[str] | None, Path]]] = {}
+    for path in sorted(paths):
+        m = _SAVED.search(path.name)
+        if not m:
+            continue
+        countries = set(m.group(3).split("-")) if m.group(3) else None
+        for other, other_path in seen.setdefault(f"{m.group(1)}-{m.group(2)}", []):
+            if countries is None or other is None or countries & other:
+                raise InputError(f"same month and countries as {other_path.name}: loading both "
+                                 "would count that trade twice; keep one", file=path)
+        seen[f"{m.group(1)}-{m.group(2)}"].append((countries, path))
 
 
 def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -71,20 +101,42 @@ def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     })
 
 
-def download(year: int, month: int, *, countries: Sequence[str] = ("MEX", "CAN"),
-             dest_dir: Path, base_url: str = API_URL, api_key: str | None = None,
-             refresh: bool = False) -> Path:
-    """Fetch US imports by HTS10 from ``countries`` (ISO3) for one month; returns the saved file.
+#: The Census API since 12 May 2026: every query needs a key; without one it answers 302 to an
+#: HTML ``missing_key`` page, with a bad one it sets ``X-DataWebAPI-KeyError``; an unreleased
+#: month answers 204 No Content.
+PUBLISHER = Publisher(
+    "US Census Bureau API", min_interval=1.0, timeout=120.0,
+    key_error_header="X-DataWebAPI-KeyError",
+    hints={"redirect": Msg("download.hint.census_key"), 401: Msg("download.hint.census_key"),
+           403: Msg("download.hint.census_key"),
+           503: Msg("download.hint.try_later")})
+KEY_URL = "https://api.census.gov/data/key_signup.html"
 
-    A key (api.census.gov/data/key_signup.html) is optional for small volumes.
+
+def file_name(year: int, month: int, countries: Sequence[str]) -> str:
+    """Saved answer name: the month *and* the country list (different lists, different files)."""
+    return f"census_imports_hs10_{year:04d}_{month:02d}_{'-'.join(sorted(countries))}.json"
+
+
+def download(year: int, month: int, *, countries: Sequence[str] = ("MEX", "CAN"),
+             dest_dir: Path, api_key: str | None, base_url: str = API_URL,
+             refresh: bool = False) -> Cached:
+    """Fetch US imports by HTS10 from ``countries`` (ISO3) for one month; the saved answer.
+
+    The key (free: api.census.gov/data/key_signup.html) is required and travels as the
+    documented ``key`` query parameter; it is never part of a file name or a message. The
+    answer is checked before it is saved, and a 204 (month not released) saves nothing.
     """
+    if not api_key:
+        raise DownloadError(Msg("download.error.no_key", publisher=PUBLISHER.name,
+                                setting="COMEXLAB_CENSUS_KEY", url=KEY_URL))
     # one CTY_CODE predicate per country: the API ORs repeated predicates
     params: dict[str, str | list[str]] = {
         "get": "CTY_CODE,CTY_NAME,I_COMMODITY,CON_VAL_MO",
         "time": f"{year:04d}-{month:02d}", "COMM_LVL": "HS10",
-        "CTY_CODE": [iso3_to_census(c) for c in countries],
+        "CTY_CODE": [iso3_to_census(c) for c in countries], "key": api_key,
     }
-    if api_key:
-        params["key"] = api_key
-    dest = dest_dir / f"census_imports_hs10_{year:04d}_{month:02d}.json"
-    return fetch(base_url, dest, refresh=refresh, params=params)
+    what = f"{year:04d}-{month:02d} ({', '.join(countries)})"
+    return fetch_json("GET", base_url, dest_dir / file_name(year, month, countries),
+                      validate=lambda rows: check_answer(rows, what), publisher=PUBLISHER,
+                      what=what, refresh=refresh, params=params)

@@ -1,8 +1,9 @@
 """DataMéxico: state × month × HS6 × country trade (Secretaría de Economía), and its API.
 
 The CSV format (``Month ID, Month, State ID, State, HS6 ID, HS6, Flow ID, Flow, Country ID,
-Country, Trade Value`` and, from the API, ``Number of Firms``) has two traps: ``HS6 ID`` is the
-HS section number **prefixed** to the HS6 code (1020713 = section 1 + 020713; 16847150 =
+Country, Trade Value``, also what :func:`download` saves from the API; older extracts may add
+``Number of Firms``, no longer published) has two traps: ``HS6 ID`` is the HS section number
+**prefixed** to the HS6 code (1020713 = section 1 + 020713; 16847150 =
 section 16 + 847150), and ``Country ID`` is lowercase ISO3. ``Flow ID`` 1 = imports, 2 = exports.
 Values are USD. The shared file is a 28-row format sample, not data: it shows no totals.
 """
@@ -14,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.errors import AuditNote, InputError
+from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import datamexico_to_iso3
 from comexlab.nomenclature.hs import section_of
 from comexlab.nomenclature.states import state
 from comexlab.sources import flowtable as ft
-from comexlab.sources.http import get
+from comexlab.sources.http import NotReleasedError, Publisher, fetch_json
 
 SOURCE = "datamexico"
 FOLDER = "datamexico_state_trade_sample"
@@ -32,7 +34,7 @@ CONSTANTS = {"source": SOURCE, "reporter_level": "state", "reported_by": "MEX",
 CUBE = "economy_foreign_trade_ent"
 API_URL = "https://www.economia.gob.mx/apidatamexico/tesseract/data.jsonrecords"
 DRILLDOWNS = ("Month", "HS6", "State", "Country", "Flow")
-MEASURES = ("Trade Value", "Number of Firms")
+MEASURES = ("Trade Value",)
 
 
 def split_hs6_id(hs6_id: str) -> tuple[int, str]:
@@ -50,6 +52,19 @@ def split_hs6_id(hs6_id: str) -> tuple[int, str]:
     return section, hs6
 
 
+#: Continent prefixes of Datawheel's country IDs ('nausa' = North America + usa), the form the
+#: Tesseract cubes built by Datawheel (DataMéxico, OEC) use besides plain lowercase ISO3.
+CONTINENTS = frozenset({"af", "an", "as", "eu", "na", "oc", "sa"})
+
+
+def country_iso3(code: str) -> str:
+    """ISO3 of a 'Country ID': 'usa' (published CSVs) or 'nausa' (continent-prefixed API form)."""
+    text = code.strip()
+    if len(text) == 5 and text[:2].lower() in CONTINENTS:
+        text = text[2:]
+    return datamexico_to_iso3(text)
+
+
 def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Validated DataMéxico rows (strings) → flow columns."""
     month_id = ft.parse_numbers(df, "Month ID", path, integer=True).astype(int)
@@ -61,7 +76,7 @@ def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     ft.check_unique(df, ("Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID"), path)
     out = pd.DataFrame({
         "reporter": ft.map_codes(df, "State ID", path, lambda c: state(int(c)).reporter),
-        "partner": ft.map_codes(df, "Country ID", path, datamexico_to_iso3),
+        "partner": ft.map_codes(df, "Country ID", path, country_iso3),
         "flow": flow, "year": month_id // 100, "month": month_id % 100,
         "product_code": hs6, "value_usd": value.astype("float64"),
     })
@@ -84,29 +99,63 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
 
 
 # --------------------------------------------------------------------------- download
-def download(state_ref: str | int, year: int, *, dest_dir: Path, base_url: str = API_URL,
-             flow: int | None = None, locale: str = "en") -> Path:
-    """Fetch one state's year of trade by month × HS6 × country from DataMéxico's tesseract API.
+PUBLISHER = Publisher("DataMéxico (Secretaría de Economía)", min_interval=1.0, timeout=120.0,
+                      hints={503: Msg("download.hint.try_later")})
 
-    The answer (``{"data": [records]}``, one record per month × HS6 × country × flow with the
-    same column names as the CSV format) is written as ``state{ID}_{year}.csv``, so the loader
-    reads downloads exactly like the published CSVs.
+
+def month_query(state_id: int, year: int, month: int, *, locale: str = "en"
+                ) -> dict[str, str | int]:
+    """Tesseract query for one state-month at HS6 × country × flow.
+
+    The cube has one measure, ``Trade Value`` (``Number of Firms`` is no longer published); its
+    Product dimension holds HS2, HS4 and HS6 rows, so the ``Product Level=6`` cut keeps the
+    HS6 rows only. One month per request: a state-year at this grain is too large for one
+    answer.
     """
-    st = state(state_ref)
-    params: dict[str, str | int] = {
+    return {
         "cube": CUBE, "drilldowns": ",".join(DRILLDOWNS), "measures": ",".join(MEASURES),
-        "State": int(st.inegi), "Year": year, "parents": "false", "sparse": "false",
-        "locale": locale,
+        "State": state_id, "Month": f"{year:04d}{month:02d}", "Product Level": 6,
+        "parents": "false", "sparse": "false", "locale": locale,
     }
-    if flow is not None:
-        params["Flow"] = flow
-    payload = get(base_url, params=params).json()
+
+
+def check_records(payload: object, what: str) -> None:
+    """A ``{"data": [records]}`` answer whose records have the loader's columns."""
     records = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(records, list):
-        raise InputError("DataMéxico answer has no 'data' list", field="data")
-    df = pd.DataFrame.from_records(records)
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if records and missing:
-        raise InputError(f"DataMéxico answer lacks {missing}",
-                         problems=[Problem("column missing", base_url, None, c) for c in missing])
-    return ft.write_csv(df, dest_dir / f"state{int(st.inegi)}_{year}.csv")
+        raise InputError("DataMéxico answer has no 'data' list", file=what, field="data")
+    for i, record in enumerate(records[:1] + records[-1:]):
+        missing = [c for c in COLUMNS if not isinstance(record, dict) or c not in record]
+        if missing:
+            raise InputError(f"DataMéxico record lacks {', '.join(missing)}", file=what,
+                             row=1 if i == 0 else len(records), field=missing[0])
+
+
+def file_name(state_id: int, year: int, month: int) -> str:
+    """Loadable file of one state-month (matches :data:`PATTERN`)."""
+    return f"state{state_id}_{year:04d}{month:02d}.csv"
+
+
+def download(state_ref: str | int, year: int, month: int, *, dest_dir: Path, cache: Path,
+             base_url: str = API_URL, refresh: bool = False) -> tuple[Path, bool]:
+    """One state-month of trade by HS6 × country × flow; (loadable CSV, fetched now?).
+
+    The validated answer is cached per state-month under ``cache``; the CSV written to
+    ``dest_dir`` has the columns of the published CSVs, so :func:`load` reads both alike. A
+    month with no records is not released yet: nothing is cached, :class:`NotReleasedError`.
+    """
+    st = state(state_ref)
+    state_id = int(st.inegi)
+    what = f"{st.reporter} {year:04d}-{month:02d}"
+    got = fetch_json("GET", base_url, cache / f"state{state_id}" / f"{year:04d}{month:02d}.json",
+                     validate=lambda p: _released(p, what), publisher=PUBLISHER, what=what,
+                     refresh=refresh, params=month_query(state_id, year, month))
+    df = pd.DataFrame.from_records(got.payload["data"])
+    return ft.write_csv(df, dest_dir / file_name(state_id, year, month)), got.fetched
+
+
+def _released(payload: object, what: str) -> None:
+    check_records(payload, what)
+    if not payload["data"]:  # type: ignore[index]
+        raise NotReleasedError(Msg("download.error.not_released", publisher=PUBLISHER.name,
+                                   what=what))

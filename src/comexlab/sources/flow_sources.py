@@ -14,7 +14,14 @@ from pathlib import Path
 
 from comexlab.errors import NotFoundError
 from comexlab.i18n import Msg
-from comexlab.sources import census_intltrade, comtrade, datamexico, inegi_eaef, usitc_dataweb
+from comexlab.sources import (
+    census_intltrade,
+    comtrade,
+    datamexico,
+    inegi_eaef,
+    inegi_eef,
+    usitc_dataweb,
+)
 from comexlab.sources.files import data_path
 from comexlab.sources.flowtable import FlowLoad
 
@@ -24,7 +31,7 @@ class Check:
     """One reconciliation: a raw-file sum against the warehouse sum of the same rows.
 
     ``raw_sum`` over raw rows matching ``raw_where``, versus ``sum(wh_column)`` over the
-    source's warehouse rows matching ``wh_where``.
+    source's warehouse rows (of ``wh_table``) matching ``wh_where``.
     """
 
     label: str
@@ -32,6 +39,7 @@ class Check:
     raw_where: str
     wh_where: str
     wh_column: str = "value_usd"
+    wh_table: str = "flow"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,7 @@ class FlowSource:
 
 
 _USD_INT = "CAST({} AS DECIMAL(38, 2))"
+_EEF_AVAILABLE = "lower(trim(\"ESTATUS_CIFRA\")) = 'disponible'"
 
 SOURCES: dict[str, FlowSource] = {
     s.name: s
@@ -89,6 +98,23 @@ SOURCES: dict[str, FlowSource] = {
                 Check("subsectors incl. unspecified", _USD_INT.format('"USD"') + " * 1000",
                       f"\"Descripción\" <> '{inegi_eaef.TOTAL_LABEL}'",
                       "product_level = 'scian3'"),
+            ),
+        ),
+        FlowSource(
+            inegi_eef.SOURCE, inegi_eef.load, inegi_eef.FOLDER, inegi_eef.PATTERN,
+            inegi_eef.COLUMNS, ("scian3",), partners=False, frequency="annual",
+            reporters="32 Mexican states", caveat_key="flows.caveat.inegi_eef",
+            checks=(
+                Check("published figures (all rows)", _USD_INT.format('"VAL_USD"') + " * 1000",
+                      _EEF_AVAILABLE, "TRUE"),
+                Check("code 000 (confidential sum)", _USD_INT.format('"VAL_USD"') + " * 1000",
+                      f"{_EEF_AVAILABLE} AND trim(\"CODIGO_SCIAN\") = '000'",
+                      f"product_code = '{inegi_eef.UNSPECIFIED_CODE}'"),
+                Check("preliminary figures", _USD_INT.format('"VAL_USD"') + " * 1000",
+                      f"{_EEF_AVAILABLE} AND lower(\"ESTATUS\") LIKE '%preliminar%'",
+                      "revision_status = 'preliminary'"),
+                Check("cells without a figure (a count, not USD)", "1",
+                      f"NOT ({_EEF_AVAILABLE})", "TRUE", "1", "flow_withheld"),
             ),
         ),
         FlowSource(
@@ -122,7 +148,7 @@ SOURCES: dict[str, FlowSource] = {
     )
 }
 #: Sources whose files ship in the shared data folder (``flows load --all``).
-SHIPPED = ("usitc_dataweb", "inegi_eaef", "comtrade", "datamexico")
+SHIPPED = ("usitc_dataweb", "inegi_eaef", "inegi_eef", "comtrade", "datamexico")
 
 
 def get_source(name: str) -> FlowSource:

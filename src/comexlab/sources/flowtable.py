@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.sources.files import atomic_path
 
 #: Arrow schema of the ``flow`` table (warehouse/schema.py); loaders produce exactly this.
@@ -40,6 +41,7 @@ FLOW_SCHEMA = pa.schema([
     ("preference_value_usd", pa.float64()),
     ("preference_program", pa.string()),
     ("firms", pa.int32()),
+    ("revision_status", pa.string()),
 ])
 MAX_PROBLEMS = 20
 
@@ -52,6 +54,12 @@ class FlowLoad:
     table: pa.Table
     files: tuple[Path, ...]
     notes: tuple[AuditNote, ...] = field(default_factory=tuple)
+    empty_files: tuple[tuple[Path, int], ...] = ()
+    """Files that give no row with a value, and how many (zero-value) rows they held: loading
+    them replaces their period with nothing, so the ingest refuses them unless forced
+    (:func:`comexlab.warehouse.flows.load_source`)."""
+    #: Cells the source lists without a figure (``flow_withheld`` rows; None: it has none).
+    withheld: pa.Table | None = None
 
 
 def to_flow_table(df: pd.DataFrame, constants: Mapping[str, object] | None = None) -> pa.Table:
@@ -96,7 +104,7 @@ def write_csv(df: pd.DataFrame, dest: Path) -> Path:
 
 
 def fail_at_first(df: pd.DataFrame, bad: pd.Series | npt.NDArray[np.bool_], path: Path,
-                  column: str, message: str) -> None:
+                  column: str, message: str | Msg) -> None:
     """Raise :class:`InputError` naming file, row, field and value of the first ``bad`` row."""
     mask = np.asarray(bad, dtype=bool)
     if mask.any():
@@ -121,8 +129,15 @@ def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.D
     """
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        header = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, header=None,
+                             nrows=1, encoding="utf-8-sig").iloc[0].tolist()
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(Msg("error.csv_empty"), file=path, row=1, field="header") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(Msg("error.not_utf8", position=exc.start), file=path) from exc
+    except (pd.errors.ParserError, EOFError, OSError) as exc:
         raise InputError(f"cannot read as CSV: {exc}", file=path) from exc
+    _check_header_unique([str(h).strip() for h in header], path)
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise InputError(
@@ -130,6 +145,40 @@ def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.D
             problems=[Problem("column missing", str(path), 1, c) for c in missing],
         )
     return df
+
+
+def _check_header_unique(header: list[str], path: Path) -> None:
+    """Refuse a header that names a column twice.
+
+    pandas would rename the second ('total_value.1') and read the first, so which of the two
+    values is loaded would depend on column order.
+    """
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError(Msg("error.csv_duplicate_column", column=name), file=path, row=1,
+                             field=name)
+        seen.add(name)
+
+
+def check_amounts(df: pd.DataFrame, values: pd.Series, column: str, path: Path, *,
+                  maximum: float) -> None:
+    """Money values must be finite, not negative and at most ``maximum`` (each its own error).
+
+    ``pd.to_numeric`` reads 'inf', '1e300' and '-5' as numbers; none is a customs value.
+    """
+    array = values.to_numpy(dtype=float)
+    checks = (
+        (~np.isfinite(array), Msg("error.amount_not_finite")),
+        (array < 0, Msg("error.amount_negative")),
+        (array > maximum, Msg("error.amount_too_large", maximum=f"{maximum:,.0f}")),
+    )
+    for bad, message in checks:
+        if bad.any():
+            rows = df.index[bad]
+            raise InputError(message, problems=[
+                Problem.of(message, str(path), file_row(i), column, df.at[i, column])
+                for i in rows[:MAX_PROBLEMS]])
 
 
 def file_row(index: int) -> int:

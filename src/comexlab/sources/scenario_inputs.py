@@ -10,14 +10,14 @@ any level is the **median of the kept HS6 estimates**, stated in the audit trail
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.sources.files import data_path
-from comexlab.tariffs.scenario import PRODUCT_LISTS
+from comexlab.tariffs.scenario import PRODUCT_LISTS, ProductList
 from comexlab.tariffs.smart import ElasticityTables
 
 HAUK = "us_trade_elasticities_hauk"
@@ -28,9 +28,10 @@ HAUK_FILES: dict[str, tuple[str, str]] = {
 }
 
 
-def read_product_list(name: str, *, data_dir: Path | None = None) -> list[str]:
-    """HTS prefixes (digits only) of a named list from :data:`PRODUCT_LISTS`."""
-    spec = PRODUCT_LISTS.get(name)
+def read_product_list(name: str, *, data_dir: Path | None = None,
+                      catalog: Mapping[str, ProductList] | None = None) -> list[str]:
+    """HTS prefixes (digits only) of a named list from ``catalog`` (:data:`PRODUCT_LISTS`)."""
+    spec = (PRODUCT_LISTS if catalog is None else catalog).get(name)
     if spec is None:
         raise InputError(f"unknown product list {name!r}", field="lists", value=name)
     path = data_path(spec.file, data_dir=data_dir)
@@ -51,10 +52,12 @@ def read_product_list(name: str, *, data_dir: Path | None = None) -> list[str]:
     return sorted({c for c in cleaned if c})
 
 
-def read_product_lists(names: Iterable[str], *,
-                       data_dir: Path | None = None) -> dict[str, list[str]]:
-    """Every named list a scenario uses, resolved to prefixes."""
-    return {name: read_product_list(name, data_dir=data_dir) for name in names}
+def read_product_lists(names: Iterable[str], *, data_dir: Path | None = None,
+                       catalog: Mapping[str, ProductList] | None = None
+                       ) -> dict[str, list[str]]:
+    """Every named list a scenario (or the regime timeline) uses, resolved to prefixes."""
+    return {name: read_product_list(name, data_dir=data_dir, catalog=catalog)
+            for name in names}
 
 
 def _hauk(relative: str, code_column: str, data_dir: Path | None) -> dict[str, float]:

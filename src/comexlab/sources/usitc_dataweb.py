@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from comexlab.errors import AuditNote, InputError
+from comexlab.errors import AuditNote, DownloadError, InputError
+from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import census_to_iso3
 from comexlab.sources import flowtable as ft
-from comexlab.sources.http import post_json
+from comexlab.sources.http import NotReleasedError, Publisher, fetch_json
 
 SOURCE = "usitc_dataweb"
 FOLDER = "usitc_dataweb_us_imports_mx_ca"
@@ -47,14 +48,32 @@ def period_of(path: Path) -> tuple[int, int]:
     return year, month
 
 
+MAX_LINE_VALUE = 1e12
+"""Largest customs value accepted for one HTS10 × country × month: US$1 trillion. All US
+imports from every country come to about US$3.3 trillion a *year*; the largest line of these
+files (8471500150, computers from Mexico) is US$80.6 bn for all of 2025, i.e. under US$10 bn a
+month. A value above US$1 trillion is a unit or export error (1e300, cents for dollars …)."""
+
+
 def read_month(path: Path) -> tuple[pa.Table, int]:
-    """One monthly file → flow rows, and how many zero-value rows were skipped."""
+    """One monthly file → flow rows, and how many zero-value rows were skipped.
+
+    Checks, each with its own error naming file, row and field: codes (10 digits; country
+    Mexico 2010 or Canada 1220 only), unique keys, numbers that are finite, not negative and
+    at most :data:`MAX_LINE_VALUE`, then USMCA-claimed value not above the total.
+    """
     year, month = period_of(path)
     df = ft.read_strings(path, COLUMNS)
     ft.check_codes(df, "hts10", path, digits=10)
+    ft.fail_at_first(df, ~df["cty_code"].str.strip().isin(CENSUS_CODES.values()), path,
+                     "cty_code", Msg("error.dataweb_country",
+                                     known=", ".join(f"{c} = {iso}" for iso, c
+                                                     in CENSUS_CODES.items())))
     ft.check_unique(df, ("hts10", "cty_code"), path)
     total = ft.parse_numbers(df, "total_value", path)
     usmca = ft.parse_numbers(df, "usmca_value", path)
+    for column, values in (("total_value", total), ("usmca_value", usmca)):
+        ft.check_amounts(df, values, column, path, maximum=MAX_LINE_VALUE)
     ft.fail_at_first(df, usmca > total, path, "usmca_value", "usmca_value exceeds total_value")
     reporter = ft.map_codes(df, "cty_code", path, census_to_iso3)
     keep = total != 0
@@ -70,7 +89,7 @@ def read_month(path: Path) -> tuple[pa.Table, int]:
 
 def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read monthly DataWeb files; two files for the same month are refused."""
-    tables, skipped, seen = [], 0, {}
+    tables, skipped, seen, empty = [], 0, {}, []
     for path in sorted(paths):
         period = period_of(path)
         if period in seen:
@@ -78,44 +97,85 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
                              f"(also in {seen[period].name})", file=path)
         seen[period] = path
         table, zeros = read_month(path)
+        if table.num_rows == 0:
+            empty.append((path, zeros))
         tables.append(table)
         skipped += zeros
     notes = (AuditNote("zero_value_rows_skipped", skipped,
                        "HTS10 × country pairs listed by DataWeb with no imports in the month"),)
-    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes)
+    return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes, tuple(empty))
 
 
 # --------------------------------------------------------------------------- download
+#: DataWeb's answer cap: ``totalRecords`` "20000" in USITC's own sample query. An answer with
+#: that many rows is truncated.
+ROW_CAP = 20_000
+TOKEN_URL = "https://dataweb.usitc.gov"
+PUBLISHER = Publisher(
+    "USITC DataWeb", min_interval=2.0, timeout=180.0,
+    hints={401: Msg("download.hint.dataweb_token"), 403: Msg("download.hint.dataweb_token"),
+           503: Msg("download.hint.dataweb_maintenance"),
+           502: Msg("download.hint.dataweb_maintenance"),
+           504: Msg("download.hint.dataweb_maintenance")})
+
+
 def runreport_query(chapters: Sequence[str], *, year: int, month: int,
                     programs: Sequence[str] = ()) -> dict[str, object]:
     """DataWeb ``runReport`` body: HTS10 × {Canada, Mexico} customs value for one month.
 
-    ``programs`` = ("S", "S+") restricts to USMCA-claimed imports; empty means all programs.
+    The body is USITC's documented ``basicQuery`` (dataweb_query_api.html, "Sample API
+    Request") with every key present, changed only where this query differs — as the Budget
+    Lab's working client (src/download_usmca_dataweb.R) does: DataWeb answers a body with
+    missing keys by a misleading 503 "Site under maintenance" page. ``programs`` = ("S",
+    "S+") restricts to USMCA-claimed imports; empty means all programs.
     """
+    countries = list(CENSUS_CODES.values())
+    names = {code: name for name, code in (("Mexico", "2010"), ("Canada", "1220"))}
     return {
+        # runMonthly true with a "Monthly" timeline, as the Budget Lab client's monthly mode
         "savedQueryName": "", "savedQueryDesc": "", "isOwner": True, "runMonthly": True,
         "reportOptions": {"tradeType": "Import", "classificationSystem": "HTS"},
         "searchOptions": {
             "MiscGroup": {
+                "districts": {
+                    "aggregation": "Aggregate District", "districtGroups": {"userGroups": []},
+                    "districts": [], "districtsExpanded": [{"name": "All Districts",
+                                                            "value": "all"}],
+                    "districtsSelectType": "all"},
+                "importPrograms": {"aggregation": None, "importPrograms": [],
+                                   "programsSelectType": "all"},
                 "extImportPrograms": {
                     "aggregation": "Aggregate CSC", "extImportPrograms": list(programs),
                     "extImportProgramsExpanded": [],
                     "programsSelectType": "list" if programs else "all"},
+                "provisionCodes": {
+                    "aggregation": "Aggregate RPCODE", "provisionCodesSelectType": "all",
+                    "rateProvisionCodes": [], "rateProvisionCodesExpanded": []},
             },
             "commodities": {
                 "aggregation": "Break Out Commodities", "codeDisplayFormat": "YES",
-                "commodities": list(chapters), "commoditySelectType": "list",
-                "granularity": "10"},
+                "commodities": list(chapters), "commoditiesExpanded": [],
+                "commoditiesManual": "", "commodityGroups": {"systemGroups": [],
+                                                             "userGroups": []},
+                "commoditySelectType": "list", "granularity": "10", "groupGranularity": None,
+                "searchGranularity": None},
             "componentSettings": {
                 "dataToReport": ["CONS_CUSTOMS_VALUE"], "scale": "1",
                 "timeframeSelectType": "specificDateRange", "years": [str(year)],
                 "startDate": f"{month:02d}/{year}", "endDate": f"{month:02d}/{year}",
-                "yearsTimeline": "Monthly"},
+                "startMonth": None, "endMonth": None, "yearsTimeline": "Monthly"},
             "countries": {
-                "aggregation": "Break Out Countries",
-                "countries": list(CENSUS_CODES.values()), "countriesSelectType": "list"},
+                "aggregation": "Break Out Countries", "countries": countries,
+                "countriesExpanded": [{"name": names[c], "value": c} for c in countries],
+                "countriesSelectType": "list",
+                "countryGroups": {"systemGroups": [], "userGroups": []}},
         },
-        "sortingAndDataFormat": {"reportCustomizations": {"totalRecords": "20000"}},
+        "sortingAndDataFormat": {
+            "DataSort": {"columnOrder": [], "fullColumnOrder": [], "sortOrder": []},
+            "reportCustomizations": {
+                "exportCombineTables": False, "showAllSubtotal": True, "subtotalRecords": "",
+                "totalRecords": str(ROW_CAP), "exportRawData": False},
+        },
     }
 
 
@@ -144,31 +204,105 @@ def parse_runreport(payload: dict[str, object]) -> dict[tuple[str, str], float]:
     return out
 
 
-def download(year: int, month: int, *, token: str, dest_dir: Path,
+def row_count(payload: dict[str, object]) -> int:
+    """Rows of a runReport answer (to compare with :data:`ROW_CAP`)."""
+    dto = payload.get("dto")
+    tables = dto.get("tables") if isinstance(dto, dict) else None
+    return sum(len(group.get("rowsNew") or []) for table in tables or []
+               for group in table.get("row_groups") or [])
+
+
+def _check(payload: object, what: str) -> None:
+    """Validate an answer before it is cached: a dict that :func:`parse_runreport` reads."""
+    if not isinstance(payload, dict):
+        raise InputError("DataWeb answer is not a JSON object", file=what)
+    try:
+        parse_runreport(payload)
+    except InputError:
+        raise
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        raise InputError(f"unexpected runReport shape: {exc!r}", file=what) from exc
+
+
+def _batch_values(chapters: Sequence[str], programs: Sequence[str], *, year: int, month: int,
+                  url: str, token: str, cache: Path, refresh: bool,
+                  stats: dict[str, int], notes: list[Msg]) -> dict[tuple[str, str], float]:
+    """Values of one chapter batch, cached; a batch at the row cap is split into chapters."""
+    kind = "usmca" if programs else "all"
+    what = f"{year:04d}-{month:02d} ch{chapters[0]}-{chapters[-1]} ({kind})"
+    dest = cache / f"{year:04d}_{month:02d}" / f"ch{'-'.join(chapters)}_{kind}.json"
+    capped: list[bool] = []
+
+    def validate(payload: object) -> None:
+        _check(payload, what)
+        if row_count(payload) >= ROW_CAP:  # type: ignore[arg-type]
+            capped.append(True)
+            raise DownloadError(Msg("download.error.dataweb_cap", what=what, cap=ROW_CAP))
+
+    try:
+        got = fetch_json("POST", url, dest, validate=validate, publisher=PUBLISHER, what=what,
+                         refresh=refresh, body=runreport_query(chapters, year=year,
+                                                               month=month, programs=programs),
+                         headers={"Authorization": f"Bearer {token}",
+                                  "Content-Type": "application/json; charset=utf-8"})
+    except DownloadError:
+        if not capped or len(chapters) == 1:
+            raise
+        notes.append(Msg("download.warn.dataweb_split", what=what, cap=ROW_CAP))
+        stats["fetched"] += 1
+        out: dict[tuple[str, str], float] = {}
+        for chapter in chapters:
+            out.update(_batch_values([chapter], programs, year=year, month=month, url=url,
+                                     token=token, cache=cache, refresh=refresh, stats=stats,
+                                     notes=notes))
+        return out
+    stats["fetched" if got.fetched else "reused"] += 1
+    return parse_runreport(got.payload)
+
+
+def download(year: int, month: int, *, token: str | None, dest_dir: Path, cache: Path,
              base_url: str = DATAWEB_URL, chapters: Sequence[str] | None = None,
-             batch: int = 5) -> Path:
+             batch: int = 5, refresh: bool = False,
+             notes: list[Msg] | None = None) -> tuple[Path, dict[str, int]]:
     """Fetch one month from DataWeb (all programs, then S/S+) into the official file format.
 
-    DataWeb needs a free account token (dataweb.usitc.gov, API tab). Chapters are queried in
-    batches because one answer is capped at 20,000 rows. The result is written as
-    ``usmca_product_shares_YYYY_MM.csv.gz`` so :func:`load` reads downloads and shipped files
-    the same way.
+    DataWeb needs a free account token (dataweb.usitc.gov, API tab: ``COMEXLAB_DATAWEB_TOKEN``).
+    Chapters are queried in batches of ``batch`` because one answer is capped at 20,000 rows;
+    each answer is cached per month × batch × program set, so an interrupted month resumes
+    where it stopped. A batch that comes back at the cap is truncated: it is not cached but
+    re-queried chapter by chapter (a note says so); a single chapter at the cap is an error.
+    The month is written as ``usmca_product_shares_YYYY_MM.csv.gz`` so :func:`load` reads
+    downloads and shipped files the same way. Returns the file and request counts.
     """
+    if not token:
+        raise DownloadError(Msg("download.error.no_key", publisher=PUBLISHER.name,
+                                setting="COMEXLAB_DATAWEB_TOKEN",
+                                url=TOKEN_URL + " (API tab)"))
     chapters = list(chapters or [f"{c:02d}" for c in range(1, 99) if c != 77])
-    headers = {"Authorization": f"Bearer {token}"}
     url = f"{base_url.rstrip('/')}/api/v2/report2/runReport"
+    stats = {"fetched": 0, "reused": 0}
+    notes = notes if notes is not None else []
     total: dict[tuple[str, str], float] = {}
     usmca: dict[tuple[str, str], float] = {}
     for i in range(0, len(chapters), batch):
         part = chapters[i:i + batch]
         for programs, into in (((), total), (("S", "S+"), usmca)):
-            body = runreport_query(part, year=year, month=month, programs=programs)
-            into.update(parse_runreport(post_json(url, body, headers=headers).json()))
+            into.update(_batch_values(part, programs, year=year, month=month, url=url,
+                                      token=token, cache=cache, refresh=refresh, stats=stats,
+                                      notes=notes))
+    if not any(total.values()):
+        # DataWeb answers an unpublished month with empty tables, not an error: keep nothing,
+        # so the month is asked again once it is released instead of loading as zero trade
+        for answer in (cache / f"{year:04d}_{month:02d}").glob("*.json"):
+            answer.unlink()
+        raise NotReleasedError(Msg("download.error.not_released", publisher=PUBLISHER.name,
+                                   what=f"{year:04d}-{month:02d}"))
     rows = [
         {"hts10": hts10, "cty_code": cty, "total_value": int(value),
          "usmca_value": int(usmca.get((hts10, cty), 0.0)),
          "usmca_share": (usmca.get((hts10, cty), 0.0) / value) if value else 0}
         for (hts10, cty), value in sorted(total.items())
     ]
-    return ft.write_csv(pd.DataFrame(rows, columns=list(COLUMNS)),
+    path = ft.write_csv(pd.DataFrame(rows, columns=list(COLUMNS)),
                         dest_dir / f"usmca_product_shares_{year:04d}_{month:02d}.csv.gz")
+    return path, stats

@@ -26,7 +26,7 @@ import gzip
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -59,20 +59,30 @@ class Edition:
     remote_path: str         # path of the archived export on www.usitc.gov
     era: str                 # 'NAFTA' | 'USMCA': which program codes mean Mexico/Canada
     mx_program: str          # the program code a Mexican good claims in this edition
+    rows: int                # rows of the official export (what a complete file holds)
+    chapters_absent: frozenset[str]  # HS chapters the export has no line of (77 is reserved)
+
+    def chapters(self) -> tuple[str, ...]:
+        """The HS chapters ('01'…'99') a complete export of this edition has lines in."""
+        return tuple(c for c in (f"{i:02d}" for i in range(1, 100))
+                     if c not in self.chapters_absent)
 
 
 EDITIONS: dict[str, Edition] = {
     e.key: e for e in (
         Edition("2013", "2013 Basic", "usitc_hts/hts_2013_basic_1300_delimited.txt.gz", "1300",
-                "2013HTSABasic", "/tata/hts/1300_HTS_delimited.txt", "NAFTA", "MX"),
+                "2013HTSABasic", "/data/1300_HTS_delimited.txt", "NAFTA", "MX",
+                28_919, frozenset({"77", "98"})),
         Edition("2025", "2025 Basic", "usitc_hts/hts_2025_basic.json.gz", "json",
-                "2025HTSBasic", "/sites/default/files/tata/hts/hts_2025_basic_json.json",
-                "USMCA", "S"),
+                "2025HTSBasic", "/sites/default/files/tata/hts/hts_2025_basic_edition_json.json",
+                "USMCA", "S", 35_859, frozenset({"77"})),
         Edition("2026r10", "2026 Revision 10", "usitc_hts/hts_2026_rev_10.json.gz", "json",
                 "2026HTSRev10", "/sites/default/files/tata/hts/hts_2026_revision_10_json.json",
-                "USMCA", "S"),
+                "USMCA", "S", 35_509, frozenset({"77"})),
     )
 }
+"""Row counts and absent chapters were read off the shared official files (PROVENANCE.md):
+chapter 77 is reserved in the HS; the 2013 "1300" export also has no chapter 98 lines."""
 
 HEADER_1300 = ("HTS No.", "Stat Suffix", "Level", "Description", "Unit of Quantity",
                "Col. 1 Rate", "Special Rate", "Col. 2 Rate", "Footnote / Comment")
@@ -209,7 +219,37 @@ def read_json_rows(path: Path) -> list[SourceRow]:
     problems: list[Problem] = []
     rows = [_json_row(obj, i, path, problems) for i, obj in enumerate(data, start=1)]
     _raise_if(problems, path)
-    return [r for r in rows if r is not None]
+    kept = [r for r in rows if r is not None]
+    _raise_if(duplicate_problems(kept, path, "htsno"), path)
+    return kept
+
+
+def duplicate_problems(rows: Sequence[SourceRow], path: Path, field_name: str) -> list[Problem]:
+    """Tariff lines printed twice: each would join every flow twice, and a scenario picks one.
+
+    A duplicated 8703.23.01 at 10% next to the real 2.5% line silently changed the usmca-ends
+    duty bill by US$1.5 bn, so an 8/10-digit number, or any number printed with rates, must be
+    unique. Headings repeated without rates are the 2013 export's page-break reprints
+    ('0207', '6203.29' …) and stay allowed: they carry no rate and join nothing.
+    """
+    first: dict[str, SourceRow] = {}
+    problems: list[Problem] = []
+    for r in rows:
+        if r.fragment or not r.hts_formatted:
+            continue
+        seen = first.setdefault(r.hts_formatted, r)
+        if seen is r:
+            continue
+        line = len(digits_of(r.hts_formatted) or "") >= 8
+        if line or _has_rate(r) or _has_rate(seen):
+            problems.append(Problem.of(
+                Msg("error.hts_duplicate", code=r.hts_formatted, first=seen.row_no,
+                    row=r.row_no), str(path), r.row_no, field_name, r.hts_formatted))
+    return problems
+
+
+def _has_rate(row: SourceRow) -> bool:
+    return bool(row.general or row.special or row.other)
 
 
 def _raise_if(problems: list[Problem], path: Path) -> None:
@@ -284,6 +324,7 @@ def read_1300_rows(path: Path) -> tuple[list[SourceRow], list[str]]:
         if row is not None:
             rows.append(row)
     _raise_if(problems, path)
+    _raise_if(duplicate_problems(rows, path, HEADER_1300[0]), path)
     return rows, recovered
 
 
@@ -452,6 +493,52 @@ def read_rows(ed: Edition, path: Path) -> tuple[list[SourceRow], list[AuditNote]
     return rows, notes
 
 
+COMPLETE_SHARE = 0.9
+"""A file with fewer rows than 90 % of the edition's known size (or of its previous load) is
+refused: USITC revisions add or drop a few hundred rows (2025 Basic → 2026 Rev. 10: −350 of
+35,859, 1 %), never a tenth of the schedule; a cut-off export (the first 200 rows of a
+valid JSON) would otherwise replace the whole edition."""
+
+
+def completeness_problems(ed: Edition, tables: HtsTables, previous_rows: int | None
+                          ) -> list[Problem]:
+    """Why ``tables`` does not look like a whole edition (empty list: it does).
+
+    Checked before anything is replaced: every chapter the edition has must have lines, and
+    the row count must reach :data:`COMPLETE_SHARE` of the larger of the edition's known size
+    and the rows of its previous load. ``--force`` (``force=True``) loads it anyway.
+    """
+    path = str(tables.path)
+    problems: list[Problem] = []
+    codes = tables.lines.column("hts").to_pylist()
+    present = {c[:2] for c in codes if c}
+    missing = [c for c in ed.chapters() if c not in present]
+    if missing:
+        shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+        problems.append(Problem.of(
+            Msg("error.hts_chapters_missing", edition=ed.key, count=len(missing),
+                chapters=shown), path, None, "htsno" if ed.format == "json" else HEADER_1300[0]))
+    reference = max(ed.rows, previous_rows or 0)
+    if tables.source_rows < COMPLETE_SHARE * reference:
+        basis = (Msg("error.hts_basis_previous", rows=f"{previous_rows:,}")
+                 if previous_rows and previous_rows > ed.rows
+                 else Msg("error.hts_basis_known", rows=f"{ed.rows:,}"))
+        problems.append(Problem.of(
+            Msg("error.hts_too_few_rows", edition=ed.key, rows=f"{tables.source_rows:,}",
+                basis=basis, share=f"{COMPLETE_SHARE:.0%}"), path, None, None))
+    return problems
+
+
+def check_complete(tables: HtsTables, previous_rows: int | None, *, force: bool = False
+                   ) -> None:
+    """Refuse an incomplete edition (see :func:`completeness_problems`) unless ``force``."""
+    problems = completeness_problems(edition(tables.edition), tables, previous_rows)
+    if problems and not force:
+        raise InputError(Msg("error.hts_incomplete", file=tables.path.name,
+                             edition=tables.edition),
+                         problems=problems)
+
+
 def read_edition(key: str, path: Path | None = None, *, data_dir: Path | None = None
                  ) -> HtsTables:
     """Read, validate and parse one edition into typed ``hts_line``/``hts_rate`` Arrow tables."""
@@ -465,31 +552,41 @@ def read_edition(key: str, path: Path | None = None, *, data_dir: Path | None = 
 
 
 # --- download ----------------------------------------------------------------------------------
-def download_url(key: str, *, base_url: str = USITC_BASE_URL) -> str:
-    """Where USITC publishes the archived export of an edition."""
-    return base_url.rstrip("/") + edition(key).remote_path
+#: Where an edition is served when USITC no longer serves it: the 2013 "1300" export only
+#: existed on the pre-2016 usitc.gov; the shipped copy comes from this commit of
+#: toddtreece/harmonized_tariff (byte-identical to USITC's file, see shared/data/PROVENANCE.md).
+ARCHIVE_BASE_URLS = {
+    "2013": "https://raw.githubusercontent.com/toddtreece/harmonized_tariff/"
+            "0ff6116b37bf00413f0e7753701f570681ea1dc0",
+}
+PUBLISHER = http.Publisher("USITC (www.usitc.gov)", min_interval=1.0, timeout=120.0)
 
 
-def download(key: str, *, base_url: str = USITC_BASE_URL, cache: Path | None = None,
+def download_url(key: str, *, base_url: str | None = None) -> str:
+    """Where the edition's export is published (USITC's static files, or the archive copy)."""
+    base = base_url or ARCHIVE_BASE_URLS.get(key, USITC_BASE_URL)
+    return base.rstrip("/") + edition(key).remote_path
+
+
+def download(key: str, *, base_url: str | None = None, cache: Path | None = None,
              refresh: bool = False) -> Path:
     """Fetch an edition's export into the cache and check it reads; returns the file path.
 
-    The archived exports live on www.usitc.gov under ``/sites/default/files/tata/hts/`` (the
-    HTS archive list links them); the current release can also be exported from
-    ``https://hts.usitc.gov/reststop/exportList?from=0101&to=9999&format=JSON&styles=false``.
-    A downloaded file that does not validate is deleted and the error re-raised, so a later
-    run never mistakes a broken download (an HTML error page, a truncated body) for the edition.
+    USITC serves editions as static files under ``/sites/default/files/tata/hts/`` (the REST
+    ``getJSON`` export was deprecated in March 2026); names are irregular: editions since 2023
+    end in ``_edition_json.json`` for Basic and ``_revision_N_json.json`` for revisions. The
+    body is validated (read as the edition) *before* it is saved, so an HTML error page or a
+    truncated body is never cached. USITC answers 403 to some automated clients; the error then
+    says how to fetch the file by hand.
     """
     from comexlab.settings import get_settings
 
     ed = edition(key)
     folder = cache if cache is not None else get_settings().cache / "usitc_hts"
-    name = Path(ed.remote_path).name
-    dest = http.fetch(download_url(key, base_url=base_url), folder / name, refresh=refresh)
-    try:
-        read_rows(ed, dest)
-    except InputError:
-        dest.unlink(missing_ok=True)
-        raise
-    return dest
-
+    dest = folder / Path(ed.remote_path).name
+    url = download_url(key, base_url=base_url)
+    hint = Msg("download.hint.usitc_forbidden", url=http.public_url(url), dest=str(dest))
+    publisher = http.Publisher(PUBLISHER.name, PUBLISHER.min_interval, PUBLISHER.timeout,
+                               hints={403: hint})
+    return http.fetch(url, dest, refresh=refresh, publisher=publisher, what=ed.label,
+                      validate=lambda tmp: read_rows(ed, tmp))

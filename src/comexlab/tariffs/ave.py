@@ -37,6 +37,7 @@ class AveMethod(StrEnum):
     """How a line's AVE was obtained (ordered from exact to missing)."""
 
     exact = "exact"                            # free or ad valorem: no conversion needed
+    content_basis = "content_basis"            # ad valorem on part of the value, applied to all
     unit_value = "unit_value"                  # specific part converted with the line's unit value
     range_low = "range_low"                    # a range rate: low end used
     fallback_adval_only = "fallback_adval_only"  # specific part not convertible: lower bound
@@ -63,6 +64,7 @@ def method_labels(codes: MethodCodes) -> pd.Categorical[str]:
 RATE_FIELDS: tuple[str, ...] = (
     "kind", "ad_valorem", "specific_amount", "specific_unit",
     "specific2_amount", "specific2_unit", "rule", "range_high", "rate_text",
+    "ad_valorem_basis",
 )
 """Rate columns the engine reads, named as in the warehouse table ``hts_rate`` (plus a prefix)."""
 
@@ -71,6 +73,24 @@ _UNIT_SYNONYMS: dict[str, str] = {
     "l": "liter", "litre": "liter", "liters": "liter", "litres": "liter", "head": "no",
     "dozen": "doz", "doz": "doz", "pcs": "no", "pieces": "no", "gram": "g", "grams": "g",
 }
+
+
+WHOLE_VALUE_BASES: frozenset[str] = frozenset({
+    "on the full value of the imported article", "on the entire set",
+})
+"""Printed ad valorem bases that still mean the whole customs value of the article. Any other
+basis ("on the value of the lead content", "on the case", "on the battery", "upon the value of
+the non-U.S. content", "of the fair retail value" …) charges the rate on *part* of the value
+(or on another value): applied to the whole customs value it is no longer exact, so such lines
+are flagged ``content_basis`` (an upper bound for a content share, another base otherwise)."""
+
+
+def is_content_basis(basis: object) -> bool:
+    """True for an ad valorem basis other than the article's whole customs value."""
+    if basis is None or (isinstance(basis, float) and np.isnan(basis)):
+        return False
+    text = " ".join(str(basis).lower().split())
+    return bool(text) and text not in WHOLE_VALUE_BASES
 
 
 def normalise_unit(unit: object) -> str | None:
@@ -95,6 +115,7 @@ class AveInputs:
     specific2_unit: pd.Categorical
     rule: pd.Categorical
     range_high: FloatArray
+    ad_valorem_basis: pd.Categorical
     value: FloatArray
     quantity: FloatArray
     quantity_unit: pd.Categorical
@@ -143,8 +164,17 @@ def _free(inp: AveInputs,
 def _ad_valorem(inp: AveInputs,
                 rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
     ranged = np.isfinite(inp.range_high[rows])
-    method = np.where(ranged, _CODE[AveMethod.range_low], _CODE[AveMethod.exact]).astype(np.int8)
+    partial = _content_basis(inp.ad_valorem_basis[rows])
+    method = np.select([ranged, partial], [_CODE[AveMethod.range_low],
+                                           _CODE[AveMethod.content_basis]],
+                       _CODE[AveMethod.exact]).astype(np.int8)
     return _adval(inp, rows), method
+
+
+def _content_basis(bases: pd.Categorical) -> npt.NDArray[np.bool_]:
+    """Vectorised :func:`is_content_basis` (decided once per distinct basis text)."""
+    flags = np.array([is_content_basis(b) for b in bases.categories] + [False], dtype=bool)
+    return flags[np.where(bases.codes >= 0, bases.codes, len(bases.categories))]
 
 
 def _with_specific(combine: Callable[[FloatArray, FloatArray, pd.Categorical], FloatArray]
@@ -227,6 +257,7 @@ def inputs_from_frame(frame: pd.DataFrame, prefix: str = "", *, value: str = "va
         specific2_unit=_col(frame, prefix + "specific2_unit", numeric=False),
         rule=_col(frame, prefix + "rule", numeric=False),
         range_high=_col(frame, prefix + "range_high", numeric=True),
+        ad_valorem_basis=_col(frame, prefix + "ad_valorem_basis", numeric=False),
         value=_col(frame, value, numeric=True),
         quantity=_col(frame, quantity, numeric=True),
         quantity_unit=_col(frame, quantity_unit, numeric=False),
@@ -266,6 +297,7 @@ def rate_frame(rates: Sequence[Rate], prefix: str = "") -> pd.DataFrame:
             "specific2_amount": second.amount if second else None,
             "specific2_unit": second.unit if second else None,
             "rule": r.rule, "range_high": r.range_high,
+            "ad_valorem_basis": r.ad_valorem_parts[0].basis if r.ad_valorem_parts else None,
         })
     frame = pd.DataFrame(rows, columns=list(RATE_FIELDS))
     return frame.add_prefix(prefix)

@@ -117,6 +117,11 @@ def _prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
     return hit[idx]
 
 
+def prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
+    """Rows whose product code starts with any of ``prefixes`` (shared with the regime)."""
+    return _prefix_mask(codes, prefixes)
+
+
 def _products_mask(codes: pd.Series, products: Products,
                    product_lists: Mapping[str, Sequence[str]]) -> BoolArray:
     def resolve(prefixes: Sequence[str], lists: Sequence[str]) -> list[str]:
@@ -139,16 +144,50 @@ def _products_mask(codes: pd.Series, products: Products,
 
 @dataclass(slots=True)
 class _Tracks:
-    """Rates of the claimed (``pref``) and non-claimed (``mfn``) parts of each line."""
+    """Rates of the claimed (``pref``) and non-claimed (``mfn``) parts of each line.
+
+    ``*_low``: the track's AVE is a lower bound (a specific duty counted by its ad valorem part
+    only, :data:`AveMethod.fallback_adval_only`); ``*_raised``: an overlay that can raise rates
+    changed the track. A raised track whose rate is a lower bound and did not rise may have
+    risen in fact: its value is *unmeasured* exposure (see :func:`_line_table`).
+    """
 
     pref: FloatArray
     mfn: FloatArray
+    pref_low: BoolArray
+    mfn_low: BoolArray
+    pref_raised: BoolArray
+    mfn_raised: BoolArray
+
+    @classmethod
+    def start(cls, pref: FloatArray, mfn: FloatArray, pref_low: BoolArray,
+              mfn_low: BoolArray) -> _Tracks:
+        none = np.zeros(len(pref), dtype=bool)
+        return cls(pref.copy(), mfn.copy(), pref_low.copy(), mfn_low.copy(), none,
+                   none.copy())
+
+
+REGIME_COLUMNS: tuple[str, ...] = ("regime_before_claimed", "regime_before_rest",
+                                   "regime_after_claimed", "regime_after_rest")
+"""Track rates a regime base hands over (:func:`comexlab.warehouse.regime.regime_tracks`):
+the regime on the scenario's date, and with its ``regime_changes``; overlays apply on top."""
+
+
+def _regime_tracks(lines: pd.DataFrame, pref_low: BoolArray,
+                   mfn_low: BoolArray) -> tuple[_Tracks, _Tracks]:
+    """Both tracks from the regime columns; the MFN part keeps its lower-bound flags."""
+    b_c, b_r, a_c, a_r = (_series(lines, c) for c in REGIME_COLUMNS)
+    return (_Tracks.start(b_c, b_r, pref_low, mfn_low),
+            _Tracks.start(a_c, a_r, pref_low, mfn_low))
 
 
 def _apply_overlay(ov: Overlay, tr: _Tracks, hit: BoolArray) -> None:
     """Change the rates of the rows in ``hit`` in place (one dispatch per overlay type)."""
     if ov.type == "withdraw_program":
+        changes = hit & ((tr.pref != tr.mfn) | (tr.pref_low != tr.mfn_low))
+        tr.pref_raised |= changes
         tr.pref = np.where(hit, tr.mfn, tr.pref)
+        tr.pref_low = np.where(hit, tr.mfn_low, tr.pref_low)
     elif ov.type == "additional":
         rate = float(ov.rate or 0.0)
         combine = {
@@ -156,13 +195,20 @@ def _apply_overlay(ov: Overlay, tr: _Tracks, hit: BoolArray) -> None:
             Stacking.max: lambda t: np.fmax(t, rate),
             Stacking.instead: lambda t: np.where(np.isnan(t), np.nan, rate),
         }[ov.stacking]
+        replaced = ov.stacking is Stacking.instead
         tr.mfn = np.where(hit, combine(tr.mfn), tr.mfn)
+        tr.mfn_raised |= hit
+        tr.mfn_low &= ~(hit & replaced)
         if not ov.preference_exempt:
             tr.pref = np.where(hit, combine(tr.pref), tr.pref)
+            tr.pref_raised |= hit
+            tr.pref_low &= ~(hit & replaced)
     elif ov.type == "set_rate":
         rate = float(ov.rate or 0.0)
         tr.mfn = np.where(hit & ~np.isnan(tr.mfn), rate, tr.mfn)
         tr.pref = np.where(hit & ~np.isnan(tr.pref), rate, tr.pref)
+        tr.mfn_low &= ~hit
+        tr.pref_low &= ~hit
     elif ov.type == "linear_cut":
         tr.mfn = np.where(hit, linear_cut(tr.mfn, float(ov.cut or 0.0)), tr.mfn)
         tr.pref = np.where(hit, linear_cut(tr.pref, float(ov.cut or 0.0)), tr.pref)
@@ -256,8 +302,12 @@ def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
     pref_ave = np.where(no_pref_line, mfn_ave, np.fmin(pref_ave, mfn_ave))
     pref_method = np.where(no_pref_line, mfn_method, pref_method)
 
-    before = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
-    after = _Tracks(pref=pref_ave.copy(), mfn=mfn_ave.copy())
+    fb = method_code(AveMethod.fallback_adval_only)
+    pref_low, mfn_low = pref_method == fb, mfn_method == fb
+    before = _Tracks.start(pref_ave, mfn_ave, pref_low, mfn_low)
+    after = _Tracks.start(pref_ave, mfn_ave, pref_low, mfn_low)
+    if REGIME_COLUMNS[0] in lines.columns:  # base = the US regime on a date (base.regime)
+        before, after = _regime_tracks(lines, pref_low, mfn_low)
     codes = lines["product_code"]
     for ov in scenario.overlays:
         hit = _products_mask(codes, ov.products, lists)
@@ -281,6 +331,10 @@ def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, res
     rose_pref = after.pref > before.pref + EPS
     rose_mfn = after.mfn > before.mfn + EPS
     exposed_value = claimed * rose_pref + rest * rose_mfn
+    # A raised track whose new rate is a lower bound and shows no rise: a specific duty the
+    # data cannot convert (no quantities), so exposure is understated by this value.
+    unmeasured = (claimed * (after.pref_raised & after.pref_low & ~rose_pref)
+                  + rest * (after.mfn_raised & after.mfn_low & ~rose_mfn))
     with np.errstate(divide="ignore", invalid="ignore"):
         safe_v = np.where(value > 0, value, np.nan)
         cut = (claimed * neutralising_cut(before.pref, after.pref)
@@ -302,6 +356,7 @@ def _line_table(lines: pd.DataFrame, value: FloatArray, claimed: FloatArray, res
         "rate_before": rate0, "rate_after": rate1,
         "duty_before": duty0, "duty_after": duty1,
         "exposed_value_usd": np.where(np.isnan(exposed_value), 0.0, exposed_value),
+        "unmeasured_value_usd": np.nan_to_num(unmeasured),
         "neutralising_cut": cut,
     })
     out = pd.DataFrame({k: v for k, v in columns.items() if v is not None}, copy=False)
@@ -360,6 +415,8 @@ def _audit(lines: pd.DataFrame, out: pd.DataFrame, claimed_default: BoolArray,
     fb = method_code(AveMethod.fallback_adval_only)
     fallback = (methods[0] == fb) | (methods[1] == fb)
     ranged = methods[0] == method_code(AveMethod.range_low)
+    content = method_code(AveMethod.content_basis)
+    partial = (methods[0] == content) | (methods[1] == content)
     return [
         _note(out, "no_tariff_line", kind.isna().to_numpy() & traded,
               Msg("audit.detail.no_tariff_line")),
@@ -372,6 +429,10 @@ def _audit(lines: pd.DataFrame, out: pd.DataFrame, claimed_default: BoolArray,
         _note(out, "ave_fallback", fallback & traded,
               Msg("audit.detail.ave_fallback"), "mfn_text"),
         _note(out, "range_rate", ranged & traded, Msg("audit.detail.range_rate"), "mfn_text"),
+        _note(out, "content_basis", partial & traded, Msg("audit.detail.content_basis"),
+              "mfn_text"),
+        _note(out, "unmeasured_exposure", (out["unmeasured_value_usd"].to_numpy() > 0) & traded,
+              Msg("audit.detail.unmeasured_exposure"), "mfn_text"),
         _note(out, "utilisation_default", claimed_default & traded,
               Msg("audit.detail.utilisation_default", share=f"{scenario.utilisation:.0%}")),
         _note(out, "allocation_estimate", out["estimated"].to_numpy() & traded,
@@ -401,9 +462,6 @@ def _add_smart(lines: pd.DataFrame, out: pd.DataFrame, tables: ElasticityTables,
     return notes
 
 
-_SUMS: tuple[str, ...] = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before",
-                          "duty_after", "_known_value", "_cut_x_value", "_rate0_sum",
-                          "_rate1_sum", "_lines")
 _SMART_SUMS: tuple[str, ...] = ("trade_creation", "trade_diversion", "revenue_before",
                                 "revenue_after", "welfare")
 
@@ -418,6 +476,8 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """
     known = lines["duty_before"].notna().to_numpy() & lines["duty_after"].notna().to_numpy()
     v = lines["value_usd"].to_numpy()
+    unmeasured = (lines["unmeasured_value_usd"].to_numpy() if "unmeasured_value_usd" in lines
+                  else np.zeros(len(lines)))
     traded = v > 0
     work: dict[str, npt.NDArray[np.float64]] = {
         "value_usd": v,
@@ -431,12 +491,17 @@ def aggregate(lines: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
         "_rate0_sum": np.where(known & traded, lines["rate_before"].to_numpy(), 0.0),
         "_rate1_sum": np.where(known & traded, lines["rate_after"].to_numpy(), 0.0),
         "_lines": (known & traded).astype(np.float64),
+        "unmeasured_value_usd": unmeasured,
+        "_lines_unmeasured": (unmeasured > 0).astype(np.float64),
     }
     smart_cols = [c for c in _SMART_SUMS if c in lines.columns]
+    if "elasticity_level" in lines.columns:  # SMART ran: how much rests on the default
+        default = (lines["elasticity_level"].astype(str) == "default").to_numpy()
+        work["_default_elasticity_value"] = np.where(default, v, 0.0)
     estimated = lines["estimated"].to_numpy().astype(bool)
     gid, keys = _groups(lines, by)
     total = _group_sums(gid, len(keys)) if by else _grand_total
-    agg = {c: total(work[c]) for c in _SUMS}
+    agg = {c: total(work[c]) for c in work}
     for c in smart_cols:  # sum(min_count=1): NaN where a group has no value at all
         col = lines[c].to_numpy(dtype=float)
         present = total((~np.isnan(col)).astype(np.float64))
@@ -510,7 +575,12 @@ def _ratios(keys: pd.DataFrame, agg: Mapping[str, FloatArray], smart_cols: list[
         "neutralising_cut_exposed": per(agg["_cut_x_value"], agg["exposed_value_usd"]),
         "value_unknown_rate": agg["value_usd"] - kv,
         "lines": np.rint(n).astype(np.int64),
+        "unmeasured_value_usd": agg["unmeasured_value_usd"],
+        "lines_unmeasured": np.rint(agg["_lines_unmeasured"]).astype(np.int64),
     })
     res.update({c: agg[c] for c in smart_cols})
+    if "_default_elasticity_value" in agg:
+        res["share_default_elasticity"] = per(agg["_default_elasticity_value"],
+                                              agg["value_usd"])
     res["estimated"] = estimated
     return pd.DataFrame(res, index=pd.RangeIndex(len(keys)))

@@ -19,7 +19,8 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from comexlab.errors import AuditNote, InputError
+from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.nomenclature.scian import scian3_of_naics
 from comexlab.sources import flow_sources
 from comexlab.sources.files import data_path
@@ -43,11 +44,20 @@ class LoadSummary:
 
 def load_source(con: duckdb.DuckDBPyConnection, source: str,
                 files: Sequence[Path] | None = None, *,
-                data_dir: Path | None = None) -> LoadSummary:
-    """Parse ``files`` (default: the source's files in the data dir) and replace its rows."""
+                data_dir: Path | None = None, force: bool = False) -> LoadSummary:
+    """Parse ``files`` (default: the source's files in the data dir) and replace its rows.
+
+    A file with no row carrying a value (a header-only month, or one whose rows are all zero)
+    would replace that period with nothing: refused unless ``force``.
+    """
     src = flow_sources.get_source(source)
     paths = list(files) if files else src.default_files(data_dir)
     parsed = src.loader(paths)
+    if parsed.empty_files and not force:
+        raise InputError(Msg("error.flow_empty_file", source=source), problems=[
+            Problem.of(Msg("error.flow_all_zero_rows", rows=f"{zeros:,}") if zeros
+                       else Msg("error.flow_empty_file_row"), str(path), 2, None)
+            for path, zeros in parsed.empty_files])
     write(con, parsed)
     value = pa.compute.sum(parsed.table["value_usd"]).as_py() or 0.0
     return LoadSummary(source, parsed.table.num_rows, parsed.files, value, parsed.notes)
@@ -61,17 +71,25 @@ def write(con: duckdb.DuckDBPyConnection, parsed: FlowLoad) -> None:
     """
     with transaction(con):
         con.execute("DELETE FROM flow WHERE source = ?", [parsed.source])
-        con.register("_incoming_flow", parsed.table)
-        try:
-            cols = ", ".join(f'"{c}"' for c in parsed.table.column_names)
-            con.execute(f"INSERT INTO flow ({cols}) SELECT {cols} FROM _incoming_flow")
-        finally:
-            con.unregister("_incoming_flow")
+        _insert(con, "flow", parsed.table)
+        con.execute("DELETE FROM flow_withheld WHERE source = ?", [parsed.source])
+        if parsed.withheld is not None and parsed.withheld.num_rows:
+            _insert(con, "flow_withheld", parsed.withheld)
         for path in parsed.files:
             con.execute(
                 "INSERT INTO load_log (dataset, file, sha256, rows) VALUES (?, ?, ?, ?)",
                 [f"flow:{parsed.source}", str(path), file_sha256(path), parsed.table.num_rows],
             )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """INSERT the Arrow rows into ``table`` by column name (inside the caller's transaction)."""
+    con.register("_incoming_rows", rows)
+    try:
+        cols = ", ".join(f'"{c}"' for c in rows.column_names)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming_rows")
+    finally:
+        con.unregister("_incoming_rows")
 
 
 # --------------------------------------------------------------------------- reconcile
@@ -115,12 +133,17 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: str, files: Sequence[Path]
             f"SELECT coalesce(sum({chk.raw_sum}), 0) FROM {raw} WHERE {chk.raw_where}"
         ).fetchone()
         out.append(Reconciliation(source, chk.label, float(file_total[0]),  # type: ignore[index]
-                                  _warehouse_total(con, source, chk.wh_column, chk.wh_where)))
+                                  _warehouse_total(con, source, chk.wh_column, chk.wh_where,
+                                                   chk.wh_table)))
     return out
 
 
 def _warehouse_total(con: duckdb.DuckDBPyConnection, source: str, column: str,
-                     where: str) -> float:
+                     where: str, table: str = "flow") -> float:
+    if table != "flow":  # side tables (flow_withheld): counts of listed cells, plain SQL
+        found = con.execute(f"SELECT coalesce(sum({column}), 0) FROM {table} "
+                            f"WHERE source = ? AND {where}", [source]).fetchone()
+        return float(found[0]) if found else 0.0
     rows = expr.sql_filtered(con, "flow", where)
     rows = rows.filter(rows.source == source)
     total = rows[column].sum().fill_null(0.0).to_pyarrow().as_py()

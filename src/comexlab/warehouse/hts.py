@@ -24,6 +24,7 @@ from comexlab.errors import AuditNote, InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.sources.usitc_hts import (
     HtsTables,
+    check_complete,
     edition,
     programs_table,
     read_edition,
@@ -65,9 +66,21 @@ def write_edition(con: duckdb.DuckDBPyConnection, tables: HtsTables) -> LoadResu
 
 
 def load_edition(con: duckdb.DuckDBPyConnection, key: str, path: Path | None = None, *,
-                 data_dir: Path | None = None) -> LoadResult:
-    """Read, validate and load an edition; a bad file raises before anything is written."""
-    return write_edition(con, read_edition(key, path, data_dir=data_dir))
+                 data_dir: Path | None = None, force: bool = False) -> LoadResult:
+    """Read, validate and load an edition; a bad file raises before anything is written.
+
+    An edition that looks incomplete (chapters missing, far fewer rows than the edition's known
+    size or its previous load) is refused unless ``force``: it would replace the whole edition.
+    """
+    tables = read_edition(key, path, data_dir=data_dir)
+    check_complete(tables, _loaded_rows(con, key), force=force)
+    return write_edition(con, tables)
+
+
+def _loaded_rows(con: duckdb.DuckDBPyConnection, key: str) -> int | None:
+    """Rows of the edition now in the warehouse (None when it is not loaded)."""
+    row = con.execute("SELECT count(*) FROM hts_line WHERE edition = ?", [key]).fetchone()
+    return int(row[0]) if row and row[0] else None
 
 
 def loaded_editions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -113,7 +113,8 @@ def estimate_inputs_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     if not _table_exists(con, "hts_naics"):
         return False
     flow = expr.table(con, "flow")
-    return (_any(expr.table(con, "hts_naics")) and _any(flow.filter(flow.source == prof.INEGI))
+    inegi = flow.filter(flow.source.isin(list(prof.INEGI_SOURCES)))
+    return (_any(expr.table(con, "hts_naics")) and _any(inegi)
             and _any(flow.filter(flow.source == prof.DATAWEB, flow.reporter == NATIONAL)))
 
 
@@ -194,7 +195,7 @@ def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -
 
 def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
     """(file, sha256, loaded_at) of the latest load of each file of a source, for the notes."""
-    datasets = ([f"flow:{prof.DATAWEB}", f"flow:{prof.INEGI}", "hts_naics"]
+    datasets = ([f"flow:{prof.DATAWEB}", f"flow:{inegi_share_source(con)}", "hts_naics"]
                 if source == prof.STATE_ESTIMATED else [f"flow:{source}"])
     log = expr.table(con, "load_log")
     mine = log.filter(log.dataset.isin(datasets))
@@ -259,8 +260,11 @@ def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: S
         else:
             reason = note("report.note.national_incomplete", n=n_states,
                           total=STATES_IN_MEXICO)
+    statuses = revision_statuses(con, profile.source, periods, reporter=req.reporter.code)
+    notes = tuple(note(f"report.note.status.{status}", inegi=inegi_label(profile.source),
+                       years=", ".join(years)) for status, years in statuses.items())
     return ReportInput(rows=add_cut_keys(rows, profile.classification), national=national,
-                       national_reason=reason, prior_loaded=prior_loaded)
+                       national_reason=reason, prior_loaded=prior_loaded, notes=notes)
 
 
 def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: SourceProfile,
@@ -275,7 +279,7 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
         labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
                        **residual_labels(req.lang)}
     return ReportInput(rows=rows, national=data.national, national_reason=data.national_reason,
-                       prior_loaded=data.prior_loaded, labels=labels)
+                       prior_loaded=data.prior_loaded, labels=labels, notes=data.notes)
 
 
 # --------------------------------------------------------------------------- estimates
@@ -293,32 +297,89 @@ class StateLines:
     notes: tuple[Note, ...] = field(default_factory=tuple)
 
 
-def inegi_base(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, int]:
-    """State × subsector exports of the latest INEGI year (the allocation keys)."""
+def inegi_share_source(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The INEGI source the allocation uses: the newest package loaded (EEF before EAEF)."""
     flow = expr.table(con, "flow")
-    inegi = flow.filter(flow.source == prof.INEGI)
-    found = inegi.year.max().to_pyarrow().as_py()
-    if found is None:
+    found = (flow.filter(flow.source.isin(list(prof.INEGI_SOURCES))).select("source").distinct()
+             .to_pyarrow()["source"].to_pylist())
+    return prof.inegi_for_shares(found)
+
+
+def inegi_shares(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[int, pd.DataFrame]]:
+    """State shares per SCIAN subsector for every INEGI year loaded (the allocation keys).
+
+    From :func:`inegi_share_source`. The 'UNSPECIFIED' rows (EEF code 000, the sum of the
+    subsectors withheld for confidentiality) belong to no subsector and give no share.
+    """
+    source = inegi_share_source(con)
+    if source is None:
         raise NotFoundError(Msg("error.inegi_not_loaded"))
-    year = int(found)
-    frame = inegi.filter(inegi.year == year, inegi.product_level == "scian3",
-                         inegi.product_code != "UNSPECIFIED").select(
-        state=inegi.reporter, scian3=inegi.product_code, value_usd=inegi.value_usd).to_pandas()
-    return frame, year
+    flow = expr.table(con, "flow")
+    inegi = flow.filter(flow.source == source, flow.product_level == "scian3",
+                        flow.product_code != "UNSPECIFIED")
+    frame = inegi.select(year=inegi.year, state=inegi.reporter, scian3=inegi.product_code,
+                         value_usd=inegi.value_usd).to_pandas()
+    return source, {int(y): alloc.subsector_shares(g.drop(columns="year"))
+                    for y, g in frame.groupby("year")}
 
 
 def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
                     states_wanted: Sequence[str] | None = None) -> alloc.Allocation:
-    """Estimated state × HTS10 rows for ``periods`` (Mexico → US, DataWeb), tagged by state."""
+    """Estimated state × HTS10 rows for ``periods`` (Mexico → US, DataWeb), tagged by state.
+
+    Each period is split by the INEGI shares of its own year, or of the latest INEGI year
+    before it (:func:`comexlab.reports.allocation.share_year`).
+    """
     if not estimate_inputs_loaded(con):
         raise NotFoundError(Msg("error.estimate_inputs"))
-    base, year = inegi_base(con)
+    source, shares = inegi_shares(con)
     lines = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
     lines = lines[lines["product_level"] == "hts10"].rename(columns={"product_code": "hts10"})
     concordance = expr.table(con, "hts_naics").select("hts10", "scian3").to_pandas()
-    return alloc.allocate_lines(lines[["period", "hts10", "value_usd"]], concordance,
-                                alloc.subsector_shares(base), base_year=year,
-                                states=states_wanted)
+    return alloc.allocate_by_year(lines[["period", "hts10", "value_usd"]], concordance, shares,
+                                  states=states_wanted, share_source=source)
+
+
+def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Note]:
+    """What the estimate rests on: INEGI source and year(s), stand-in years, preliminary ones."""
+    inegi = inegi_label(allocation.share_source)
+    notes = [note("report.note.estimated_lines", inegi=inegi,
+                  base_year=allocation.base_year_label())]
+    for flow_year, year in allocation.fallbacks().items():
+        notes.append(note("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
+                          share_year=year))
+    used = sorted(set(allocation.share_years.values()))
+    for status, years in revision_statuses(con, allocation.share_source or "",
+                                           [str(y) for y in used]).items():
+        notes.append(note(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
+    return notes
+
+
+def inegi_label(source: str | None) -> str:
+    """'EEF' / 'EAEF': the INEGI package's short name for notes."""
+    return (source or "").removeprefix("inegi_").upper()
+
+
+def revision_statuses(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
+                      reporter: str | None = None) -> dict[str, list[str]]:
+    """Non-definitive revision statuses of a source's rows in ``periods`` → their periods.
+
+    {'preliminary': ['2025'], 'revised': ['2024']}: what the notes must say may still change.
+    Empty for sources that do not flag their figures (and warehouses built before the column).
+    """
+    flow = expr.table(con, "flow")
+    if "revision_status" not in flow.columns or not periods:
+        return {}
+    rows = flow.filter(flow.source == source, flow.period.isin(list(periods)),
+                       flow.revision_status.notnull(), flow.revision_status != "definitive")
+    if reporter is not None:
+        rows = rows.filter(rows.reporter == reporter)
+    found = (rows.select("revision_status", "period").distinct()
+             .order_by(["revision_status", "period"]).to_pyarrow().to_pylist())
+    out: dict[str, list[str]] = {}
+    for r in found:
+        out.setdefault(str(r["revision_status"]), []).append(str(r["period"]))
+    return out
 
 
 def _real_state_lines(con: duckdb.DuckDBPyConnection, state: str,
@@ -342,7 +403,7 @@ def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> S
                                  states_wanted=[state])
     rows = alloc.replace_with_real(allocation.allocated, real)
     missing = sorted(set(periods) - loaded_periods_national(con) - set(real_periods))
-    notes = [note("report.note.estimated_lines", base_year=allocation.base_year)]
+    notes = share_notes(con, allocation)
     if real_periods:
         notes.append(note("report.note.real_replaces", months=", ".join(real_periods)))
     if missing:
@@ -402,8 +463,9 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
         rows=add_cut_keys(_tag_windows(rows, req.window, profile), profile.classification),
         national=add_cut_keys(national, profile.classification),
         national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
-                             base_year=allocation.base_year),
-        prior_loaded=prior_loaded)
+                             inegi=inegi_label(allocation.share_source),
+                             base_year=allocation.base_year_label()),
+        prior_loaded=prior_loaded, notes=tuple(share_notes(con, allocation)[1:]))
     return data
 
 

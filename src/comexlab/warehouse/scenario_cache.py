@@ -31,7 +31,7 @@ from comexlab.tariffs.ave import RATE_FIELDS
 from comexlab.tariffs.scenario import Base
 
 RATE_TEXT_FIELDS: tuple[str, ...] = ("kind", "specific_unit", "specific2_unit", "rule",
-                                     "rate_text")
+                                     "rate_text", "ad_valorem_basis")
 """Rate columns that are text (cast to ENUM); the others of ``RATE_FIELDS`` are numbers."""
 
 _RATES_PREFIX = "cx_scenario_rates_"

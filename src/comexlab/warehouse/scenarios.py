@@ -14,7 +14,8 @@ go in the audit trail).
 State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
 report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
 service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
-the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports, latest year)
+the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports of the flows'
+year, or the latest INEGI year before it)
 elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
 
 Why this join stays SQL while the other analytics are Ibis (docs/architecture.md): its speed
@@ -29,7 +30,7 @@ also connection-private TEMP tables, which the cursor Ibis runs on (``expr.backe
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -39,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from comexlab.errors import AuditNote, InputError, NotFoundError
+from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
@@ -47,7 +48,7 @@ from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import scenario_cache
-from comexlab.warehouse.reports import StateLines, state_lines
+from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
@@ -64,11 +65,24 @@ def shipped_scenarios() -> list[str]:
                   if p.name.endswith(".yaml"))
 
 
+def shipped_text(name: str) -> tuple[str, str]:
+    """(YAML text, source name) of a scenario shipped with comexlab, by name only.
+
+    WHY only names: the web app resolves what a user types here, and a name must never reach
+    the file system (``../x``, ``/etc/x``, or a file that happens to sit in the server's working
+    directory). Uploaded scenarios arrive as text (:func:`parse_text`).
+    """
+    if name not in shipped_scenarios():
+        raise NotFoundError(Msg("scenario.err.not_shipped", ref=repr(name),
+                                shipped=", ".join(shipped_scenarios())))
+    entry = resources.files(SCENARIO_PACKAGE) / "scenarios" / f"{name}.yaml"
+    return entry.read_text(encoding="utf-8"), f"{name}.yaml"
+
+
 def scenario_text(ref: str) -> tuple[str, str]:
-    """(YAML text, source name) of a shipped scenario name or a YAML file path."""
+    """(YAML text, source name) of a shipped scenario name or a YAML file path (the CLI's)."""
     if ref in shipped_scenarios():
-        entry = resources.files(SCENARIO_PACKAGE) / "scenarios" / f"{ref}.yaml"
-        return entry.read_text(encoding="utf-8"), f"{ref}.yaml"
+        return shipped_text(ref)
     path = Path(ref)
     if path.is_file():
         return path.read_text(encoding="utf-8"), str(path)
@@ -83,23 +97,80 @@ def known_programs(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
     return KNOWN_PROGRAMS
 
 
-def load_scenario(ref: str, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
-    """Parse and validate a scenario; with a warehouse, its prefixes are checked too."""
+def load_scenario(name: str, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
+    """Parse and validate a SHIPPED scenario; with a warehouse, checked against its data too."""
+    text, source = shipped_text(name)
+    return parse_text(text, source, con)
+
+
+def load_scenario_or_file(ref: str, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
+    """A shipped scenario by name, or a YAML file the CLI user named explicitly."""
     text, source = scenario_text(ref)
+    return parse_text(text, source, con)
+
+
+def parse_text(text: str, source: str,
+               con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
+    """Validate scenario YAML; with a warehouse, its edition, prefixes and flows must exist.
+
+    ``source`` names the text in messages (a shipped name, the CLI's path, an upload's file
+    name) — never a server path the reader did not give.
+    """
     scenario = parse_scenario(text, source=source, known_programs=known_programs(con))
-    if con is not None and _has_rows(con, "hts_line"):
-        codes = [r[0] for r in con.execute(
-            "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
-            [scenario.base.edition]).fetchall()]
-        if not codes:
-            raise InputError(Msg("error.scenario_edition", edition=scenario.base.edition),
-                             file=source,
-                             row=scenario.lines.get("base.edition"), field="base.edition")
-        problems = check_prefixes(scenario, codes)
-        if problems:
-            raise InputError(Msg("error.scenario_prefixes", source=source),
-                             problems=problems)
+    if con is not None:
+        _check_schedule(con, scenario)
+        _check_flows(con, scenario)
     return scenario
+
+
+def _check_schedule(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
+    if not _has_rows(con, "hts_line"):
+        return
+    source = scenario.source_file
+    codes = [r[0] for r in con.execute(
+        "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
+        [scenario.base.edition]).fetchall()]
+    if not codes:
+        raise InputError(Msg("error.scenario_edition", edition=scenario.base.edition),
+                         file=source,
+                         row=scenario.lines.get("base.edition"), field="base.edition")
+    problems = check_prefixes(scenario, codes)
+    if problems:
+        raise InputError(Msg("error.scenario_prefixes", source=source), problems=problems)
+
+
+def _check_flows(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
+    """Refuse years and exporters of the base that have no loaded flows.
+
+    WHY: without this a year nobody loaded runs on zero rows and prints an all-zero headline
+    that reads like "no exposure". Before any flow load the run itself says to load flows.
+    """
+    if not _has_rows(con, "flow"):
+        return
+    b = scenario.base
+    rows = con.execute("""
+        SELECT DISTINCT year, reporter FROM flow
+        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?""",
+                       [b.source, b.partner, b.level]).fetchall()
+    years = sorted({int(r[0]) for r in rows})
+    reporters = sorted({str(r[1]) for r in rows})
+    problems = []
+    none = Msg("scenario.err.none_loaded")
+    missing_years = [str(y) for y in b.years if y not in years]
+    if missing_years:
+        problems.append(Problem.of(
+            Msg("scenario.err.years", source=b.source, missing=", ".join(missing_years),
+                loaded=", ".join(map(str, years)) or none),
+            scenario.source_file, scenario.lines.get("base.years"), "base.years"))
+    missing_reporters = [r for r in b.reporters if r not in reporters]
+    if missing_reporters:
+        problems.append(Problem.of(
+            Msg("scenario.err.reporters", source=b.source, missing=", ".join(missing_reporters),
+                loaded=", ".join(reporters) or none),
+            scenario.source_file, scenario.lines.get("base.reporters"), "base.reporters"))
+    if problems:
+        raise InputError(Msg("error.scenario_invalid", source=scenario.source_file),
+                         problems=problems)
 
 
 def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -362,11 +433,20 @@ def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
     allocation = state.allocation
     unallocated = allocation.unallocated
     value_out = float(unallocated["value_usd"].sum())
+    inegi = inegi_label(allocation.share_source)
     notes = [AuditNote(
         "unallocated_lines", len(unallocated),
-        f"national lines with no SCIAN subsector in INEGI EAEF (base year "
-        f"{allocation.base_year}; agriculture, unmapped codes) cannot be allocated to any "
-        f"state (US${value_out:,.0f} nationally, left out of {state.state})")]
+        f"national lines with no SCIAN subsector in INEGI {inegi} (base year "
+        f"{allocation.base_year_label()}; subsectors INEGI does not give, unmapped codes) "
+        f"cannot be allocated to any state (US${value_out:,.0f} nationally, left out of "
+        f"{state.state})")]
+    fallbacks = allocation.fallbacks()
+    if fallbacks:
+        notes.append(AuditNote(
+            "share_year_fallback", len(fallbacks),
+            "; ".join(f"{fy} flows split by INEGI {inegi} {sy} shares (latest year published)"
+                      for fy, sy in fallbacks.items()),
+            tuple(str(fy) for fy in fallbacks)))
     if state.real_periods:
         notes.append(AuditNote(
             "state_real_data", len(state.real_periods),
@@ -387,14 +467,28 @@ def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
 
 def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                  reporter: str | None = None, smart: bool = True,
-                 data_dir: Path | None = None, monthly: bool = False) -> ScenarioResult:
-    """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state."""
+                 data_dir: Path | None = None, monthly: bool = False,
+                 checkpoint: Callable[[], None] = lambda: None) -> ScenarioResult:
+    """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state.
+
+    ``checkpoint`` is called between stages; the web's job runner passes one that raises
+    when the run was cancelled or went over its time limit (the stages themselves are bounded:
+    SQL can be interrupted, the engine's passes are bounded by the scenario's limits).
+    """
     by_state = bool(reporter) and reporter.upper() not in scenario.base.reporters
     table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
+    checkpoint()
     lines = as_frame(table)
     if reporter:
         lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
+        checkpoint()
     lines = add_hs_groups(lines)
+    checkpoint()
+    if scenario.base.regime is not None:  # start from the US regime in force on the date
+        from comexlab.warehouse.regime import regime_tracks
+
+        lines = regime_tracks(lines, scenario, data_dir=data_dir)
+    checkpoint()
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
@@ -444,4 +538,4 @@ def validate_file(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> S
     """Validate a scenario file (and its prefixes when a schedule is loaded)."""
     if not path.is_file():
         raise InputError(Msg("error.scenario_file"), file=path)
-    return load_scenario(str(path), con)
+    return parse_text(path.read_text(encoding="utf-8"), str(path), con)

@@ -89,7 +89,23 @@ DDL: dict[str, str] = {
             quantity_unit        VARCHAR,
             preference_value_usd DOUBLE,            -- value that claimed a preference program
             preference_program   VARCHAR,           -- e.g. 'S' (USMCA)
-            firms                INTEGER            -- number of firms, where the source gives it
+            firms                INTEGER,           -- number of firms, where the source gives it
+            revision_status      VARCHAR            -- 'definitive' | 'revised' | 'preliminary';
+                                                    -- NULL: the source does not say (issue 12)
+        )""",
+    # Cells a source lists WITHOUT a figure (INEGI EEF: confidential, not available, under
+    # 500 USD): kept so reports can say what is withheld, and out of ``flow`` so no sum ever
+    # takes them as 0. Replaced together with the source's flow rows (one transaction).
+    "flow_withheld": """
+        CREATE TABLE IF NOT EXISTS flow_withheld (
+            source          VARCHAR  NOT NULL,
+            reporter        VARCHAR  NOT NULL,
+            period          VARCHAR  NOT NULL,
+            year            SMALLINT NOT NULL,
+            product_code    VARCHAR  NOT NULL,
+            cell_status     VARCHAR  NOT NULL,  -- 'confidential' | 'not_available' |
+                                                -- 'not_significant' | 'not_applicable'
+            revision_status VARCHAR
         )""",
     # HTS10 → NAICS6 concordance (Budget Lab's metal-content file, BEA/Census codes) with the
     # SCIAN subsector (first 3 NAICS digits; NULL for Census special codes 9xx). Bridges
@@ -112,7 +128,16 @@ DDL: dict[str, str] = {
 }
 
 
+#: Columns added after a table's first release: (table, column, type). Nullable, so a
+#: warehouse built before them gains them empty and its rows keep their meaning.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("flow", "revision_status", "VARCHAR"),
+)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create any missing table; existing tables and their rows are left as they are."""
+    """Create any missing table or added column; existing rows are left as they are."""
     for ddl in DDL.values():
         con.execute(ddl)
+    for table, column, kind in ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")

@@ -59,7 +59,8 @@ def create_app(
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     warehouse = Warehouse(settings.warehouse, readers=readers)
-    jobs = JobRunner(workers=job_workers)
+    jobs = JobRunner(workers=job_workers, per_user=settings.scenario_runs_per_user,
+                     total=settings.scenario_runs_total, time_limit=settings.scenario_time_limit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -152,9 +153,9 @@ class SecurityHeadersMiddleware:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from comexlab.web.routes import admin, auth, dashboard, docs, registry, scenarios
+    from comexlab.web.routes import admin, auth, dashboard, docs, regime, registry, scenarios
 
-    for module in (auth, dashboard, scenarios, registry, admin):
+    for module in (auth, dashboard, scenarios, regime, registry, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     app.include_router(docs.pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,4 +116,36 @@ def cluster_graph(graph: ClusterGraph, lang: str = "es") -> dict[str, Any]:
             "label": {"show": True, "position": "right"},
             "lineStyle": {"width": 2, "curveness": 0.1},
         }],
+    }
+
+
+def regime_series(segments: Sequence[Any], changes_label: str = "") -> dict[str, Any]:
+    """Daily ETR (%) as a step line, with a dot on each day the set of measures changes.
+
+    ``segments``: stretches of constant regime (``start``, ``end``, ``etr``). The dots are a
+    second line series without a line (the trimmed ECharts build has no markLine component);
+    the page lists what changed on each of those days.
+    """
+    days: list[str] = []
+    values: list[float] = []
+    dots: list[float | None] = []
+    for k, seg in enumerate(segments):
+        span = (seg.end - seg.start).days + 1
+        for i in range(span):
+            days.append((seg.start + _dt.timedelta(days=i)).isoformat())
+            values.append(round(seg.etr * 100, 3))
+            dots.append(round(seg.etr * 100, 3) if i == 0 and k else None)
+    return {
+        **_BASE,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 10, "right": 20, "top": 20, "bottom": 20, "containLabel": True},
+        "xAxis": {"type": "category", "data": days},
+        "yAxis": {"type": "value", "name": "%", "splitNumber": 4},
+        "series": [
+            {"type": "line", "name": "ETR %", "step": "end", "showSymbol": False,
+             "data": values},
+            {"type": "line", "name": changes_label, "data": dots, "connectNulls": False,
+             "showSymbol": True, "showAllSymbol": True, "symbolSize": 7,
+             "lineStyle": {"width": 0}},
+        ],
     }

@@ -14,6 +14,7 @@ import pandas as pd
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.output import write_xlsx
+from comexlab.spreadsheet import csv_text
 from comexlab.web.views import Column, LinePage
 
 MAX_PAGE_SIZE = 200
@@ -83,8 +84,11 @@ def page_of(
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """The whole line table as UTF-8 CSV (with BOM so Excel reads the accents)."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    """The whole line table as UTF-8 CSV (with BOM so Excel reads the accents).
+
+    Formula-like text (a scenario or line description starting with ``=``) is quoted.
+    """
+    return csv_text(df).encode("utf-8-sig")
 
 
 def to_xlsx(run: CompletedRun, title: str) -> bytes:

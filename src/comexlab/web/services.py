@@ -46,6 +46,7 @@ class Services:
     dashboard_options: Callable[..., Any]
     scenario_catalog: Callable[..., Any]
     scenario_run: Callable[..., Any]
+    scenario_validate: Callable[..., Any]
     firms_list: Callable[..., Any]
     firm_detail: Callable[..., Any]
     firm_update: Callable[..., Any]
@@ -53,6 +54,7 @@ class Services:
     registry_facets: Callable[..., Any]
     clusters_graph: Callable[..., Any]
     registry_import: Callable[..., Any]
+    regime: Callable[..., Any]
 
 
 def default_services() -> Services:
@@ -63,6 +65,7 @@ def default_services() -> Services:
         dashboard_options=_lazy(f"{a}.report", "dashboard_options"),
         scenario_catalog=_lazy(f"{a}.scenario", "catalog"),
         scenario_run=_lazy(f"{a}.scenario", "run"),
+        scenario_validate=_lazy(f"{a}.scenario", "validate"),
         firms_list=_lazy(f"{a}.registry", "firms_list"),
         firm_detail=_lazy(f"{a}.registry", "firm_detail"),
         firm_update=_lazy(f"{a}.registry", "firm_update"),
@@ -70,4 +73,5 @@ def default_services() -> Services:
         registry_facets=_lazy(f"{a}.registry", "facets"),
         clusters_graph=_lazy(f"{a}.registry", "clusters_graph"),
         registry_import=_lazy(f"{a}.registry", "import_file"),
+        regime=_lazy(f"{a}.regime", "regime"),
     )

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from comexlab.registry.cells import MAX_EMPLOYEES
 from comexlab.web.errors import ErrorDetail
 
 
@@ -125,7 +126,7 @@ class RunStatus(BaseModel):
 
     run_id: str
     scenario: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "cancelled", "timed_out"]
     progress: float
     message: str = ""
     error: str | None = None
@@ -228,7 +229,7 @@ class FirmEdit(BaseModel):
     """What a firm user (or an admin) may change on the firm page."""
 
     website: str | None = Field(default=None, max_length=300)
-    employees: int | None = Field(default=None, ge=0, le=1_000_000)
+    employees: int | None = Field(default=None, ge=0, le=MAX_EMPLOYEES)  # the importer's range
     exporter: bool | None = None
 
 

@@ -13,11 +13,14 @@ from web_helpers import assert_error
 def test_dashboard_gto_2018_matches_report_service(as_user) -> None:
     c = as_user("analyst")
     d = c.get("/api/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).json()
-    # INEGI EAEF: Guanajuato 2018 exports US$24,913,687 thousand, 2017 US$23,360,291 thousand
-    # (the same figures `comexlab report exports --reporter GTO --from 2018` prints).
-    assert d["total_usd"] == pytest.approx(24_913_687_000)
-    assert d["prior_total_usd"] == pytest.approx(23_360_291_000)
-    assert d["change"] == pytest.approx(24_913_687 / 23_360_291 - 1)
+    # INEGI EEF (the demo loads it; the newer package wins over EAEF for 2007-2018, issue 12):
+    # Guanajuato 2018 exports US$24,712,286 thousand, 2017 US$24,410,633 thousand — sums of
+    # the raw file's 'Disponible' rows (EAEF had 24,913,687 and 23,360,291 before the revision;
+    # tests/integration/test_inegi_eef_real.py checks both). The same figures
+    # `comexlab report exports --reporter GTO --from 2018` prints.
+    assert d["total_usd"] == pytest.approx(24_712_286_000)
+    assert d["prior_total_usd"] == pytest.approx(24_410_633_000)
+    assert d["change"] == pytest.approx(24_712_286 / 24_410_633 - 1)
     assert d["sectors"][0]["code"] == "336"  # transport equipment leads Guanajuato
     assert sum(s["value_usd"] for s in d["sectors"]) == pytest.approx(d["total_usd"])
     assert d["destinations"] == []  # INEGI has no destinations: listed as missing, not invented
@@ -57,10 +60,10 @@ def test_dashboard_page_has_offline_charts_and_spanish_numbers(as_user) -> None:
     html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
     assert 'src="/static/vendor/echarts.min.js"' in html and "cdn" not in html.lower()
     assert 'data-chart="chart-sectors"' in html and 'data-chart="chart-series"' in html
-    assert "US$24.91 mil M" in html  # es_MX (Mexico writes a decimal point): "mil M" = billions
+    assert "US$24.71 mil M" in html  # es_MX (Mexico writes a decimal point): "mil M" = billions
     c.cookies.set("lang", "en")
     html_en = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
-    assert "US$24.91 bn" in html_en and "State exports" in html_en
+    assert "US$24.71 bn" in html_en and "State exports" in html_en
 
 
 def test_vendored_assets_served(client) -> None:
@@ -143,11 +146,11 @@ def test_run_recorded_through_single_writer(as_user, app) -> None:
 def test_uploaded_bad_yaml_fails_with_line_and_key(as_user) -> None:
     c = as_user("analyst")
     bad = "name: x\ntitle: t\nbase:\n  edition: 2026r10\n  programs: [S]\n  surprise: 1\n"
-    run_id = c.post("/api/scenarios/runs", json={"yaml": bad}).json()["run_id"]
-    status = _wait(c, run_id)
-    assert status["status"] == "failed" and "no es válido" in (status["error"] or "")
-    body = assert_error(c.get(f"/api/scenarios/runs/{run_id}/result"), 422, "invalid_input")
-    assert any(d["field"] and "surprise" in d["field"] for d in body["details"])
+    # refused before it is queued (issue 9): 422 with the problems, no run to poll
+    body = assert_error(c.post("/api/scenarios/runs", json={"yaml": bad}), 422, "invalid_input")
+    assert "no es válido" in body["message"]
+    assert any(d["field"] and "surprise" in d["field"] and d["row"] == 6
+               for d in body["details"])
 
 
 def test_run_request_needs_exactly_one_source(as_user) -> None:

@@ -7,14 +7,16 @@ graph and import validation are the registry's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from comexlab.errors import InputError, NotFoundError
+from comexlab.errors import InputError, NotFoundError, Problem
 from comexlab.i18n import Msg, label
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
@@ -39,7 +41,26 @@ from comexlab.web.views import (
 
 
 def _split(cell: object) -> list[str]:
-    return [] if cell is None or pd.isna(cell) or not str(cell) else str(cell).split(", ")
+    return [] if _missing(cell) or not str(cell) else str(cell).split(", ")
+
+
+def _missing(cell: Any) -> bool:
+    """True for None, NaN and pd.NA: how a NULL column comes out of a DataFrame."""
+    return cell is None or (not isinstance(cell, list | tuple | dict) and bool(pd.isna(cell)))
+
+
+def _or_none(cell: Any) -> Any:
+    return None if _missing(cell) else cell
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``df`` with every missing value as ``None``.
+
+    pandas 3 keeps text columns as its ``str`` dtype, where a NULL read from the database
+    becomes NaN; the web models want ``None`` (a firm imported with only its required columns
+    made the firm list answer 500 on exactly that).
+    """
+    return [{str(k): _or_none(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _rfc_of(session: Session, firm_id: int) -> str:
@@ -80,11 +101,11 @@ def firms_list(
         FirmRow(
             id=int(r["id"]), rfc=r["rfc"], legal_name=r["legal_name"], state=r["state"],
             municipality=r["municipality"], size_class=r["size_class"],
-            employees=None if pd.isna(r["employees"]) else int(r["employees"]),
+            employees=None if r["employees"] is None else int(r["employees"]),
             chain_role=r["chain_role"], processes=_split(r["processes"]),
             certifications=_split(r["certifications"]), clusters=_split(r["clusters"]),
         )
-        for r in chunk.to_dict(orient="records")
+        for r in records(chunk)
     ]
     return FirmPage(total=total, page=page, page_size=page_size, firms=rows)
 
@@ -112,17 +133,28 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     )
 
 
-def firm_update(session: Session, firm_id: int, edit: FirmEdit, *,
+def firm_update(session: Session, firm_id: int, edit: FirmEdit | Mapping[str, object], *,
                 lang: str = "es") -> FirmDetail:
-    """Apply the edit through the registry importer (same validation as a spreadsheet row)."""
+    """Apply the edit through the registry importer (same validation as a spreadsheet row).
+
+    ``edit`` may hold the form's raw text (``{"employees": "-5"}``): the importer's cell
+    parsers and ranges judge it, and its problems come back as field errors of the form, in
+    ``lang``, never as a 500.
+    """
     rfc = _rfc_of(session, firm_id)
     spec = ENTITIES["firms"]
     row = next(r for r in spec.export(session) if r["rfc"] == rfc)
-    changes = edit.model_dump(exclude_unset=True)
-    row.update(changes)
+    row.update(edit.model_dump(exclude_unset=True) if isinstance(edit, FirmEdit) else edit)
     sheet = importer.Sheet(f"firm {rfc}", spec, spec.column_names, ((2, row),))
     session.commit()  # end the read transaction before the importer's own write transaction
-    importer.import_sheets(session.get_bind(), [sheet], lang=lang)
+    try:
+        importer.import_sheets(session.get_bind(), [sheet], lang=lang)
+    except InputError as exc:  # name the form's fields, not a spreadsheet's rows
+        problems = [Problem.of(p.msg or p.message, field=p.field, value=p.value, lang=lang)
+                    for p in exc.problems]
+        headline = problems[0] if problems else exc
+        raise InputError(headline.msg or headline.message, problems=problems,
+                         lang=lang) from None
     session.expire_all()
     return firm_detail(session, firm_id, lang=lang)
 
@@ -161,7 +193,7 @@ def clusters_graph(session: Session) -> ClusterGraph:
         GraphNode(id=code, name=data["name"],
                   state=state_names.get(data["state"], data["state"]),
                   members=int(info.loc[code, "members"]) if code in info.index else 0,
-                  sector=info.loc[code, "sector"] if code in info.index else None)
+                  sector=_or_none(info.loc[code, "sector"]) if code in info.index else None)
         for code, data in graph.nodes(data=True)
     ]
     links = [GraphLink(source=a, target=b, kind=", ".join(d["kinds"]), kinds=list(d["kinds"]))
@@ -201,8 +233,8 @@ def import_file(engine: Engine, path: Path, *, dry_run: bool, lang: str = "es") 
 
 
 def _where(file: str | None, message: str) -> str:
-    """Prefix the sheet name (a workbook has several) to the message."""
+    """Prefix the sheet name (a workbook has several) or the file name to the message."""
     if file and "[" in file:
         return f"{file[file.index('['):]} {message}"
-    return message
+    return f"{file}: {message}" if file else message
 

@@ -9,20 +9,21 @@ progress, and records each finished run through the warehouse's single writer.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT
+from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT, headline_label
 from comexlab.commands.scenario import _notes as scenario_notes
-from comexlab.i18n import t
+from comexlab.errors import InputError
+from comexlab.i18n import Msg, t
 from comexlab.nomenclature.hs import section_by_number
+from comexlab.nomenclature.states import state
 from comexlab.tariffs.engine import ScenarioResult
+from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
 from comexlab.web.lines import CompletedRun
 from comexlab.web.views import AggRow, Column, Figure, RunResult, ScenarioInfo
@@ -65,7 +66,7 @@ def _num(value: object) -> float | None:
 def headline(result: ScenarioResult, lang: str) -> list[Figure]:
     """The scenario CLI's headline figures, as numbers with their units."""
     row = result.aggregate().iloc[0]
-    return [Figure(key=k, label=t(f"scenario.h.{k}", lang), value=_num(row[k]),
+    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]),
                    kind=_kind(k))  # type: ignore[arg-type]
             for k in HEADLINE if k in row.index]
 
@@ -97,13 +98,32 @@ def by_group(result: ScenarioResult, lang: str) -> dict[str, list[AggRow]]:
     return out
 
 
-def _load(con: duckdb.DuckDBPyConnection, name: str | None, yaml_text: str | None):
+def validate(
+    con: duckdb.DuckDBPyConnection, *, scenario: str | None, yaml_text: str | None,
+    source: str = "scenario.yaml", reporter: str | None = None,
+) -> Scenario:
+    """The scenario a run would use, validated against the warehouse (before it is queued).
+
+    A name resolves to a SHIPPED scenario only; uploaded YAML is parsed from its text (never
+    written to disk) and named ``source`` in messages, so no server path reaches the reader.
+    ``reporter`` must be an exporter of the scenario or a Mexican state.
+    """
     if yaml_text is None:
-        return service.load_scenario(name or "", con)
-    with tempfile.TemporaryDirectory(prefix="comexlab-scenario-") as folder:
-        path = Path(folder) / "uploaded.yaml"
-        path.write_text(yaml_text, encoding="utf-8")
-        return service.validate_file(path, con)
+        sc = service.load_scenario(scenario or "", con)
+    else:
+        sc = service.parse_text(yaml_text, source, con)
+    if reporter and reporter.upper() not in sc.base.reporters:
+        try:
+            state(reporter)
+        except ValueError as exc:
+            raise InputError(Msg("error.scenario_reporter", reporter=repr(reporter),
+                                 known=", ".join(sc.base.reporters)),
+                             field="reporter", value=reporter) from exc
+    return sc
+
+
+def _nothing() -> None:
+    return None
 
 
 def run(
@@ -116,15 +136,24 @@ def run(
     progress: Progress,
     username: str = "",
     run_id: str = "",
+    source: str = "scenario.yaml",
+    checkpoint: Callable[[], None] = _nothing,
+    on_stop: Callable[[Callable[[], None]], None] | None = None,
 ) -> CompletedRun:
-    """Validate and run a scenario on a reader cursor; record the run through the writer."""
+    """Validate and run a scenario on a reader cursor; record the run through the writer.
+
+    ``checkpoint`` raises once the run is cancelled or over its time limit; ``on_stop``
+    registers the cursor's ``interrupt`` so that a query in progress ends at once.
+    """
     started = datetime.now(UTC).replace(tzinfo=None)
     progress(0.05, t("web.scen.step.validate", lang))
 
     def work(con: duckdb.DuckDBPyConnection) -> ScenarioResult:
-        sc = _load(con, scenario, yaml_text)
+        if on_stop is not None:
+            on_stop(con.interrupt)
+        sc = validate(con, scenario=scenario, yaml_text=yaml_text, source=source)
         progress(0.2, t("web.scen.step.engine", lang))
-        return service.run_scenario(con, sc, reporter=reporter)
+        return service.run_scenario(con, sc, reporter=reporter, checkpoint=checkpoint)
 
     result = warehouse.read_sync(work)
     progress(0.85, t("web.scen.step.aggregate", lang))
@@ -137,6 +166,7 @@ def run(
         by_group=by_group(result, lang), notes=scenario_notes(result, lang),
         line_count=len(result.lines), columns=columns,
     )
+    checkpoint()  # a run stopped by now is not recorded as done
     _record(warehouse, view, username, started)
     percent = tuple(c for c in (*PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave")
                     if c in result.lines.columns)

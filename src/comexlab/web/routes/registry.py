@@ -151,16 +151,17 @@ def firm_form(
     db: Db,
     firm_id: FirmId,
     website: Annotated[str, Form(max_length=300)] = "",
-    employees: Annotated[str, Form(max_length=10)] = "",
+    employees: Annotated[str, Form(max_length=40)] = "",
     exporter: Annotated[str, Form()] = "",
 ) -> Response:
-    """Save the firm's editable fields (own firm for firm users, any firm for admins)."""
+    """Save the firm's editable fields (own firm for firm users, any firm for admins).
+
+    The fields go to the registry as typed (text): its importer checks them like a spreadsheet
+    cell, so ``-5`` or ``9999999999`` employees is a field error in the reader's language.
+    """
     _editable(user, firm_id)
-    try:
-        emp = int(employees) if employees.strip() else None
-    except ValueError:
-        raise InputError(Msg("import.cell.int"), field="employees", value=employees) from None
-    edit = FirmEdit(website=website.strip() or None, employees=emp, exporter=exporter == "on")
+    edit = {"website": website.strip() or None, "employees": employees.strip() or None,
+            "exporter": exporter == "on"}
     request.app.state.services.firm_update(db, firm_id, edit, lang=request_lang(request))
     return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
 

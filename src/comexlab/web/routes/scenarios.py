@@ -2,22 +2,30 @@
 
 Runs go to the job runner (never the request thread), so a long scenario shows a progress bar
 and other users keep working. Analysts and admins run scenarios; firm users may not.
+
+Before a run is queued its scenario is validated on a reader cursor (a shipped NAME, or the
+uploaded YAML's TEXT — names never reach the file system): a refused scenario gets its
+problems at once (422 in the API, the message on the page) and nothing is queued or recorded.
+Uploads over ``scenario_upload_max_bytes`` are refused unread (413), a full queue is 429, and
+the owner (or an admin) may cancel a waiting or running run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from comexlab.errors import InputError
-from comexlab.i18n import Msg
+from comexlab.errors import ComexlabError, InputError
+from comexlab.i18n import Msg, t
 from comexlab.web import charts, lines
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
-from comexlab.web.errors import WebError
-from comexlab.web.jobs import Job
+from comexlab.web.errors import ErrorBody, WebError
+from comexlab.web.jobs import Job, JobFinishedError
 from comexlab.web.render import render, request_lang
 from comexlab.web.views import LinePage, RunResult, RunStatus, ScenarioInfo
 
@@ -26,7 +34,6 @@ api = APIRouter(tags=["scenarios"], dependencies=[Depends(verify_csrf)])
 
 Agency = Annotated[Principal, Depends(require_agency)]
 KIND = "scenario"
-MAX_YAML_BYTES = 200_000
 Reporter = Annotated[str | None, Query(pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$", max_length=8)]
 
 
@@ -34,7 +41,7 @@ class RunRequest(BaseModel):
     """Run a shipped scenario by name, or one given as YAML text."""
 
     scenario: str | None = Field(default=None, max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    yaml: str | None = Field(default=None, max_length=MAX_YAML_BYTES)
+    yaml: str | None = None  # size: ``scenario_upload_max_bytes`` (413 with its message)
     reporter: str | None = Field(default=None, pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$")
 
     @model_validator(mode="after")
@@ -44,20 +51,47 @@ class RunRequest(BaseModel):
         return self
 
 
-def _start(request: Request, user: Principal, body: RunRequest) -> Job:
+class UploadTooLargeError(InputError):
+    """A scenario upload over the configured size (refused before it is parsed)."""
+
+    code = "too_large"
+    http_status = 413
+
+
+def _check_size(request: Request, size: int, source: str) -> None:
+    limit = request.app.state.settings.scenario_upload_max_bytes
+    if size > limit:
+        raise UploadTooLargeError(Msg("scenario.err.too_large", size=size, limit=limit),
+                                  file=source, field="yaml")
+
+
+async def _start(request: Request, user: Principal, body: RunRequest,
+                 source: str = "scenario.yaml") -> Job:
+    """Validate the scenario, then queue its run (raises: 413, 404, 422, 429)."""
     services = request.app.state.services
     warehouse = request.app.state.warehouse
     lang = request_lang(request)
-    label = body.scenario or "uploaded"
+    if body.yaml is not None:
+        _check_size(request, len(body.yaml.encode("utf-8")), source)
+    scenario = await warehouse.read(lambda con: services.scenario_validate(
+        con, scenario=body.scenario, yaml_text=body.yaml, source=source,
+        reporter=body.reporter))
+    label = body.scenario or f"upload-{scenario.name}"
 
     def work(job: Job) -> lines.CompletedRun:
         return services.scenario_run(
             warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
             reporter=body.reporter, lang=lang, progress=job.report, username=user.username,
-            run_id=job.id,
+            run_id=job.id, source=source, checkpoint=job.checkpoint, on_stop=job.on_stop,
         )
 
     return request.app.state.jobs.submit(KIND, label, user.id, work)
+
+
+def _upload_name(filename: str) -> str:
+    """The upload's own file name for messages (no directories, nothing odd, short)."""
+    name = re.sub(r"[^\w.\-]", "_", filename.replace("\\", "/").rsplit("/", 1)[-1])[:80]
+    return name or "scenario.yaml"
 
 
 def _job(request: Request, user: Principal, run_id: str) -> Job:
@@ -76,6 +110,8 @@ def _status(job: Job, lang: str) -> RunStatus:
 
 
 def _done(job: Job) -> lines.CompletedRun:
+    if job.status in ("cancelled", "timed_out") and job.error is not None:
+        raise WebError(409, job.error.msg or job.error.message, code=job.status)
     if job.status == "failed" and job.error is not None:
         raise job.error
     if job.status != "done":
@@ -90,34 +126,65 @@ def _result(job: Job) -> RunResult:
 
 
 # ---------------------------------------------------------------- pages
+def _scenarios_page(request: Request, error: ComexlabError | None = None) -> Response:
+    lang = request_lang(request)
+    settings = request.app.state.settings
+    catalog = request.app.state.services.scenario_catalog(lang=lang)
+    limits = t("web.scen.limits", lang, kb=f"{settings.scenario_upload_max_bytes / 1024:g}",
+               per_user=settings.scenario_runs_per_user,
+               minutes=f"{settings.scenario_time_limit / 60:g}")
+    return render(request, "scenarios.html", status_code=200 if error is None else
+                  error.http_status, catalog=catalog, limits=limits,
+                  error=None if error is None else error.text(lang),
+                  problems=[] if error is None else [p.render(lang) for p in error.problems])
+
+
 @pages.get("/scenarios")
 def scenarios_page(request: Request, _user: Agency) -> Response:
     """Shipped scenarios and the upload form."""
-    catalog = request.app.state.services.scenario_catalog(lang=request_lang(request))
-    return render(request, "scenarios.html", catalog=catalog, error=None)
+    return _scenarios_page(request)
 
 
 @pages.post("/scenarios/run")
 async def run_form(
     request: Request,
     user: Agency,
-    scenario: Annotated[str, Form()] = "",
-    reporter: Annotated[str, Form()] = "",
+    scenario: Annotated[str, Form(max_length=80)] = "",
+    reporter: Annotated[str, Form(max_length=12)] = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Start a run from the form (a shipped name or an uploaded YAML file)."""
-    yaml_text = None
-    if upload is not None and upload.filename:
-        raw = await upload.read(MAX_YAML_BYTES + 1)
-        if len(raw) > MAX_YAML_BYTES:
-            raise InputError(Msg("web.error.scenario_too_large"), file=upload.filename,
-                             field="upload")
-        yaml_text = raw.decode("utf-8", errors="replace")
-    body = RunRequest(
-        scenario=None if yaml_text else (scenario or None), yaml=yaml_text,
-        reporter=reporter or None,
-    )
-    job = _start(request, user, body)
+    """Start a run from the form (a shipped name or an uploaded YAML file).
+
+    A refused scenario (too large, invalid, queue full) comes back on the scenarios page with
+    its problems, in the reader's language; nothing is queued.
+    """
+    try:
+        yaml_text, source = None, "scenario.yaml"
+        if upload is not None and upload.filename:
+            source = _upload_name(upload.filename)
+            limit = request.app.state.settings.scenario_upload_max_bytes
+            raw = await upload.read(limit + 1)
+            size = len(raw) if len(raw) <= limit else max(upload.size or 0, len(raw))
+            _check_size(request, size, source)
+            yaml_text = raw.decode("utf-8", errors="replace")
+        body = RunRequest(
+            scenario=None if yaml_text else (scenario or None), yaml=yaml_text,
+            reporter=reporter or None,
+        )
+        job = await _start(request, user, body, source)
+    except ComexlabError as exc:
+        return _scenarios_page(request, exc)
+    except ValidationError:  # the form's own fields (scenario name, reporter)
+        return _scenarios_page(request, InputError(Msg("web.error.invalid_request")))
+    return RedirectResponse(f"/scenarios/runs/{job.id}", status_code=303)
+
+
+@pages.post("/scenarios/runs/{run_id}/cancel")
+def cancel_form(request: Request, user: Agency, run_id: str) -> Response:
+    """The run page's cancel button; back to the run page (which then says 'cancelled')."""
+    job = _job(request, user, run_id)
+    with contextlib.suppress(JobFinishedError):  # finished meanwhile: the page says how
+        request.app.state.jobs.cancel(job)
     return RedirectResponse(f"/scenarios/runs/{job.id}", status_code=303)
 
 
@@ -190,10 +257,23 @@ def api_catalog(request: Request, _user: Agency) -> list[ScenarioInfo]:
     return request.app.state.services.scenario_catalog(lang=request_lang(request))
 
 
-@api.post("/scenarios/runs", response_model=RunStatus, status_code=202)
-def api_run(request: Request, user: Agency, body: RunRequest) -> RunStatus:
-    """Start a run in the background; poll ``GET /api/scenarios/runs/{run_id}``."""
-    return _status(_start(request, user, body), request_lang(request))
+@api.post("/scenarios/runs", response_model=RunStatus, status_code=202,
+          responses={413: {"model": ErrorBody}, 429: {"model": ErrorBody}})
+async def api_run(request: Request, user: Agency, body: RunRequest) -> RunStatus:
+    """Validate the scenario and start its run; poll ``GET /api/scenarios/runs/{run_id}``.
+
+    422 with the scenario's problems (key and YAML line each) if it is refused, 413 if the YAML
+    is over the size limit, 429 if you or the server already have too many runs.
+    """
+    return _status(await _start(request, user, body), request_lang(request))
+
+
+@api.post("/scenarios/runs/{run_id}/cancel", response_model=RunStatus,
+          responses={409: {"model": ErrorBody}})
+def api_run_cancel(request: Request, user: Agency, run_id: str) -> RunStatus:
+    """Cancel a waiting or running run of yours (409 if it already finished)."""
+    job = _job(request, user, run_id)
+    return _status(request.app.state.jobs.cancel(job), request_lang(request))
 
 
 @api.get("/scenarios/runs/{run_id}", response_model=RunStatus)

@@ -1,0 +1,175 @@
+"""The policy timeline file: the shipped one validates; malformed records are named."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from comexlab.errors import InputError
+from comexlab.tariffs.regime.timeline import (
+    Authority,
+    Role,
+    Usmca,
+    ValueBasis,
+    parse_timeline,
+    shipped_text,
+    shipped_timeline,
+)
+
+HEAD = """
+version: 1
+parameters:
+  usmca_us_content_share: {value: 0.4, description: d, source: s}
+editions:
+  - {edition: "2025", effective_from: 2025-01-01, source: s}
+measures:
+"""
+
+GOOD = """  - id: ieepa-x
+    title: t
+    authority: ieepa_fentanyl
+    headings: ["9903.01.01"]
+    legal: [EO 14194]
+    rate: 25%
+    effective_from: 2025-03-07
+    effective_to: 2026-02-23
+    partners: [MEX]
+    products: {everything: true}
+    usmca: exempt_claimed
+    stacking: residual
+"""
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(InputError) as err:
+        parse_timeline(text, source="t.yaml")
+    return [p.render("en") for p in err.value.problems]
+
+
+def test_shipped_timeline_validates_with_the_issue_measures() -> None:
+    tl = shipped_timeline()
+    fent = tl.measure("ieepa-fentanyl-mx")
+    assert (fent.authority, fent.rate, fent.usmca) == (Authority.ieepa_fentanyl, 0.25,
+                                                       Usmca.exempt_claimed)
+    assert (fent.effective_from, fent.effective_to) == (dt.date(2025, 3, 7), dt.date(2026, 2, 23))
+    assert tl.measure("ieepa-fentanyl-mx-potash").rate == 0.10
+    s122 = tl.measure("s122-surcharge")
+    assert (s122.effective_from, s122.effective_to) == (dt.date(2026, 2, 24),
+                                                        dt.date(2026, 7, 23))
+    assert (s122.effective_to - s122.effective_from).days + 1 == 150  # the statute's 150 days
+    assert tl.measure("s232-autos").usmca is Usmca.non_us_content
+    assert tl.measure("s232-auto-parts").usmca is Usmca.exempt_claimed
+    assert tl.measure("s232-copper").value_basis is ValueBasis.metal_content
+    assert tl.measure("s232-annex-3").value_basis is ValueBasis.floor
+    assert tl.measure("s232-mhd-vehicles").stacking is Role.heading
+    assert tl.parameter("usmca_us_content_share") == 0.40
+    assert [e.edition for e in tl.editions] == ["2025", "2026r10"]
+    # every measure cites a legal text; not modelled ones say why
+    assert all(m.legal for m in tl.measures)
+    assert {m.id for m in tl.not_modelled()} >= {"s232-semiconductors", "s301-forced-labor"}
+    assert all(m.not_modelled_reason for m in tl.not_modelled())
+
+
+def test_a_good_minimal_file_parses() -> None:
+    tl = parse_timeline(HEAD + GOOD, source="t.yaml")
+    assert tl.measure("ieepa-x").active_on(dt.date(2026, 2, 23))
+    assert not tl.measure("ieepa-x").active_on(dt.date(2026, 2, 24))
+    assert tl.measure("ieepa-x").applies_to("MEX")
+    assert not tl.measure("ieepa-x").applies_to("CAN")
+
+
+def test_a_bad_rate_names_the_record_field_and_line() -> None:
+    problems = _problems(HEAD + GOOD.replace("rate: 25%", "rate: 25 percent"))
+    assert len(problems) == 1
+    assert "measure ieepa-x" in problems[0] and "'rate'" in problems[0]
+    assert "row 8" in problems[0] and "t.yaml" in problems[0]
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    (("effective_to: 2026-02-23", "effective_to: 2025-01-01"), "ieepa-x",
+     "before effective_from"),
+    (("usmca: exempt_claimed", "usmca: partly"), "usmca", "exempt_claimed"),
+    (("rate: 25%", "rate: 25"), "rate", "write '25%'"),
+    (("partners: [MEX]", "partners: [Mexico]"), "partners", "pattern"),
+    (("headings: [\"9903.01.01\"]", "headings: [\"9903.1.1\"]"), "headings", "pattern"),
+    (("products: {everything: true}", "products: {}"), "products", "prefixes, lists"),
+    (("stacking: residual", "stacking: residual\n    heading_rates: {\"9903.01.02\": 0%}"),
+     "ieepa-x", "not under headings"),
+])
+def test_malformed_records_are_named(change: tuple[str, str], field: str, words: str) -> None:
+    problems = _problems(HEAD + GOOD.replace(*change))
+    assert problems, "expected an error"
+    assert any("ieepa-x" in p and field in p and words in p for p in problems), problems
+
+
+def test_a_missing_field_is_named() -> None:
+    problems = _problems(HEAD + GOOD.replace("    usmca: exempt_claimed\n", ""))
+    assert any("ieepa-x" in p and "'usmca'" in p and "Field required" in p for p in problems)
+
+
+def test_duplicate_ids_and_undefined_lists_are_errors() -> None:
+    dup = HEAD + GOOD + GOOD
+    assert any("appears twice" in p for p in _problems(dup))
+    bad_list = HEAD + GOOD.replace("{everything: true}", "{lists: [\"regime:nowhere\"]}")
+    assert any("regime:nowhere" in p and "not defined" in p for p in _problems(bad_list))
+
+
+def test_content_basis_needs_its_metal_and_not_modelled_needs_a_reason() -> None:
+    no_metal = HEAD + GOOD.replace("stacking: residual",
+                                   "stacking: metal\n    value_basis: metal_content")
+    assert any("needs metal" in p for p in _problems(no_metal))
+    silent = HEAD + GOOD.replace("stacking: residual", "stacking: residual\n    modelled: false")
+    assert any("not_modelled_reason" in p for p in _problems(silent))
+
+
+def test_not_yaml_and_wrong_top_level_are_errors() -> None:
+    with pytest.raises(InputError, match="YAML"):
+        parse_timeline("measures: [", source="t.yaml")
+    problems = _problems(HEAD.replace("version: 1", "version: one") + GOOD)
+    assert any("version" in p for p in problems)
+
+
+def test_shipped_text_is_the_package_file() -> None:
+    assert "ieepa-fentanyl-mx" in shipped_text()
+
+
+SCENARIO = """
+name: s
+title: t
+base:
+  edition: 2026r10
+  programs: [S, S+]
+  source: usitc_dataweb
+  years: [2026]
+  reporters: [MEX]
+  regime: 2026-11-30
+regime_changes:
+  add: [ieepa-fentanyl-mx]
+  usmca: {s232-autos: none}
+overlays: []
+"""
+
+
+def test_a_scenario_can_start_from_the_regime_and_change_it() -> None:
+    from comexlab.tariffs.scenario import parse_scenario
+
+    sc = parse_scenario(SCENARIO, source="s.yaml")
+    assert sc.base.regime == dt.date(2026, 11, 30)
+    assert sc.regime_changes.add == ("ieepa-fentanyl-mx",)
+    changed = sc.regime_changes.apply(shipped_timeline(), dt.date(2026, 11, 30))
+    assert changed.measure("ieepa-fentanyl-mx").active_on(dt.date(2026, 11, 30))
+    assert changed.measure("s232-autos").usmca is Usmca.none
+    # the shipped timeline itself is untouched
+    assert not shipped_timeline().measure("ieepa-fentanyl-mx").active_on(dt.date(2026, 11, 30))
+
+
+def test_regime_changes_need_a_regime_date_and_known_measures() -> None:
+    from comexlab.tariffs.scenario import parse_scenario
+
+    with pytest.raises(InputError) as err:
+        parse_scenario(SCENARIO.replace("  regime: 2026-11-30\n", "")
+                       .replace("ieepa-fentanyl-mx]", "ieepa-everything]"), source="s.yaml")
+    texts = [p.render("en") for p in err.value.problems]
+    assert any("needs base.regime" in p for p in texts)
+    assert any("ieepa-everything" in p and "not a modelled measure" in p for p in texts)
