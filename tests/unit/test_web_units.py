@@ -98,6 +98,24 @@ def test_rate_limit_per_ip_and_user() -> None:
     limiter.check("10.0.0.1", "beto")  # another user
 
 
+def test_successful_logins_never_add_up_to_a_limit() -> None:
+    """A person logging in many times a day (or a browser test suite) is never limited."""
+    limiter = LoginRateLimiter("5/minute", "10/minute", "30/minute")
+    for _ in range(40):
+        limiter.check("10.0.0.1", "ana")
+        limiter.record("10.0.0.1", "ana", ok=True)
+
+
+def test_failures_count_per_ip_whatever_the_username() -> None:
+    limiter = LoginRateLimiter("5/minute", "10/minute", "3/minute")
+    for i in range(3):
+        limiter.check("10.0.0.1", f"user{i}")
+        limiter.record("10.0.0.1", f"user{i}", ok=False)
+    with pytest.raises(WebError):
+        limiter.check("10.0.0.1", "someone-else")
+    limiter.check("10.0.0.2", "someone-else")  # another address is not affected
+
+
 def test_every_template_key_is_translated() -> None:
     folder = resources.files("comexlab.web") / "templates"
     keys: set[str] = set()

@@ -184,16 +184,19 @@ def log_out(request: Request, db: Session) -> None:
 class LoginRateLimiter:
     """Login attempts allowed per client IP and username, per username, and per client IP.
 
-    Three moving windows, each counting every attempt:
+    Three moving windows:
 
     - IP + username (``per_ip_user``, 5/minute): one user behind the agency's shared NAT does
       not lock out their colleagues;
     - username (``per_user``, 10/minute): guessing one account's password from many
       addresses (or with a forged ``X-Forwarded-For``) is still capped;
-    - IP (``per_ip``, 30/minute): one address cannot try many accounts.
+    - IP (``per_ip``, 30/minute of *failed* attempts): one address cannot try many accounts,
+      while an office behind one NAT address can still log in all at once.
 
-    The IP is the connecting peer's unless a trusted proxy (``Settings.forwarded_allow_ips``)
-    named another one.
+    The two username windows count every attempt as it starts (no burst of parallel guesses
+    slips through) and are cleared by a successful login, so a person who logs in many times
+    a day is never limited. The IP is the connecting peer's unless a trusted proxy
+    (``Settings.forwarded_allow_ips``) named another one.
     """
 
     def __init__(
@@ -205,15 +208,30 @@ class LoginRateLimiter:
         }
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def check(self, ip: str, username: str) -> None:
-        """Count an attempt; raise 429 when any of the three limits is exceeded."""
+    @staticmethod
+    def _keys(ip: str, username: str) -> dict[str, tuple[str, ...]]:
         ip, user = ip or "?", username.strip().lower()
-        keys = {"ip_user": (ip, user), "user": (user,), "ip": (ip,)}
-        over = [name for name, key in keys.items()
-                if not self._limiter.hit(self._items[name], name, *key)]
+        return {"ip_user": (ip, user), "user": (user,), "ip": (ip,)}
+
+    def check(self, ip: str, username: str) -> None:
+        """Count an attempt before the password is checked; 429 when any window is full."""
+        keys = self._keys(ip, username)
+        over = [name for name in ("ip_user", "user")
+                if not self._limiter.hit(self._items[name], name, *keys[name])]
+        if not self._limiter.test(self._items["ip"], "ip", *keys["ip"]):
+            over.append("ip")
         if over:
             retry = max(self._retry_after(name, keys[name]) for name in over)
             raise WebError(429, Msg("web.login.rate_limited"), headers={"Retry-After": str(retry)})
+
+    def record(self, ip: str, username: str, *, ok: bool) -> None:
+        """After the password check: success clears the user's windows, failure counts per IP."""
+        keys = self._keys(ip, username)
+        if ok:
+            for name in ("ip_user", "user"):
+                self._limiter.clear(self._items[name], name, *keys[name])
+        else:
+            self._limiter.hit(self._items["ip"], "ip", *keys["ip"])
 
     def _retry_after(self, name: str, key: tuple[str, ...]) -> int:
         stats = self._limiter.get_window_stats(self._items[name], name, *key)

@@ -58,8 +58,10 @@ def _me(user: Principal) -> Me:
 def _attempt(request: Request, db: Session, username: str, password: str) -> Principal:
     """Rate-limit, check credentials, start the session; 401 on failure."""
     ip = request.client.host if request.client else "?"
-    request.app.state.login_limiter.check(ip, username)
+    limiter = request.app.state.login_limiter
+    limiter.check(ip, username)
     user = authenticate(db, username, password)
+    limiter.record(ip, username, ok=user is not None)
     if user is None:
         raise WebError(401, Msg("web.login.failed"), code="bad_credentials")
     log_in(request, db, user)
@@ -166,8 +168,10 @@ def api_change_password(
     Rate-limited like a login, since it checks a password.
     """
     ip = request.client.host if request.client else "?"
-    request.app.state.login_limiter.check(ip, user.username)
+    limiter = request.app.state.login_limiter
+    limiter.check(ip, user.username)
     row = authenticate(db, user.username, body.current_password)
+    limiter.record(ip, user.username, ok=row is not None and row.id == user.id)
     if row is None or row.id != user.id:
         raise InputError(Msg("web.user.wrong_password"), field="current_password")
     update_user(db, user.id, password=body.new_password)
