@@ -186,6 +186,39 @@ def test_cookie_saved_before_logout_no_longer_works_also_after_restart(app, web_
     _close(restarted)
 
 
+def test_the_login_is_committed_before_the_response_leaves(app, web_env) -> None:
+    """A browser follows the login redirect at once: its session row must already be
+    committed (FastAPI ends yield-dependencies after the response by default; the browser
+    suite then landed on the login form under load)."""
+    from sqlalchemy import func
+
+    from comexlab.web.auth.models import WebSession
+
+    uid = _user_id(web_env, "analyst2")
+    engine = make_engine(web_env.settings.registry_url)
+
+    def sessions() -> int:
+        with reading(engine) as s:
+            return int(s.scalar(select(func.count()).select_from(WebSession)
+                                .where(WebSession.user_id == uid)))
+
+    seen: list[int] = []
+
+    async def probe(scope, receive, send) -> None:
+        async def watch(message) -> None:
+            if message["type"] == "http.response.start" and scope["path"] == "/api/auth/login":
+                seen.append(sessions())  # what another request would see right now
+            await send(message)
+
+        await app(scope, receive, watch if scope["type"] == "http" else send)
+
+    before = sessions()
+    with TestClient(probe) as c:
+        login(c, "analyst2")
+    engine.dispose()
+    assert seen == [before + 1]
+
+
 def test_a_session_expires_on_the_server_too(app, web_env) -> None:
     from datetime import datetime as dt
 

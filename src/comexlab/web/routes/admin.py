@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
@@ -15,14 +14,13 @@ from comexlab.web.auth.models import Role, User
 from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.auth.users import create_user, list_users, update_user
-from comexlab.web.db import db_session
+from comexlab.web.db import Db
 from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 api = APIRouter(tags=["users"], dependencies=[Depends(verify_csrf)])
 
 Admin = Annotated[Principal, Depends(require_admin)]
-Db = Annotated[Session, Depends(db_session)]
 
 
 class UserOut(BaseModel):

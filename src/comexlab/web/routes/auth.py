@@ -21,7 +21,7 @@ from comexlab.web.auth.security import (
     verify_csrf,
 )
 from comexlab.web.auth.users import authenticate, update_user
-from comexlab.web.db import db_session
+from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import LANG_COOKIE, render, request_lang
 
@@ -89,7 +89,7 @@ def login_form(
     request: Request,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    db: Annotated[Session, Depends(db_session)],
+    db: Db,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Log in from the form; errors re-render the form with the message."""
@@ -104,7 +104,7 @@ def login_form(
 
 
 @pages.post("/logout")
-def logout_form(request: Request, db: Annotated[Session, Depends(db_session)]) -> Response:
+def logout_form(request: Request, db: Db) -> Response:
     """Log out (the session ends on the server too) and go back to the login form."""
     log_out(request, db)
     return RedirectResponse("/login", status_code=303)
@@ -136,14 +136,14 @@ def api_csrf(request: Request) -> CsrfToken:
 
 @api.post("/auth/login", response_model=Me)
 def api_login(
-    request: Request, body: Credentials, db: Annotated[Session, Depends(db_session)]
+    request: Request, body: Credentials, db: Db
 ) -> Me:
     """Log in; the session cookie comes back set. Limited to 5 attempts/minute per IP+user."""
     return _me(_attempt(request, db, body.username, body.password))
 
 
 @api.post("/auth/logout", status_code=204)
-def api_logout(request: Request, db: Annotated[Session, Depends(db_session)]) -> Response:
+def api_logout(request: Request, db: Db) -> Response:
     """Log out: this session ends on the server, so a saved copy of the cookie stops working."""
     log_out(request, db)
     return Response(status_code=204)
@@ -161,7 +161,7 @@ def api_change_password(
     request: Request,
     body: PasswordChange,
     user: Annotated[Principal, Depends(current_user)],
-    db: Annotated[Session, Depends(db_session)],
+    db: Db,
 ) -> Response:
     """Change one's own password; every session of the user ends, this one starts afresh.
 
