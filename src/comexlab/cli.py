@@ -32,6 +32,9 @@ _GROUPS: tuple[tuple[str, str], ...] = (
     ("registry", "registry"),
     ("web", "web"),
     ("demo", "demo"),
+    ("supply", "supply"),
+    ("schedule", "schedule"),
+    ("match", "match"),
 )
 
 

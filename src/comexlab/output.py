@@ -6,9 +6,8 @@ Every CLI command that yields a table goes through :func:`emit`, so the ``--form
 
 from __future__ import annotations
 
-import io
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from rich.table import Table
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
 from comexlab.settings import get_settings
-from comexlab.spreadsheet import csv_text, protect_sheet
+from comexlab.spreadsheet import csv_text, write_xlsx
 
 
 class OutputFormat(StrEnum):
@@ -33,6 +32,11 @@ class OutputFormat(StrEnum):
 
 
 BINARY_FORMATS = (OutputFormat.parquet, OutputFormat.xlsx)
+
+
+
+def _default_lang() -> str:
+    return get_settings().lang
 
 
 def _rich_table(df: pd.DataFrame, title: str | None, max_rows: int,
@@ -59,51 +63,6 @@ def _cell(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | io.BytesIO,
-               *, percent_columns: Sequence[str] = (), notes: Sequence[str] = ()) -> None:
-    """Workbook an analyst can forward: one sheet per cut, thousands separators, % columns.
-
-    Text that a spreadsheet would run as a formula (``=…``, ``@…``) is written as plain text
-    (:func:`comexlab.spreadsheet.protect_sheet`); numbers stay numbers.
-
-    Column names listed in ``percent_columns`` hold fractions and are formatted ``0.0%``;
-    other numeric columns get ``#,##0`` (or ``#,##0.00`` for small values). ``notes`` go to a
-    final "notes" sheet (sources, estimates, caveats) because a forwarded file loses its context.
-    """
-    from openpyxl.utils import get_column_letter
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            sheet_name = name[:31]
-            df.to_excel(writer, sheet_name=sheet_name, index=False)
-            ws = writer.sheets[sheet_name]
-            protect_sheet(ws)
-            ws.freeze_panes = "A2"
-            for idx, col in enumerate(df.columns, start=1):
-                letter = get_column_letter(idx)
-                width = max(len(str(col)), *(len(_cell(v)) for v in df[col].head(200).tolist()), 4)
-                ws.column_dimensions[letter].width = min(width + 2, 60)
-                if col in percent_columns:
-                    fmt = "0.0%"
-                elif pd.api.types.is_float_dtype(df[col]):
-                    largest = df[col].abs().max(skipna=True)
-                    fmt = "#,##0" if pd.notna(largest) and largest >= 1000 else "#,##0.00"
-                elif pd.api.types.is_integer_dtype(df[col]):
-                    fmt = "#,##0"
-                else:
-                    continue
-                for cell in ws[letter][1:]:
-                    cell.number_format = fmt
-        if notes:
-            pd.DataFrame({"notes": list(notes)}).to_excel(writer, sheet_name="notes", index=False)
-            protect_sheet(writer.sheets["notes"])
-            writer.sheets["notes"].column_dimensions["A"].width = 120
-
-
-def _default_lang() -> str:
-    return get_settings().lang
 
 
 def emit(df: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, *, output: Path | None = None,

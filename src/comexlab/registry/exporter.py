@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import catalog, t
-from comexlab.output import write_xlsx
 from comexlab.registry.entities import ENTITIES, EntitySpec
-from comexlab.spreadsheet import csv_text
+from comexlab.spreadsheet import csv_text, write_xlsx
 
 _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
 

@@ -273,3 +273,119 @@ class EnrolmentStatusChange(Base):
     changed_on: Mapped[date]
     note: Mapped[str | None] = mapped_column(Text)
     enrolment: Mapped[Enrolment] = relationship(back_populates="history")
+
+
+class SourcePlant(Base):
+    """A plant known from a public register (SEMARNAT RETC, INEGI DENUE), labelled with it.
+
+    WHY a table of its own and not a :class:`Firm`: a firm's identity in the registry is its
+    RFC (imports, exports, enrolments and firm logins key on it) and public registers publish
+    none. A source plant is linked to a firm (``firm_id``) once the agency knows its RFC.
+    """
+
+    __tablename__ = "source_plant"
+    __table_args__ = (UniqueConstraint("source", "source_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)  # 'semarnat_retc', …
+    source_ref: Mapped[str] = mapped_column(String(40))  # the register's key (RETC NRA)
+    source_year: Mapped[int]  # edition of the register the row comes from
+    legal_name: Mapped[str] = mapped_column(String(300), index=True)
+    plant_name: Mapped[str | None] = mapped_column(String(300))
+    scian: Mapped[str] = mapped_column(String(6), index=True)
+    state_code: Mapped[str] = mapped_column(String(2), index=True)
+    municipality: Mapped[str | None] = mapped_column(String(200))
+    industrial_park: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="SET NULL"),
+                                                index=True)
+    firm: Mapped[Firm | None] = relationship()
+
+
+# -- events: trade missions, fairs, B2B rounds, and their meetings ------------------------------
+
+class Event(Base):
+    """A trade mission, fair or B2B round the agency organises or takes firms to."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # vocab.EventKind
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    city: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(3), default="MEX")  # ISO 3166-1 alpha-3
+    program_id: Mapped[int | None] = mapped_column(
+        ForeignKey("program.id", ondelete="SET NULL"), index=True)
+    slots: Mapped[int | None]
+    tables: Mapped[int | None]
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    program: Mapped[Program | None] = relationship()
+    participants: Mapped[list[EventParticipant]] = relationship(cascade=_CASCADE,
+                                                                back_populates="event")
+    meetings: Mapped[list[EventMeeting]] = relationship(cascade=_CASCADE,
+                                                        back_populates="event")
+
+
+class EventParticipant(Base):
+    """Someone at an event: a registry firm, or an outside buyer known by the platform's id."""
+
+    __tablename__ = "event_participant"
+    __table_args__ = (UniqueConstraint("event_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(100))  # the id in the fair's files
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str | None] = mapped_column(String(16))  # buyer / supplier
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="SET NULL"),
+                                                index=True)
+    event: Mapped[Event] = relationship(back_populates="participants")
+    firm: Mapped[Firm | None] = relationship()
+
+
+class EventMeeting(Base):
+    """A scheduled meeting between two participants (slot and table of the B2B schedule)."""
+
+    __tablename__ = "event_meeting"
+    __table_args__ = (
+        UniqueConstraint("event_id", "slot", "table_no"),
+        CheckConstraint("participant_a_id <> participant_b_id", name="two_people"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          index=True)
+    slot: Mapped[int]
+    table_no: Mapped[int]
+    participant_a_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participant.id", ondelete="CASCADE"), index=True)
+    participant_b_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participant.id", ondelete="CASCADE"), index=True)
+    weight: Mapped[int | None]  # summed priority of both requests
+    held: Mapped[bool | None]  # did it take place (None: not recorded yet)
+    event: Mapped[Event] = relationship(back_populates="meetings")
+    participant_a: Mapped[EventParticipant] = relationship(foreign_keys=[participant_a_id])
+    participant_b: Mapped[EventParticipant] = relationship(foreign_keys=[participant_b_id])
+    outcomes: Mapped[list[MeetingOutcome]] = relationship(
+        cascade=_CASCADE, back_populates="meeting",
+        order_by=lambda: (MeetingOutcome.recorded_on, MeetingOutcome.id))
+
+
+class MeetingOutcome(Base):
+    """What came of a meeting, step by step (follow-up, quote, contract), for the KPIs."""
+
+    __tablename__ = "meeting_outcome"
+    __table_args__ = (UniqueConstraint("meeting_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("event_meeting.id", ondelete="CASCADE"),
+                                            index=True)
+    outcome: Mapped[str] = mapped_column(String(16), index=True)  # vocab.MeetingOutcomeKind
+    recorded_on: Mapped[date]
+    value_usd: Mapped[float | None] = mapped_column(Float)  # quote or contract value
+    note: Mapped[str | None] = mapped_column(Text)
+    meeting: Mapped[EventMeeting] = relationship(back_populates="outcomes")

@@ -54,3 +54,19 @@ class EnrolmentStatus(StrEnum):
     completed = "completed"
     dropped = "dropped"
     rejected = "rejected"
+
+
+class EventKind(StrEnum):
+    """Kinds of events firms meet buyers at."""
+
+    trade_mission = "trade_mission"
+    trade_fair = "trade_fair"
+    b2b_round = "b2b_round"
+
+
+class MeetingOutcomeKind(StrEnum):
+    """What a B2B meeting led to (a meeting may reach several, in this order)."""
+
+    follow_up = "follow_up"
+    quote = "quote"
+    contract = "contract"

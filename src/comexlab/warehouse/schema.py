@@ -116,6 +116,56 @@ DDL: dict[str, str] = {
             naics6  VARCHAR NOT NULL,
             scian3  VARCHAR
         )""",
+    # SEMARNAT RETC establishments, one row per establishment and reporting year
+    # (sources/semarnat_retc.py). Coordinates in decimal degrees (west negative); NULL with
+    # ``coord_problem`` when the printed DMS could not be read.
+    "retc_establishment": """
+        CREATE TABLE IF NOT EXISTS retc_establishment (
+            year            SMALLINT NOT NULL,
+            nra             VARCHAR  NOT NULL,  -- SEMARNAT environmental registry number
+            legal_name      VARCHAR  NOT NULL,
+            establishment   VARCHAR,
+            scian           VARCHAR  NOT NULL,  -- 6 digits
+            scian_label     VARCHAR,
+            industrial_park VARCHAR,
+            state_code      VARCHAR  NOT NULL,  -- INEGI '01'–'32'
+            municipality    VARCHAR,
+            latitude        DOUBLE,
+            longitude       DOUBLE,
+            coord_problem   VARCHAR,
+            PRIMARY KEY (year, nra)
+        )""",
+    # INEGI DENUE establishments (sources/inegi_denue.py), replaced as a whole on each load.
+    "denue_establishment": """
+        CREATE TABLE IF NOT EXISTS denue_establishment (
+            id                BIGINT PRIMARY KEY,
+            name              VARCHAR NOT NULL,
+            legal_name        VARCHAR,
+            scian             VARCHAR NOT NULL,
+            employees_band    VARCHAR NOT NULL,
+            employees_min     INTEGER,
+            state_code        VARCHAR NOT NULL,
+            municipality_code VARCHAR NOT NULL,
+            municipality      VARCHAR,
+            latitude          DOUBLE  NOT NULL,
+            longitude         DOUBLE  NOT NULL,
+            registered        VARCHAR NOT NULL   -- 'YYYY-MM'
+        )""",
+    # SE SIAVI top ~100 tariff lines by partner country (sources/se_siavi.py), national,
+    # 2008–2020; fraccion 'TOTAL' = all of Mexico's trade with that country that year.
+    "siavi_top_line": """
+        CREATE TABLE IF NOT EXISTS siavi_top_line (
+            flow            VARCHAR  NOT NULL,  -- 'import' | 'export'
+            country_se      VARCHAR  NOT NULL,  -- SE's 2-character code
+            country_name_se VARCHAR,
+            iso3            VARCHAR,            -- NULL where siavi_country_iso3.csv has none
+            fraccion        VARCHAR  NOT NULL,  -- 8 digits, or 'TOTAL'
+            hs6             VARCHAR,
+            hs4             VARCHAR,
+            description     VARCHAR,
+            year            SMALLINT NOT NULL,
+            value_usd       DOUBLE   NOT NULL
+        )""",
     # What was loaded, from which file, when: the provenance every report footer cites.
     "load_log": """
         CREATE TABLE IF NOT EXISTS load_log (

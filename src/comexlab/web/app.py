@@ -153,9 +153,19 @@ class SecurityHeadersMiddleware:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from comexlab.web.routes import admin, auth, dashboard, docs, regime, registry, scenarios
+    from comexlab.web.routes import (
+        admin,
+        auth,
+        dashboard,
+        docs,
+        matching,
+        regime,
+        registry,
+        scenarios,
+        supply,
+    )
 
-    for module in (auth, dashboard, scenarios, regime, registry, admin):
+    for module in (auth, dashboard, scenarios, regime, registry, supply, matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     app.include_router(docs.pages)

@@ -81,10 +81,37 @@ def seed_registry(settings: Settings, say: Say) -> str:
     return f"{sum(v for k, v in firms.items() if k != 'entity')} demo firms"
 
 
+def load_plants(settings: Settings, say: Say) -> str:
+    """SEMARNAT RETC 2022 into the warehouse and its manufacturing plants into the registry.
+
+    So the demo shows real Jalisco and Guanajuato plants (labelled with their source) beside
+    the DEMO firms, and the OEM plants the opportunities measure distances to.
+    """
+    from comexlab.services.supply import ImportPlantsRequest, import_retc_plants
+    from comexlab.sources import semarnat_retc
+    from comexlab.sources.files import data_path
+    from comexlab.warehouse.establishments import load_retc
+
+    say("RETC")
+    con = connect(settings.warehouse)
+    engine = make_engine(settings.registry_url)
+    try:
+        load_retc(con, data_path(f"{semarnat_retc.FOLDER}/es_2022.csv.gz",
+                                 data_dir=settings.data))
+        result = import_retc_plants(con, engine, ImportPlantsRequest())
+    finally:
+        con.close()
+        engine.dispose()
+    imported = sum(c.imported + c.updated for c in result.counts)
+    refused = sum(c.refused_total for c in result.counts)
+    return f"RETC {result.year}: {imported:,} plants, {refused:,} refused (not manufacturing)"
+
+
 STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
     ("hts", load_hts),
     ("flows", load_flows),
     ("registry", seed_registry),
+    ("plants", load_plants),
 )
 
 

@@ -13,8 +13,7 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.output import write_xlsx
-from comexlab.spreadsheet import csv_text
+from comexlab.spreadsheet import csv_text, write_xlsx
 from comexlab.web.views import Column, LinePage
 
 MAX_PAGE_SIZE = 200

@@ -1,7 +1,7 @@
 """web sessions (server-side, revocable)
 
 Revision ID: w0002
-Revises: w0001
+Revises: m0001
 Create Date: 2026-11-30 14:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "w0002"
-down_revision: str | None = "w0001"
+down_revision: str | None = "m0001"  # the chain's head when written; web_user is w0001
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
