@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 CLIENTS = 50
-PASSWORD = "bench-password"
+PASSWORD = "bench lantern quarry 2048"  # passes the password policy
 CHOICES = [("MX-GTO", "2018", "2018"), ("MX-JAL", "2018", "2018"), ("MX-GTO", "2016", "2018"),
            ("MX-NL", "2018", "2018"), ("MEX", "2026-01", "2026-02"), ("MX-QRO", "2017", "2017")]
 
