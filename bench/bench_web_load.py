@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 CLIENTS = 50
-PASSWORD = "bench-password"
+PASSWORD = "bench lantern quarry 2048"  # passes the password policy
 CHOICES = [("MX-GTO", "2018", "2018"), ("MX-JAL", "2018", "2018"), ("MX-GTO", "2016", "2018"),
            ("MX-NL", "2018", "2018"), ("MEX", "2026-01", "2026-02"), ("MX-QRO", "2017", "2017")]
 
@@ -61,7 +61,7 @@ def prepare(root: Path) -> dict[str, str]:
 
     env = {**os.environ, "COMEXLAB_WAREHOUSE": str(root / "wh.duckdb"),
            "COMEXLAB_REGISTRY_URL": f"sqlite:///{root / 'reg.sqlite'}",
-           "COMEXLAB_SECRET_KEY": "bench-secret", "PYTHONPATH": str(ROOT / "src")}
+           "COMEXLAB_SECRET_KEY": "bench-secret-" + "x" * 32, "PYTHONPATH": str(ROOT / "src")}
     settings = Settings(warehouse=root / "wh.duckdb", registry_url=env["COMEXLAB_REGISTRY_URL"])
     t0 = time.perf_counter()
     demo.load_hts(settings, lambda _m: None)

@@ -29,6 +29,22 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "data"
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# Keys that were ever published (the old built-in default): a session signed with them is forgeable.
+PUBLIC_SECRET_KEYS = frozenset({"dev-only-change-me"})
+
+
+def check_secret_key(value: str, where: str) -> None:
+    """Refuse a session key anyone could know or guess (ValueError naming ``where``)."""
+    if value in PUBLIC_SECRET_KEYS:
+        raise ValueError(f"{where} is the old public default key; anyone can forge sessions "
+                         "with it. Unset it (a random key is generated) or set a long random one.")
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ValueError(f"{where} is {len(value)} characters long; use at least "
+                         f"{MIN_SECRET_KEY_LENGTH} random characters "
+                         "(python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+
+
 class Settings(BaseSettings):
     """Where data lives and how the app behaves; read once from the environment."""
 
@@ -59,7 +75,26 @@ class Settings(BaseSettings):
         description="Where download() keeps files fetched from official publishers.",
     )
     lang: str = Field(default="es", description="Default UI language (es or en).")
-    secret_key: str = Field(default="dev-only-change-me", description="Signs web sessions.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs web sessions. Unset: a random key is generated on first start and "
+        "kept (mode 0600) beside the registry, see comexlab.web.secret.",
+        repr=False,
+    )
+    config_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_config_dir(APP_NAME)),
+        description="Where the web session key lives when the registry is not a SQLite file.",
+    )
+    https: bool = Field(
+        default=False,
+        description="The app is reached over HTTPS (directly or behind a TLS proxy): session "
+        "cookies get `Secure` and responses carry HSTS.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated proxy IPs/networks whose X-Forwarded-For/-Proto are "
+        "believed; empty (default) believes no one.",
+    )
     # Publisher keys: from the environment (or a .env the deployment loads), never from a CLI
     # option, so they stay out of shell history; SecretStr keeps them out of reprs and logs.
     dataweb_token: SecretStr | None = Field(
@@ -68,6 +103,13 @@ class Settings(BaseSettings):
         default=None, description="US Census Data API key (api.census.gov/data/key_signup.html).")
     comtrade_key: SecretStr | None = Field(
         default=None, description="UN Comtrade subscription key (comtradedeveloper.un.org).")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_secret_key(value, "COMEXLAB_SECRET_KEY")
+        return value
 
     @field_validator("lang")
     @classmethod

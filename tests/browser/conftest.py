@@ -62,7 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser")
     settings = Settings(warehouse=root / "wh.duckdb",
                         registry_url=f"sqlite:///{root / 'registry.sqlite'}",
-                        secret_key="browser-test-secret", data=Settings().data)
+                        secret_key="browser-test-secret-" + "x" * 32, data=Settings().data)
     demo.load_hts(settings, lambda _m: None)
     demo.load_flows(settings, lambda _m: None)
     demo.load_baci(settings, lambda _m: None)

@@ -159,3 +159,27 @@ def test_tariff_in_force_page_draws_the_series(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"on=2026-07-24"))
     expect(page.locator("#table-parts")).not_to_contain_text("ieepa")  # ended by the Court
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_api_docs_render_under_the_csp(page: Page) -> None:
+    """Issue 9: /api/docs was blank (the CSP blocked Swagger UI from a CDN)."""
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("comexlab")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert page.locator(".opblock").count() >= 20
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_cookie_saved_before_logout_is_dead_in_a_browser(page: Page, browser, server) -> None:
+    """Issue 9: a cookie copied before logout still opened the app for 8 h."""
+    login(page, "analyst")
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+    saved = page.context.cookies()
+    page.click("form[action='/logout'] button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    thief = browser.new_context(base_url=server.url)
+    thief.add_cookies(saved)
+    other = thief.new_page()
+    other.goto("/dashboard")
+    expect(other).to_have_url(re.compile(r"/login\?next=/dashboard"))
+    thief.close()

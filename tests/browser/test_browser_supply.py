@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("supplyweb")
     settings = Settings(warehouse=root / "wh.duckdb",
                         registry_url=f"sqlite:///{root / 'registry.sqlite'}",
-                        secret_key="browser-test-secret", data=Settings().data)
+                        secret_key="browser-test-secret-" + "x" * 32, data=Settings().data)
     con = connect(settings.warehouse)
     for source in ("inegi_eaef", "comtrade"):
         flows.load_source(con, source, data_dir=settings.data)

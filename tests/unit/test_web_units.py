@@ -7,7 +7,7 @@ from importlib import resources
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comexlab.errors import InputError
@@ -30,6 +30,7 @@ def _lines(n: int) -> pd.DataFrame:
 
 
 @given(n=st.integers(0, 300), size=st.integers(1, 500), page=st.integers(1, 50))
+@settings(deadline=None)  # no timed assertions: a loaded 2-core machine took 430 ms once
 def test_pages_partition_the_table(n: int, size: int, page: int) -> None:
     df = _lines(n)
     first = page_of(df, COLUMNS, page=page, page_size=size)
@@ -95,6 +96,24 @@ def test_rate_limit_per_ip_and_user() -> None:
     assert err.value.status == 429 and int(err.value.headers["Retry-After"]) >= 1
     limiter.check("10.0.0.2", "ana")  # another machine
     limiter.check("10.0.0.1", "beto")  # another user
+
+
+def test_successful_logins_never_add_up_to_a_limit() -> None:
+    """A person logging in many times a day (or a browser test suite) is never limited."""
+    limiter = LoginRateLimiter("5/minute", "10/minute", "30/minute")
+    for _ in range(40):
+        limiter.check("10.0.0.1", "ana")
+        limiter.record("10.0.0.1", "ana", ok=True)
+
+
+def test_failures_count_per_ip_whatever_the_username() -> None:
+    limiter = LoginRateLimiter("5/minute", "10/minute", "3/minute")
+    for i in range(3):
+        limiter.check("10.0.0.1", f"user{i}")
+        limiter.record("10.0.0.1", f"user{i}", ok=False)
+    with pytest.raises(WebError):
+        limiter.check("10.0.0.1", "someone-else")
+    limiter.check("10.0.0.2", "someone-else")  # another address is not affected
 
 
 def test_every_template_key_is_translated() -> None:

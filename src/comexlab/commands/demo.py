@@ -38,6 +38,7 @@ def run(
         return
     admin = next(u for u in summary.users if u[0] == "admin")
     console.print(f"\n[bold]http://127.0.0.1:{port}/[/bold]   login: {admin[0]} / {admin[2]}")
+    from comexlab.commands.web import say_session_key
     from comexlab.web.server import run as serve_app
 
-    serve_app(settings, host="127.0.0.1", port=port)
+    serve_app(settings, host="127.0.0.1", port=port, say=say_session_key)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from comexlab.i18n import t
 from comexlab.settings import get_settings
 from comexlab.web.auth.models import Role
 
@@ -22,7 +23,12 @@ def serve(
     """Serve the web app (pages and JSON API) on HOST:PORT."""
     from comexlab.web.server import run
 
-    run(get_settings(), host=host, port=port, readers=workers_readers)
+    run(get_settings(), host=host, port=port, readers=workers_readers, say=say_session_key)
+
+
+def say_session_key(source: str) -> None:
+    """Tell the operator where the key that signs sessions is (never the key itself)."""
+    Console().print(t("web.serve.session_key", get_settings().lang, source=source))
 
 
 @app.command("create-user")

@@ -17,21 +17,24 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from comexlab import __version__
 from comexlab.registry.db import make_engine
 from comexlab.settings import Settings, get_settings
-from comexlab.web.auth.security import LoginRateLimiter
+from comexlab.web.auth.security import SESSION_LIFETIME, LoginRateLimiter
 from comexlab.web.cache import TTLCache
 from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
 from comexlab.web.jobs import JobRunner
 from comexlab.web.schema import ensure_registry_schema
+from comexlab.web.secret import session_key
 from comexlab.web.services import Services, default_services
 from comexlab.web.warehouse import Warehouse
 
 SESSION_COOKIE = "comexlab_session"
-SESSION_MAX_AGE = 8 * 3600  # one working day
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())  # one working day, as the server row
+HSTS = "max-age=31536000; includeSubDomains"
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -46,10 +49,13 @@ def create_app(
     readers: int = 4,
     job_workers: int = 2,
     login_rate: str = "5/minute",
+    login_rate_user: str = "10/minute",
+    login_rate_ip: str = "30/minute",
     dashboard_cache_ttl: float = 300.0,
 ) -> FastAPI:
     """Build the web app for ``settings`` (the environment's settings by default)."""
     settings = settings or get_settings()
+    key = session_key(settings)
     engine = make_engine(settings.registry_url)
     ensure_registry_schema(engine)
     warehouse = Warehouse(settings.warehouse, readers=readers)
@@ -69,7 +75,7 @@ def create_app(
         description="Trade flows, tariff scenarios and the supplier registry of a state "
         "trade-promotion agency. Every error has the shape of `ErrorBody`.",
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/docs.py from vendored assets (the CSP allows no CDN)
         redoc_url=None,
         lifespan=lifespan,
         responses={
@@ -79,12 +85,15 @@ def create_app(
         },
     )
     app.state.settings = settings
+    app.state.session_key_source = key.source
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.warehouse = warehouse
     app.state.jobs = jobs
     app.state.services = services or default_services()
-    app.state.login_limiter = LoginRateLimiter(login_rate)
+    app.state.login_limiter = LoginRateLimiter(
+        per_ip_user=login_rate, per_user=login_rate_user, per_ip=login_rate_ip
+    )
     app.state.dashboard_cache = TTLCache(ttl=dashboard_cache_ttl)
     warehouse.on_write(app.state.dashboard_cache.clear)
 
@@ -92,14 +101,18 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=key.value,
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="lax",
-        https_only=False,
+        https_only=settings.https,
     )
 
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.https)
+    if settings.forwarded_allow_ips.strip():
+        # outermost: the client address every later layer sees (the login limiter's IP) is
+        # taken from X-Forwarded-For only when the connecting peer is a listed proxy
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
 
     static_dir = resources.files("comexlab.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
@@ -116,8 +129,11 @@ class SecurityHeadersMiddleware:
         (b"referrer-policy", b"same-origin"),
     )
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self._headers = self._HEADERS + (
+            ((b"strict-transport-security", HSTS.encode()),) if hsts else ()
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; add the headers to the response start message."""
@@ -129,7 +145,7 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in self._HEADERS if k not in present]
+                headers += [(k, v) for k, v in self._headers if k not in present]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -141,6 +157,7 @@ def _include_routers(app: FastAPI) -> None:
         admin,
         auth,
         dashboard,
+        docs,
         markets,
         matching,
         regime,
@@ -154,3 +171,4 @@ def _include_routers(app: FastAPI) -> None:
                    matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
+    app.include_router(docs.pages)

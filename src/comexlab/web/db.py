@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,3 +24,10 @@ def db_session(request: Request) -> Iterator[Session]:
             session.rollback()
             raise
         session.commit()
+
+
+# The unit of work ends (commits) when the handler returns, *before* the response is sent.
+# FastAPI's default scope for dependencies with yield ends them after the response, so a client
+# could act on a response (follow the login redirect with its new cookie) before the write it
+# reports was committed, and be turned away as logged out.
+Db = Annotated[Session, Depends(db_session, scope="function")]

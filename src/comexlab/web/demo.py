@@ -147,6 +147,20 @@ STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
 )
 
 
+def demo_password(username: str) -> str:
+    """A fresh random password that passes the password policy (16 random URL-safe chars)."""
+    from comexlab.errors import InputError
+    from comexlab.web.auth.passwords import check_password_policy
+
+    while True:  # a random 96-bit string fails zxcvbn only by freak chance: try again
+        password = secrets.token_urlsafe(12)
+        try:
+            check_password_policy(password, username)
+        except InputError:
+            continue
+        return password
+
+
 def create_demo_users(settings: Settings) -> list[tuple[str, str, str]]:
     """admin, analyst and a firm user (of the first demo firm), with fresh random passwords."""
     from comexlab.registry.models import Firm
@@ -161,7 +175,7 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, str]]:
             if firm_id is not None:
                 wanted.append(("empresa", Role.FIRM, firm_id))
             for name, role, fid in wanted:
-                password = secrets.token_urlsafe(9)
+                password = demo_password(name)
                 upsert_user(session, name, password, role=role, firm_id=fid)
                 users.append((name, role.value, password))
     finally:

@@ -15,6 +15,10 @@ rendered here with the session's language.
 from __future__ import annotations
 
 import logging
+import os
+import re
+from functools import lru_cache
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -92,6 +96,35 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+# An absolute POSIX path (two or more segments, not part of a URL) or a Windows drive path.
+_POSIX_PATH = re.compile(r"(?<![\w/:.~-])/(?:[^\s/'\"<>()\[\],;]+/)+[^\s/'\"<>()\[\],;]*")
+_WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\(?:[^\s\\'\"<>]+\\)*[^\s\\'\"<>]*")
+
+
+@lru_cache(maxsize=256)
+def _is_server_root(segment: str) -> bool:
+    """Whether ``/segment`` is a folder of this machine (/work, /tmp…), not a URL like /api."""
+    return os.path.isdir("/" + segment)
+
+
+def _hide_posix(match: re.Match[str]) -> str:
+    path = PurePosixPath(match.group(0))
+    if len(path.parts) > 1 and _is_server_root(path.parts[1]):
+        return path.name or "…"
+    return match.group(0)
+
+
+def scrub_paths(text: str) -> str:
+    """``text`` with server file paths cut to the file's name.
+
+    Error messages name the file a reader should fix or supply; where it sits on the server
+    (``/work/shared/data/…``, the warehouse, a temp folder) is nobody's business but the
+    operator's, who finds it in the log. App URLs (``/api/…``) are left alone.
+    """
+    text = _POSIX_PATH.sub(_hide_posix, text)
+    return _WINDOWS_PATH.sub(lambda m: PureWindowsPath(m.group(0)).name or "…", text)
+
+
 def _details_of_comexlab(exc: ComexlabError, lang: str) -> list[ErrorDetail]:
     return [ErrorDetail(field=p.field, row=p.row, message=p.text(lang)) for p in exc.problems]
 
@@ -128,6 +161,8 @@ def _render(
     details: list[ErrorDetail],
     headers: dict[str, str] | None = None,
 ) -> Response:
+    message = scrub_paths(message)
+    details = [d.model_copy(update={"message": scrub_paths(d.message)}) for d in details]
     if _wants_html(request):
         if status == 401 and request.method == "GET":
             from fastapi.responses import RedirectResponse

@@ -40,7 +40,7 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
     settings = Settings(
         warehouse=root / "wh.duckdb",
         registry_url=f"sqlite:///{root / 'registry.sqlite'}",
-        secret_key="test-secret-key",
+        secret_key="test-secret-key-" + "x" * 32,
         data=Settings().data,
     )
     demo.load_hts(settings, lambda _m: None)

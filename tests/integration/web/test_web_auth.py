@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_helpers import PASSWORD, assert_error, csrf, login
+from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login
 
 
 def test_unauthenticated_api_gets_401_error_shape(client: TestClient) -> None:
@@ -172,11 +172,11 @@ def test_roles_admin_only_user_management(as_user) -> None:
 
 def test_admin_creates_user_who_can_log_in(as_user, app) -> None:
     admin = as_user("admin")
-    r = admin.post("/api/users", json={"username": "new_analyst", "password": "s3cret-pass",
+    r = admin.post("/api/users", json={"username": "new_analyst", "password": NEW_PASSWORD,
                                        "role": "analyst"})
     assert r.status_code == 201
     with TestClient(app) as c:
-        login(c, "new_analyst", "s3cret-pass")
+        login(c, "new_analyst", NEW_PASSWORD)
         assert c.get("/api/auth/me").json()["role"] == "analyst"
 
 
@@ -202,10 +202,10 @@ def test_huge_firm_id_in_url_is_422_not_500(as_user) -> None:
 
 def test_admin_deactivates_user_and_their_session_ends(as_user, app) -> None:
     admin = as_user("admin")
-    uid = admin.post("/api/users", json={"username": "temp_user", "password": "s3cret-pass",
+    uid = admin.post("/api/users", json={"username": "temp_user", "password": NEW_PASSWORD,
                                          "role": "analyst"}).json()["id"]
     with TestClient(app) as victim:
-        login(victim, "temp_user", "s3cret-pass")
+        login(victim, "temp_user", NEW_PASSWORD)
         assert victim.get("/api/auth/me").status_code == 200
         r = admin.patch(f"/api/users/{uid}", json={"active": False})
         assert r.status_code == 200 and r.json()["active"] is False

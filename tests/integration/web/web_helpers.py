@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery"
+NEW_PASSWORD = "lunar orchard velvet 42"  # passes the password policy (12+ chars, zxcvbn >= 3)
 ERROR_KEYS = {"status", "code", "message", "details"}
 
 

@@ -46,3 +46,23 @@ class User(Base):
     def role_enum(self) -> Role:
         """The role as an enum (the column stores its string value)."""
         return Role(self.role)
+
+
+class WebSession(Base):
+    """A logged-in browser or API client, so that a session can be ended on the server.
+
+    The signed cookie alone cannot be taken back: it stays valid until it expires, even after
+    logout or a restart. The cookie therefore also carries a random token whose SHA-256 is the
+    primary key here; deleting the row (logout, password or role change, deactivation) ends
+    that session at its next request. Only the hash is stored, so a copy of the database
+    does not yield usable cookies.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("web_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -1,8 +1,11 @@
 """Request-level security: who is asking (signed session), CSRF tokens, login rate limit.
 
-The session is Starlette's signed cookie (itsdangerous, keyed by ``Settings.secret_key``); it
-holds only the user id and the CSRF token. The user row is re-read on every request so that a
-deactivated user or a changed role takes effect at once.
+The session is Starlette's signed cookie (itsdangerous, keyed by the session key of
+:mod:`comexlab.web.secret`); it holds the user id, a random session token and the CSRF token.
+A cookie is honoured only while the ``web_session`` row of its token exists, is unexpired and
+names the same active user: logout deletes the row, and a password change, a role change or a
+deactivation deletes all the user's rows (``users.end_sessions``), so a copied cookie stops
+working at once, also after a restart. The user row is re-read on every request.
 
 CSRF uses the synchronizer-token pattern: a random token kept in the session must come back
 with every state-changing request, as the ``csrf_token`` form field (HTML forms) or the
@@ -11,17 +14,22 @@ with every state-changing request, as the ``csrf_token`` form field (HTML forms)
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from comexlab.i18n import Msg
-from comexlab.web.auth.models import Role, User
+from comexlab.web.auth.models import Role, User, WebSession
 from comexlab.web.errors import WebError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +37,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
+SESSION_TOKEN = "sid"
+SESSION_LIFETIME = timedelta(hours=8)  # one working day; also the cookie's max_age
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +97,43 @@ def _is_form(request: Request) -> bool:
     return ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
 
 
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _token_id(token: str) -> str:
+    """What the database keeps of a session token (its SHA-256, never the token)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def current_user_or_none(request: Request) -> Principal | None:
-    """The logged-in user, or None; a session naming a deleted/inactive user counts as none."""
+    """The logged-in user, or None.
+
+    None also when the session was ended on the server (no live ``web_session`` row for the
+    cookie's token) or names a deleted/inactive user; such a cookie is emptied.
+    """
     uid = request.session.get(SESSION_USER)
+    token = request.session.get(SESSION_TOKEN)
     if uid is None:
         return None
-    factory = request.app.state.sessions
-    with factory() as db:
-        user = db.get(User, int(uid))
-        if user is None or not user.active:
-            request.session.pop(SESSION_USER, None)
-            return None
-        return Principal.of(user)
+    user = _live_session_user(request, uid, token)
+    if user is None:
+        request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_TOKEN, None)
+    return user
+
+
+def _live_session_user(request: Request, uid: object, token: object) -> Principal | None:
+    if not isinstance(token, str) or not isinstance(uid, int):
+        return None
+    with request.app.state.sessions() as db:
+        user = db.scalar(
+            select(User).join(WebSession, WebSession.user_id == User.id).where(
+                WebSession.id == _token_id(token), WebSession.expires_at > _now(),
+                User.id == uid, User.active.is_(True),
+            )
+        )
+        return None if user is None else Principal.of(user)
 
 
 def current_user(user: Annotated[Principal | None, Depends(current_user_or_none)]) -> Principal:
@@ -123,40 +158,81 @@ require_agency = require_roles(Role.ADMIN, Role.ANALYST)
 require_admin = require_roles(Role.ADMIN)
 
 
-def log_in(request: Request, user: User) -> None:
-    """Start a fresh session (new CSRF token: no session fixation)."""
+def log_in(request: Request, db: Session, user: User) -> None:
+    """Start a fresh server-side session (new token and CSRF token: no session fixation)."""
     request.session.clear()
+    now = _now()
+    db.execute(delete(WebSession).where(WebSession.expires_at <= now))  # housekeeping
+    token = secrets.token_urlsafe(32)
+    db.add(WebSession(id=_token_id(token), user_id=user.id, created_at=now,
+                      expires_at=now + SESSION_LIFETIME))
+    db.flush()
     request.session[SESSION_USER] = user.id
+    request.session[SESSION_TOKEN] = token
     csrf_token(request)
 
 
-def log_out(request: Request) -> None:
-    """Forget the user (keeps nothing but a new CSRF token)."""
+def log_out(request: Request, db: Session) -> None:
+    """End this session on the server and forget it (keeps nothing but a new CSRF token)."""
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        db.execute(delete(WebSession).where(WebSession.id == _token_id(token)))
     request.session.clear()
     csrf_token(request)
 
 
 class LoginRateLimiter:
-    """At most ``rate`` login attempts per client IP and username (moving window).
+    """Login attempts allowed per client IP and username, per username, and per client IP.
 
-    Keyed on IP *and* username so that one attacker cannot lock every user out, and one
-    user behind a shared agency NAT does not lock out their colleagues.
+    Three moving windows:
+
+    - IP + username (``per_ip_user``, 5/minute): one user behind the agency's shared NAT does
+      not lock out their colleagues;
+    - username (``per_user``, 10/minute): guessing one account's password from many
+      addresses (or with a forged ``X-Forwarded-For``) is still capped;
+    - IP (``per_ip``, 30/minute of *failed* attempts): one address cannot try many accounts,
+      while an office behind one NAT address can still log in all at once.
+
+    The two username windows count every attempt as it starts (no burst of parallel guesses
+    slips through) and are cleared by a successful login, so a person who logs in many times
+    a day is never limited. The IP is the connecting peer's unless a trusted proxy
+    (``Settings.forwarded_allow_ips``) named another one.
     """
 
-    def __init__(self, rate: str = "5/minute") -> None:
-        self._item = parse(rate)
+    def __init__(
+        self, per_ip_user: str = "5/minute", per_user: str = "10/minute",
+        per_ip: str = "30/minute",
+    ) -> None:
+        self._items = {
+            "ip_user": parse(per_ip_user), "user": parse(per_user), "ip": parse(per_ip),
+        }
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def check(self, ip: str, username: str) -> None:
-        """Count an attempt; raise 429 when over the limit."""
-        key = (ip or "?", username.strip().lower())
-        if not self._limiter.hit(self._item, *key):
-            stats = self._limiter.get_window_stats(self._item, *key)
-            import time
+    @staticmethod
+    def _keys(ip: str, username: str) -> dict[str, tuple[str, ...]]:
+        ip, user = ip or "?", username.strip().lower()
+        return {"ip_user": (ip, user), "user": (user,), "ip": (ip,)}
 
-            retry = max(1, int(stats.reset_time - time.time()))
-            raise WebError(
-                429,
-                Msg("web.login.rate_limited"),
-                headers={"Retry-After": str(retry)},
-            )
+    def check(self, ip: str, username: str) -> None:
+        """Count an attempt before the password is checked; 429 when any window is full."""
+        keys = self._keys(ip, username)
+        over = [name for name in ("ip_user", "user")
+                if not self._limiter.hit(self._items[name], name, *keys[name])]
+        if not self._limiter.test(self._items["ip"], "ip", *keys["ip"]):
+            over.append("ip")
+        if over:
+            retry = max(self._retry_after(name, keys[name]) for name in over)
+            raise WebError(429, Msg("web.login.rate_limited"), headers={"Retry-After": str(retry)})
+
+    def record(self, ip: str, username: str, *, ok: bool) -> None:
+        """After the password check: success clears the user's windows, failure counts per IP."""
+        keys = self._keys(ip, username)
+        if ok:
+            for name in ("ip_user", "user"):
+                self._limiter.clear(self._items[name], name, *keys[name])
+        else:
+            self._limiter.hit(self._items["ip"], "ip", *keys["ip"])
+
+    def _retry_after(self, name: str, key: tuple[str, ...]) -> int:
+        stats = self._limiter.get_window_stats(self._items[name], name, *key)
+        return max(1, int(stats.reset_time - time.time()))

@@ -1,15 +1,27 @@
-"""User management: create, authenticate, list. Called by the CLI, the demo and the admin API."""
+"""User management: create, authenticate, list. Called by the CLI, the demo and the admin API.
+
+Every password set here passes the password policy (``passwords.check_password_policy``), and
+every change that should lock a person out of what they had — a new password, another role or
+firm, deactivation — ends all their sessions (:func:`end_sessions`).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.registry.models import Firm
-from comexlab.web.auth.models import Role, User
-from comexlab.web.auth.passwords import dummy_hash, hash_password, verify_password
+from comexlab.web.auth.models import Role, User, WebSession
+from comexlab.web.auth.passwords import (
+    check_password_policy,
+    dummy_hash,
+    hash_password,
+    verify_password,
+)
 
 
 def create_user(
@@ -25,16 +37,11 @@ def create_user(
     username = username.strip()
     if not username:
         raise InputError(Msg("web.user.empty_name"), field="username")
-    if role is Role.FIRM and firm_id is None:
-        raise InputError(Msg("web.user.needs_firm"), field="firm_id")
-    if role is not Role.FIRM and firm_id is not None:
-        raise InputError(Msg("web.user.no_firm"), field="firm_id")
-    if firm_id is not None and (not 0 < firm_id < 2**31 or session.get(Firm, firm_id) is None):
-        raise InputError(Msg("web.user.unknown_firm", firm_id=firm_id), field="firm_id",
-                         value=firm_id)
+    _check_role_firm(session, role, firm_id)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise InputError(Msg("web.user.exists", username=repr(username)), field="username",
                          value=username)
+    check_password_policy(password, username)
     user = User(
         username=username, password_hash=hash_password(password), role=role.value, firm_id=firm_id
     )
@@ -50,12 +57,32 @@ def upsert_user(
     existing = session.scalar(select(User).where(User.username == username))
     if existing is None:
         return create_user(session, username, password, role=role, firm_id=firm_id)
+    role = _role(role)
+    _check_role_firm(session, role, firm_id)
+    check_password_policy(password, username)
     existing.password_hash = hash_password(password)
-    existing.role = _role(role).value
+    existing.role = role.value
     existing.firm_id = firm_id
     existing.active = True
+    end_sessions(session, existing.id)
     session.flush()
     return existing
+
+
+def _check_role_firm(session: Session, role: Role, firm_id: int | None) -> None:
+    """A firm user names an existing firm; agency users name none."""
+    if role is Role.FIRM and firm_id is None:
+        raise InputError(Msg("web.user.needs_firm"), field="firm_id")
+    if role is not Role.FIRM and firm_id is not None:
+        raise InputError(Msg("web.user.no_firm"), field="firm_id")
+    if firm_id is not None and (not 0 < firm_id < 2**31 or session.get(Firm, firm_id) is None):
+        raise InputError(Msg("web.user.unknown_firm", firm_id=firm_id), field="firm_id",
+                         value=firm_id)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every server-side session of a user: their cookies stop working at once."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -89,17 +116,39 @@ def _role(role: Role | str) -> Role:
                          value=role) from None
 
 
-def update_user(
-    session: Session, user_id: int, *, active: bool | None = None, password: str | None = None
-) -> User:
-    """Deactivate/reactivate a user or reset their password.
+_KEEP = object()  # "firm_id not given" (None means "no firm")
 
-    An inactive user's sessions end at their next request, since every request re-reads the user.
+
+def update_user(
+    session: Session,
+    user_id: int,
+    *,
+    active: bool | None = None,
+    password: str | None = None,
+    role: Role | str | None = None,
+    firm_id: int | object | None = _KEEP,
+) -> User:
+    """Deactivate/reactivate a user, reset their password, or change their role or firm.
+
+    Deactivation, a new password and a new role or firm end every session of the user (a
+    stolen or shared cookie must not outlive the change); reactivating alone does not.
     """
     user = get_user(session, user_id)
-    if active is not None:
-        user.active = active
+    new_role = user.role_enum if role is None else _role(role)
+    new_firm = user.firm_id if firm_id is _KEEP else cast("int | None", firm_id)
+    if role is not None and new_role is not Role.FIRM and firm_id is _KEEP:
+        new_firm = None  # promoting a firm user to the agency unties them from the firm
+    revoke = False
+    if (new_role, new_firm) != (user.role_enum, user.firm_id):
+        _check_role_firm(session, new_role, new_firm)
+        user.role, user.firm_id, revoke = new_role.value, new_firm, True
     if password is not None:
-        user.password_hash = hash_password(password)
+        check_password_policy(password, user.username)
+        user.password_hash, revoke = hash_password(password), True
+    if active is not None:
+        revoke = revoke or (user.active and not active)
+        user.active = active
+    if revoke:
+        end_sessions(session, user.id)
     session.flush()
     return user

@@ -7,21 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.web.auth.models import Role, User
+from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.auth.users import create_user, list_users, update_user
-from comexlab.web.db import db_session
+from comexlab.web.db import Db
 from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 api = APIRouter(tags=["users"], dependencies=[Depends(verify_csrf)])
 
 Admin = Annotated[Principal, Depends(require_admin)]
-Db = Annotated[Session, Depends(db_session)]
 
 
 class UserOut(BaseModel):
@@ -35,17 +34,19 @@ class UserOut(BaseModel):
 
 
 class UserPatch(BaseModel):
-    """Changes an admin may make to a user."""
+    """Changes an admin may make to a user (each ends the user's sessions, but reactivating)."""
 
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class UserIn(BaseModel):
     """A new user."""
 
     username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(min_length=1, max_length=200)  # the policy explains what is too weak
     role: Role
     firm_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -60,7 +61,8 @@ def _out(user: User) -> UserOut:
 @pages.get("/admin/users")
 def users_page(request: Request, _admin: Admin, db: Db) -> Response:
     """Users and the form to add one."""
-    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None)
+    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None,
+                  min_password=MIN_PASSWORD_LENGTH)
 
 
 @pages.post("/admin/users")
@@ -81,7 +83,8 @@ def users_form(
         db.rollback()
         users = [_out(u) for u in list_users(db)]
         shown = exc.text(request_lang(request)) if isinstance(exc, InputError) else str(exc)
-        return render(request, "users.html", status_code=422, users=users, error=shown)
+        return render(request, "users.html", status_code=422, users=users, error=shown,
+                      min_password=MIN_PASSWORD_LENGTH)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -102,10 +105,18 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @api.patch("/users/{user_id}", response_model=UserOut)
 def api_update_user(user_id: UserId, body: UserPatch, admin: Admin, db: Db) -> UserOut:
-    """Deactivate/reactivate a user or reset their password (admins only; not themselves)."""
+    """Deactivate/reactivate a user, reset their password or change their role/firm.
+
+    Admins only; an admin may not deactivate or demote themselves, so one admin remains.
+    """
     if user_id == admin.id and body.active is False:
         raise InputError(Msg("web.user.self_deactivate"), field="active")
-    return _out(update_user(db, user_id, active=body.active, password=body.password))
+    if user_id == admin.id and body.role not in (None, Role.ADMIN):
+        raise InputError(Msg("web.user.self_demote"), field="role")
+    changes = body.model_dump(exclude_unset=True)
+    firm = {"firm_id": changes["firm_id"]} if "firm_id" in changes else {}
+    return _out(update_user(db, user_id, active=body.active, password=body.password,
+                            role=body.role, **firm))
 
 
 @pages.post("/admin/users/{user_id}/active")

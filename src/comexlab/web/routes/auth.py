@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from comexlab.errors import InputError
 from comexlab.i18n import LANGS, Msg, text_of
 from comexlab.web.auth.security import (
     Principal,
@@ -19,8 +20,8 @@ from comexlab.web.auth.security import (
     log_out,
     verify_csrf,
 )
-from comexlab.web.auth.users import authenticate
-from comexlab.web.db import db_session
+from comexlab.web.auth.users import authenticate, update_user
+from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import LANG_COOKIE, render, request_lang
 
@@ -57,11 +58,13 @@ def _me(user: Principal) -> Me:
 def _attempt(request: Request, db: Session, username: str, password: str) -> Principal:
     """Rate-limit, check credentials, start the session; 401 on failure."""
     ip = request.client.host if request.client else "?"
-    request.app.state.login_limiter.check(ip, username)
+    limiter = request.app.state.login_limiter
+    limiter.check(ip, username)
     user = authenticate(db, username, password)
+    limiter.record(ip, username, ok=user is not None)
     if user is None:
         raise WebError(401, Msg("web.login.failed"), code="bad_credentials")
-    log_in(request, user)
+    log_in(request, db, user)
     return Principal.of(user)
 
 
@@ -86,7 +89,7 @@ def login_form(
     request: Request,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    db: Annotated[Session, Depends(db_session)],
+    db: Db,
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Log in from the form; errors re-render the form with the message."""
@@ -101,9 +104,9 @@ def login_form(
 
 
 @pages.post("/logout")
-def logout_form(request: Request) -> Response:
-    """Log out and go back to the login form."""
-    log_out(request)
+def logout_form(request: Request, db: Db) -> Response:
+    """Log out (the session ends on the server too) and go back to the login form."""
+    log_out(request, db)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -112,7 +115,8 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     """Remember the reader's language in a cookie (a preference, not account state)."""
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGS:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
+                            secure=request.app.state.settings.https)
     return response
 
 
@@ -132,16 +136,46 @@ def api_csrf(request: Request) -> CsrfToken:
 
 @api.post("/auth/login", response_model=Me)
 def api_login(
-    request: Request, body: Credentials, db: Annotated[Session, Depends(db_session)]
+    request: Request, body: Credentials, db: Db
 ) -> Me:
     """Log in; the session cookie comes back set. Limited to 5 attempts/minute per IP+user."""
     return _me(_attempt(request, db, body.username, body.password))
 
 
 @api.post("/auth/logout", status_code=204)
-def api_logout(request: Request) -> Response:
-    """Log out."""
-    log_out(request)
+def api_logout(request: Request, db: Db) -> Response:
+    """Log out: this session ends on the server, so a saved copy of the cookie stops working."""
+    log_out(request, db)
+    return Response(status_code=204)
+
+
+class PasswordChange(BaseModel):
+    """The user's current password and the new one (checked against the password policy)."""
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+@api.post("/auth/password", status_code=204)
+def api_change_password(
+    request: Request,
+    body: PasswordChange,
+    user: Annotated[Principal, Depends(current_user)],
+    db: Db,
+) -> Response:
+    """Change one's own password; every session of the user ends, this one starts afresh.
+
+    Rate-limited like a login, since it checks a password.
+    """
+    ip = request.client.host if request.client else "?"
+    limiter = request.app.state.login_limiter
+    limiter.check(ip, user.username)
+    row = authenticate(db, user.username, body.current_password)
+    limiter.record(ip, user.username, ok=row is not None and row.id == user.id)
+    if row is None or row.id != user.id:
+        raise InputError(Msg("web.user.wrong_password"), field="current_password")
+    update_user(db, user.id, password=body.new_password)
+    log_in(request, db, row)
     return Response(status_code=204)
 
 

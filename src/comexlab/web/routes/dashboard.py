@@ -27,15 +27,11 @@ async def dashboard_options(request: Request) -> DashboardOptions:
     """Reporters and periods available (read on the DuckDB reader pool, then cached)."""
     services = request.app.state.services
     lang = request_lang(request)
-    cache = request.app.state.dashboard_cache
-    hit = cache.get(("options", lang))
-    if hit is not None:
-        return hit
-    options = await request.app.state.warehouse.read(
-        lambda con: services.dashboard_options(con, lang=lang)
+    warehouse = request.app.state.warehouse
+    return await request.app.state.dashboard_cache.aget_or_compute(
+        ("options", lang),
+        lambda: warehouse.read(lambda con: services.dashboard_options(con, lang=lang)),
     )
-    cache.put(("options", lang), options)
-    return options
 
 
 async def dashboard_data(
@@ -55,17 +51,13 @@ async def dashboard_data(
         raise NotFoundError(Msg("web.error.no_flows"))
     services = request.app.state.services
     lang = request_lang(request)
-    cache = request.app.state.dashboard_cache
-    key = (reporter, start, end, lang, estimated)
-    hit = cache.get(key)
-    if hit is not None:
-        return options, hit
-    data = await request.app.state.warehouse.read(
-        lambda con: services.dashboard(
+    warehouse = request.app.state.warehouse
+    data = await request.app.state.dashboard_cache.aget_or_compute(
+        (reporter, start, end, lang, estimated),  # one computation however many ask at once
+        lambda: warehouse.read(lambda con: services.dashboard(
             con, reporter=reporter, start=start, end=end, lang=lang, estimated=estimated
-        )
+        )),
     )
-    cache.put(key, data)
     return options, data
 
 

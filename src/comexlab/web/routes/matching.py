@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
 from comexlab.web.cache import TTLCache
-from comexlab.web.db import db_session
+from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import render, request_lang
 
@@ -31,7 +30,6 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 api = APIRouter(tags=["matching"], dependencies=[Depends(verify_csrf)])
 
 Agency = Annotated[Principal, Depends(require_agency)]
-Db = Annotated[Session, Depends(db_session)]
 MAX_UPLOAD_BYTES = 5_000_000
 TOP = 25
 HARD = ("processes", "certifications", "location", "size", "export")

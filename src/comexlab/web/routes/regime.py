@@ -33,15 +33,13 @@ async def regime_data(request: Request, on: dt.date | None, reporter: str) -> Re
     """The overview for the request (cached per date, reporter and language)."""
     day = on or dt.date.today()
     lang = request_lang(request)
-    cache = request.app.state.dashboard_cache
-    key = ("regime", day.isoformat(), reporter, lang)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
     services = request.app.state.services
-    view = await request.app.state.warehouse.read(
-        lambda con: services.regime(con, on=day, reporter=reporter, lang=lang))
-    cache.put(key, view)
+    warehouse = request.app.state.warehouse
+    view: RegimeView = await request.app.state.dashboard_cache.aget_or_compute(
+        ("regime", day.isoformat(), reporter, lang),  # once however many ask at once
+        lambda: warehouse.read(
+            lambda con: services.regime(con, on=day, reporter=reporter, lang=lang)),
+    )
     return view
 
 

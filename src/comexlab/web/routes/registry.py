@@ -28,7 +28,7 @@ from comexlab.web.auth.security import (
     require_agency,
     verify_csrf,
 )
-from comexlab.web.db import db_session
+from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import render, request_lang
 from comexlab.web.views import (
@@ -48,7 +48,6 @@ api = APIRouter(tags=["registry"], dependencies=[Depends(verify_csrf)])
 User = Annotated[Principal, Depends(current_user)]
 Agency = Annotated[Principal, Depends(require_agency)]
 Admin = Annotated[Principal, Depends(require_admin)]
-Db = Annotated[Session, Depends(db_session)]
 Code = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_.+-]*$")]
 Sector = Annotated[str, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
 # Database ids are 32/64-bit integers: bound them so a huge id is a 422, not a driver overflow.
