@@ -7,14 +7,25 @@ that does not exist.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
 
 from comexlab.settings import Settings
 from comexlab.warehouse.db import connect
+
+# No per-example deadline: on a loaded 2-core machine one example of a pandas-backed property can
+# take more than hypothesis' default 200 ms, which failed tests at random without any bug.
+# `make mutate` runs every covering test once per mutant: a fixed, smaller sample keeps that
+# affordable and makes the score reproducible (COMEXLAB_HYPOTHESIS=mutate).
+settings.register_profile("comexlab", deadline=None)
+settings.register_profile("mutate", deadline=None, derandomize=True, max_examples=25,
+                          database=None)
+settings.load_profile(os.environ.get("COMEXLAB_HYPOTHESIS", "comexlab"))
 
 
 @pytest.fixture(scope="session")
