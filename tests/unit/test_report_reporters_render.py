@@ -32,6 +32,26 @@ def test_unknown_reporter_names_the_option() -> None:
     assert exc.value.field == "--reporter"
 
 
+@pytest.mark.parametrize(("text", "lang", "name"), [
+    ("MEX", "es", "México"), ("MEX", "en", "Mexico"), ("Germany", "es", "Alemania"),
+    ("deu", "en", "Germany"), ("DEU", "es", "Alemania"), ("gto", "en", "Guanajuato"),
+    ("mx-jal", "es", "Jalisco"),
+])
+def test_reporter_names_in_the_reader_language(text: str, lang: str, name: str) -> None:
+    # names from ISO 3166 (pycountry, CLDR Spanish) and the INEGI state short names
+    assert resolve_reporter(text, lang).name == name
+    assert resolve_reporter(text).name == resolve_reporter(text, "es").name  # Spanish default
+
+
+@pytest.mark.parametrize("text", ["DE", "CA", "XX", "ZZZ"])
+def test_two_letter_and_unknown_codes_are_not_guessed(text: str) -> None:
+    # 'DE' could be Germany or Delaware, 'CA' Canada or California: no alpha-2 guesses
+    with pytest.raises(InputError) as exc:
+        resolve_reporter(text)
+    assert exc.value.value == text
+    assert exc.value.msg.key == "error.unknown_reporter"
+
+
 def _estimated_report() -> render.ExportReport:
     profile = SourceProfile("state_estimated", "HTS", "hts10", "month", "state", "us_only",
                             caveats=("report.caveat.allocation",), estimated=True)

@@ -104,6 +104,19 @@ def test_smart_frame_with_tariff_in_place() -> None:
     assert math.isclose(row.welfare, -30 / 11)
 
 
+def test_smart_frame_uses_the_given_parameters() -> None:
+    # σ = 3, β = 4, uncapped: TC = −100·2·0.1/(1.1·1.5) = −12.1212; TD = 100·300·3·(−1/11)/400
+    # = −20.4545; no rest-of-world imports → diversion unknown (NaN), not zero.
+    params = SmartParams(sigma=3.0, supply_elasticity=4.0, capped=False)
+    m, t0, t1, eps = (np.array([v]) for v in (100.0, 0.1, 0.2, 2.0))
+    row = smart_effects(m, t0, t1, eps, np.array([300.0]), params).iloc[0]
+    assert math.isclose(row.trade_creation, -200 / 16.5)
+    assert math.isclose(row.trade_diversion, 100 * 300 * 3 * (-1 / 11) / 400)
+    alone = smart_effects(m, t0, t1, eps, None, params).iloc[0]
+    assert math.isnan(alone.trade_diversion)
+    assert math.isclose(alone.revenue_after, 0.2 * (100 - 200 / 16.5))  # NaN diversion as 0
+
+
 @given(m=st.floats(1, 1e6), rest=st.floats(0, 1e6, allow_subnormal=False),
        x=st.floats(-50, 50, allow_subnormal=False), sigma=st.floats(0.1, 20))
 def test_diversion_never_exceeds_either_side(m: float, rest: float, x: float,

@@ -138,3 +138,36 @@ def test_real_data_for_one_state_keeps_the_other_states_estimates() -> None:
     # JAL's beef (0201300000, 311: 75 % of $400 = $300) in January is kept too
     jal_jan = combined.query("state == 'MX-JAL' and period == '2026-01'")
     assert jal_jan["value_usd"].sum() == pytest.approx(100.0 + 300.0)
+
+
+def test_replacement_output_columns_and_shares() -> None:
+    # GTO, 2026-01, estimated 8703230140 ($200 of $1000) rolls up to HS6 870323 with state_share
+    # 200/1000 = 0.2; the real row has no national value or share (NaN) and is not estimated.
+    est = allocate_lines(_lines(), _concordance(), subsector_shares(_inegi()),
+                         states=["MX-GTO"]).allocated
+    real = pd.DataFrame({"period": ["2026-02"], "state": ["MX-GTO"], "hs6": ["870323"],
+                         "value_usd": [321.0]})
+    combined = replace_with_real(est, real)
+    assert list(combined.index) == list(range(len(combined)))
+    jan = combined.query("period == '2026-01' and product_code == '870323'").iloc[0]
+    assert jan["state_share"] == pytest.approx(0.2) and jan["national_value_usd"] == 1000.0
+    assert bool(jan["estimated"]) is True
+    feb = combined.query("period == '2026-02'").iloc[0]
+    assert pd.isna(feb["national_value_usd"]) and pd.isna(feb["state_share"])
+    assert bool(feb["estimated"]) is False
+
+
+def test_top_lines_order_ties_and_limit() -> None:
+    # equal values sort by code (ascending); a zero total gives NaN shares, not a division error
+    rows = pd.DataFrame({"period": "2026-01", "state": "MX-GTO",
+                         "product_code": [f"{i:06d}" for i in range(25)],
+                         "product_level": "hs6", "value_usd": 5.0,
+                         "national_value_usd": float("nan"), "state_share": float("nan"),
+                         "estimated": False})
+    top = top_lines(rows)
+    assert len(top) == 20  # the default
+    assert top["product_code"].tolist()[:3] == ["000000", "000001", "000002"]
+    assert top["share"].tolist()[0] == pytest.approx(1 / 25)
+    assert pd.isna(top.loc[0, "national_value_usd"])  # no national figure: unknown, not 0
+    zero = top_lines(rows.assign(value_usd=0.0), top=3)
+    assert len(zero) == 3 and zero["share"].isna().all()
