@@ -114,3 +114,21 @@ def test_range_uses_the_low_end_and_says_so() -> None:
     # "Free-6.5%": AVE 0 (low end), method range_low; the high end is kept on the Rate.
     assert ave_of(parse_rate("Free-6.5%")) == (0.0, AveMethod.range_low)
     assert ave_of(parse_rate("2%-6.5%")) == (0.02, AveMethod.range_low)
+
+
+def test_small_quantities_and_values_still_convert() -> None:
+    # 4.4¢/kg on 0.5 kg worth $0.50: $0.022 / $0.50 = 0.044 (thresholds are "> 0", not "> 1")
+    ave, method = ave_of(SPECIFIC, value=0.5, quantity=0.5, quantity_unit="kg")
+    assert math.isclose(ave, 0.044) and method is AveMethod.unit_value
+
+
+def test_one_dollar_per_kg_is_a_specific_part() -> None:
+    # "$1/kg" on 10 kg worth $100: $10 / $100 = 0.10 (an amount of exactly 1 is still present)
+    ave, method = ave_of(parse_rate("$1/kg"), value=100.0, quantity=10.0, quantity_unit="kg")
+    assert math.isclose(ave, 0.10) and method is AveMethod.unit_value
+
+
+def test_zero_value_cannot_give_a_unit_value() -> None:
+    # no value: the specific part cannot be a share of it; only the 12.8 % counts, flagged
+    assert ave_of(COMPOUND, value=0.0, quantity=10.0, quantity_unit="kg") == (
+        0.128, AveMethod.fallback_adval_only)
