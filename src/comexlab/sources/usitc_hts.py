@@ -36,7 +36,6 @@ import pyarrow as pa
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.package_data import csv_table
-from comexlab.sources import http
 from comexlab.sources.files import data_path
 from comexlab.tariffs.programs import Program, programs_from_rows
 from comexlab.tariffs.rate_parser import parse_rate, parse_special
@@ -481,6 +480,7 @@ def download(key: str, *, base_url: str = USITC_BASE_URL, cache: Path | None = N
     run never mistakes a broken download (an HTML error page, a truncated body) for the edition.
     """
     from comexlab.settings import get_settings
+    from comexlab.sources import http  # httpx only when downloading: `hts show` starts faster
 
     ed = edition(key)
     folder = cache if cache is not None else get_settings().cache / "usitc_hts"
