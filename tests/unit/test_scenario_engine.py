@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.tariffs.engine import aggregate, apply
 from comexlab.tariffs.scenario import parse_scenario
 from comexlab.tariffs.smart import ElasticityTables
@@ -188,6 +189,30 @@ def test_smart_in_the_engine_starts_from_the_rate_before() -> None:
     assert math.isclose(row.trade_creation, -200 / 11)
     assert math.isclose(row.trade_diversion, -45000 / 4250)
     assert math.isclose(row.welfare, -30 / 11)
+
+
+def test_smart_audit_trail_names_each_fallback() -> None:
+    # Three traded lines and one untraded: 8703230140 has an HS10 elasticity (2.0), 8708 falls
+    # back to its NAICS6 (3.0), 0101 to the default (1.5); no rest-of-world values are given.
+    lines = frame(line("8703230140", 100.0, 0.0, 0.1, pref=None, naics6="336111"),
+                  line("8708100000", 50.0, 0.0, 0.1, pref=None, naics6="336390"),
+                  line("0101210010", 25.0, 0.0, 0.1, pref=None, naics6="112920"),
+                  line("0101290000", 0.0, 0.0, 0.1, pref=None, naics6="112920"))
+    tables = ElasticityTables(hts10={"8703230140": 2.0}, naics6={"336390": 3.0}, default=1.5)
+    res = apply(parse_scenario(HEAD + "overlays:\n  - {type: set_rate, rate: 0.2}\n"), lines,
+                elasticities=tables)
+    out = res.lines
+    assert out.import_demand_elasticity.tolist() == [2.0, 3.0, 1.5, 1.5]
+    assert out.elasticity_level.tolist() == ["hts10", "naics6", "default", "default"]
+    assert out.trade_diversion.isna().all()  # no rest of world: unknown, not zero
+    notes = {n.kind: n for n in res.audit}
+    assert notes["no_rest_of_world"].count == 3  # the traded lines only
+    assert notes["no_rest_of_world"].detail == Msg("audit.detail.no_rest_of_world")
+    fallbacks = [n for n in res.audit if n.kind == "elasticity_fallback"]
+    assert [n.count for n in fallbacks] == [1, 1]  # naics6: 8708; default: 0101 (traded only)
+    assert fallbacks[1].detail.params["detail"] == Msg("audit.detail.elasticity_default",
+                                                       value="1.500")
+    assert fallbacks[0].detail.params["value"] == "50"  # USD at the NAICS6 fallback
 
 
 line_rows = st.lists(
