@@ -226,3 +226,33 @@ def test_two_specific_parts_are_both_kept() -> None:
     assert rate.kind is RateKind.specific and rate.ad_valorem is None
     assert [(d.amount, d.basis) for d in rate.specific] == [
         (0.007, "on copper content"), (0.007, "on lead content")]
+
+
+@pytest.mark.parametrize(("text", "kind", "base", "note"), [
+    # chapter 99 and references: "such subheading" is the applicable one, as in USITC's usage
+    ("The duty provided in such subheading + 25%", RateKind.ad_valorem,
+     "applicable subheading", None),
+    ("The duty provided in the applicable subheading", RateKind.reference,
+     "applicable subheading", None),
+    ("No change", RateKind.reference, "underlying subheading", None),
+    # 7113.19.29-style: the plate proviso is kept as a note, the 3.9 % on the gold as the rate
+    ("3.9% on the value of the gold content, but if consisting in part of a plate 5%",
+     RateKind.ad_valorem, None, "but if consisting in part of a plate 5%"),
+])
+def test_bases_and_notes_are_kept_with_the_printed_text(text: str, kind: RateKind,
+                                                          base: str | None,
+                                                          note: str | None) -> None:
+    rate = parse_rate(text)
+    assert (rate.kind, rate.text, rate.base, rate.note) == (kind, text, base, note)
+
+
+def test_thousands_separators_plus_and_per_piece_parts() -> None:
+    assert parse_rate("$1,000 each").specific == (SpecificDuty(1000.0, "each"),)
+    plus = parse_rate("5% plus 2¢/kg")
+    assert plus.kind is RateKind.compound and plus.ad_valorem == 0.05
+    assert plus.specific == (SpecificDuty(0.02, "kg"),)
+    parts = parse_rate("1¢ each + 2¢ for each other piece or part")
+    assert parts.specific == (SpecificDuty(0.01, "each"), SpecificDuty(0.02, "piece"))
+    higher = parse_rate("the higher of 5% or 2¢/kg")
+    assert (higher.kind, higher.rule, higher.text) == (RateKind.mixed, "greater",
+                                                       "the higher of 5% or 2¢/kg")
