@@ -235,15 +235,23 @@ def test_two_specific_parts_are_both_kept() -> None:
     ("The duty provided in the applicable subheading", RateKind.reference,
      "applicable subheading", None),
     ("No change", RateKind.reference, "underlying subheading", None),
-    # 7113.19.29-style: the plate proviso is kept as a note, the 3.9 % on the gold as the rate
-    ("3.9% on the value of the gold content, but if consisting in part of a plate 5%",
-     RateKind.ad_valorem, None, "but if consisting in part of a plate 5%"),
 ])
 def test_bases_and_notes_are_kept_with_the_printed_text(text: str, kind: RateKind,
                                                           base: str | None,
                                                           note: str | None) -> None:
     rate = parse_rate(text)
     assert (rate.kind, rate.text, rate.base, rate.note) == (kind, text, base, note)
+
+
+def test_plate_proviso_is_a_note_of_a_compound_rate() -> None:
+    # 9110.90.40 (HTS 2026r10), general column, printed as is
+    text = ("4.3% + 1.7¢/jewel + 0.2¢ for each other piece or part, but if consisting in part of "
+            "a plate or a set of plates the total duty shall not exceed the duty for the "
+            "complete movement")
+    rate = parse_rate(text)
+    assert (rate.kind, rate.text, rate.ad_valorem) == (RateKind.compound, text, 0.043)
+    assert rate.specific == (SpecificDuty(0.017, "jewel"), SpecificDuty(0.002, "piece"))
+    assert rate.note is not None and rate.note.startswith("but if consisting in part of a plate")
 
 
 def test_thousands_separators_plus_and_per_piece_parts() -> None:
