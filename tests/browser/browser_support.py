@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from playwright.sync_api import Page
+
+from comexlab.settings import Settings
 
 PASSWORD = "browser-pass-1"
 # Screenshots go to a scratch folder on every run (so a test run never rewrites tracked files);
@@ -60,3 +64,16 @@ def settle(page: Page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.wait_for_load_state("networkidle")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    firm_id: int
+    settings: Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

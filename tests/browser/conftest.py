@@ -9,17 +9,15 @@ test that silently skips is a test that does not exist.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 import uvicorn
-from browser_support import PASSWORD
+from browser_support import PASSWORD, Server, _free_port
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
@@ -36,20 +34,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    firm_id: int
-    settings: Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

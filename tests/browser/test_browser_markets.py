@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_support import login, shot
 from playwright.sync_api import Page, expect
-
-from conftest import login, shot
 
 pytestmark = pytest.mark.browser
 

@@ -7,9 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browser_support import login, shot
 from playwright.sync_api import Page, expect
-
-from conftest import login, shot
 
 pytestmark = pytest.mark.browser
 

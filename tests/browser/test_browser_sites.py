@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser_support import PASSWORD, Server, _free_port, login, shot
 from playwright.sync_api import Page, expect
 
 from comexlab.registry.db import make_engine, transaction
@@ -25,7 +26,6 @@ from comexlab.warehouse.sites import load_fdi
 from comexlab.web.app import create_app
 from comexlab.web.auth.users import create_user
 from comexlab.web.schema import ensure_registry_schema
-from conftest import PASSWORD, Server, _free_port, login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("sitesweb")
     settings = Settings(warehouse=root / "wh.duckdb",
                         registry_url=f"sqlite:///{root / 'registry.sqlite'}",
-                        secret_key="browser-test-secret", data=Settings().data)
+                        secret_key="browser-test-secret-" + "x" * 32, data=Settings().data)
     data = Path(settings.data)
     con = connect(settings.warehouse)
     load_retc(con, data / "semarnat_retc_establishments" / "es_2022.csv.gz")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser_support import PASSWORD, Server, _free_port, login, shot
 from playwright.sync_api import Page, expect
 
 from comexlab.registry.db import make_engine, transaction
@@ -28,7 +29,6 @@ from comexlab.warehouse.establishments import load_retc
 from comexlab.web.app import create_app
 from comexlab.web.auth.users import create_user
 from comexlab.web.schema import ensure_registry_schema
-from conftest import PASSWORD, Server, _free_port, login, shot
 
 pytestmark = pytest.mark.browser
 
