@@ -71,6 +71,10 @@ class ScenarioResult:
     scenario: Scenario
     lines: pd.DataFrame
     audit: tuple[AuditNote, ...]
+    #: For a Mexican state: the INEGI base year its estimate is allocated with (e.g. "2018")
+    #: and the months whose figures are real DataMéxico data; a fact, not parsed from prose.
+    base_year: str | None = None
+    real_months: tuple[str, ...] = ()
 
     @property
     def estimated(self) -> bool:

@@ -33,6 +33,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -479,8 +480,9 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
     checkpoint()
     lines = as_frame(table)
+    facts: dict[str, Any] = {}
     if reporter:
-        lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
+        lines, notes, facts = _restrict(con, lines, notes, reporter, monthly=monthly)
         checkpoint()
     lines = add_hs_groups(lines)
     checkpoint()
@@ -493,20 +495,23 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
                    elasticities=read_elasticities(data_dir=data_dir) if smart else None)
-    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)))
+    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)),
+                               **facts)
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
-              reporter: str, *, monthly: bool) -> tuple[pd.DataFrame, list[AuditNote]]:
+              reporter: str, *, monthly: bool,
+              ) -> tuple[pd.DataFrame, list[AuditNote], dict[str, Any]]:
     """The lines of one reporter: a country of the scenario, or a Mexican state.
 
-    ``lines`` are monthly when the reporter is a state (real data comes by month).
+    ``lines`` are monthly when the reporter is a state (real data comes by month). The third
+    item holds a state's facts for :class:`ScenarioResult` (``base_year``, ``real_months``).
     """
     from comexlab.nomenclature.states import state
 
     code = reporter.upper()
     if code in set(lines["reporter"].astype(str)):
-        return lines[lines["reporter"] == code].reset_index(drop=True), notes
+        return lines[lines["reporter"] == code].reset_index(drop=True), notes, {}
     try:
         st = state(reporter)
     except ValueError as exc:
@@ -521,7 +526,9 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
     factors, unmatched = state_factors(found, national)
     out = lines_for_state(national, factors, st.reporter, monthly=monthly)
-    return out, [*notes, *_state_notes(found, unmatched)]
+    facts = {"base_year": found.allocation.base_year_label(),
+             "real_months": tuple(found.real_periods)}
+    return out, [*notes, *_state_notes(found, unmatched)], facts
 
 
 def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
