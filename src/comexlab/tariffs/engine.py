@@ -286,7 +286,7 @@ def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
           smart: SmartParams = DEFAULT_SMART) -> ScenarioResult:
     """Run ``scenario`` over ``lines`` (one row per tariff line × flow, rates joined).
 
-    ``lines`` is what :func:`comexlab.warehouse.scenarios.scenario_lines` hands over (one Arrow
+    ``lines`` is what :func:`comexlab.warehouse.scenario_lines.scenario_lines` hands over (one Arrow
     table) or the same columns as a DataFrame (tests, state allocations).
     """
     lines = as_frame(lines)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.i18n import Msg
 from comexlab.registry.auth_models import Role, User, WebSession
-from comexlab.web.errors import WebError
+from comexlab.web.problems import WebError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
