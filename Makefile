@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint unit bench system-deps clean
+.PHONY: install demo test lint unit bench mutate system-deps clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,5 +39,12 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 
+## Mutation testing of the pure packages tariffs/ and reports/ (mutmut; not in CI: ~1 h on
+## 2 cores). Scores per module: bench/README-mutation.md.
+mutate: install
+	rm -rf mutants
+	COMEXLAB_HYPOTHESIS=mutate $(VENV)/bin/mutmut run --max-children $${MUTATE_JOBS:-2}
+	$(PY) bench/mutation_score.py mutants --survivors mutants/survivors.txt
+
 clean:
-	rm -rf $(VENV) comexlab.duckdb comexlab-registry.sqlite
+	rm -rf $(VENV) comexlab.duckdb comexlab-registry.sqlite mutants

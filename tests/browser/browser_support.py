@@ -1,10 +1,24 @@
-"""Files the browser tests upload."""
+"""Helpers the browser tests share: login, screenshots, htmx settling and files to upload.
+
+They live here, not in conftest.py: ``from conftest import`` picks whichever conftest module
+pytest imported first when several test folders run together.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import tempfile
+from pathlib import Path
 
 from openpyxl import Workbook
+from playwright.sync_api import Page
+
+PASSWORD = "browser-pass-1"
+# Screenshots go to a scratch folder on every run (so a test run never rewrites tracked files);
+# `COMEXLAB_SCREENSHOTS=docs/screenshots make test` refreshes the ones the README shows.
+SCREENSHOTS = Path(os.environ.get("COMEXLAB_SCREENSHOTS", "")
+                   or Path(tempfile.gettempdir()) / "comexlab-screenshots")
 
 FIRM_HEADER = ["rfc", "legal_name", "state_code", "municipality_code", "employees", "activity",
                "chain_role", "sectors", "processes", "exporter", "export_destinations",
@@ -25,3 +39,24 @@ def XLSX_BAD_ROWS() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a screenshot of the visible page for docs/ (PNG, viewport only: small files)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def settle(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is in progress."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_load_state("networkidle")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from browser_support import PASSWORD
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
@@ -32,15 +32,11 @@ from comexlab.web.app import create_app
 from comexlab.web.auth.users import create_user
 from comexlab.web.schema import ensure_registry_schema
 
-PASSWORD = "browser-pass-1"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-# Screenshots go to a scratch folder on every run (so a test run never rewrites tracked files);
-# `COMEXLAB_SCREENSHOTS=docs/screenshots make test` refreshes the ones the README shows.
-SCREENSHOTS = Path(os.environ.get("COMEXLAB_SCREENSHOTS", "")
-                   or Path(tempfile.gettempdir()) / "comexlab-screenshots")
+
 
 
 @dataclass(frozen=True)
@@ -116,23 +112,3 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     yield pg
     context.close()
 
-
-def login(page: Page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def shot(page: Page, name: str) -> None:
-    """Save a screenshot of the visible page for docs/ (PNG, viewport only: small files)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
-
-
-def settle(page: Page) -> None:
-    """Wait until no htmx request, swap or settle is in progress."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
-    page.wait_for_load_state("networkidle")

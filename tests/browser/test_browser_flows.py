@@ -6,11 +6,9 @@ import io
 import re
 
 import pytest
-from browser_support import XLSX_BAD_ROWS
+from browser_support import XLSX_BAD_ROWS, login, settle, shot
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-
-from conftest import login, settle, shot
 
 pytestmark = pytest.mark.browser
 

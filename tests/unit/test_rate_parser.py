@@ -55,7 +55,7 @@ def test_real_texts(text: str, kind: RateKind, adv: float | None,
 
 
 def test_parts_of_the_value_are_kept_apart() -> None:
-    rate = parse_rate("30¢ each + 6.9% on the case + 5.3% on the battery")  # 9101.11.40 (2026)
+    rate = parse_rate("30¢ each + 6.9% on the case + 5.3% on the battery")  # 9105.11.80 (2026)
     assert rate.kind is RateKind.compound
     assert rate.ad_valorem_parts == (AdValoremDuty(0.069, "on the case"),
                                      AdValoremDuty(0.053, "on the battery"))
@@ -189,3 +189,78 @@ def test_layout_whitespace_does_not_change_the_rate(p, pad: str) -> None:  # typ
     text = f"{p.normalize():f}%"
     assert parse_rate(pad + text + pad).ad_valorem == parse_rate(text).ad_valorem
     assert normalize(pad + text + pad) == text
+
+
+# Texts copied from the general (column 1) rate of USITC HTS 2026 Revision 10
+# (usitc_hts/hts_2026_rev_10.json.gz); the expected fractions are the printed percentages / 100.
+WATCH_9101_11_40 = "51¢ each + 6.25% on the case and strap, band or bracelet + 5.3% on the battery"
+CLOCK_9105_11_80 = "30¢ each + 6.9% on the case + 5.3% on the battery"
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    (WATCH_9101_11_40, 0.0625, 0.053),
+    (CLOCK_9105_11_80, 0.069, 0.053),
+])
+def test_compound_ad_valorem_is_the_first_printed_part(text: str, first: float,
+                                                       last: float) -> None:
+    # The AVE reads ``ad_valorem``: it must be the first percentage printed (6.25 % / 6.9 %),
+    # not the battery's 5.3 % that comes last (issue 11: 0.069 → 0.053 went unnoticed).
+    rate = parse_rate(text)
+    assert rate.kind is RateKind.compound
+    assert rate.ad_valorem == first
+    assert [p.rate for p in rate.ad_valorem_parts] == [first, last]
+    assert rate.specific[0].unit == "each"
+
+
+def test_not_less_than_is_a_floor_and_not_more_than_a_cap() -> None:
+    floor = parse_rate("25% but not less than 4¢/kg")
+    cap = parse_rate("25% but not more than 4¢/kg")
+    assert (floor.kind, floor.rule, floor.ad_valorem) == (RateKind.mixed, "minimum", 0.25)
+    assert (cap.kind, cap.rule) == (RateKind.mixed, "maximum")
+    assert floor.specific == cap.specific == (SpecificDuty(0.04, "kg"),)
+
+
+def test_two_specific_parts_are_both_kept() -> None:
+    # 2620.19.60 (2026r10): "0.7¢/kg on copper content + 0.7¢/kg on lead content"
+    rate = parse_rate("0.7¢/kg on copper content + 0.7¢/kg on lead content")
+    assert rate.kind is RateKind.specific and rate.ad_valorem is None
+    assert [(d.amount, d.basis) for d in rate.specific] == [
+        (0.007, "on copper content"), (0.007, "on lead content")]
+
+
+@pytest.mark.parametrize(("text", "kind", "base", "note"), [
+    # chapter 99 and references: "such subheading" is the applicable one, as in USITC's usage
+    ("The duty provided in such subheading + 25%", RateKind.ad_valorem,
+     "applicable subheading", None),
+    ("The duty provided in the applicable subheading", RateKind.reference,
+     "applicable subheading", None),
+    ("No change", RateKind.reference, "underlying subheading", None),
+])
+def test_bases_and_notes_are_kept_with_the_printed_text(text: str, kind: RateKind,
+                                                          base: str | None,
+                                                          note: str | None) -> None:
+    rate = parse_rate(text)
+    assert (rate.kind, rate.text, rate.base, rate.note) == (kind, text, base, note)
+
+
+def test_plate_proviso_is_a_note_of_a_compound_rate() -> None:
+    # 9110.90.40 (HTS 2026r10), general column, printed as is
+    text = ("4.3% + 1.7¢/jewel + 0.2¢ for each other piece or part, but if consisting in part of "
+            "a plate or a set of plates the total duty shall not exceed the duty for the "
+            "complete movement")
+    rate = parse_rate(text)
+    assert (rate.kind, rate.text, rate.ad_valorem) == (RateKind.compound, text, 0.043)
+    assert rate.specific == (SpecificDuty(0.017, "jewel"), SpecificDuty(0.002, "piece"))
+    assert rate.note is not None and rate.note.startswith("but if consisting in part of a plate")
+
+
+def test_thousands_separators_plus_and_per_piece_parts() -> None:
+    assert parse_rate("$1,000 each").specific == (SpecificDuty(1000.0, "each"),)
+    plus = parse_rate("5% plus 2¢/kg")
+    assert plus.kind is RateKind.compound and plus.ad_valorem == 0.05
+    assert plus.specific == (SpecificDuty(0.02, "kg"),)
+    parts = parse_rate("1¢ each + 2¢ for each other piece or part")
+    assert parts.specific == (SpecificDuty(0.01, "each"), SpecificDuty(0.02, "piece"))
+    higher = parse_rate("the higher of 5% or 2¢/kg")
+    assert (higher.kind, higher.rule, higher.text) == (RateKind.mixed, "greater",
+                                                       "the higher of 5% or 2¢/kg")

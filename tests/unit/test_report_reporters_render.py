@@ -32,6 +32,26 @@ def test_unknown_reporter_names_the_option() -> None:
     assert exc.value.field == "--reporter"
 
 
+@pytest.mark.parametrize(("text", "lang", "name"), [
+    ("MEX", "es", "México"), ("MEX", "en", "Mexico"), ("Germany", "es", "Alemania"),
+    ("deu", "en", "Germany"), ("DEU", "es", "Alemania"), ("gto", "en", "Guanajuato"),
+    ("mx-jal", "es", "Jalisco"),
+])
+def test_reporter_names_in_the_reader_language(text: str, lang: str, name: str) -> None:
+    # names from ISO 3166 (pycountry, CLDR Spanish) and the INEGI state short names
+    assert resolve_reporter(text, lang).name == name
+    assert resolve_reporter(text).name == resolve_reporter(text, "es").name  # Spanish default
+
+
+@pytest.mark.parametrize("text", ["DE", "CA", "XX", "ZZZ"])
+def test_two_letter_and_unknown_codes_are_not_guessed(text: str) -> None:
+    # 'DE' could be Germany or Delaware, 'CA' Canada or California: no alpha-2 guesses
+    with pytest.raises(InputError) as exc:
+        resolve_reporter(text)
+    assert exc.value.value == text
+    assert exc.value.msg.key == "error.unknown_reporter"
+
+
 def _estimated_report() -> render.ExportReport:
     profile = SourceProfile("state_estimated", "HTS", "hts10", "month", "state", "us_only",
                             caveats=("report.caveat.allocation",), estimated=True)
@@ -62,3 +82,52 @@ def test_sheets_have_translated_headers_and_percent_columns() -> None:
     assert section.iloc[0]["Variación %"] == pytest.approx(0.2)
     screen = render.display_frame(report.cut("section"), report, "en")
     assert screen.iloc[0]["Chg %"] == "20.0%"
+
+
+def _state_report_with_national() -> render.ExportReport:
+    # Guanajuato 2018 (INEGI-like): 336 = $80 of a $100 total (so $20 unassigned), prior $60 of
+    # $80; Mexico: $1000 now, $800 before → national share 10 % in both years.
+    inegi = SourceProfile("inegi_eaef", "SCIAN", "scian3", "year", "state", "world_only")
+
+    def rows(values: dict[tuple[str, str], float], total: dict[str, float]) -> pd.DataFrame:
+        out = [{"window": w, "product_code": c, "partner": "WLD", "value_usd": v,
+                "is_total": False, "subsector": c, "sector": "31-33"}
+               for (w, c), v in values.items()]
+        out += [{"window": w, "product_code": "TOTAL", "partner": "WLD", "value_usd": v,
+                 "is_total": True, "subsector": None, "sector": None} for w, v in total.items()]
+        return pd.DataFrame(out)
+
+    state = rows({("current", "336"): 80.0, ("prior", "336"): 60.0},
+                 {"current": 100.0, "prior": 80.0})
+    national = rows({("current", "336"): 400.0, ("prior", "336"): 300.0},
+                    {"current": 1000.0, "prior": 800.0})
+    return build_report(Reporter("MX-GTO", "state", "Guanajuato"), Window.parse("2018"), inegi,
+                        ReportInput(rows=state, national=national))
+
+
+def test_state_summary_carries_the_national_figures() -> None:
+    report = _state_report_with_national()
+    summary = render.cut_frames(report)["total"].iloc[0]
+    assert (summary["code"], summary["label"]) == ("MX-GTO", "Guanajuato")
+    assert summary["value_usd"] == 100.0 and summary["prior_value_usd"] == 80.0
+    assert summary["change_pct"] == pytest.approx(0.25)  # 100 / 80 − 1
+    assert summary["national_value_usd"] == 1000.0
+    assert summary["national_share"] == pytest.approx(0.10)
+    assert summary["prior_national_share"] == pytest.approx(0.10)  # 80 / 800
+    headers = render.sheets(report, "en")["Summary"].columns
+    assert len(set(headers)) == len(headers)  # every canonical column got its own header
+    assert not any(h.startswith("report.") for h in headers)  # and a translated one
+    assert render.headline(report, "en").endswith("10.0%")  # "…; National share: 10.0%"
+
+
+def test_residual_rows_show_a_dash_and_country_reports_no_national_columns() -> None:
+    report = _state_report_with_national()
+    sub = report.cut("subsector")
+    screen = render.display_frame(sub, report, "en")
+    codes = screen.iloc[:, 0].tolist()
+    assert codes == ["336", "—"]  # the $20 not assigned to a subsector
+    assert "national_value_usd" not in render.display_frame(sub, report, "en").columns
+    country = _estimated_report()
+    frames = render.cut_frames(country)
+    assert not {"national_share", "prior_national_share", "national_value_usd"} & set(
+        frames["total"].columns)

@@ -21,7 +21,7 @@ from comexlab.tariffs.smart import (
     welfare,
 )
 
-rates = st.floats(min_value=0.0, max_value=5.0, allow_nan=False)
+rates = st.floats(min_value=0.0, max_value=5.0, allow_nan=False, allow_subnormal=False)
 
 
 def test_neutralising_cut_worked_examples() -> None:
@@ -64,8 +64,61 @@ def test_smart_diversion_capped_worked_example() -> None:
     assert round(trade_diversion(100.0, 300.0, x, 1.5, capped=False), 4) == -2.8125
 
 
-@given(m=st.floats(1, 1e6), rest=st.floats(0, 1e6), x=st.floats(-50, 50),
-       sigma=st.floats(0.1, 20))
+# --- SMART with a tariff already in place (t0 > 0): the (1 + t0) and ½(t0 + t1) terms -------
+# Hand-worked: M = 100, t 10 % → 20 %, ε = 2, M_rest = 300, σ = 1.5.
+#   TC = −M·ε·Δt/(1 + t0) = −100·2·0.1/1.1 = −200/11 = −18.1818   (without 1 + t0: −20)
+#   W  = ½(t0 + t1)·TC = ½·0.3·(−200/11) = −30/11 = −2.7273          (with t1 − t0: −0.9091)
+#   x  = −Δt/(1 + t0) = −1/11
+#   TD = M·M_rest·σ·x/(M_rest + M + M·σ·x) = (−45000/11)/(4250/11) = −45000/4250 = −10.5882
+TC_T0 = -200 / 11
+TD_T0 = -45000 / 4250
+
+
+def test_smart_creation_with_tariff_in_place() -> None:
+    assert math.isclose(trade_creation(100.0, 0.1, 0.2, 2.0), TC_T0)
+    # finite supply β = 4: damped by 1 + ε/β = 1.5 → −200/16.5 = −12.1212
+    assert math.isclose(trade_creation(100.0, 0.1, 0.2, 2.0, 4.0), -200 / 16.5)
+
+
+def test_smart_welfare_is_the_trapezoid_over_both_rates() -> None:
+    assert math.isclose(welfare(0.1, 0.2, TC_T0), -30 / 11)
+
+
+def test_smart_diversion_with_tariff_in_place() -> None:
+    x = relative_price_change(0.1, 0.2)
+    assert math.isclose(x, -1 / 11)
+    assert math.isclose(trade_diversion(100.0, 300.0, x, 1.5), TD_T0)
+    # the rest's tariff moves too (5 % → 15 %): x = 0.1/1.05 − 0.1/1.1 = 0.0043290
+    assert math.isclose(relative_price_change(0.1, 0.2, 0.05, 0.15), 0.1 / 1.05 - 0.1 / 1.1)
+
+
+def test_smart_frame_with_tariff_in_place() -> None:
+    eff = smart_effects(np.array([100.0]), np.array([0.1]), np.array([0.2]), np.array([2.0]),
+                        np.array([300.0]), SmartParams())
+    row = eff.iloc[0]
+    assert math.isclose(row.trade_creation, TC_T0)
+    assert math.isclose(row.trade_diversion, TD_T0)
+    assert math.isclose(row.revenue_before, 10.0)  # 0.1 × 100
+    # 0.2 × (100 − 18.1818 − 10.5882) = 14.2460
+    assert math.isclose(row.revenue_after, 0.2 * (100 + TC_T0 + TD_T0))
+    assert math.isclose(row.welfare, -30 / 11)
+
+
+def test_smart_frame_uses_the_given_parameters() -> None:
+    # σ = 3, β = 4, uncapped: TC = −100·2·0.1/(1.1·1.5) = −12.1212; TD = 100·300·3·(−1/11)/400
+    # = −20.4545; no rest-of-world imports → diversion unknown (NaN), not zero.
+    params = SmartParams(sigma=3.0, supply_elasticity=4.0, capped=False)
+    m, t0, t1, eps = (np.array([v]) for v in (100.0, 0.1, 0.2, 2.0))
+    row = smart_effects(m, t0, t1, eps, np.array([300.0]), params).iloc[0]
+    assert math.isclose(row.trade_creation, -200 / 16.5)
+    assert math.isclose(row.trade_diversion, 100 * 300 * 3 * (-1 / 11) / 400)
+    alone = smart_effects(m, t0, t1, eps, None, params).iloc[0]
+    assert math.isnan(alone.trade_diversion)
+    assert math.isclose(alone.revenue_after, 0.2 * (100 - 200 / 16.5))  # NaN diversion as 0
+
+
+@given(m=st.floats(1, 1e6), rest=st.floats(0, 1e6, allow_subnormal=False),
+       x=st.floats(-50, 50, allow_subnormal=False), sigma=st.floats(0.1, 20))
 def test_diversion_never_exceeds_either_side(m: float, rest: float, x: float,
                                              sigma: float) -> None:
     td = trade_diversion(m, rest, x, sigma)

@@ -36,7 +36,6 @@ import pyarrow as pa
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.package_data import csv_table
-from comexlab.sources import http
 from comexlab.sources.files import data_path
 from comexlab.tariffs.programs import Program, programs_from_rows
 from comexlab.tariffs.rate_parser import parse_rate, parse_special
@@ -559,7 +558,8 @@ ARCHIVE_BASE_URLS = {
     "2013": "https://raw.githubusercontent.com/toddtreece/harmonized_tariff/"
             "0ff6116b37bf00413f0e7753701f570681ea1dc0",
 }
-PUBLISHER = http.Publisher("USITC (www.usitc.gov)", min_interval=1.0, timeout=120.0)
+#: USITC's name, spacing between requests (s) and timeout (s) for the shared download client.
+PUBLISHER_NAME, PUBLISHER_INTERVAL, PUBLISHER_TIMEOUT = "USITC (www.usitc.gov)", 1.0, 120.0
 
 
 def download_url(key: str, *, base_url: str | None = None) -> str:
@@ -580,13 +580,14 @@ def download(key: str, *, base_url: str | None = None, cache: Path | None = None
     says how to fetch the file by hand.
     """
     from comexlab.settings import get_settings
+    from comexlab.sources import http  # httpx only when downloading: `hts show` starts faster
 
     ed = edition(key)
     folder = cache if cache is not None else get_settings().cache / "usitc_hts"
     dest = folder / Path(ed.remote_path).name
     url = download_url(key, base_url=base_url)
     hint = Msg("download.hint.usitc_forbidden", url=http.public_url(url), dest=str(dest))
-    publisher = http.Publisher(PUBLISHER.name, PUBLISHER.min_interval, PUBLISHER.timeout,
+    publisher = http.Publisher(PUBLISHER_NAME, PUBLISHER_INTERVAL, PUBLISHER_TIMEOUT,
                                hints={403: hint})
     return http.fetch(url, dest, refresh=refresh, publisher=publisher, what=ed.label,
                       validate=lambda tmp: read_rows(ed, tmp))

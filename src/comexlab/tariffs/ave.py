@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -179,19 +180,24 @@ def _content_basis(bases: pd.Categorical) -> npt.NDArray[np.bool_]:
 
 def _with_specific(combine: Callable[[FloatArray, FloatArray, pd.Categorical], FloatArray]
                    ) -> Formula:
-    """Formula for rates with a specific part: convert it where possible, else fall back."""
+    """Formula for rates with a specific part: convert it where possible, else fall back.
 
-    def formula(inp: AveInputs,
-                rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
-        spec, ok_rows = inp.specific_ave(rows)
-        adval = _adval(inp, rows)
-        combined = combine(adval, spec, inp.rule[rows])
-        ave = np.where(ok_rows, combined, adval)
-        method = np.where(ok_rows, _CODE[AveMethod.unit_value],
-                          _CODE[AveMethod.fallback_adval_only]).astype(np.int8)
-        return ave, method
+    A ``partial`` of a module-level function rather than a closure, so that the formula's body
+    is an ordinary function (mutation testing can reach it; a closure is built once at import).
+    """
+    return partial(_specific_formula, combine)
 
-    return formula
+
+def _specific_formula(combine: Callable[[FloatArray, FloatArray, pd.Categorical], FloatArray],
+                      inp: AveInputs,
+                      rows: npt.NDArray[np.bool_]) -> tuple[FloatArray, MethodCodes]:
+    spec, ok_rows = inp.specific_ave(rows)
+    adval = _adval(inp, rows)
+    combined = combine(adval, spec, inp.rule[rows])
+    ave = np.where(ok_rows, combined, adval)
+    method = np.where(ok_rows, _CODE[AveMethod.unit_value],
+                      _CODE[AveMethod.fallback_adval_only]).astype(np.int8)
+    return ave, method
 
 
 def _add(adval: FloatArray, spec: FloatArray, _rule: pd.Categorical) -> FloatArray:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, NotFoundError
@@ -30,8 +29,13 @@ from comexlab.sources.usitc_hts import (
     read_edition,
     read_programs,
 )
-from comexlab.warehouse import expr
 from comexlab.warehouse.db import replace_many
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# Ibis (and the sqlglot dialects it loads, ~1 s) is imported inside the coverage and diff
+# functions only: `hts show` and `hts load` run plain DuckDB SQL and should start at once.
 
 RATE_COLUMNS = ("general", "special", "other")
 
@@ -234,6 +238,10 @@ def _orphans(con: duckdb.DuckDBPyConnection, key: str) -> ir.Table:
     It cannot be attached to a tariff line, so it counts as text not understood. Columns:
     hts, hts_formatted, row_no, rate_column, rate_text.
     """
+    import ibis
+
+    from comexlab.warehouse import expr
+
     line = expr.table(con, "hts_line")
     rows = line.filter(line.edition == key, line.hts.isnull() | (line.digits < 8))
     parts = [rows.filter(rows[f"{col}_text"].notnull()).select(
@@ -244,17 +252,25 @@ def _orphans(con: duckdb.DuckDBPyConnection, key: str) -> ir.Table:
 
 def _union_all(*tables: ir.Table) -> ir.Table:
     """UNION ALL of tables whose columns differ only in nullability (NOT NULL vs literals)."""
+    import ibis
+
     return ibis.union(*[t.cast({name: typ.copy(nullable=True)
                                 for name, typ in t.schema().items()}) for t in tables],
                       distinct=False)
 
 
 def _column_order(column: ir.StringValue) -> ir.IntegerValue:
+    import ibis
+
     return ibis.cases((column == "general", 0), (column == "special", 1), else_=2)
 
 
 def coverage(con: duckdb.DuckDBPyConnection, key: str) -> Coverage:
     """How much of an edition's printed rate text the parser understood (never assumed)."""
+    import ibis
+
+    from comexlab.warehouse import expr
+
     _require_edition(con, key)
     rate = expr.table(con, "hts_rate")
     orphans = _orphans(con, key)
@@ -276,6 +292,10 @@ def coverage(con: duckdb.DuckDBPyConnection, key: str) -> Coverage:
 
 def _unparsed(con: duckdb.DuckDBPyConnection, key: str, mine: ir.Table,
               orphans: ir.Table) -> pd.DataFrame:
+    import ibis
+
+    from comexlab.warehouse import expr
+
     line = expr.table(con, "hts_line")
     lines = line.filter(line.edition == key)
     formatted = lines.group_by("hts").aggregate(hts_formatted=lines.hts_formatted.arbitrary())
@@ -293,6 +313,8 @@ def _unparsed(con: duckdb.DuckDBPyConnection, key: str, mine: ir.Table,
 
 
 def _unknown_programs(con: duckdb.DuckDBPyConnection, mine: ir.Table) -> pd.DataFrame:
+    from comexlab.warehouse import expr
+
     known = expr.table(con, "hts_program")
     unknown = mine.filter(mine.program.notnull(), ~mine.program.isin(known.program))
     counts = unknown.group_by("program").aggregate(lines=unknown.count())
@@ -309,6 +331,8 @@ def _signature(rate: ir.Table) -> ir.StringValue:
 
     CONCAT_WS skips NULL parts (Ibis compiles ``join`` to it), so 'free' has no trailing '|'.
     """
+    import ibis
+
     def amount(column: str) -> ir.StringValue:
         return rate[column].round(6).cast("string")
 
@@ -322,6 +346,8 @@ def _rates8(con: duckdb.DuckDBPyConnection, key: str, program: str, prefix: str)
 
     Columns prefixed ``prefix``: hts, description, mfn, mfn_sig, pref, pref_sig.
     """
+    from comexlab.warehouse import expr
+
     rate = expr.table(con, "hts_rate")
     line = expr.table(con, "hts_line")
     mine = rate.filter(rate.edition == key)
@@ -350,6 +376,8 @@ def diff(con: duckdb.DuckDBPyConnection, a: str, b: str) -> pd.DataFrame:
     out: they are legal provisions, not goods. Rates are compared parsed (kind, amounts, units),
     so spacing or a trailing blank in the printed text is not a change.
     """
+    import ibis
+
     for key in (a, b):
         _require_edition(con, key)
     ea, eb = edition(a), edition(b)
