@@ -25,6 +25,7 @@ system-deps:
 ## Lint, then every test: unit, integration (real files, DuckDB, SQLite, PostgreSQL), browser.
 test: install system-deps
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/lint-imports
 	$(PY) -m mypy src/comexlab/tariffs src/comexlab/supply src/comexlab/nomenclature src/comexlab/reports src/comexlab/matching src/comexlab/markets src/comexlab/sites
 	. scripts/test-env.sh && $(PY) -m pytest
 
@@ -33,6 +34,7 @@ unit: install
 
 lint: install
 	$(PY) -m ruff check src tests bench
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/run.py

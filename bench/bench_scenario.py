@@ -64,7 +64,7 @@ def _best(fn: Callable[[], float], runs: int = 7, *, warm: bool = True) -> tuple
 
 
 def part_duckdb(con, s) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
-    from comexlab.warehouse.scenarios import hts10_lines_sql
+    from comexlab.warehouse.scenario_lines import hts10_lines_sql
 
     sql, params = hts10_lines_sql(s, monthly=True)
     agg = f"""SELECT reporter, count(*) AS n, sum(value_usd) AS v,
@@ -84,7 +84,7 @@ def part_duckdb(con, s) -> tuple[float, float, int]:  # type: ignore[no-untyped-
 
 def part_engine(con, s, *, cold: bool = False) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
     from comexlab.tariffs.engine import apply
-    from comexlab.warehouse.scenarios import scenario_lines
+    from comexlab.warehouse.scenario_lines import scenario_lines
 
     rows = 0
 
@@ -100,7 +100,7 @@ def part_engine(con, s, *, cold: bool = False) -> tuple[float, float, int]:  # t
 
 
 def _input(con, s, scale: int = 1) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    from comexlab.warehouse.scenarios import scenario_lines
+    from comexlab.warehouse.scenario_lines import scenario_lines
 
     table, _ = scenario_lines(con, s, monthly=True)
     lines = table.to_pandas()
@@ -141,7 +141,7 @@ def part_scale100(con, s) -> tuple[float, float, int]:  # type: ignore[no-untype
 
 
 def part_pandas(con, s) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
-    from comexlab.warehouse.scenarios import hts10_lines_sql
+    from comexlab.warehouse.scenario_lines import hts10_lines_sql
 
     sql, params = hts10_lines_sql(s, monthly=True)
 

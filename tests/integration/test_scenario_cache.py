@@ -14,7 +14,7 @@ import pytest
 from comexlab.tariffs.engine import apply, as_frame
 from comexlab.tariffs.scenario import parse_scenario
 from comexlab.warehouse import scenario_cache
-from comexlab.warehouse.scenarios import hts10_lines_sql, scenario_lines
+from comexlab.warehouse.scenario_lines import hts10_lines_sql, scenario_lines
 
 SCENARIO = parse_scenario("""
 name: t

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from comexlab.cli import app
-from comexlab.commands.scenario import figure_notes, headline_frame
+from comexlab.presentation.scenario import figure_notes, headline_frame
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service

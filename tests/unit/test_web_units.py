@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from comexlab.errors import InputError
 from comexlab.i18n import catalog
-from comexlab.web.auth.models import Role
+from comexlab.registry.auth_models import Role
 from comexlab.web.auth.security import LoginRateLimiter, Principal
 from comexlab.web.cache import TTLCache
 from comexlab.web.errors import WebError

@@ -16,8 +16,16 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import Msg, fmt_number, fmt_pct, fmt_usd, label, t
+from comexlab.i18n import Msg, t
 from comexlab.output import OutputFormat, emit, write_xlsx
+from comexlab.presentation.scenario import (
+    PERCENT,
+    format_figure,
+    headline_frame,
+    headline_keys,
+    headline_label,
+    notes,
+)
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import scenarios as service
 
@@ -56,83 +64,6 @@ class RunOptions:
 RUN_OPTIONS = {"reporter": ReporterOpt, "fmt": FormatOpt, "output": OutputOpt,
                "warehouse": WarehouseOpt, "data": DataOpt, "lang": LangOpt}
 
-MONEY = ("value_usd", "claimed_value_usd", "exposed_value_usd", "duty_before", "duty_after",
-         "duty_change", "value_unknown_rate", "trade_creation", "trade_diversion",
-         "revenue_after", "welfare", "unmeasured_value_usd")
-PERCENT = ("share_exposed", "rate_before_tw", "rate_after_tw", "rate_before_simple",
-           "rate_after_simple", "neutralising_cut", "neutralising_cut_exposed",
-           "share_default_elasticity")
-HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_exposed",
-            "unmeasured_value_usd", "lines_unmeasured",
-            "duty_before", "duty_after", "duty_change", "rate_before_tw", "rate_after_tw",
-            "rate_before_simple", "rate_after_simple", "neutralising_cut",
-            "neutralising_cut_exposed", "value_unknown_rate", "lines", "trade_creation",
-            "trade_diversion", "revenue_after", "welfare", "share_default_elasticity")
-#: Figures whose label says what they are (a lower bound, an estimate, MFN-only): these keys
-#: are ``scenario.hl.*``; the others keep ``scenario.h.*``.
-QUALIFIED = frozenset({
-    "duty_before", "duty_after", "rate_before_tw", "rate_before_simple", "exposed_value_usd",
-    "share_exposed", "unmeasured_value_usd", "lines_unmeasured", "trade_creation",
-    "trade_diversion", "revenue_after", "welfare", "share_default_elasticity",
-})
-
-
-def headline_label(key: str, lang: str) -> str:
-    """The label of a headline figure in ``lang`` (CLI, xlsx and web use this one)."""
-    return t(f"scenario.{'hl' if key in QUALIFIED else 'h'}.{key}", lang)
-
-
-
-def _fmt(key: str, value: object, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if key in PERCENT:
-        return fmt_pct(float(value), lang, digits=2)  # type: ignore[arg-type]
-    if key in MONEY:
-        return fmt_usd(float(value), lang)  # type: ignore[arg-type]
-    return fmt_number(float(value), lang)  # type: ignore[arg-type]
-
-
-def state_basis(result: ScenarioResult, lang: str) -> str | None:
-    """What a state's figures rest on: the estimate, real DataMéxico data, or both.
-
-    None for a country.
-    """
-    lines = result.lines
-    if lines.empty or not (lines["reporter_level"].astype(str) == "state").all():
-        return None
-    audit = {n.kind: n for n in result.audit}
-    year = _base_year(result)
-    real = audit.get("state_real_data")
-    months = ", ".join(real.examples) if real else ""
-    if real is None:
-        return t("scenario.basis.estimated", lang, year=year)
-    if not result.estimated:
-        return t("scenario.basis.real", lang, months=months)
-    return t("scenario.basis.mixed", lang, months=months, year=year)
-
-
-def _base_year(result: ScenarioResult) -> str:
-    return next((str(n.detail).split("base year ")[1].split(";")[0] for n in result.audit
-                 if n.kind == "unallocated_lines" and "base year " in str(n.detail)), "?")
-
-
-def headline_frame(result: ScenarioResult, lang: str) -> pd.DataFrame:
-    """The headline figures as a two-column labelled table (figure, value).
-
-    For a state, the first row says whether its figures are estimated or real data.
-    """
-    row = result.aggregate().iloc[0]
-    keys = [k for k in HEADLINE if k in row.index]
-    labels = [headline_label(k, lang) for k in keys]
-    values = [_fmt(k, row[k], lang) for k in keys]
-    basis = state_basis(result, lang)
-    if basis is not None:
-        labels.insert(0, t("scenario.basis", lang))
-        values.insert(0, basis)
-    return pd.DataFrame({t("scenario.figure", lang): labels, t("scenario.value", lang): values})
-
-
 CUT_SCREEN = ("value_usd", "share_exposed", "duty_change", "neutralising_cut")
 LABEL_WIDTH = 24
 
@@ -162,42 +93,12 @@ def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     out = pd.DataFrame({by: [x if len(x) <= LABEL_WIDTH else x[:LABEL_WIDTH - 1] + "…"
                              for x in labels]})
     for key in CUT_SCREEN:  # money without its "US$": the header says it once
-        out[t(f"scenario.c.{key}", lang)] = [_fmt(key, v, lang).removeprefix("US$")
+        out[t(f"scenario.c.{key}", lang)] = [format_figure(key, v, lang).removeprefix("US$")
                                              for v in cut[key]]
     out.insert(4, t("scenario.c.rate_tw", lang), [
-        f"{_fmt('rate_before_tw', a, lang)}→{_fmt('rate_after_tw', b, lang)}"
+        f"{format_figure('rate_before_tw', a, lang)}→{format_figure('rate_after_tw', b, lang)}"
         for a, b in zip(cut["rate_before_tw"], cut["rate_after_tw"], strict=True)])
     return out
-
-
-def figure_notes(result: ScenarioResult, lang: str) -> list[str]:
-    """What the headline figures are: MFN-only base, exposure lower bound, SMART estimates."""
-    row = result.aggregate().iloc[0]
-    notes = [t("scenario.note.before_base", lang)]
-    if row.get("unmeasured_value_usd", 0) > 0:
-        notes.append(t("scenario.note.lower_bound", lang,
-                       value=fmt_usd(float(row["unmeasured_value_usd"]), lang),
-                       lines=fmt_number(float(row["lines_unmeasured"]), lang)))
-    if "share_default_elasticity" in row.index:
-        notes.append(t("scenario.note.smart_estimate", lang,
-                       share=_fmt("share_default_elasticity",
-                                  row["share_default_elasticity"], lang)))
-    return notes
-
-
-def _notes(result: ScenarioResult, lang: str) -> list[str]:
-    notes = figure_notes(result, lang)
-    if result.estimated:
-        notes.append(t("scenario.estimated", lang, year=_base_year(result)))
-    if result.scenario.approximate:
-        notes.append(t("scenario.approximate", lang))
-    for n in result.audit:
-        line = t("scenario.audit.line", lang, kind=label("audit", n.kind, lang),
-                 count=f"{n.count:,}", detail=n.detail)
-        if n.examples:
-            line += " [" + "; ".join(n.examples[:5]) + "]"
-        notes.append(line)
-    return notes
 
 
 def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
@@ -226,14 +127,14 @@ def run(
               title=result.scenario.title)
     if opts.reporter:
         title += " — " + t("scenario.reporter", opts.lang, reporter=opts.reporter.upper())
-    notes = _notes(result, opts.lang)
+    notes_ = notes(result, opts.lang)
     headline = headline_frame(result, opts.lang)
     cut = result.aggregate([by.value]) if by else None
-    emit(headline, OutputFormat.table, title=title, notes=notes if cut is None else (),
+    emit(headline, OutputFormat.table, title=title, notes=notes_ if cut is None else (),
          console=console)
     if cut is not None and by is not None:
         emit(cut_screen_frame(cut, by.value, opts.lang), OutputFormat.table,
-             title=t("scenario.by", opts.lang, by=by.value), notes=notes, console=console,
+             title=t("scenario.by", opts.lang, by=by.value), notes=notes_, console=console,
              max_rows=60, wrap=[by.value])
     if opts.fmt is OutputFormat.table:
         return
@@ -246,7 +147,7 @@ def run(
             sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
                       "lines": lines}
         write_xlsx(sheets, opts.output, percent_columns=[
-            *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes)
+            *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes_)
     else:
         emit(result.sorted_lines(), opts.fmt, output=opts.output)
     if opts.output is not None:
@@ -267,13 +168,15 @@ def compare(
     results = [_run(ref, opts, smart) for ref in (a, b)]
     table = service.compare_scenarios(results)
     if opts.fmt is OutputFormat.table:
-        keys = [k for k in HEADLINE if k in table.columns]
+        keys = headline_keys(table.columns)
         shown = pd.DataFrame({t("scenario.figure", opts.lang): [
             headline_label(k, opts.lang) for k in keys]})
         for _, row in table.iterrows():
-            shown[row["scenario"]] = [_fmt(k, row[k], opts.lang) for k in keys]
-        notes = [f"{r.scenario.name}: {n}" for r in results for n in _notes(r, opts.lang)]
-        emit(shown, opts.fmt, title=t("scenario.compare.title", opts.lang), notes=notes)
+            shown[row["scenario"]] = [format_figure(k, row[k], opts.lang) for k in keys]
+        compare_notes = [f"{r.scenario.name}: {n}" for r in results
+                         for n in notes(r, opts.lang)]
+        emit(shown, opts.fmt, title=t("scenario.compare.title", opts.lang),
+             notes=compare_notes)
         return
     emit(table, opts.fmt, output=opts.output, percent_columns=PERCENT)
 

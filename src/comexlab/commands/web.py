@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 
 from comexlab.i18n import t
+from comexlab.registry.auth_models import Role
 from comexlab.settings import get_settings
-from comexlab.web.auth.models import Role
 
 app = typer.Typer(help="The web app: serve it, manage its users.", no_args_is_help=True)
 

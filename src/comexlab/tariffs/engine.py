@@ -71,6 +71,10 @@ class ScenarioResult:
     scenario: Scenario
     lines: pd.DataFrame
     audit: tuple[AuditNote, ...]
+    #: For a Mexican state: the INEGI base year its estimate is allocated with (e.g. "2018")
+    #: and the months whose figures are real DataMéxico data; a fact, not parsed from prose.
+    base_year: str | None = None
+    real_months: tuple[str, ...] = ()
 
     @property
     def estimated(self) -> bool:
@@ -282,7 +286,7 @@ def apply(scenario: Scenario, lines: pd.DataFrame | pa.Table, *,
           smart: SmartParams = DEFAULT_SMART) -> ScenarioResult:
     """Run ``scenario`` over ``lines`` (one row per tariff line × flow, rates joined).
 
-    ``lines`` is what :func:`comexlab.warehouse.scenarios.scenario_lines` hands over (one Arrow
+    ``lines`` is what :func:`comexlab.warehouse.scenario_lines.scenario_lines` hands over (one Arrow
     table) or the same columns as a DataFrame (tests, state allocations).
     """
     lines = as_frame(lines)

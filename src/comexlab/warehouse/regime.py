@@ -2,10 +2,10 @@
 
 The flows are the DataWeb Mexican lines (HTS10 × month, with the USMCA-claimed value) of the
 weighting window; each line gets its MFN and USMCA (S/S+) rate in **every loaded edition**
-(the same join as the scenario engine: :func:`comexlab.warehouse.scenarios.hts10_lines`, on
+(the same join as the scenario engine: :func:`comexlab.warehouse.scenario_lines.hts10_lines`, on
 the connection's ENUM caches), converted to ad valorem equivalents with the line's own unit
 value (:func:`comexlab.tariffs.ave.compute_ave`). State reporters go through the report
-package's state lines (:func:`comexlab.warehouse.scenarios.state_factors`): ESTIMATED
+package's state lines (:func:`comexlab.warehouse.scenario_lines.state_factors`): ESTIMATED
 allocation, or real DataMéxico months where loaded.
 """
 
@@ -35,7 +35,7 @@ from comexlab.tariffs.regime.lists import CATALOG
 from comexlab.tariffs.regime.timeline import METALS, Timeline, shipped_timeline
 from comexlab.tariffs.scenario import Base, Scenario
 from comexlab.warehouse.reports import state_lines
-from comexlab.warehouse.scenarios import (
+from comexlab.warehouse.scenario_lines import (
     add_hs_groups,
     hts10_lines,
     lines_for_state,

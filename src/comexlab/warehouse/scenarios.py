@@ -33,22 +33,26 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
-from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
-from comexlab.warehouse import scenario_cache
+from comexlab.warehouse.regime import regime_tracks
 from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
+from comexlab.warehouse.scenario_lines import (
+    add_hs_groups,
+    has_rows,
+    lines_for_state,
+    scenario_lines,
+    state_factors,
+)
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
@@ -92,7 +96,7 @@ def scenario_text(ref: str) -> tuple[str, str]:
 
 def known_programs(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
     """Program codes of the loaded program table, or the built-in list before any HTS load."""
-    if con is not None and _has_rows(con, "hts_program"):
+    if con is not None and has_rows(con, "hts_program"):
         return frozenset(r[0] for r in con.execute("SELECT program FROM hts_program").fetchall())
     return KNOWN_PROGRAMS
 
@@ -124,7 +128,7 @@ def parse_text(text: str, source: str,
 
 
 def _check_schedule(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
-    if not _has_rows(con, "hts_line"):
+    if not has_rows(con, "hts_line"):
         return
     source = scenario.source_file
     codes = [r[0] for r in con.execute(
@@ -145,7 +149,7 @@ def _check_flows(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
     WHY: without this a year nobody loaded runs on zero rows and prints an all-zero headline
     that reads like "no exposure". Before any flow load the run itself says to load flows.
     """
-    if not _has_rows(con, "flow"):
+    if not has_rows(con, "flow"):
         return
     b = scenario.base
     rows = con.execute("""
@@ -171,262 +175,6 @@ def _check_flows(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
     if problems:
         raise InputError(Msg("error.scenario_invalid", source=scenario.source_file),
                          problems=problems)
-
-
-def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                         [table]).fetchall()
-    if not exists[0][0]:
-        return False
-    rows = con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)').fetchall()
-    return bool(rows[0][0])
-
-
-# ---------------------------------------------------------------------------------------------
-# Engine input
-# ---------------------------------------------------------------------------------------------
-
-def _raw_flows(scenario: Scenario) -> tuple[str, list[object]]:
-    """The base's export flows straight from the ``flow`` table (uncached)."""
-    b = scenario.base
-    sql = f"""
-        SELECT * FROM flow
-        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?
-          AND year IN ({", ".join("?" * len(b.years))})
-          AND reporter IN ({", ".join("?" * len(b.reporters))})"""
-    return sql, [b.source, b.partner, b.level, *b.years, *b.reporters]
-
-
-def _flow_cte(flows: str, *, monthly: bool) -> str:
-    """Flows of the base from ``flows`` (a table or subquery).
-
-    Annual totals per line, unless ``monthly`` (rows as loaded).
-    """
-    if monthly:
-        return f"""SELECT reporter, reporter_level, reporter AS origin, partner, period,
-                   product_code, product_level, value_usd, preference_value_usd, quantity,
-                   quantity_unit FROM {flows}"""
-    return f"""
-        SELECT reporter, reporter_level, reporter AS origin, partner,
-               CAST(year AS VARCHAR) AS period, product_code, product_level,
-               sum(value_usd) AS value_usd,
-               sum(preference_value_usd) AS preference_value_usd,
-               CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
-                    THEN sum(quantity) END AS quantity,
-               any_value(quantity_unit) AS quantity_unit
-        FROM {flows}
-        GROUP BY reporter, reporter_level, partner, year, product_code, product_level"""
-
-
-def hts10_lines_sql(scenario: Scenario, *, monthly: bool = False) -> tuple[str, list[object]]:
-    """SQL (and parameters) joining the base flows to their general and program rates.
-
-    A flow's code is matched to the edition's 10-digit line, else to its 8-digit parent
-    (codes renumbered between editions keep the rate of their 8-digit line). Straight from the
-    warehouse tables, no cache: the bench's bare-DuckDB baseline and its pandas baseline.
-    """
-    raw, params = _raw_flows(scenario)
-    rates_sql, rate_params = scenario_cache.rates_sql(scenario.base.edition,
-                                                      scenario.base.programs)
-    rate_cols = ", ".join(f"coalesce(r10.{c}, r8.{c}) AS {c}" for c in (
-        "description", *(f"mfn_{x}" for x in RATE_FIELDS),
-        *(f"pref_{x}" for x in RATE_FIELDS)))
-    sql = f"""
-        WITH f AS ({_flow_cte(f"({raw})", monthly=monthly)}), {rates_sql}
-        SELECT f.*, {rate_cols}, n.naics6, n.scian3 AS subsector
-        FROM f
-        LEFT JOIN r AS r10 ON r10.hts = f.product_code
-        LEFT JOIN r AS r8 ON r10.hts IS NULL AND r8.hts = left(f.product_code, 8)
-        LEFT JOIN hts_naics n ON n.hts10 = f.product_code
-    """
-    return sql, [*params, *rate_params]
-
-
-def hts10_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
-                monthly: bool = False) -> pa.Table:
-    """The engine's input for HTS10 flows as ONE Arrow table, joined in DuckDB.
-
-    The same join as :func:`hts10_lines_sql`, on the connection's cached inputs
-    (:mod:`comexlab.warehouse.scenario_cache`): flow rows × their code's rate row (10-digit
-    line, else its 8-digit parent, resolved once per distinct code) and NAICS6/SCIAN3. Text
-    columns are ENUMs, so they arrive as Arrow dictionaries (pandas categoricals) without
-    decoding one string per row. Rows come in no particular order (DuckDB joins in parallel);
-    :meth:`ScenarioResult.sorted_lines` orders them for output.
-    """
-    tables = scenario_cache.scenario_tables(con, scenario.base)
-    sql = f"""
-        SELECT f.*, r.* EXCLUDE (rid, hts), k.naics6, k.subsector
-        FROM ({_flow_cte(tables.flows, monthly=monthly)}) f
-        JOIN {tables.codes} k ON k.product_code = f.product_code
-        LEFT JOIN {tables.rates} r ON r.rid = k.rid"""
-    return _dictionary_encode(con.sql(sql).to_arrow_table())
-
-
-def _dictionary_encode(table: pa.Table) -> pa.Table:
-    """Plain string columns dictionary-encoded (flow codes repeat: few distinct per column)."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
-    return table
-
-
-def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.DataFrame,
-                                                                             list[AuditNote]]:
-    """Simple average AVE per HS4 heading of the edition's rate-bearing lines (MFN, program).
-
-    Rate-bearing lines are those printing their own rates: 8-digit lines, or 10-digit lines
-    where the 2013 "1300" export prints the rates on the statistical suffix rows.
-    """
-    ed = scenario.base.edition
-    progs = list(scenario.base.programs)
-    rows = con.execute(f"""
-        SELECT g.hts, {scenario_cache.rate_select("g", "mfn_")},
-               {scenario_cache.rate_select("p", "pref_")}
-        FROM (SELECT * FROM hts_rate WHERE edition = ? AND rate_column = 'general') g
-        LEFT JOIN (SELECT hts, arg_min(COLUMNS(* EXCLUDE (hts)), coalesce(ad_valorem, 0))
-                   FROM (SELECT hts, {", ".join(RATE_FIELDS)} FROM hts_rate
-                         WHERE edition = ? AND rate_column = 'special'
-                           AND program IN ({", ".join("?" * len(progs))})) GROUP BY hts) p
-          ON p.hts = g.hts""", [ed, ed, *progs]).df()
-    rows["value_usd"] = np.nan
-    rows = rows.rename(columns={"hts": "line"})
-    mfn, mfn_method = compute_ave(inputs_from_frame(rows, "mfn_"))
-    pref, _ = compute_ave(inputs_from_frame(rows, "pref_"))
-    pref = np.where(rows["pref_kind"].isna(), mfn, np.fmin(pref, mfn))
-    frame = pd.DataFrame({"hs4": rows["line"].str[:4], "mfn": mfn, "pref": pref})
-    heads = frame.groupby("hs4").agg(mfn=("mfn", "mean"), pref=("pref", "mean"),
-                                     n=("mfn", "size")).reset_index()
-    fallback = int((mfn_method == "fallback_adval_only").sum())
-    notes = [
-        AuditNote("hs4_simple_average", len(heads),
-                  f"APPROXIMATE: heading rates are the simple (trade-unweighted) average of the "
-                  f"AVEs of {len(frame):,} rate-bearing lines of the {ed} edition"),
-        AuditNote("ave_fallback", fallback, "rate-bearing lines with specific duties averaged on "
-                  "their ad valorem part only (no unit values at HS4): lower bound"),
-    ]
-    return heads, notes
-
-
-def _require_flows(con: duckdb.DuckDBPyConnection) -> None:
-    if not _has_rows(con, "flow"):
-        raise InputError(Msg("error.no_flows"), field="flow")
-
-
-def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
-                   monthly: bool = False) -> tuple[pa.Table, list[AuditNote]]:
-    """The engine's input for the scenario's base flows (one Arrow table), plus notes."""
-    if scenario.base.level == "hts10":
-        lines = hts10_lines(con, scenario, monthly=monthly)
-        if not lines.num_rows:
-            _require_flows(con)
-        return lines, []
-    _require_flows(con)
-    raw, params = _raw_flows(scenario)
-    flows = con.sql(_flow_cte(f"({raw})", monthly=monthly), params=params).to_arrow_table(
-    ).to_pandas()
-    heads, notes = _hs4_rates(con, scenario)
-    merged = flows.merge(heads, left_on="product_code", right_on="hs4", how="left")
-    found = merged["mfn"].notna()
-    merged["mfn_kind"] = np.where(found, "ad_valorem", None)
-    merged["mfn_ad_valorem"] = merged["mfn"]
-    merged["mfn_rate_text"] = merged["n"].map(
-        lambda n: f"simple average of {int(n)} lines" if pd.notna(n) else None)
-    merged["pref_kind"] = merged["mfn_kind"]
-    merged["pref_ad_valorem"] = merged["pref"]
-    merged = merged.drop(columns=["hs4", "mfn", "pref", "n"])
-    return _dictionary_encode(pa.Table.from_pandas(merged, preserve_index=False)), notes
-
-
-def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
-    """HS chapter and section (roman numeral) of each product code, for ``--by``.
-
-    Worked out once per distinct code (the codes are categorical), then broadcast to the rows.
-    """
-    from comexlab.nomenclature.hs import section_of
-
-    codes = lines["product_code"]
-    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes)
-    chapters = np.array([str(c)[:2] for c in cat.categories] + [None], dtype=object)
-    sections = np.array([_section_label(section_of, c) for c in chapters[:-1]] + [None],
-                        dtype=object)
-    row = np.where(cat.codes >= 0, cat.codes, len(cat.categories))
-    return lines.assign(chapter=chapters[row], section=sections[row])
-
-
-def _section_label(section_of: object, chapter: str) -> str:
-    try:
-        sec = section_of(chapter)  # type: ignore[operator]
-    except (ValueError, KeyError):
-        return "?"
-    return f"{sec.number:02d} {sec.roman}"
-
-
-# ---------------------------------------------------------------------------------------------
-# State lines: real DataMéxico data where loaded, the ESTIMATED allocation elsewhere
-# ---------------------------------------------------------------------------------------------
-
-def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-    """The state's share of each national (month, HTS10) line, and the real value left over.
-
-    From the report package's :func:`~comexlab.warehouse.reports.state_lines` (the one state
-    allocation of comexlab): months with real DataMéxico state × HS6 exports to the US use
-    them — each HS6 value is spread over the HS6's HTS10 lines by their national value in the
-    month (HS6 is the finest level DataMéxico gives; the HTS10 lines carry the rates) — the other
-    months use the ESTIMATED split (state share of the line's SCIAN subsector). Real HS6 values
-    with no national line that month cannot be given a rate: their total is returned.
-
-    ``national``: ``period`` (YYYY-MM), ``product_code``, ``value_usd`` of the Mexican lines.
-    Result columns: ``period``, ``product_code``, ``factor``, ``estimated``.
-    """
-    est = state.allocation.allocated
-    est = pd.DataFrame({"period": est["period"].astype(str), "product_code": est["hts10"],
-                        "factor": est["state_share"], "estimated": True})
-    real = state.rows[~state.rows["estimated"].astype(bool)]
-    lines = pd.DataFrame({"period": national["period"].astype(str),
-                          "product_code": national["product_code"].astype(str),
-                          "value_usd": national["value_usd"].to_numpy()})
-    lines["hs6"] = lines["product_code"].str[:6]
-    hs6 = lines.groupby(["period", "hs6"], as_index=False)["value_usd"].sum()
-    real = real.rename(columns={"product_code": "hs6"})[["period", "hs6", "value_usd"]]
-    matched = real.merge(hs6.rename(columns={"value_usd": "national"}), on=["period", "hs6"],
-                         how="left")
-    unmatched = float(matched.loc[~(matched["national"] > 0), "value_usd"].sum())
-    matched = matched[matched["national"] > 0]
-    real_f = lines.merge(matched, on=["period", "hs6"], suffixes=("_line", ""))
-    real_f = pd.DataFrame({"period": real_f["period"], "product_code": real_f["product_code"],
-                           "factor": real_f["value_usd"] / real_f["national"],
-                           "estimated": False})
-    return pd.concat([est, real_f], ignore_index=True), unmatched
-
-
-_SCALED = ("value_usd", "preference_value_usd", "quantity")
-
-
-def lines_for_state(national: pd.DataFrame, factors: pd.DataFrame, reporter: str, *,
-                    monthly: bool) -> pd.DataFrame:
-    """National monthly lines × the state's factor; annual totals per line unless ``monthly``."""
-    keys = pd.DataFrame({"period": national["period"].astype(str),
-                         "product_code": national["product_code"].astype(str)})
-    found = keys.merge(factors, on=["period", "product_code"], how="left")
-    factor = found["factor"].fillna(0.0).to_numpy()
-    scaled = national.assign(
-        reporter=reporter, reporter_level="state",
-        estimated=found["estimated"].fillna(True).astype(bool).to_numpy(),
-        **{c: national[c].to_numpy(dtype=float) * factor for c in _SCALED if c in national})
-    scaled = scaled[scaled["value_usd"].to_numpy() > 0]
-    if monthly:
-        return scaled.reset_index(drop=True)
-    year = scaled["period"].astype(str).str[:4]
-    grouped = scaled.assign(period=year).groupby(["period", "product_code"], sort=True,
-                                                  observed=True)
-    sums = [c for c in _SCALED if c in scaled]
-    first = [c for c in scaled.columns if c not in (*sums, "period", "product_code",
-                                                    "estimated")]
-    out = grouped[first].first()
-    for c in sums:  # a quantity only when every month has one (as for the national lines)
-        out[c] = grouped[c].sum(min_count=1).where(grouped[c].count() == grouped[c].size())
-    out["estimated"] = grouped["estimated"].any()
-    return out.reset_index()[list(scaled.columns)]
 
 
 def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
@@ -479,34 +227,36 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
     checkpoint()
     lines = as_frame(table)
+    facts: dict[str, Any] = {}
     if reporter:
-        lines, notes = _restrict(con, lines, notes, reporter, monthly=monthly)
+        lines, notes, facts = _restrict(con, lines, notes, reporter, monthly=monthly)
         checkpoint()
     lines = add_hs_groups(lines)
     checkpoint()
     if scenario.base.regime is not None:  # start from the US regime in force on the date
-        from comexlab.warehouse.regime import regime_tracks
-
         lines = regime_tracks(lines, scenario, data_dir=data_dir)
     checkpoint()
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
                    elasticities=read_elasticities(data_dir=data_dir) if smart else None)
-    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)))
+    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)),
+                               **facts)
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
-              reporter: str, *, monthly: bool) -> tuple[pd.DataFrame, list[AuditNote]]:
+              reporter: str, *, monthly: bool,
+              ) -> tuple[pd.DataFrame, list[AuditNote], dict[str, Any]]:
     """The lines of one reporter: a country of the scenario, or a Mexican state.
 
-    ``lines`` are monthly when the reporter is a state (real data comes by month).
+    ``lines`` are monthly when the reporter is a state (real data comes by month). The third
+    item holds a state's facts for :class:`ScenarioResult` (``base_year``, ``real_months``).
     """
     from comexlab.nomenclature.states import state
 
     code = reporter.upper()
     if code in set(lines["reporter"].astype(str)):
-        return lines[lines["reporter"] == code].reset_index(drop=True), notes
+        return lines[lines["reporter"] == code].reset_index(drop=True), notes, {}
     try:
         st = state(reporter)
     except ValueError as exc:
@@ -521,7 +271,9 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
     factors, unmatched = state_factors(found, national)
     out = lines_for_state(national, factors, st.reporter, monthly=monthly)
-    return out, [*notes, *_state_notes(found, unmatched)]
+    facts = {"base_year": found.allocation.base_year_label(),
+             "real_months": tuple(found.real_periods)}
+    return out, [*notes, *_state_notes(found, unmatched)], facts
 
 
 def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:

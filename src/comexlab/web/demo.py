@@ -15,10 +15,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from comexlab.registry.auth_models import Role
 from comexlab.registry.db import make_engine, transaction
 from comexlab.settings import Settings
 from comexlab.warehouse.db import connect
-from comexlab.web.auth.models import Role
 from comexlab.web.auth.users import upsert_user
 from comexlab.web.schema import ensure_registry_schema
 

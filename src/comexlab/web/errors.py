@@ -23,78 +23,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from comexlab.errors import ComexlabError
 from comexlab.i18n import Msg, text_of
-from comexlab.web.render import request_lang
+from comexlab.web.problems import HTTP_CODES, ErrorBody, ErrorDetail, WebError, error_response
+from comexlab.web.render import render_error_page, request_lang
+
+__all__ = ["ErrorBody", "ErrorDetail", "WebError", "error_response", "install_error_handlers"]
 
 log = logging.getLogger(__name__)
-
-_HTTP_CODES: dict[int, str] = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid_input",
-    429: "rate_limited",
-    503: "unavailable",
-}
-
-
-class ErrorDetail(BaseModel):
-    """Where one problem is (field and/or row) and what it is."""
-
-    field: str | None = None
-    row: int | None = None
-    message: str
-
-
-class ErrorBody(BaseModel):
-    """The body of every non-2xx API response."""
-
-    status: int
-    code: str
-    message: str
-    details: list[ErrorDetail] = Field(default_factory=list)
-
-
-class WebError(Exception):
-    """An HTTP-level refusal raised by the web layer itself (auth, CSRF, rate limit)."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str | Msg,
-        *,
-        code: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(str(message))
-        self.status = status
-        self.code = code or _HTTP_CODES.get(status, "error")
-        self.message = message
-        self.headers = headers or {}
-
-
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    details: list[ErrorDetail] | None = None,
-    *,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    """Build the one JSON error response."""
-    body = ErrorBody(status=status, code=code, message=message, details=details or [])
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
-
 
 # An absolute POSIX path (two or more segments, not part of a URL) or a Windows drive path.
 _POSIX_PATH = re.compile(r"(?<![\w/:.~-])/(?:[^\s/'\"<>()\[\],;]+/)+[^\s/'\"<>()\[\],;]*")
@@ -168,8 +107,6 @@ def _render(
             from fastapi.responses import RedirectResponse
 
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        from comexlab.web.render import render_error_page
-
         return render_error_page(request, status, code, message, details)
     return error_response(status, code, message, details, headers=headers)
 
@@ -197,7 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = _HTTP_CODES.get(exc.status_code, "error")
+        code = HTTP_CODES.get(exc.status_code, "error")
         return _render(
             request, exc.status_code, code, str(exc.detail), [], getattr(exc, "headers", None)
         )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from comexlab import i18n
+from comexlab.web.auth.security import csrf_token, current_user_or_none
 
 LANG_COOKIE = "lang"
 
@@ -42,8 +43,6 @@ def _fmt_date(value: date | None, lang: str) -> str:
 
 def page_context(request: Request, **extra: Any) -> dict[str, Any]:
     """What every template may use: language, translator, formatters, user, CSRF token."""
-    from comexlab.web.auth.security import csrf_token, current_user_or_none
-
     lang = request_lang(request)
     user = getattr(request.state, "user", None)
     if user is None and "uid" in request.session:

@@ -105,8 +105,8 @@ def test_session_cookie_is_signed(client: TestClient) -> None:
 def test_passwords_are_argon2_hashed(web_env) -> None:
     from sqlalchemy import select
 
+    from comexlab.registry.auth_models import User
     from comexlab.registry.db import make_engine, reading
-    from comexlab.web.auth.models import User
 
     with reading(make_engine(web_env.settings.registry_url)) as s:
         hashes = list(s.scalars(select(User.password_hash)))

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login
 
 from comexlab.errors import DataFileMissingError, InputError
+from comexlab.registry.auth_models import User
 from comexlab.registry.db import make_engine, reading
 from comexlab.settings import Settings
 from comexlab.web.app import SESSION_COOKIE, create_app
-from comexlab.web.auth.models import User
 from comexlab.web.secret import key_file
 
 OLD_PUBLIC_KEY = "dev-only-change-me"
@@ -192,7 +192,7 @@ def test_the_login_is_committed_before_the_response_leaves(app, web_env) -> None
     suite then landed on the login form under load)."""
     from sqlalchemy import func
 
-    from comexlab.web.auth.models import WebSession
+    from comexlab.registry.auth_models import WebSession
 
     uid = _user_id(web_env, "analyst2")
     engine = make_engine(web_env.settings.registry_url)
@@ -224,8 +224,8 @@ def test_a_session_expires_on_the_server_too(app, web_env) -> None:
 
     from sqlalchemy import update
 
+    from comexlab.registry.auth_models import WebSession
     from comexlab.registry.db import transaction
-    from comexlab.web.auth.models import WebSession
 
     with TestClient(app) as c:
         login(c, "firm_b")

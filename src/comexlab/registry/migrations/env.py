@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-import comexlab.web.auth.models  # noqa: F401 - registers web_user on Base.metadata
+import comexlab.registry.auth_models  # noqa: F401 - registers web_user, web_session
 from comexlab.registry.models import Base
 from comexlab.settings import get_settings
 

@@ -1,7 +1,8 @@
 """The scenario pages on the scenario service (:mod:`comexlab.warehouse.scenarios`).
 
 Validation, the engine, aggregates and the audit trail are the scenario module's; the headline
-figure list, their units and the notes wording are the scenario CLI's (imported, not copied).
+figure list, their units and the notes wording are :mod:`comexlab.presentation.scenario`'s
+(shared with the CLI, which this adapter never imports).
 This adapter runs the service on a reader cursor inside a background job, reports coarse
 progress, and records each finished run through the warehouse's single writer.
 """
@@ -16,12 +17,12 @@ from functools import lru_cache
 import duckdb
 import pandas as pd
 
-from comexlab.commands.scenario import HEADLINE, MONEY, PERCENT, headline_label
-from comexlab.commands.scenario import _notes as scenario_notes
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
 from comexlab.nomenclature.hs import section_by_number
 from comexlab.nomenclature.states import state
+from comexlab.presentation.scenario import PERCENT, figure_kind, headline_keys, headline_label
+from comexlab.presentation.scenario import notes as scenario_notes
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
@@ -55,10 +56,6 @@ def catalog(*, lang: str) -> list[ScenarioInfo]:
     return list(_catalog(lang))
 
 
-def _kind(key: str) -> str:
-    return "pct" if key in PERCENT else "usd" if key in MONEY else "number"
-
-
 def _num(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
@@ -66,9 +63,8 @@ def _num(value: object) -> float | None:
 def headline(result: ScenarioResult, lang: str) -> list[Figure]:
     """The scenario CLI's headline figures, as numbers with their units."""
     row = result.aggregate().iloc[0]
-    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]),
-                   kind=_kind(k))  # type: ignore[arg-type]
-            for k in HEADLINE if k in row.index]
+    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]), kind=figure_kind(k))
+            for k in headline_keys(row.index)]
 
 
 def _group_label(group: str, code: str, lang: str) -> str:

@@ -29,8 +29,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from comexlab.i18n import Msg
-from comexlab.web.auth.models import Role, User, WebSession
-from comexlab.web.errors import WebError
+from comexlab.registry.auth_models import Role, User, WebSession
+from comexlab.web.problems import WebError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
+from comexlab.registry.auth_models import Role, User, WebSession
 from comexlab.registry.models import Firm
-from comexlab.web.auth.models import Role, User, WebSession
 from comexlab.web.auth.passwords import (
     check_password_policy,
     dummy_hash,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.web.auth.models import Role, User
+from comexlab.registry.auth_models import Role, User
 from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.auth.users import create_user, list_users, update_user

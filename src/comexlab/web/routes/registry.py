@@ -14,7 +14,7 @@ from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from comexlab.web.auth.security import (
     verify_csrf,
 )
 from comexlab.web.db import Db
-from comexlab.web.errors import WebError
+from comexlab.web.errors import WebError, error_response
 from comexlab.web.render import render, request_lang
 from comexlab.web.views import (
     CertStatus,
@@ -299,11 +299,7 @@ async def api_import(
         report = await _run_import(request, path, dry_run=dry_run)
     finally:
         _discard(path)
-    from fastapi.responses import JSONResponse
-
     if report.errors:
-        from comexlab.web.errors import error_response
-
         message = Msg("web.import.errors", n=len(report.errors)).text(request_lang(request))
         return error_response(422, "invalid_input", message, report.errors)
     return JSONResponse(report.model_dump(mode="json"))
