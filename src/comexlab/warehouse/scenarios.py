@@ -47,7 +47,7 @@ from comexlab.sources.scenario_inputs import read_elasticities, read_product_lis
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
-from comexlab.warehouse import scenario_cache
+from comexlab.warehouse import engine, scenario_cache, scenario_expr
 from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
@@ -252,7 +252,13 @@ def hts10_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     columns are ENUMs, so they arrive as Arrow dictionaries (pandas categoricals) without
     decoding one string per row. Rows come in no particular order (DuckDB joins in parallel);
     :meth:`ScenarioResult.sorted_lines` orders them for output.
+
+    On Spark (:mod:`comexlab.warehouse.engine`) the same join runs as the Ibis expression of
+    :mod:`comexlab.warehouse.scenario_expr` (the ENUM caches are DuckDB's own).
     """
+    if engine.current() != engine.DUCKDB:
+        return _dictionary_encode(scenario_expr.hts10_lines(
+            con, scenario.base, monthly=monthly).to_pyarrow())
     tables = scenario_cache.scenario_tables(con, scenario.base)
     sql = f"""
         SELECT f.*, r.* EXCLUDE (rid, hts), k.naics6, k.subsector
