@@ -71,6 +71,7 @@ class ScenarioResult:
     scenario: Scenario
     lines: pd.DataFrame
     audit: tuple[AuditNote, ...]
+    engine: str = "duckdb"  # what joined the input (COMEXLAB_ENGINE); also an audit note
 
     @property
     def estimated(self) -> bool:

@@ -499,7 +499,10 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
                    elasticities=read_elasticities(data_dir=data_dir) if smart else None)
-    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)))
+    ran_on = engine.current()
+    return dataclasses.replace(result, engine=ran_on, audit=(
+        *result.audit, *(n for n in notes if n.count),
+        AuditNote("engine", 1, Msg("audit.detail.engine", engine=ran_on))))
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
