@@ -179,3 +179,16 @@ def test_regime_on_one_date_is_the_same_on_both_engines(spark: Any,
     key = "product_code" if by == "line" else on_duckdb.table.columns[0]
     assert_same_frame(on_duckdb.table.sort_values(key), on_spark.table.sort_values(key),
                       f"regime by {by}")
+
+
+# --------------------------------------------------------------------------- flow rollups
+@pytest.mark.parametrize("level", ["hs4", "section"])
+def test_flow_rollup_is_the_same_on_both_engines(spark: Any, con: duckdb.DuckDBPyConnection,
+                                                 level: str) -> None:
+    """A SQL-text condition (transpiled to Spark SQL) and the rollup builder on both engines."""
+    keys = ["source", "reporter", "partner", "flow", "period", "product_code"]
+    on_duckdb, on_spark = both(spark, lambda: flows_service.rolled_up(
+        con, level, where="source = ? AND reporter = ? AND year = ?",
+        params=["usitc_dataweb", "MEX", 2025]).sort_values(keys))
+    assert len(on_duckdb) > 12  # 2025 months × products, not an empty frame on both sides
+    assert_same_frame(on_duckdb, on_spark, f"rollup {level}")
