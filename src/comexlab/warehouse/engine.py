@@ -35,6 +35,7 @@ import duckdb
 import ibis.expr.types as ir
 
 from comexlab.errors import ComexlabError
+from comexlab.i18n import Msg
 
 if TYPE_CHECKING:  # pyspark is an optional extra (pip install 'comexlab[spark]')
     from pyspark.sql import SparkSession
@@ -85,16 +86,12 @@ def require_spark() -> None:
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
-        raise EngineUnavailableError(
-            "COMEXLAB_ENGINE=spark needs pyspark: pip install 'comexlab[spark]' "
-            "(pyspark>=3.5,<4.1, the versions Ibis 12 supports)") from exc
+        raise EngineUnavailableError(Msg("error.engine_no_pyspark")) from exc
     import os
 
     java_home = os.environ.get("JAVA_HOME")
     if not (java_home and Path(java_home, "bin", "java").exists()) and not shutil.which("java"):
-        raise EngineUnavailableError(
-            "COMEXLAB_ENGINE=spark needs a Java runtime (Java 17 or 21) on PATH or in "
-            "JAVA_HOME: e.g. apt-get install openjdk-17-jre-headless")
+        raise EngineUnavailableError(Msg("error.engine_no_java"))
 
 
 def spark_session() -> SparkSession:
