@@ -56,7 +56,8 @@ def generate(real: Path, target: Path, factor: int, *, seed: int = 18,
     con = connect(target)
     try:
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"ATTACH '{real}' AS real_wh (READ_ONLY)")
+        quoted = str(real).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS real_wh (READ_ONLY)")
         for table in COPIED_TABLES:
             con.execute(f"INSERT INTO {table} SELECT * FROM real_wh.{table}")
         con.execute("INSERT INTO load_log SELECT * FROM real_wh.load_log "
