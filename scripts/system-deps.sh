@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install and start the system services the test suite needs: Debian's Chromium (browser
-# tests through Playwright) and a PostgreSQL server (registry integration tests).
+# tests through Playwright), a PostgreSQL server (registry integration tests) and a Java 17
+# runtime (Spark parity tests: pyspark starts a JVM).
 # Idempotent: does nothing that is already done. Fails loudly if it cannot install.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ as_postgres() {
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v java >/dev/null 2>&1 || [ -x "${JAVA_HOME:-/nonexistent}/bin/java" ] \
+  || need+=(openjdk-17-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   echo "system-deps: installing ${need[*]}"
   $SUDO apt-get update -qq
@@ -30,4 +33,4 @@ as_postgres psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname='comexlab'" | grep 
   || as_postgres psql -qc "CREATE ROLE comexlab LOGIN PASSWORD 'comexlab' CREATEDB"
 as_postgres psql -qtAc "SELECT 1 FROM pg_database WHERE datname='comexlab_test'" | grep -q 1 \
   || as_postgres psql -qc "CREATE DATABASE comexlab_test OWNER comexlab"
-echo "system-deps: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql $ver online"
+echo "system-deps: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), postgresql $ver online, $(java -version 2>&1 | head -n 1)"

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)) / "downloads",
         description="Where download() keeps files fetched from official publishers.",
     )
+    engine: str = Field(
+        default="duckdb",
+        description="Engine of the warehouse analytics: duckdb (embedded) or spark (Ibis "
+                    "PySpark backend; master and options from Spark's own configuration).")
+    duckdb_memory_limit: str | None = Field(
+        default=None, description="DuckDB memory_limit (e.g. '8GB'); past it DuckDB spills.")
+    duckdb_temp_dir: Path | None = Field(
+        default=None, description="DuckDB temp_directory where it spills (large scenarios).")
     lang: str = Field(default="es", description="Default UI language (es or en).")
     secret_key: str | None = Field(
         default=None,
@@ -109,6 +117,13 @@ class Settings(BaseSettings):
     def _strong_key(cls, value: str | None) -> str | None:
         if value is not None:
             check_secret_key(value, "COMEXLAB_SECRET_KEY")
+        return value
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ("duckdb", "spark"):
+            raise ValueError(f"COMEXLAB_ENGINE must be 'duckdb' or 'spark', got {value!r}")
         return value
 
     @field_validator("lang")

@@ -148,6 +148,7 @@ def test_show_json_carries_etr_as_a_fraction(loaded: Path) -> None:
     assert set(payload["by_authority"]) >= {"mfn", "ieepa_fentanyl", "s232", "s122"}
     assert payload["weights"]["window"] == list(WINDOW)
     assert {m["id"] for m in payload["not_modelled"]} >= {"s232-semiconductors"}
+    assert payload["engine"] == "duckdb"  # issue 18: every result says what computed it
 
 
 def test_bad_cli_input_is_refused_in_plain_words(loaded: Path) -> None:

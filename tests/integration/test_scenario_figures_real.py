@@ -163,3 +163,5 @@ def test_xlsx_headline_sheet_labels(wh: Path, tmp_path: Path, data_dir: Path) ->
     assert "SMART trade creation (US imports) — estimate" in labels
     assert "Value left out of exposure" in labels
     assert "Duty bill before (MFN/preference only, no chapter 99 measures)" in labels
+    notes = " ".join(pd.read_excel(out, sheet_name="notes")["notes"].astype(str))
+    assert "flows joined to their rates on the duckdb engine" in notes  # issue 18

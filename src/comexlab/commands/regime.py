@@ -86,6 +86,7 @@ def _show_json(res: service.ShowResult, lang: str) -> str:
         "metal_shares_clamped_lines": res.clamped_lines,
         "table": json.loads(res.table.to_json(orient="records")),
         "notes": [n.text(lang) for n in res.notes],
+        "engine": res.engine,
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
 

@@ -149,7 +149,7 @@ def run(
         write_xlsx(sheets, opts.output, percent_columns=[
             *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes_)
     else:
-        emit(result.sorted_lines(), opts.fmt, output=opts.output)
+        emit(result.sorted_lines().assign(engine=result.engine), opts.fmt, output=opts.output)
     if opts.output is not None:
         console.print(t("scenario.written", opts.lang, path=opts.output,
                         rows=f"{len(result.lines):,}"))

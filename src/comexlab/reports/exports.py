@@ -135,6 +135,7 @@ class ExportReport:
     cuts: tuple[CutTable, ...]
     missing: tuple[MissingCut, ...]
     notes: tuple[Note, ...] = field(default_factory=tuple)
+    engine: str = "duckdb"  # what computed it (COMEXLAB_ENGINE), recorded in every output
 
     def cut(self, name: CutName) -> pd.DataFrame:
         """Rows of cut ``name``; a :class:`KeyError` if the report does not have it."""

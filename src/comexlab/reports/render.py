@@ -108,6 +108,7 @@ def notes(report: ExportReport, lang: str, *, files: Sequence[tuple[str, str, st
     lines += [t("report.label.missing", lang, cut=t(f"report.cut.{m.cut}", lang),
                 reason=tr(m.reason, lang)) for m in report.missing]
     lines += file_lines(files, lang, limit=file_limit)
+    lines.append(t("report.label.engine", lang, engine=report.engine))
     return lines
 
 
@@ -198,4 +199,5 @@ def to_document(report: ExportReport, lang: str, *,
         "cuts": {name: records(f) for name, f in cut_frames(report).items()},
         "missing": [{"cut": m.cut, "reason": tr(m.reason, lang)} for m in report.missing],
         "notes": notes(report, lang, files=files, file_limit=len(files)),
+        "engine": report.engine,
     }

@@ -21,6 +21,7 @@ import pandas as pd
 from comexlab.i18n import Msg
 from comexlab.tariffs.regime import compute
 from comexlab.tariffs.regime.timeline import Measure, Timeline, shipped_timeline
+from comexlab.warehouse import engine
 from comexlab.warehouse import regime as wr
 
 By = Literal["authority", "section", "subsector", "line"]
@@ -64,6 +65,7 @@ class ShowResult:
     value_unknown_rate: float
     clamped_lines: int
     notes: tuple[Msg, ...] = field(default_factory=tuple)
+    engine: str = "duckdb"  # what joined the lines (COMEXLAB_ENGINE); also a note
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,7 @@ def _prepared(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str,
               ) -> tuple[compute.Prepared, list[str], list[Msg]]:
     lines, editions, notes = wr.regime_lines(con, timeline, reporter, window=window,
                                              data_dir=data_dir)
+    notes = [*notes, Msg("regime.note.engine", engine=engine.current())]
     prep = compute.prepare(lines, timeline, wr.product_lists(timeline, data_dir=data_dir))
     return prep, editions, notes
 
@@ -129,7 +132,8 @@ def show(con: duckdb.DuckDBPyConnection, request: ShowRequest, *,
     return ShowResult(request, day.edition, day.etr, dict(day.by_authority), table,
                       day.measures, tl.not_modelled(), _weights(prep.lines),
                       prep.lines.estimated, day.value_unknown_rate,
-                      prep.lines.metals.clamped_lines, (*notes, *day.notes))
+                      prep.lines.metals.clamped_lines, (*notes, *day.notes),
+                      engine.current())
 
 
 def _by_authority(day: compute.RegimeDay) -> pd.DataFrame:
@@ -202,7 +206,8 @@ def overview(con: duckdb.DuckDBPyConnection, request: OverviewRequest, *,
     shown = ShowResult(show_req, day.edition, day.etr, dict(day.by_authority), table,
                        day.measures, tl.not_modelled(), _weights(prep.lines),
                        prep.lines.estimated, day.value_unknown_rate,
-                       prep.lines.metals.clamped_lines, (*notes, *day.notes))
+                       prep.lines.metals.clamped_lines, (*notes, *day.notes),
+                       engine.current())
     end = max(request.end or request.on, request.on, request.start)
     s = compute.series(prep, request.start, end, editions)
     series_req = SeriesRequest(request.start, end, request.reporter, request.window)

@@ -75,6 +75,7 @@ class ScenarioResult:
     #: and the months whose figures are real DataMéxico data; a fact, not parsed from prose.
     base_year: str | None = None
     real_months: tuple[str, ...] = ()
+    engine: str = "duckdb"  # what joined the input (COMEXLAB_ENGINE); also an audit note
 
     @property
     def estimated(self) -> bool:

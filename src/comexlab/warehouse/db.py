@@ -32,13 +32,15 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """Open (creating if needed) the warehouse at ``path`` with the schema in place.
 
     ``":memory:"`` gives a throw-away warehouse for tests. Read-only connections skip schema
-    creation because DuckDB refuses DDL on them.
+    creation because DuckDB refuses DDL on them. ``COMEXLAB_DUCKDB_MEMORY_LIMIT`` /
+    ``COMEXLAB_DUCKDB_TEMP_DIR`` become DuckDB's ``memory_limit`` / ``temp_directory``: past
+    the limit, joins and aggregations spill to that folder instead of failing (docs/scale.md).
     """
     path_str = str(path)
     if path_str != ":memory:" and not read_only:
         Path(path_str).parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(path_str, read_only=read_only)
+        con = duckdb.connect(path_str, read_only=read_only, config=spill_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(
@@ -50,6 +52,20 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         ensure_schema(con)
     return con
+
+
+def spill_config() -> dict[str, str]:
+    """DuckDB options from the settings that make a large query spill to disk."""
+    from comexlab.settings import get_settings
+
+    settings = get_settings()
+    config: dict[str, str] = {}
+    if settings.duckdb_memory_limit:
+        config["memory_limit"] = settings.duckdb_memory_limit
+    if settings.duckdb_temp_dir:
+        Path(settings.duckdb_temp_dir).mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(settings.duckdb_temp_dir)
+    return config
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from ibis.backends.duckdb import Backend
 
 from comexlab.errors import InputError
 from comexlab.nomenclature.hs import sections
+from comexlab.warehouse import engine
 
 #: Digits kept by each product level finer than a section.
 LEVEL_DIGITS: dict[str, int] = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}
@@ -59,7 +60,13 @@ def backend(con: duckdb.DuckDBPyConnection) -> Backend:
 
 
 def table(con: duckdb.DuckDBPyConnection, name: str) -> ir.Table:
-    """Warehouse table ``name`` as an Ibis table expression."""
+    """Warehouse table ``name`` as an Ibis table expression, on the engine in use.
+
+    ``COMEXLAB_ENGINE=spark`` (:mod:`comexlab.warehouse.engine`): the same table on Spark, so
+    every builder below and every expression composed from it runs there unchanged.
+    """
+    if engine.current() == engine.SPARK:
+        return engine.spark_table(con, name)
     return backend(con).table(name)
 
 
@@ -82,6 +89,8 @@ def sql_filtered(con: duckdb.DuckDBPyConnection, name: str, where: str,
             return sqlglot.exp.convert(next(values))
         return node
 
+    if engine.current() == engine.SPARK:
+        return engine.spark_filtered(con, name, pred.transform(bind).sql("spark"))
     query = f'SELECT * FROM "{name}" WHERE {pred.transform(bind).sql("duckdb")}'
     view = f"_cx_{name}_{hashlib.sha1(query.encode()).hexdigest()[:16]}"
     ib = backend(con)

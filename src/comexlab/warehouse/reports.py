@@ -12,6 +12,7 @@ receives one row per product, partner and window instead of one per month and re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -42,7 +43,7 @@ from comexlab.reports.exports import (
     note,
 )
 from comexlab.reports.windows import Window
-from comexlab.warehouse import expr
+from comexlab.warehouse import engine, expr
 
 NATIONAL = "MEX"
 
@@ -226,8 +227,9 @@ def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportR
     else:
         data = _loaded_input(con, req, profile, prior_loaded)
     data = _with_labels(con, req, profile, data)
-    return build_report(req.reporter, req.window, profile, data, partner=req.partner,
-                        by=req.by, top=req.top)
+    report = build_report(req.reporter, req.window, profile, data, partner=req.partner,
+                          by=req.by, top=req.top)
+    return dataclasses.replace(report, engine=engine.current())
 
 
 def _no_source_message(req: ReportRequest, loaded: dict[str, set[str]]) -> Msg:

@@ -18,7 +18,7 @@ from comexlab.errors import AuditNote, InputError
 from comexlab.i18n import Msg
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.scenario import Scenario
-from comexlab.warehouse import scenario_cache
+from comexlab.warehouse import engine, scenario_cache, scenario_expr
 from comexlab.warehouse.reports import StateLines
 
 
@@ -102,7 +102,13 @@ def hts10_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     columns are ENUMs, so they arrive as Arrow dictionaries (pandas categoricals) without
     decoding one string per row. Rows come in no particular order (DuckDB joins in parallel);
     :meth:`ScenarioResult.sorted_lines` orders them for output.
+
+    On Spark (:mod:`comexlab.warehouse.engine`) the same join runs as the Ibis expression of
+    :mod:`comexlab.warehouse.scenario_expr` (the ENUM caches are DuckDB's own).
     """
+    if engine.current() != engine.DUCKDB:
+        return _dictionary_encode(scenario_expr.hts10_lines(
+            con, scenario.base, monthly=monthly).to_pyarrow())
     tables = scenario_cache.scenario_tables(con, scenario.base)
     sql = f"""
         SELECT f.*, r.* EXCLUDE (rid, hts), k.naics6, k.subsector

@@ -44,6 +44,7 @@ from comexlab.reports.windows import Window
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
+from comexlab.warehouse import engine
 from comexlab.warehouse.regime import regime_tracks
 from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
 from comexlab.warehouse.scenario_lines import (
@@ -240,8 +241,10 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
                    elasticities=read_elasticities(data_dir=data_dir) if smart else None)
-    return dataclasses.replace(result, audit=(*result.audit, *(n for n in notes if n.count)),
-                               **facts)
+    ran_on = engine.current()
+    return dataclasses.replace(result, engine=ran_on, audit=(
+        *result.audit, *(n for n in notes if n.count),
+        AuditNote("engine", 1, Msg("audit.detail.engine", engine=ran_on))), **facts)
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[AuditNote],
