@@ -114,7 +114,7 @@ def test_async_callers_compute_once_and_a_cancelled_one_does_not_cancel_the_rest
         release.set()
         return await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), GUARD)
 
-    results = asyncio.run(main())
+    results = _run_in_own_loop(main())
     assert len(calls) == 1
     assert isinstance(results[0], asyncio.CancelledError)
     assert results[1:] == ["report"] * (CLIENTS - 1)
@@ -139,3 +139,12 @@ def test_falsy_values_are_cached(value: object) -> None:
     cache = TTLCache(ttl=300)
     assert cache.get_or_compute("k", lambda: value) == value
     assert cache.get_or_compute("k", lambda: "other") == value
+
+
+def _run_in_own_loop(coro):  # type: ignore[no-untyped-def]
+    """``asyncio.run`` in a thread of its own: in a whole-suite run the browser tests' Playwright
+    loop is still running in the main thread, where ``asyncio.run`` refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from web_helpers import assert_error
 
@@ -23,14 +25,13 @@ def test_api_regime_gives_the_etr_as_a_fraction_with_its_parts(as_user) -> None:
 
 
 def test_api_regime_matches_the_cli_service(app, as_user) -> None:
-    import asyncio
     import datetime as dt
 
     from comexlab.services import regime as service
 
     c = as_user("analyst")
     d = c.get("/api/regime", params={"on": "2026-02-24"}).json()
-    res = asyncio.run(app.state.warehouse.read(
+    res = _run_in_own_loop(app.state.warehouse.read(
         lambda con: service.show(con, service.ShowRequest(dt.date(2026, 2, 24)))))
     assert d["etr"] == pytest.approx(res.etr, rel=1e-12)
 
@@ -60,3 +61,12 @@ def test_bad_input_is_refused_with_the_field(as_user) -> None:
 def test_regime_needs_a_login(client) -> None:
     r = client.get("/api/regime", follow_redirects=False)
     assert r.status_code in (401, 303)
+
+
+def _run_in_own_loop(coro):  # type: ignore[no-untyped-def]
+    """``asyncio.run`` in a thread of its own: in a whole-suite run the browser tests' Playwright
+    loop is still running in the main thread, where ``asyncio.run`` refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -4,6 +4,7 @@ policy, server paths in error pages, and the API docs page under the CSP."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import stat
@@ -586,8 +587,17 @@ def test_fifty_concurrent_dashboard_requests_compute_the_report_once(app) -> Non
             return await asyncio.gather(*(c.get("/api/dashboard", params=params)
                                           for _ in range(50)))
 
-    responses = asyncio.run(stampede())
+    responses = _run_in_own_loop(stampede())
     assert [r.status_code for r in responses] == [200] * 50
     assert calls == ["MX-GTO"]
     bodies = {r.text for r in responses}
     assert len(bodies) == 1
+
+
+def _run_in_own_loop(coro):  # type: ignore[no-untyped-def]
+    """``asyncio.run`` in a thread of its own: in a whole-suite run the browser tests' Playwright
+    loop is still running in the main thread, where ``asyncio.run`` refuses to start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
