@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.web import charts
+from comexlab.web import charts, exports
 from comexlab.web.auth.security import (
     Principal,
     current_user,
@@ -54,6 +54,7 @@ Sector = Annotated[str, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
 FirmId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_UPLOAD_BYTES = 10_000_000
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
+EXPORT_ROWS = 1_000_000  # an export holds every firm the filters select, not one page
 
 
 class FirmQuery(BaseModel):
@@ -119,6 +120,33 @@ def firms_page(request: Request, user: User, db: Db, f: Filters) -> Response:
     facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
     template = "_firms_table.html" if request.headers.get("HX-Request") else "firms.html"
     return render(request, template, data=data, f=f, facets=facets)
+
+
+@pages.get("/registry/firms/export.{fmt}")
+def firms_export(request: Request, user: User, db: Db, f: Filters, fmt: exports.Format) -> Response:
+    """The firms list with the page's filters, every page of it (a firm user: their firm only)."""
+    every = f.model_copy(update={"page": 1, "page_size": EXPORT_ROWS})
+    data = _list(request, db, user, every)
+    return exports.download("empresas", exports.firms_sheet(data, request_lang(request)), fmt)
+
+
+@pages.get("/registry/firms/{firm_id}/gap/export.{fmt}")
+def gap_export(
+    request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector, fmt: exports.Format
+) -> Response:
+    """The certification gap of the firm to a sector (403 for another firm's user)."""
+    firm = _detail(request, db, user, firm_id)
+    lang = request_lang(request)
+    gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=lang)
+    return exports.download(f"brecha-{firm.rfc}-{sector}",
+                            exports.gap_sheet(gap, firm.legal_name, lang), fmt)
+
+
+@pages.get("/registry/clusters/export.{fmt}")
+def clusters_export(request: Request, _user: Agency, db: Db, fmt: exports.Format) -> Response:
+    """The clusters and links tables (CSV: the clusters table)."""
+    graph = request.app.state.services.clusters_graph(db)
+    return exports.download("clusteres", exports.cluster_sheets(graph, request_lang(request)), fmt)
 
 
 @pages.get("/registry/firms/{firm_id}")

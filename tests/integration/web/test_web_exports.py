@@ -1,0 +1,120 @@
+"""Downloads from the dashboard, the firms list, a firm's gap and the clusters page (issue 13).
+
+Each file is opened as an analyst would (openpyxl / csv) and checked against the figure or row
+the page itself shows; a firm user's downloads hold their firm only, as their pages do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from web_helpers import assert_error
+
+from comexlab.registry.db import make_engine, reading
+from comexlab.registry.models import Firm
+
+
+def _workbook(response):
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert "attachment" in response.headers["content-disposition"]
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _legal_name(web_env, firm_id: int) -> str:
+    with reading(make_engine(web_env.settings.registry_url)) as s:
+        return s.get(Firm, firm_id).legal_name
+
+
+def test_dashboard_xlsx_holds_every_cut_with_report_figures(as_user) -> None:
+    c = as_user("analyst")
+    params = {"reporter": "MX-GTO", "start": "2018"}
+    wb = _workbook(c.get("/dashboard/export.xlsx", params=params))
+    # Spanish by default: sheet and column names in the reader's language.
+    assert wb.sheetnames[:4] == ["Principales sectores", "Principales productos",
+                                 "Principales destinos", "Exportaciones por periodo"]
+    sectors = list(wb["Principales sectores"].iter_rows(values_only=True))
+    assert sectors[0][:3] == ("Código", "Descripción", "Valor (USD)")
+    # Guanajuato 2018: transport equipment (SCIAN 336) leads; the sectors add up to the
+    # INEGI EEF total US$24,712,286 thousand (same figure as the dashboard test).
+    assert sectors[1][0] == "336"
+    assert sum(r[2] for r in sectors[1:]) == pytest.approx(24_712_286_000)
+    notes = [r[0] for r in wb[wb.sheetnames[-1]].iter_rows(values_only=True)]
+    assert any("MX-GTO" in str(n) for n in notes)
+
+
+def test_dashboard_csv_one_cut(as_user) -> None:
+    c = as_user("analyst")
+    rows = _csv_rows(c.get("/dashboard/export.csv",
+                           params={"reporter": "MX-GTO", "start": "2018", "cut": "series"}))
+    assert rows[0] == ["Periodo", "Valor (USD)"]
+    by_period = {r[0]: float(r[1]) for r in rows[1:]}
+    assert by_period["2018"] == pytest.approx(24_712_286_000)
+    assert_error(c.get("/dashboard/export.csv", params={"cut": "secret"}), 422, "invalid_input")
+
+
+def test_dashboard_page_links_its_downloads(as_user) -> None:
+    page = as_user("analyst").get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"})
+    assert 'href="/dashboard/export.xlsx?reporter=MX-GTO&amp;start=2018&amp;end=2018"' in page.text
+    assert "cut=sectors" in page.text
+
+
+def test_firms_export_keeps_filters_and_every_page(as_user, web_env) -> None:
+    c = as_user("analyst")
+    listed = c.get("/api/firms", params={"page_size": 200}).json()
+    wb = _workbook(c.get("/registry/firms/export.xlsx", params={"page_size": 2}))
+    rows = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Empresa", "RFC")
+    assert len(rows) - 1 == listed["total"]  # every firm, not the page of 2
+    first = listed["firms"][0]
+    state = first["state"]
+    filtered = c.get("/api/firms", params={"state": state, "page_size": 200}).json()
+    csv_rows = _csv_rows(c.get("/registry/firms/export.csv", params={"state": state}))
+    assert sorted(r[1] for r in csv_rows[1:]) == sorted(f["rfc"] for f in filtered["firms"])
+    assert 'href="/registry/firms/export.xlsx?state=' in c.get(
+        "/registry/firms", params={"state": state}).text
+
+
+def test_firm_user_export_holds_own_firm_only(as_user, web_env) -> None:
+    c = as_user("firm_a")
+    rows = _csv_rows(c.get("/registry/firms/export.csv"))
+    assert [r[0] for r in rows[1:]] == [_legal_name(web_env, web_env.firm_a)]
+    assert_error(c.get(f"/registry/firms/{web_env.firm_b}/gap/export.csv",
+                       params={"sector": "automotive"}), 403, "forbidden")
+    assert_error(c.get("/registry/clusters/export.xlsx"), 403, "forbidden")
+
+
+def test_gap_export_matches_gap_view(as_user, web_env) -> None:
+    c = as_user("firm_a")
+    gap = c.get(f"/api/firms/{web_env.firm_a}/gap", params={"sector": "automotive"}).json()
+    wb = _workbook(c.get(f"/registry/firms/{web_env.firm_a}/gap/export.xlsx",
+                         params={"sector": "automotive"}))
+    rows = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+    assert rows[0] == ("Empresa", "Sector", "Norma", "Requeridas", "Tiene", "Situación")
+    standing = {r[2]: r[5] for r in rows[1:]}
+    assert set(gap["required"]) | set(gap["held"]) <= set(standing)
+    for std in gap["missing"]:
+        assert standing[std] == "Falta"
+    assert {r[0] for r in rows[1:]} == {_legal_name(web_env, web_env.firm_a)}
+
+
+def test_clusters_export_names_not_codes(as_user) -> None:
+    c = as_user("analyst")
+    graph = c.get("/api/clusters/graph").json()
+    wb = _workbook(c.get("/registry/clusters/export.xlsx"))
+    clusters = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+    assert clusters[0] == ("Clúster", "Estado", "Miembros")
+    assert sorted(r[0] for r in clusters[1:]) == sorted(n["name"] for n in graph["nodes"])
+    links = list(wb[wb.sheetnames[1]].iter_rows(values_only=True))
+    names = {n["name"] for n in graph["nodes"]}
+    assert len(links) - 1 == len(graph["links"]) and links[1][0] in names
