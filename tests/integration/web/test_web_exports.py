@@ -118,3 +118,21 @@ def test_clusters_export_names_not_codes(as_user) -> None:
     links = list(wb[wb.sheetnames[1]].iter_rows(values_only=True))
     names = {n["name"] for n in graph["nodes"]}
     assert len(links) - 1 == len(graph["links"]) and links[1][0] in names
+
+
+def test_import_page_offers_template_and_allowed_values(as_user) -> None:
+    c = as_user("admin")
+    page = c.get("/registry/import").text
+    assert 'href="/registry/import/template.xlsx"' in page
+    # Allowed values named in the reader's language (Spanish by default), codes beside them.
+    assert "Valores permitidos" in page and "oem (OEM (armadora))" in page
+    assert "industry (industria)" in page
+    wb = _workbook(c.get("/registry/import/template.xlsx"))
+    assert "firms" in wb.sheetnames and "help" in wb.sheetnames
+    header = next(wb["firms"].iter_rows(values_only=True))
+    assert header[:2] == ("rfc", "legal_name")  # the importer's own column names
+    c.cookies.set("lang", "en")
+    english = c.get("/registry/import").text
+    assert "Allowed values" in english and "industry (industry)" not in english
+    assert "oem (OEM)" in english
+    assert_error(as_user("analyst").get("/registry/import/template.xlsx"), 403, "forbidden")

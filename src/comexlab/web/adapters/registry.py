@@ -20,6 +20,7 @@ from comexlab.errors import InputError, NotFoundError, Problem
 from comexlab.i18n import Msg, label
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
+from comexlab.registry.exporter import template_frames
 from comexlab.registry.models import Firm, Program
 from comexlab.supply.certification import CertStatus
 from comexlab.supply.processes import processes
@@ -238,3 +239,8 @@ def _where(file: str | None, message: str) -> str:
         return f"{file[file.index('['):]} {message}"
     return f"{file}: {message}" if file else message
 
+
+
+def import_template(lang: str) -> dict[str, pd.DataFrame]:
+    """The empty import workbook (every sheet) and its help sheet, as ``registry template all``."""
+    return template_frames(list(ENTITIES), lang)

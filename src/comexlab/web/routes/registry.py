@@ -204,7 +204,14 @@ def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
 @pages.get("/registry/import")
 def import_page(request: Request, _admin: Admin) -> Response:
     """Upload the Excel template; errors are shown before anything is written."""
-    return render(request, "import.html", report=None, token=None)
+    return render(request, "import.html", report=None, token=None, **_template_help(request))
+
+
+@pages.get("/registry/import/template.xlsx")
+def import_template(request: Request, _admin: Admin) -> Response:
+    """The empty import workbook and its help sheet (as ``comexlab registry template all``)."""
+    sheets = request.app.state.services.registry_template(request_lang(request))
+    return exports.download("plantilla-registro", sheets, "xlsx")
 
 
 @pages.post("/registry/import")
@@ -222,7 +229,8 @@ async def import_form(
     else:
         _discard(path)
     status = 422 if report.errors else 200
-    return render(request, "import.html", status_code=status, report=report, token=token)
+    return render(request, "import.html", status_code=status, report=report, token=token,
+                  **_template_help(request))
 
 
 @pages.post("/registry/import/confirm")
@@ -238,7 +246,14 @@ async def import_confirm(
         report = await _run_import(request, FilePath(path), dry_run=False)
     finally:
         _discard(FilePath(path))
-    return render(request, "import.html", report=report, token=None)
+    return render(request, "import.html", report=report, token=None, **_template_help(request))
+
+
+def _template_help(request: Request) -> dict[str, object]:
+    """The template's help sheet, shown on the import page (columns, required, allowed values)."""
+    sheets = request.app.state.services.registry_template(request_lang(request))
+    help_sheet = sheets["help"]
+    return {"help_columns": list(help_sheet.columns), "help_rows": help_sheet.values.tolist()}
 
 
 async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
