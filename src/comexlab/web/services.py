@@ -55,6 +55,7 @@ class Services:
     clusters_graph: Callable[..., Any]
     registry_import: Callable[..., Any]
     registry_template: Callable[..., Any]
+    sector_of_scian: Callable[..., Any]
     regime: Callable[..., Any]
 
 
@@ -75,5 +76,6 @@ def default_services() -> Services:
         clusters_graph=_lazy(f"{a}.registry", "clusters_graph"),
         registry_import=_lazy(f"{a}.registry", "import_file"),
         registry_template=_lazy(f"{a}.registry", "import_template"),
+        sector_of_scian=_lazy(f"{a}.registry", "sector_of_scian"),
         regime=_lazy(f"{a}.regime", "regime"),
     )

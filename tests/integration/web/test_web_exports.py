@@ -136,3 +136,41 @@ def test_import_page_offers_template_and_allowed_values(as_user) -> None:
     assert "Allowed values" in english and "industry (industry)" not in english
     assert "oem (OEM)" in english
     assert_error(as_user("analyst").get("/registry/import/template.xlsx"), 403, "forbidden")
+
+
+def test_dashboard_opens_on_latest_year_with_data(as_user) -> None:
+    """Issue 13: the dashboard opened on 2018 before the INEGI EEF package (2007-2025) merged."""
+    c = as_user("analyst")
+    options = c.get("/api/dashboard/options").json()
+    d = c.get("/api/dashboard").json()
+    assert options["default_reporter"] == "MX-GTO"
+    assert d["start"] == options["default_start"] == "2025"
+    assert d["total_usd"] > 0
+
+
+def test_sector_links_to_its_firms_and_state_to_regime(as_user) -> None:
+    """Dashboard SCIAN 336 (transport equipment) → the registry's automotive suppliers."""
+    c = as_user("analyst")
+    page = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
+    assert 'href="/registry/firms?sector=automotive"' in page
+    assert 'href="/regime?reporter=MX-GTO"' in page
+    listed = c.get("/api/firms", params={"sector": "automotive", "page_size": 200}).json()
+    every = c.get("/api/firms", params={"page_size": 200}).json()
+    assert 0 < listed["total"] < every["total"]
+    firms_page = c.get("/registry/firms", params={"sector": "automotive"}).text
+    assert f'href="/registry/firms/{listed["firms"][0]["id"]}"' in firms_page
+    assert c.get("/regime", params={"reporter": "MX-GTO"}).status_code == 200
+
+
+def test_empty_sections_say_so_and_clusters_link_members(as_user) -> None:
+    c = as_user("analyst")
+    # INEGI has no destinations by state: the section says so instead of vanishing.
+    page = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
+    assert 'id="empty-destinations"' in page
+    none = c.get("/registry/firms", params={"q": "no-such-firm-zzz"}).text
+    assert 'id="firms-empty"' in none and "Ninguna empresa" in none
+    graph = c.get("/api/clusters/graph").json()
+    node = graph["nodes"][0]
+    assert f'href="/registry/firms?cluster={node["id"]}"' in c.get("/registry/clusters").text
+    members = c.get("/api/firms", params={"cluster": node["id"], "page_size": 200}).json()
+    assert members["total"] == node["members"]

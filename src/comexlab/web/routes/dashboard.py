@@ -94,7 +94,9 @@ async def dashboard_page(
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
     charts_ = _charts(data, request_lang(request))
+    links = request.app.state.services.sector_of_scian()
     return render(request, template, options=options, d=data, charts=charts_, error=None,
+                  sector_links=links,
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
                           "estimated": estimated})
 

@@ -66,6 +66,7 @@ class FirmQuery(BaseModel):
     cluster: str | None = None
     program: str | None = None
     state: str | None = None
+    sector: str | None = None
     page: int = 1
     page_size: int = 50
 
@@ -77,13 +78,15 @@ def firm_query(
     cluster: Code = None,
     program: Code = None,
     state: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    sector: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z0-9_]*$")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> FirmQuery:
     """Filters from the query string (empty values mean 'any')."""
     return FirmQuery(
         q=q or None, process=process or None, cert_status=cert_status, cluster=cluster or None,
-        program=program or None, state=state or None, page=page, page_size=page_size,
+        program=program or None, state=state or None, sector=sector or None,
+        page=page, page_size=page_size,
     )
 
 
