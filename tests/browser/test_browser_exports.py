@@ -80,3 +80,17 @@ def test_import_page_lists_allowed_values(page: Page) -> None:
     shot(page, "import")
     name, body = _download(page, "#import-template")
     assert name.endswith(".xlsx") and "help" in load_workbook(io.BytesIO(body)).sheetnames
+
+
+def test_users_page_firm_by_name_and_changes(page: Page, server) -> None:
+    login(page, "admin")
+    page.goto("/admin/users")
+    page.fill("form.filters input[name=username]", "navegador_firma")
+    page.fill("form.filters input[name=password]", "Clave-de-prueba-2026!")
+    page.select_option("form.filters select[name=role]", "firm")
+    page.select_option("#new-firm", str(server.firm_id))
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#user-changes")).to_contain_text("navegador_firma")
+    expect(page.locator("#user-changes")).to_contain_text("alta")
+    shot(page, "users")
+    assert page.console_errors == []  # type: ignore[attr-defined]
