@@ -125,3 +125,25 @@ def test_every_template_key_is_translated() -> None:
     assert missing == []
     web = {k: v for k, v in catalog().items() if k.startswith("web.")}
     assert all(v["es"] and v["en"] for v in web.values())
+
+
+def test_firms_export_keeps_typed_formulas_inert() -> None:
+    """A firm name typed as a formula stays text in both the CSV and the workbook (issue 13)."""
+    import csv as csv_module
+    import io as io_module
+
+    from openpyxl import load_workbook
+
+    from comexlab.web import exports
+    from comexlab.web.views import FirmPage, FirmRow
+
+    evil = '=HYPERLINK("http://x.example","clic")'
+    data = FirmPage(total=1, page=1, page_size=1, firms=[
+        FirmRow(id=1, rfc="AAA010101AAA", legal_name=evil, state="Guanajuato")])
+    sheets = exports.firms_sheet(data, "es")
+    text = exports.download("f", sheets, "csv").body.decode("utf-8-sig")
+    row = list(csv_module.reader(io_module.StringIO(text)))[1]
+    assert row[0] != evil and row[0].endswith(evil) and not row[0].startswith("=")
+    wb = load_workbook(io_module.BytesIO(exports.download("f", sheets, "xlsx").body))
+    cell = wb[wb.sheetnames[0]]["A2"]
+    assert cell.data_type == "s" and cell.value == evil and cell.quotePrefix

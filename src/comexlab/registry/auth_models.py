@@ -67,3 +67,23 @@ class WebSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class UserChange(Base):
+    """One change an admin made to a user: who, when, what (the users page shows them).
+
+    Usernames are copied, not foreign keys, so the record outlives the accounts it names.
+    ``kind`` is a code (created, role, password, deactivated, reactivated) shown through the
+    catalogue; ``detail`` is the new role/firm (never a password).
+    """
+
+    __tablename__ = "web_user_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        DateTime, default=lambda: datetime.now(UTC).replace(tzinfo=None), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(80))
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -177,17 +177,28 @@ state = _inegi_code(2, reference.state_problem)
 municipality = _inegi_code(3, reference.municipality_problem)
 
 
-def choice(options: type[StrEnum]) -> Cleaner:
-    """Cleaner accepting one of an enum's values (case-insensitive)."""
-    allowed = {o.value for o in options}
+class Choice:
+    """Cleaner accepting one of an enum's values (case-insensitive).
 
-    def clean(value: str) -> str:
+    A class rather than a closure so the template's help sheet can list the allowed codes
+    (``options``) with their names in the reader's language (``enum.<vocabulary>.<code>``).
+    """
+
+    def __init__(self, options: type[StrEnum], vocabulary: str) -> None:
+        self.options = tuple(o.value for o in options)
+        self.vocabulary = vocabulary
+
+    def __call__(self, value: str) -> str:
+        """The code ``value`` names (spaces/hyphens as underscores), or a cell error."""
         key = value.strip().lower().replace(" ", "_").replace("-", "_")
-        if key not in allowed:
-            raise CellError(Msg("import.cell.choice", options=", ".join(sorted(allowed))))
+        if key not in self.options:
+            raise CellError(Msg("import.cell.choice", options=", ".join(sorted(self.options))))
         return key
 
-    return clean
+
+def choice(options: type[StrEnum], vocabulary: str) -> Cleaner:
+    """Cleaner accepting one of an enum's values; ``vocabulary`` names its labels."""
+    return Choice(options, vocabulary)
 
 
 def _known(message_key: str, known: Callable[[], Any]) -> Cleaner:

@@ -232,8 +232,8 @@ FIRMS = EntitySpec(
      Column("state_code", required=True, clean=cells.state),
      Column("municipality_code", clean=cells.municipality),
      Column("employees", "int", clean=cells.employees),
-     Column("activity", clean=cells.choice(Activity), default="industry"),
-     Column("chain_role", clean=cells.choice(ChainRole)),
+     Column("activity", clean=cells.choice(Activity, "activity"), default="industry"),
+     Column("chain_role", clean=cells.choice(ChainRole, "chain_role")),
      Column("sectors", "codes", clean=cells.sectors),
      Column("processes", "codes", clean=cells.process_codes),
      Column("exporter", "bool", default=False),
@@ -373,7 +373,7 @@ CLUSTER_MEMBERS = EntitySpec(
     "cluster_members",
     (Column("cluster_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
-     Column("role", clean=cells.choice(MemberRole), default="member"),
+     Column("role", clean=cells.choice(MemberRole, "member_role"), default="member"),
      Column("joined_on", "date", past=True)),
     key=("cluster_code", "firm_rfc"), apply=_apply_member, export=_export_members)
 
@@ -400,7 +400,7 @@ CLUSTER_LINKS = EntitySpec(
     "cluster_links",
     (Column("cluster_a", required=True, clean=cells.code),
      Column("cluster_b", required=True, clean=cells.code),
-     Column("kind", required=True, clean=cells.choice(ClusterLinkKind)),
+     Column("kind", required=True, clean=cells.choice(ClusterLinkKind, "cluster_link")),
      Column("since", "date", past=True), Column("notes")),
     key=("cluster_a", "cluster_b", "kind"), apply=_apply_link, export=_export_links)
 
@@ -431,7 +431,7 @@ PROGRAMS = EntitySpec(
     "programs",
     (Column("program_code", required=True, clean=cells.code),
      Column("name", required=True, max_len=300),
-     Column("kind", required=True, clean=cells.choice(ProgramKind)),
+     Column("kind", required=True, clean=cells.choice(ProgramKind, "program_kind")),
      Column("agency", max_len=100),
      Column("starts_on", "date"), Column("ends_on", "date"),
      Column("marketplace", max_len=100),
@@ -477,7 +477,7 @@ ENROLMENTS = EntitySpec(
     "enrolments",
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
-     Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
+     Column("status", required=True, clean=cells.choice(EnrolmentStatus, "enrolment_status")),
      Column("status_on", "date", required=True, past=True),
      Column("enrolled_on", "date", past=True),
      Column("certificate_obtained", clean=cells.standard),
@@ -509,7 +509,7 @@ ENROLMENT_HISTORY = EntitySpec(
     "enrolment_history",
     (Column("program_code", required=True, clean=cells.code),
      Column("firm_rfc", required=True, clean=cells.rfc),
-     Column("status", required=True, clean=cells.choice(EnrolmentStatus)),
+     Column("status", required=True, clean=cells.choice(EnrolmentStatus, "enrolment_status")),
      Column("changed_on", "date", required=True, past=True), Column("note")),
     key=("program_code", "firm_rfc", "status", "changed_on"), apply=_apply_history,
     export=_export_history)

@@ -16,8 +16,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
-from comexlab.i18n import catalog, t
-from comexlab.registry.entities import ENTITIES, EntitySpec
+from comexlab.i18n import catalog, label, t
+from comexlab.registry import cells
+from comexlab.registry.entities import ENTITIES, Column, EntitySpec
 from comexlab.spreadsheet import csv_text, write_xlsx
 
 _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
@@ -51,6 +52,20 @@ def _doc(column: str, lang: str) -> str:
     return t(key, lang) if key in catalog() else t(f"registry.col.{column}", lang)
 
 
+def allowed_values(column: Column, lang: str) -> str:
+    """The codes a choice column accepts, each with its name in ``lang`` ("oem (armadora)").
+
+    Files keep the codes (the importer reads them in any language); the names tell the person
+    filling the template which code means what. Empty for free-text columns.
+    """
+    if not isinstance(column.clean, cells.Choice):
+        return ""
+    vocabulary = column.clean.vocabulary
+    return "; ".join(f"{code} ({label(vocabulary, code, lang)})"
+                     if label(vocabulary, code, lang) != code else code
+                     for code in column.clean.options)
+
+
 def template_frames(entities: Iterable[str], lang: str = "es") -> dict[str, pd.DataFrame]:
     """Empty sheets with the right headers, plus a help sheet describing every column."""
     sheets: dict[str, pd.DataFrame] = {}
@@ -64,6 +79,7 @@ def template_frames(entities: Iterable[str], lang: str = "es") -> dict[str, pd.D
             t("registry.help.required", lang): t("registry.yes" if c.required else "registry.no",
                                                  lang),
             t("registry.help.description", lang): _doc(c.name, lang),
+            t("registry.help.allowed", lang): allowed_values(c, lang),
         } for c in spec.columns]
     sheets["help"] = pd.DataFrame(help_rows)
     return sheets

@@ -40,6 +40,7 @@ class Sector:
     code: str
     name_en: str
     name_es: str
+    scian3: str = ""  # SCIAN subsectors (space-separated) whose exports this sector's buyers make
 
 
 @lru_cache(maxsize=1)

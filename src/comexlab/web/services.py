@@ -54,6 +54,8 @@ class Services:
     registry_facets: Callable[..., Any]
     clusters_graph: Callable[..., Any]
     registry_import: Callable[..., Any]
+    registry_template: Callable[..., Any]
+    sector_of_scian: Callable[..., Any]
     regime: Callable[..., Any]
 
 
@@ -73,5 +75,7 @@ def default_services() -> Services:
         registry_facets=_lazy(f"{a}.registry", "facets"),
         clusters_graph=_lazy(f"{a}.registry", "clusters_graph"),
         registry_import=_lazy(f"{a}.registry", "import_file"),
+        registry_template=_lazy(f"{a}.registry", "import_template"),
+        sector_of_scian=_lazy(f"{a}.registry", "sector_of_scian"),
         regime=_lazy(f"{a}.regime", "regime"),
     )

@@ -20,6 +20,7 @@ from comexlab.errors import InputError, NotFoundError, Problem
 from comexlab.i18n import Msg, label
 from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
+from comexlab.registry.exporter import template_frames
 from comexlab.registry.models import Firm, Program
 from comexlab.supply.certification import CertStatus
 from comexlab.supply.processes import processes
@@ -83,11 +84,12 @@ def firms_list(
     page_size: int,
     only_firm: int | None,
     lang: str,
+    sector: str | None = None,
 ) -> FirmPage:
     """A page of ``services.list_firms`` (restricted to ``only_firm`` for firm users)."""
     flt = services.FirmFilter(
         process=process, cert_status=CertStatus(cert_status) if cert_status else None,
-        cluster=cluster, program=program, state=state, text=q,
+        cluster=cluster, program=program, state=state, text=q, sector=sector,
     )
     df = services.list_firms(session, flt, today=date.today())
     wanted = select(Firm.rfc, Firm.id).where(Firm.rfc.in_(df["rfc"].tolist()))
@@ -238,3 +240,21 @@ def _where(file: str | None, message: str) -> str:
         return f"{file[file.index('['):]} {message}"
     return f"{file}: {message}" if file else message
 
+
+
+def import_template(lang: str) -> dict[str, pd.DataFrame]:
+    """The empty import workbook (every sheet) and its help sheet, as ``registry template all``."""
+    return template_frames(list(ENTITIES), lang)
+
+
+def sector_of_scian() -> dict[str, str]:
+    """SCIAN subsector → the buyer sector whose firms the registry lists (first listed wins).
+
+    Lets the dashboard link an export sector (SCIAN 336) to the firms that supply it
+    (``automotive``); the mapping is the ``scian3`` column of ``registry/data/sectors.csv``.
+    """
+    out: dict[str, str] = {}
+    for code, sector in reference.sectors().items():
+        for scian in sector.scian3.split():
+            out.setdefault(scian, code)
+    return out

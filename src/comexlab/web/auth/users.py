@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
-from comexlab.registry.auth_models import Role, User, WebSession
+from comexlab.registry.auth_models import Role, User, UserChange, WebSession
 from comexlab.registry.models import Firm
 from comexlab.web.auth.passwords import (
     check_password_policy,
@@ -152,3 +152,21 @@ def update_user(
         end_sessions(session, user.id)
     session.flush()
     return user
+
+
+def record_change(session: Session, actor: str, username: str, kind: str,
+                  detail: str | None = None) -> None:
+    """Note that ``actor`` changed ``username`` (same transaction as the change itself)."""
+    session.add(UserChange(actor=actor, username=username, kind=kind, detail=detail))
+    session.flush()
+
+
+def list_changes(session: Session, limit: int = 200) -> list[UserChange]:
+    """The latest changes to users, newest first."""
+    return list(session.scalars(
+        select(UserChange).order_by(UserChange.at.desc(), UserChange.id.desc()).limit(limit)))
+
+
+def firm_choices(session: Session) -> list[tuple[int, str]]:
+    """Firms by name (id, legal name) for the admin's firm picker."""
+    return list(session.execute(select(Firm.id, Firm.legal_name).order_by(Firm.legal_name)))

@@ -6,14 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.registry.auth_models import Role, User
 from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
 from comexlab.web.auth.security import Principal, require_admin, verify_csrf
-from comexlab.web.auth.users import create_user, list_users, update_user
+from comexlab.web.auth.users import (
+    create_user,
+    firm_choices,
+    get_user,
+    list_changes,
+    list_users,
+    record_change,
+    update_user,
+)
 from comexlab.web.db import Db
 from comexlab.web.render import render, request_lang
 
@@ -21,6 +30,7 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 api = APIRouter(tags=["users"], dependencies=[Depends(verify_csrf)])
 
 Admin = Annotated[Principal, Depends(require_admin)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class UserOut(BaseModel):
@@ -58,34 +68,75 @@ def _out(user: User) -> UserOut:
     )
 
 
+def _page(request: Request, db: Session, *, error: str | None = None,
+          status_code: int = 200) -> Response:
+    return render(request, "users.html", status_code=status_code,
+                  users=[_out(u) for u in list_users(db)], error=error,
+                  firms=firm_choices(db), changes=list_changes(db),
+                  min_password=MIN_PASSWORD_LENGTH)
+
+
 @pages.get("/admin/users")
 def users_page(request: Request, _admin: Admin, db: Db) -> Response:
-    """Users and the form to add one."""
-    return render(request, "users.html", users=[_out(u) for u in list_users(db)], error=None,
-                  min_password=MIN_PASSWORD_LENGTH)
+    """Users, the form to add one, a form per user to change them, and every change made."""
+    return _page(request, db)
+
+
+def _firm_id(text: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise InputError(Msg("web.users.bad_firm"), field="firm_id", value=text)
+    return int(text)
 
 
 @pages.post("/admin/users")
 def users_form(
     request: Request,
-    _admin: Admin,
+    admin: Admin,
     db: Db,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    firm_id: Annotated[str, Form()] = "",
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=16)],
+    firm_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Create a user from the form; problems re-render the page with the message."""
     try:
-        fid = int(firm_id) if firm_id.strip() else None
-        create_user(db, username, password, role=role, firm_id=fid)
-    except (InputError, ValueError) as exc:
+        user = create_user(db, username, password, role=role, firm_id=_firm_id(firm_id))
+        record_change(db, admin.username, user.username, "created", _describe(user))
+    except InputError as exc:
         db.rollback()
-        users = [_out(u) for u in list_users(db)]
-        shown = exc.text(request_lang(request)) if isinstance(exc, InputError) else str(exc)
-        return render(request, "users.html", status_code=422, users=users, error=shown,
-                      min_password=MIN_PASSWORD_LENGTH)
+        return _page(request, db, error=exc.text(request_lang(request)), status_code=422)
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@pages.post("/admin/users/{user_id}")
+def user_edit_form(
+    request: Request,
+    user_id: UserId,
+    admin: Admin,
+    db: Db,
+    role: Annotated[str, Form(max_length=16)] = "",
+    firm_id: Annotated[str, Form(max_length=12)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Change a user's role/firm or reset their password from the users page."""
+    try:
+        given = {"role": role or None, "firm_id": _firm_id(firm_id), "password": password or None}
+        patch = UserPatch(**{k: v for k, v in given.items() if v is not None})
+        api_update_user(user_id, patch, admin, db)
+    except InputError as exc:
+        db.rollback()
+        return _page(request, db, error=exc.text(request_lang(request)), status_code=422)
+    except ValidationError:
+        db.rollback()
+        return _page(request, db, error=Msg("web.users.bad_role").text(request_lang(request)),
+                     status_code=422)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _describe(user: User) -> str:
+    return f"{user.role}" + (f" · firm {user.firm_id}" if user.firm_id else "")
 
 
 @api.get("/users", response_model=list[UserOut])
@@ -95,12 +146,11 @@ def api_users(_admin: Admin, db: Db) -> list[UserOut]:
 
 
 @api.post("/users", response_model=UserOut, status_code=201)
-def api_create_user(body: UserIn, _admin: Admin, db: Db) -> UserOut:
-    """Create a user (admins only)."""
-    return _out(create_user(db, body.username, body.password, role=body.role, firm_id=body.firm_id))
-
-
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+def api_create_user(body: UserIn, admin: Admin, db: Db) -> UserOut:
+    """Create a user (admins only; recorded)."""
+    user = create_user(db, body.username, body.password, role=body.role, firm_id=body.firm_id)
+    record_change(db, admin.username, user.username, "created", _describe(user))
+    return _out(user)
 
 
 @api.patch("/users/{user_id}", response_model=UserOut)
@@ -115,8 +165,18 @@ def api_update_user(user_id: UserId, body: UserPatch, admin: Admin, db: Db) -> U
         raise InputError(Msg("web.user.self_demote"), field="role")
     changes = body.model_dump(exclude_unset=True)
     firm = {"firm_id": changes["firm_id"]} if "firm_id" in changes else {}
-    return _out(update_user(db, user_id, active=body.active, password=body.password,
-                            role=body.role, **firm))
+    before = get_user(db, user_id)
+    was = (before.role, before.firm_id, before.active)
+    user = update_user(db, user_id, active=body.active, password=body.password,
+                       role=body.role, **firm)
+    if (user.role, user.firm_id) != was[:2]:
+        record_change(db, admin.username, user.username, "role", _describe(user))
+    if body.password is not None:
+        record_change(db, admin.username, user.username, "password")
+    if user.active != was[2]:
+        record_change(db, admin.username, user.username,
+                      "reactivated" if user.active else "deactivated")
+    return _out(user)
 
 
 @pages.post("/admin/users/{user_id}/active")

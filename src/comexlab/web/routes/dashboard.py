@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
-from comexlab.web import charts
+from comexlab.web import charts, exports
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.render import render, request_lang
 from comexlab.web.views import Dashboard, DashboardOptions
@@ -94,9 +94,33 @@ async def dashboard_page(
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
     charts_ = _charts(data, request_lang(request))
+    links = request.app.state.services.sector_of_scian()
     return render(request, template, options=options, d=data, charts=charts_, error=None,
+                  sector_links=links,
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
                           "estimated": estimated})
+
+
+@pages.get("/dashboard/export.{fmt}")
+async def dashboard_export(
+    request: Request,
+    _user: User,
+    fmt: exports.Format,
+    reporter: Reporter = None,
+    start: Period = None,
+    end: Period = None,
+    estimated: bool = False,
+    cut: Literal["sectors", "products", "destinations", "series"] | None = None,
+) -> Response:
+    """The dashboard's tables: every cut in one workbook, or one ``cut`` as CSV."""
+    lang = request_lang(request)
+    if fmt == "csv" and cut is None:
+        cut = "sectors"
+    _options, data = await dashboard_data(request, reporter, start, end, estimated)
+    name = f"exportaciones-{data.reporter}-{data.start}-{data.end}" + (f"-{cut}" if cut else "")
+    return exports.download(name, exports.dashboard_sheets(data, lang, cut), fmt,
+                            percent_columns=exports.dashboard_percent_columns(lang),
+                            notes=exports.dashboard_notes(data, lang))
 
 
 @api.get("/dashboard", response_model=Dashboard)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.web import charts
+from comexlab.web import charts, exports
 from comexlab.web.auth.security import (
     Principal,
     current_user,
@@ -54,6 +54,7 @@ Sector = Annotated[str, Query(max_length=32, pattern=r"^[a-z0-9_]+$")]
 FirmId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_UPLOAD_BYTES = 10_000_000
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
+EXPORT_ROWS = 1_000_000  # an export holds every firm the filters select, not one page
 
 
 class FirmQuery(BaseModel):
@@ -65,6 +66,7 @@ class FirmQuery(BaseModel):
     cluster: str | None = None
     program: str | None = None
     state: str | None = None
+    sector: str | None = None
     page: int = 1
     page_size: int = 50
 
@@ -76,13 +78,15 @@ def firm_query(
     cluster: Code = None,
     program: Code = None,
     state: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    sector: Annotated[str | None, Query(max_length=32, pattern=r"^[a-z0-9_]*$")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> FirmQuery:
     """Filters from the query string (empty values mean 'any')."""
     return FirmQuery(
         q=q or None, process=process or None, cert_status=cert_status, cluster=cluster or None,
-        program=program or None, state=state or None, page=page, page_size=page_size,
+        program=program or None, state=state or None, sector=sector or None,
+        page=page, page_size=page_size,
     )
 
 
@@ -119,6 +123,33 @@ def firms_page(request: Request, user: User, db: Db, f: Filters) -> Response:
     facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
     template = "_firms_table.html" if request.headers.get("HX-Request") else "firms.html"
     return render(request, template, data=data, f=f, facets=facets)
+
+
+@pages.get("/registry/firms/export.{fmt}")
+def firms_export(request: Request, user: User, db: Db, f: Filters, fmt: exports.Format) -> Response:
+    """The firms list with the page's filters, every page of it (a firm user: their firm only)."""
+    every = f.model_copy(update={"page": 1, "page_size": EXPORT_ROWS})
+    data = _list(request, db, user, every)
+    return exports.download("empresas", exports.firms_sheet(data, request_lang(request)), fmt)
+
+
+@pages.get("/registry/firms/{firm_id}/gap/export.{fmt}")
+def gap_export(
+    request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector, fmt: exports.Format
+) -> Response:
+    """The certification gap of the firm to a sector (403 for another firm's user)."""
+    firm = _detail(request, db, user, firm_id)
+    lang = request_lang(request)
+    gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=lang)
+    return exports.download(f"brecha-{firm.rfc}-{sector}",
+                            exports.gap_sheet(gap, firm.legal_name, lang), fmt)
+
+
+@pages.get("/registry/clusters/export.{fmt}")
+def clusters_export(request: Request, _user: Agency, db: Db, fmt: exports.Format) -> Response:
+    """The clusters and links tables (CSV: the clusters table)."""
+    graph = request.app.state.services.clusters_graph(db)
+    return exports.download("clusteres", exports.cluster_sheets(graph, request_lang(request)), fmt)
 
 
 @pages.get("/registry/firms/{firm_id}")
@@ -176,7 +207,14 @@ def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
 @pages.get("/registry/import")
 def import_page(request: Request, _admin: Admin) -> Response:
     """Upload the Excel template; errors are shown before anything is written."""
-    return render(request, "import.html", report=None, token=None)
+    return render(request, "import.html", report=None, token=None, **_template_help(request))
+
+
+@pages.get("/registry/import/template.xlsx")
+def import_template(request: Request, _admin: Admin) -> Response:
+    """The empty import workbook and its help sheet (as ``comexlab registry template all``)."""
+    sheets = request.app.state.services.registry_template(request_lang(request))
+    return exports.download("plantilla-registro", sheets, "xlsx")
 
 
 @pages.post("/registry/import")
@@ -194,7 +232,8 @@ async def import_form(
     else:
         _discard(path)
     status = 422 if report.errors else 200
-    return render(request, "import.html", status_code=status, report=report, token=token)
+    return render(request, "import.html", status_code=status, report=report, token=token,
+                  **_template_help(request))
 
 
 @pages.post("/registry/import/confirm")
@@ -210,7 +249,14 @@ async def import_confirm(
         report = await _run_import(request, FilePath(path), dry_run=False)
     finally:
         _discard(FilePath(path))
-    return render(request, "import.html", report=report, token=None)
+    return render(request, "import.html", report=report, token=None, **_template_help(request))
+
+
+def _template_help(request: Request) -> dict[str, object]:
+    """The template's help sheet, shown on the import page (columns, required, allowed values)."""
+    sheets = request.app.state.services.registry_template(request_lang(request))
+    help_sheet = sheets["help"]
+    return {"help_columns": list(help_sheet.columns), "help_rows": help_sheet.values.tolist()}
 
 
 async def _save_upload(request: Request, upload: UploadFile) -> FilePath:
