@@ -51,10 +51,18 @@ def test_run_usmca_ends_sort_filter_page_and_download_xlsx(page: Page) -> None:
     page.click("#run-button")
     expect(page).to_have_url(re.compile(r"/scenarios/runs/[0-9a-f]+"))
     expect(page.locator("#headline")).to_be_visible(timeout=60_000)
-    expect(page.locator("#headline")).to_contain_text("US$911.04 mil M")
-    expect(page.locator("#headline")).to_contain_text("35.84%")  # exposed share
+    expect(page.locator("#headline")).to_contain_text("35.84%")  # exposed share, big
+    expect(page.locator("#headline .kpi-key")).to_have_count(4)
+    # the other figures (total value among them) and the audit notes are folded
+    expect(page.locator("#more-figures")).not_to_have_attribute("open", "")
+    expect(page.locator("#more-figures")).to_contain_text("US$911.04 mil M")
+    expect(page.locator("#run-notes")).to_contain_text("sin fracción arancelaria")
     expect(page.locator('div[data-chart="chart-section"]')).to_have_attribute("data-drawn", "1")
     shot(page, "scenario")
+    # the line table opens on added duty, descending, with the description path
+    expect(page.locator("#line-table thead")).to_contain_text("Arancel adicional USD ▼")
+    page.locator("#lines").scroll_into_view_if_needed()
+    shot(page, "scenario-lines")
     # sort by value (descending): the first row is 8471500150, Mexico's largest 2025 line
     page.click("#line-table th a:has-text('Valor USD')")
     expect(page.locator("#line-table tbody tr").first).to_contain_text("8471500150")

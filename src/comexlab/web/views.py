@@ -98,6 +98,7 @@ class Figure(BaseModel):
     value: float | None
     kind: Literal["usd", "pct", "number", "text"] = "number"
     text: str | None = None
+    primary: bool = False  # one of the four figures shown first and big
 
 
 class AggRow(BaseModel):

@@ -194,3 +194,39 @@ def test_long_run_does_not_block_other_requests(as_user, app) -> None:
     assert "run-progress" in c.get(f"/scenarios/runs/{run_id}/progress").text
     release.set()
     assert _wait(c, run_id)["status"] == "done"
+
+
+def test_run_page_leads_with_four_figures_and_sorts_lines_by_added_duty(as_user) -> None:
+    """Issue 13: 4 key figures big, the rest and the audit folded, lines by added duty."""
+    c = as_user("analyst")
+    shipped = {s["name"]: s for s in c.get("/api/scenarios").json()}  # Spanish by default
+    assert shipped["s232-autos"]["title"].startswith("Sección 232 autos")
+    assert "Arancel adicional del 25 %" in shipped["s232-autos"]["description"]
+    en = as_user("analyst")
+    en.cookies.set("lang", "en")
+    assert any(s["title"].startswith("Section 232 autos") for s in en.get("/api/scenarios").json())
+    run_id = c.post("/api/scenarios/runs",
+                    json={"scenario": "s232-autos", "reporter": "MEX"}).json()["run_id"]
+    assert _wait(c, run_id)["status"] == "done"
+    res = c.get(f"/api/scenarios/runs/{run_id}/result").json()
+    primary = [f["key"] for f in res["headline"] if f["primary"]]
+    assert primary == ["share_exposed", "duty_change", "neutralising_cut", "rate_after_tw"]
+    page = c.get(f"/scenarios/runs/{run_id}").text
+    assert res["title"].startswith("Sección 232 autos")
+    key_block = page[page.index('id="headline"'):page.index('id="more-figures"')]
+    assert key_block.count('class="kpi kpi-key"') == 4
+    assert '<details id="run-notes">' in page and 'class="note"' not in page
+    # the table opens on added duty, descending, with the description path beside the code
+    first = c.get(f"/scenarios/runs/{run_id}/lines").text
+    assert "▼" in first and "Arancel adicional USD" in first
+    top = c.get(f"/api/scenarios/runs/{run_id}/lines",
+                params={"sort": "duty_change", "desc": "true", "page_size": 50}).json()
+    changes = [r["duty_change"] for r in top["rows"]]
+    assert changes == sorted(changes, reverse=True) and changes[0] > 0
+    assert {r["reporter"] for r in top["rows"]} == {"MEX"}
+    cars = c.get(f"/api/scenarios/runs/{run_id}/lines", params={"q": "8703230140"}).json()
+    # HTS 2026: 8703 Motor cars … › … › 8703.23.01.40 'New' (a line alone reads 'New')
+    path = cars["rows"][0]["description_path"]
+    assert path.count(" › ") >= 2 and path.startswith("Motor cars")
+    first_row = first[first.index("<tbody>"):].split("</tr>")[0]
+    assert f"{changes[0]:,.0f}".split(",")[0] in first_row

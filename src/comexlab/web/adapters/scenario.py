@@ -21,11 +21,18 @@ from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
 from comexlab.nomenclature.hs import section_by_number
 from comexlab.nomenclature.states import state
-from comexlab.presentation.scenario import PERCENT, figure_kind, headline_keys, headline_label
+from comexlab.presentation.scenario import (
+    KEY_FIGURES,
+    PERCENT,
+    figure_kind,
+    headline_keys,
+    headline_label,
+)
 from comexlab.presentation.scenario import notes as scenario_notes
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
+from comexlab.warehouse.hts import description_paths
 from comexlab.web.lines import CompletedRun
 from comexlab.web.views import AggRow, Column, Figure, RunResult, ScenarioInfo
 from comexlab.web.warehouse import Warehouse
@@ -34,11 +41,13 @@ Progress = Callable[[float, str], None]
 
 #: Columns of the on-screen line table (downloads carry every column of the engine's table).
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("reporter", "text"), ("product_code", "text"), ("description", "text"),
-    ("chapter", "text"), ("value_usd", "usd"), ("claimed_value_usd", "usd"),
+    ("reporter", "text"), ("product_code", "text"), ("description_path", "text"),
+    ("value_usd", "usd"), ("claimed_value_usd", "usd"),
     ("rate_before", "pct"), ("rate_after", "pct"), ("duty_before", "usd"),
-    ("duty_after", "usd"), ("exposed_value_usd", "usd"), ("neutralising_cut", "pct"),
+    ("duty_after", "usd"), ("duty_change", "usd"), ("exposed_value_usd", "usd"),
+    ("neutralising_cut", "pct"),
 )
+
 GROUPS: tuple[str, ...] = ("section", "chapter", "subsector")
 
 
@@ -47,7 +56,8 @@ def _catalog(lang: str) -> tuple[ScenarioInfo, ...]:
     out = []
     for name in service.shipped_scenarios():
         s = service.load_scenario(name)
-        out.append(ScenarioInfo(name=s.name, title=s.title, description=s.description.strip()))
+        out.append(ScenarioInfo(name=s.name, title=s.title_in(lang),
+                                description=s.description_in(lang)))
     return tuple(out)
 
 
@@ -61,10 +71,33 @@ def _num(value: object) -> float | None:
 
 
 def headline(result: ScenarioResult, lang: str) -> list[Figure]:
-    """The scenario CLI's headline figures, as numbers with their units."""
+    """The scenario CLI's headline figures, as numbers with their units.
+
+    The four :data:`KEY_FIGURES` come first, flagged ``primary``; the rest keep the CLI order.
+    """
     row = result.aggregate().iloc[0]
-    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]), kind=figure_kind(k))
-            for k in headline_keys(row.index)]
+    keys = headline_keys(row.index)
+    ordered = [k for k in KEY_FIGURES if k in keys] + [k for k in keys if k not in KEY_FIGURES]
+    return [Figure(key=k, label=headline_label(k, lang), value=_num(row[k]), kind=figure_kind(k),
+                   primary=k in KEY_FIGURES)
+            for k in ordered]
+
+
+def with_paths(lines: pd.DataFrame, paths: dict[str, str]) -> pd.DataFrame:
+    """The line table with each line's description path and its added duty.
+
+    Why: 'Other' alone names nothing, and the reader looks for the lines whose duty rises
+    most. ``duty_change`` is duty after minus before of the same row (no new figure); a code
+    missing from the edition keeps its own description.
+    """
+    out = lines.copy()
+    if "product_code" in out.columns:
+        codes = out["product_code"].astype(str)
+        own = out["description"].astype("string") if "description" in out.columns else codes
+        out["description_path"] = codes.map(paths).astype("string").fillna(own)
+    if {"duty_before", "duty_after"} <= set(out.columns):
+        out["duty_change"] = out["duty_after"] - out["duty_before"]
+    return out
 
 
 def _group_label(group: str, code: str, lang: str) -> str:
@@ -144,19 +177,23 @@ def run(
     started = datetime.now(UTC).replace(tzinfo=None)
     progress(0.05, t("web.scen.step.validate", lang))
 
-    def work(con: duckdb.DuckDBPyConnection) -> ScenarioResult:
+    def work(con: duckdb.DuckDBPyConnection) -> tuple[ScenarioResult, dict[str, str]]:
         if on_stop is not None:
             on_stop(con.interrupt)
         sc = validate(con, scenario=scenario, yaml_text=yaml_text, source=source)
         progress(0.2, t("web.scen.step.engine", lang))
-        return service.run_scenario(con, sc, reporter=reporter, checkpoint=checkpoint)
+        res = service.run_scenario(con, sc, reporter=reporter, checkpoint=checkpoint)
+        codes = (res.lines["product_code"].astype(str).unique().tolist()
+                 if "product_code" in res.lines.columns else [])
+        return res, description_paths(con, sc.base.edition, codes)
 
-    result = warehouse.read_sync(work)
+    result, paths = warehouse.read_sync(work)
     progress(0.85, t("web.scen.step.aggregate", lang))
     figures = headline(result, lang)
-    title = result.scenario.title + (f" — {reporter}" if reporter else "")
+    title = result.scenario.title_in(lang) + (f" — {reporter}" if reporter else "")
+    table = with_paths(result.sorted_lines(), paths)
     columns = [Column(name=n, label=t(f"web.scen.col.{n}", lang), kind=k)  # type: ignore[arg-type]
-               for n, k in LINE_COLUMNS if n in result.lines.columns]
+               for n, k in LINE_COLUMNS if n in table.columns]
     view = RunResult(
         run_id=run_id, scenario=result.scenario.name, title=title, headline=figures,
         by_group=by_group(result, lang), notes=scenario_notes(result, lang),
@@ -166,7 +203,7 @@ def run(
     _record(warehouse, view, username, started)
     percent = tuple(c for c in (*PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave")
                     if c in result.lines.columns)
-    return CompletedRun(result=view, lines=result.sorted_lines(), percent_columns=percent,
+    return CompletedRun(result=view, lines=table, percent_columns=percent,
                         notes=tuple(view.notes))
 
 

@@ -211,7 +211,9 @@ def _run_context(job: Job, lang: str) -> dict[str, object]:
             group: charts.exposure_bars(rows, lang=lang)
             for group, rows in result.by_group.items()
         }
-        ctx["page"] = lines.page_of(_done(job).lines, result.columns)
+        table = _done(job).lines
+        sort, desc = lines.default_order(table, None, False)
+        ctx["page"] = lines.page_of(table, result.columns, sort=sort, desc=desc)
     return ctx
 
 
@@ -228,7 +230,9 @@ def lines_fragment(
     """Htmx target: one page of the line table."""
     job = _job(request, user, run_id)
     result = _result(job)
-    data = lines.page_of(_done(job).lines, result.columns, q=q, sort=sort, desc=desc, page=page)
+    table = _done(job).lines
+    sort, desc = lines.default_order(table, sort, desc)
+    data = lines.page_of(table, result.columns, q=q, sort=sort, desc=desc, page=page)
     return render(request, "_scenario_lines.html", job=job, page=data)
 
 
