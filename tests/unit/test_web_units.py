@@ -125,3 +125,37 @@ def test_every_template_key_is_translated() -> None:
     assert missing == []
     web = {k: v for k, v in catalog().items() if k.startswith("web.")}
     assert all(v["es"] and v["en"] for v in web.values())
+
+
+def test_short_path_keeps_heading_and_the_last_two_steps() -> None:
+    from comexlab.web.render import short_path
+
+    # HTS 2026 path of 8543709860 (as the hts_line table builds it)
+    full = ("Electrical machines and apparatus, having individual functions, not specified or "
+            "included elsewhere in this chapter; parts thereof: › Other machines and apparatus: "
+            "› Other: › Other: › Other › Other")
+    assert short_path(full) == (
+        "Electrical machines and apparatus, having indivi… › … › Other › Other")
+    assert short_path("Live horses › Purebred breeding animals") == (
+        "Live horses › Purebred breeding animals")
+
+
+def test_added_duty_order_is_the_default_only_when_none_is_asked() -> None:
+    from comexlab.web.lines import default_order
+
+    df = pd.DataFrame({"duty_change": [1.0, 3.0], "value_usd": [5.0, 1.0]})
+    assert default_order(df, None, False) == ("duty_change", True)
+    assert default_order(df, "", False) == ("duty_change", True)
+    assert default_order(df, "value_usd", False) == ("value_usd", False)
+    assert default_order(df.drop(columns="duty_change"), None, False) == (None, False)
+
+
+def test_with_paths_adds_path_and_added_duty_keeping_unknown_codes() -> None:
+    from comexlab.web.adapters.scenario import with_paths
+
+    lines = pd.DataFrame({"product_code": ["8703230140", "9999999999"],
+                          "description": ["New", "Mystery"],
+                          "duty_before": [0.0, 10.0], "duty_after": [25.0, 10.0]})
+    out = with_paths(lines, {"8703230140": "Motor cars … › New"})
+    assert out["description_path"].tolist() == ["Motor cars … › New", "Mystery"]
+    assert out["duty_change"].tolist() == [25.0, 0.0]

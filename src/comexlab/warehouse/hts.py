@@ -101,6 +101,8 @@ def description_paths(con: duckdb.DuckDBPyConnection, key: str, codes: list[str]
                       ) -> dict[str, str]:
     """Each code's description path in edition ``key`` (heading › subheading › line).
 
+    The stored path ends with the line's own description.
+
     Why: a line's own text ('Other', 'New') means nothing without its ancestors. Codes not in
     the edition are left out (the caller shows the code alone).
     """
@@ -108,7 +110,7 @@ def description_paths(con: duckdb.DuckDBPyConnection, key: str, codes: list[str]
         return {}
     rows = con.execute("""
         SELECT hts, arg_min(CASE WHEN description_path = '' THEN description
-                                 ELSE description_path || ' › ' || description END, row_no)
+                                 ELSE description_path END, row_no)
         FROM hts_line WHERE edition = ? AND hts IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY hts""", [key, sorted(set(codes))]).fetchall()
     return {str(code): str(path) for code, path in rows}
