@@ -159,3 +159,15 @@ def test_with_paths_adds_path_and_added_duty_keeping_unknown_codes() -> None:
     out = with_paths(lines, {"8703230140": "Motor cars … › New"})
     assert out["description_path"].tolist() == ["Motor cars … › New", "Mystery"]
     assert out["duty_change"].tolist() == [25.0, 0.0]
+
+
+def test_product_names_in_both_languages_from_the_packaged_table() -> None:
+    from comexlab.nomenclature.hs import product_name, product_path
+
+    # sa2_descriptions_es.csv / sa4_descriptions_es.csv and the WCO HS 2022 file
+    assert product_name("27", "es").startswith("Combustibles minerales")
+    assert product_name("27", "en").startswith("Mineral fuels")
+    assert product_name("0101", "es") == "Caballos"
+    assert product_name("99", "es") == "Commodities not specified according to kind"  # EN stands in
+    assert product_name("12345") is None and product_name("x") is None
+    assert product_path("8703230140", "es") == "Vehículo › Coches"

@@ -209,6 +209,12 @@ def test_run_page_leads_with_four_figures_and_sorts_lines_by_added_duty(as_user)
                     json={"scenario": "s232-autos", "reporter": "MEX"}).json()["run_id"]
     assert _wait(c, run_id)["status"] == "done"
     res = c.get(f"/api/scenarios/runs/{run_id}/result").json()
+    # charts: chapter and SCIAN names beside the codes, never a bar labelled 'nan'
+    labels = {g: [r["label"] for r in rows] for g, rows in res["by_group"].items()}
+    assert "87 Vehículo" in labels["chapter"]  # sa2_descriptions_es.csv, chapter 87
+    assert all(lab.split()[0].isdigit() and len(lab.split()) > 1 for lab in labels["subsector"]
+               if "correspondencia" not in lab)
+    assert not any("nan" in lab.split() for group in labels.values() for lab in group)
     primary = [f["key"] for f in res["headline"] if f["primary"]]
     assert primary == ["share_exposed", "duty_change", "neutralising_cut", "rate_after_tw"]
     page = c.get(f"/scenarios/runs/{run_id}").text

@@ -19,7 +19,8 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
-from comexlab.nomenclature.hs import section_by_number
+from comexlab.nomenclature.hs import product_name, section_by_number
+from comexlab.nomenclature.scian import subsector
 from comexlab.nomenclature.states import state
 from comexlab.presentation.scenario import (
     KEY_FIGURES,
@@ -101,12 +102,30 @@ def with_paths(lines: pd.DataFrame, paths: dict[str, str]) -> pd.DataFrame:
 
 
 def _group_label(group: str, code: str, lang: str) -> str:
+    """A chart label: the code analysts use beside its name ('84 Reactores nucleares…').
+
+    A line without a group (no SCIAN correspondence) is named so, never 'nan'.
+    """
+    if code in ("", "nan", "None", "<NA>"):
+        return t("web.scen.group.none", lang)
+    name: str | None = None
     if group == "section" and code[:2].isdigit():
         try:
             return f"{code.split()[-1]} {section_by_number(int(code[:2])).name(lang, short=True)}"
         except (KeyError, ValueError):
             return code
-    return code
+    if group == "chapter":
+        name = product_name(code, lang)
+    elif group == "subsector":
+        try:
+            name = subsector(code).name(lang, short=True)
+        except (KeyError, ValueError):
+            name = None
+    return f"{code} {_short(name)}" if name else code
+
+
+def _short(name: str, size: int = 34) -> str:
+    return name if len(name) <= size else name[:size].rstrip(" ,;") + "…"
 
 
 def by_group(result: ScenarioResult, lang: str) -> dict[str, list[AggRow]]:
