@@ -208,6 +208,7 @@ class FirmDetail(BaseModel):
     legal_name: str
     state: str
     state_name: str
+    municipality_name: str | None = None
     municipality: str | None = None
     employees: int | None = None
     activity: str
@@ -285,6 +286,11 @@ class Facets(BaseModel):
     programs: list[Option]
     sectors: list[Option]
     states: list[Option]
+
+    def name(self, kind: str, code: str) -> str:
+        """The label of ``code`` among the ``kind`` choices (the code itself when unknown)."""
+        options: list[Option] = getattr(self, kind)
+        return next((o.label for o in options if o.code == code), code)
 
 
 class ImportReport(BaseModel):

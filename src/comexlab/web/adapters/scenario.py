@@ -19,7 +19,7 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, t
-from comexlab.nomenclature.hs import product_name, section_by_number
+from comexlab.nomenclature.hs import product_name, section_by_number, section_of
 from comexlab.nomenclature.scian import subsector
 from comexlab.nomenclature.states import state
 from comexlab.presentation.scenario import (
@@ -114,14 +114,21 @@ def _group_label(group: str, code: str, lang: str) -> str:
             return f"{code.split()[-1]} {section_by_number(int(code[:2])).name(lang, short=True)}"
         except (KeyError, ValueError):
             return code
-    if group == "chapter":
-        name = product_name(code, lang)
+    if group == "chapter":  # national chapters 98-99 have no HS name: their section's
+        name = product_name(code, lang) or _section_name(code, lang)
     elif group == "subsector":
         try:
             name = subsector(code).name(lang, short=True)
         except (KeyError, ValueError):
             name = None
     return f"{code} {_short(name)}" if name else code
+
+
+def _section_name(code: str, lang: str) -> str | None:
+    try:
+        return section_of(code).name(lang, short=True)
+    except (KeyError, ValueError):
+        return None
 
 
 def _short(name: str, size: int = 34) -> str:
