@@ -6,7 +6,7 @@ computes nothing here, it only names and shapes what the services produced.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -131,6 +131,18 @@ class RunStatus(BaseModel):
     progress: float
     message: str = ""
     error: str | None = None
+
+
+class SavedRun(BaseModel):
+    """A kept scenario run as the runs list shows it."""
+
+    run_id: str
+    scenario: str
+    title: str
+    username: str
+    finished_at: datetime
+    reporter: str | None = None
+    headline: dict[str, float | None] = Field(default_factory=dict)
 
 
 class RunResult(BaseModel):

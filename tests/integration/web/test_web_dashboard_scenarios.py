@@ -7,7 +7,7 @@ import time
 
 import pytest
 from openpyxl import load_workbook
-from web_helpers import assert_error
+from web_helpers import assert_error, login
 
 
 def test_dashboard_gto_2018_matches_report_service(as_user) -> None:
@@ -236,3 +236,41 @@ def test_run_page_leads_with_four_figures_and_sorts_lines_by_added_duty(as_user)
     assert path.count(" › ") >= 2 and path.startswith("Motor cars")
     first_row = first[first.index("<tbody>"):].split("</tr>")[0]
     assert f"{changes[0]:,.0f}".split(",")[0] in first_row
+
+
+def test_saved_run_reloads_after_restart_lists_and_compares(as_user, app, web_env) -> None:
+    """Issue 13: a run is kept in the warehouse; a new app on the same files shows it."""
+    from fastapi.testclient import TestClient
+
+    from comexlab.web.app import create_app
+
+    c = as_user("analyst")
+    ids = []
+    for name in ("s232-autos", "s232-metals"):
+        run_id = c.post("/api/scenarios/runs",
+                        json={"scenario": name, "reporter": "MEX"}).json()["run_id"]
+        assert _wait(c, run_id)["status"] == "done"
+        ids.append(run_id)
+    before = c.get(f"/api/scenarios/runs/{ids[0]}/result").json()
+    app.state.warehouse.close()  # the server stops (its writer drained)
+    fresh = create_app(web_env.settings)  # and restarts: empty job list, same files
+    with TestClient(fresh, raise_server_exceptions=False) as other:
+        other.cookies.update(c.cookies)
+        page = other.get(f"/scenarios/runs/{ids[0]}")
+        assert page.status_code == 200 and 'id="headline"' in page.text
+        after = other.get(f"/api/scenarios/runs/{ids[0]}/result").json()
+        assert after["headline"] == before["headline"] and after["title"] == before["title"]
+        lines = other.get(f"/scenarios/runs/{ids[0]}/lines", params={"q": "8703"}).text
+        assert "8703" in lines
+        assert other.get(f"/scenarios/runs/{ids[0]}/download.csv").status_code == 200
+        listing = other.get("/scenarios/runs").text
+        assert all(f"/scenarios/runs/{i}" in listing for i in ids) and "analyst" in listing
+        compare = other.get("/scenarios/compare", params={"a": ids[0], "b": ids[1]}).text
+        assert "Sección 232 autos" in compare and "Sección 232 metales" in compare
+        # someone else's run stays private; an unknown id is a 404, not a 500
+        assert other.get("/scenarios/runs/ffffffffffffffff").status_code == 404
+        assert other.get("/scenarios/runs/..%2Fetc").status_code == 404
+        stranger = login(TestClient(fresh, raise_server_exceptions=False), "analyst2")
+        assert stranger.get(f"/scenarios/runs/{ids[0]}").status_code == 404
+        assert f"/scenarios/runs/{ids[0]}" not in stranger.get("/scenarios/runs").text
+    fresh.state.warehouse.close()

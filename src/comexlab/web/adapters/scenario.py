@@ -9,15 +9,17 @@ progress, and records each finished run through the warehouse's single writer.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 import duckdb
 import pandas as pd
 
-from comexlab.errors import InputError
+from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg, t
 from comexlab.nomenclature.hs import product_name, section_by_number, section_of
 from comexlab.nomenclature.scian import subsector
@@ -35,7 +37,7 @@ from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
 from comexlab.warehouse.hts import description_paths
 from comexlab.web.lines import CompletedRun
-from comexlab.web.views import AggRow, Column, Figure, RunResult, ScenarioInfo
+from comexlab.web.views import AggRow, Column, Figure, RunResult, SavedRun, ScenarioInfo
 from comexlab.web.warehouse import Warehouse
 
 Progress = Callable[[float, str], None]
@@ -191,6 +193,7 @@ def run(
     progress: Progress,
     username: str = "",
     run_id: str = "",
+    owner_id: int | None = None,
     source: str = "scenario.yaml",
     checkpoint: Callable[[], None] = _nothing,
     on_stop: Callable[[Callable[[], None]], None] | None = None,
@@ -226,20 +229,78 @@ def run(
         line_count=len(result.lines), columns=columns,
     )
     checkpoint()  # a run stopped by now is not recorded as done
-    _record(warehouse, view, username, started)
     percent = tuple(c for c in (*PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave")
                     if c in result.lines.columns)
-    return CompletedRun(result=view, lines=table, percent_columns=percent,
-                        notes=tuple(view.notes))
+    completed = CompletedRun(result=view, lines=table, percent_columns=percent,
+                             notes=tuple(view.notes))
+    _record(warehouse, completed, Saved(username=username, owner_id=owner_id, reporter=reporter,
+                                        scenario_text=yaml_text), started)
+    return completed
 
 
-def _record(warehouse: Warehouse, view: RunResult, username: str, started: datetime) -> None:
-    """Log the run in ``web_scenario_run`` via the single writer (audit of who ran what)."""
+@dataclass(frozen=True)
+class Saved:
+    """Who ran a run and with what inputs (kept with its results)."""
+
+    username: str = ""
+    owner_id: int | None = None
+    reporter: str | None = None
+    scenario_text: str | None = None
+
+
+def _parquet(df: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    df.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _record(warehouse: Warehouse, run: CompletedRun, who: Saved, started: datetime) -> None:
+    """Keep the run in ``web_scenario_run`` via the single writer: inputs, results, lines.
+
+    Why: a run's URL must keep working after a restart and runs must be listable (issue 13);
+    the in-memory job list keeps only the last few.
+    """
+    view = run.result
+    assert isinstance(view, RunResult)
     if not view.run_id:
         return
     figures = {f.key: f.value for f in view.headline}
     finished = datetime.now(UTC).replace(tzinfo=None)
-    warehouse.submit_write(lambda con: con.execute(
-        "INSERT OR REPLACE INTO web_scenario_run VALUES (?, ?, ?, 'done', ?, ?, ?)",
-        [view.run_id, view.scenario, username, started, finished, json.dumps(figures)],
-    ))
+    values = {
+        "run_id": view.run_id, "scenario": view.scenario, "username": who.username,
+        "status": "done", "started_at": started, "finished_at": finished,
+        "headline": json.dumps(figures), "owner_id": who.owner_id, "reporter": who.reporter,
+        "title": view.title, "scenario_text": who.scenario_text,
+        "result": view.model_dump_json(), "lines": _parquet(run.lines),
+        "percent_columns": list(run.percent_columns),
+    }
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    sql = f"INSERT OR REPLACE INTO web_scenario_run ({names}) VALUES ({marks})"
+    warehouse.submit_write(lambda con: con.execute(sql, list(values.values())))
+
+
+def saved_runs(con: duckdb.DuckDBPyConnection, owner_id: int | None) -> list[SavedRun]:
+    """Finished runs, newest first: all of them for an admin (None), else the owner's own."""
+    rows = con.execute("""
+        SELECT run_id, scenario, coalesce(title, scenario), username, finished_at, reporter,
+               headline
+        FROM web_scenario_run
+        WHERE status = 'done' AND result IS NOT NULL AND (? IS NULL OR owner_id = ?)
+        ORDER BY finished_at DESC LIMIT 500""", [owner_id, owner_id]).fetchall()
+    return [SavedRun(run_id=r[0], scenario=r[1], title=r[2], username=r[3], finished_at=r[4],
+                     reporter=r[5], headline=json.loads(r[6]) if r[6] else {})
+            for r in rows]
+
+
+def saved_run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int | None, CompletedRun]:
+    """A kept run (its owner id and what its pages show); NotFoundError when unknown."""
+    row = con.execute("""
+        SELECT owner_id, result, lines, percent_columns FROM web_scenario_run
+        WHERE run_id = ? AND status = 'done' AND result IS NOT NULL""", [run_id]).fetchone()
+    if row is None:
+        raise NotFoundError(Msg("web.error.run_not_found", run=run_id))
+    view = RunResult.model_validate_json(row[1])
+    lines = pd.read_parquet(io.BytesIO(row[2]))
+    return row[0], CompletedRun(result=view, lines=lines, percent_columns=tuple(row[3] or ()),
+                                notes=tuple(view.notes))
