@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from browser_support import XLSX_BAD_ROWS, login, settle, shot
+from browser_support import XLSX_BAD_ROWS, login, serve, settle, shot
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -189,3 +189,29 @@ def test_cookie_saved_before_logout_is_dead_in_a_browser(page: Page, browser, se
     other.goto("/dashboard")
     expect(other).to_have_url(re.compile(r"/login\?next=/dashboard"))
     thief.close()
+
+
+def test_saved_run_reloads_after_a_server_restart(page: Page, browser, server) -> None:
+    """Issue 13: a run's URL works on a restarted server (same files, no jobs in memory)."""
+    login(page, "analyst")
+    page.goto("/scenarios")
+    page.select_option("#scenario", "s232-autos")
+    page.click("#run-button")
+    expect(page.locator("#headline")).to_be_visible(timeout=60_000)
+    path = page.url.removeprefix(server.url)
+    exposed = page.locator("#headline .kpi-key .v").first.inner_text()
+    with serve(server.settings) as url:
+        context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 860},
+                                      locale="es-MX")
+        again = context.new_page()
+        login(again, "analyst")
+        again.goto(path)
+        expect(again.locator("#headline .kpi-key .v").first).to_have_text(exposed)
+        expect(again.locator("#line-table tbody tr")).not_to_have_count(0)
+        again.goto("/scenarios/runs")
+        expect(again.locator(f'#runs-table a[href="{path}"]')).to_be_visible()
+        shot(again, "scenario-runs")
+        again.click("#compare-button")
+        expect(again.locator("#compare-table")).to_contain_text("Sección 232 autos")
+        shot(again, "scenario-compare")
+        context.close()
