@@ -6,13 +6,19 @@ pytest imported first when several test folders run together.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+import uvicorn
 from openpyxl import Workbook
 from playwright.sync_api import Page
 
@@ -77,3 +83,28 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The app on these files, served on a free loopback port (its URL) until the block ends.
+
+    A second ``serve`` on the same files is a restarted server: a fresh app, no jobs in memory.
+    """
+    from comexlab.web.app import create_app
+
+    port = _free_port()
+    app = create_app(settings)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline:
+            pytest.fail("web server did not start", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

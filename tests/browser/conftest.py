@@ -9,15 +9,12 @@ test that silently skips is a test that does not exist.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
-from browser_support import PASSWORD, Server, _free_port
+from browser_support import PASSWORD, Server, serve
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
@@ -26,7 +23,6 @@ from comexlab.registry.demo import seed_demo
 from comexlab.registry.models import Firm
 from comexlab.settings import Settings
 from comexlab.web import demo
-from comexlab.web.app import create_app
 from comexlab.web.auth.users import create_user
 from comexlab.web.schema import ensure_registry_schema
 
@@ -55,19 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         create_user(s, "analyst", PASSWORD, role="analyst")
         create_user(s, "empresa", PASSWORD, role="firm", firm_id=firm_id)
     engine.dispose()
-    port = _free_port()
-    app = create_app(settings)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("web server did not start", pytrace=False)
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", firm_id, settings)
-    srv.should_exit = True
-    thread.join(10)
+    with serve(settings) as url:
+        yield Server(url, firm_id, settings)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from browser_support import XLSX_BAD_ROWS, login, settle, shot
+from browser_support import XLSX_BAD_ROWS, login, serve, settle, shot
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -51,10 +51,18 @@ def test_run_usmca_ends_sort_filter_page_and_download_xlsx(page: Page) -> None:
     page.click("#run-button")
     expect(page).to_have_url(re.compile(r"/scenarios/runs/[0-9a-f]+"))
     expect(page.locator("#headline")).to_be_visible(timeout=60_000)
-    expect(page.locator("#headline")).to_contain_text("US$911.04 mil M")
-    expect(page.locator("#headline")).to_contain_text("35.84%")  # exposed share
+    expect(page.locator("#headline")).to_contain_text("35.84%")  # exposed share, big
+    expect(page.locator("#headline .kpi-key")).to_have_count(4)
+    # the other figures (total value among them) and the audit notes are folded
+    expect(page.locator("#more-figures")).not_to_have_attribute("open", "")
+    expect(page.locator("#more-figures")).to_contain_text("US$911.04 mil M")
+    expect(page.locator("#run-notes")).to_contain_text("sin fracción arancelaria")
     expect(page.locator('div[data-chart="chart-section"]')).to_have_attribute("data-drawn", "1")
     shot(page, "scenario")
+    # the line table opens on added duty, descending, with the description path
+    expect(page.locator("#line-table thead")).to_contain_text("Arancel adicional USD ▼")
+    page.locator("#lines").scroll_into_view_if_needed()
+    shot(page, "scenario-lines")
     # sort by value (descending): the first row is 8471500150, Mexico's largest 2025 line
     page.click("#line-table th a:has-text('Valor USD')")
     expect(page.locator("#line-table tbody tr").first).to_contain_text("8471500150")
@@ -181,3 +189,29 @@ def test_cookie_saved_before_logout_is_dead_in_a_browser(page: Page, browser, se
     other.goto("/dashboard")
     expect(other).to_have_url(re.compile(r"/login\?next=/dashboard"))
     thief.close()
+
+
+def test_saved_run_reloads_after_a_server_restart(page: Page, browser, server) -> None:
+    """Issue 13: a run's URL works on a restarted server (same files, no jobs in memory)."""
+    login(page, "analyst")
+    page.goto("/scenarios")
+    page.select_option("#scenario", "s232-autos")
+    page.click("#run-button")
+    expect(page.locator("#headline")).to_be_visible(timeout=60_000)
+    path = page.url.removeprefix(server.url)
+    exposed = page.locator("#headline .kpi-key .v").first.inner_text()
+    with serve(server.settings) as url:
+        context = browser.new_context(base_url=url, viewport={"width": 1280, "height": 860},
+                                      locale="es-MX")
+        again = context.new_page()
+        login(again, "analyst")
+        again.goto(path)
+        expect(again.locator("#headline .kpi-key .v").first).to_have_text(exposed)
+        expect(again.locator("#line-table tbody tr")).not_to_have_count(0)
+        again.goto("/scenarios/runs")
+        expect(again.locator(f'#runs-table a[href="{path}"]')).to_be_visible()
+        shot(again, "scenario-runs")
+        again.click("#compare-button")
+        expect(again.locator("#compare-table")).to_contain_text("Sección 232 autos")
+        shot(again, "scenario-compare")
+        context.close()

@@ -135,3 +135,21 @@ def test_partner_must_be_an_exporter_of_the_base() -> None:
         assert fragment in info.value.render("en")
         assert info.value.problems[0].row == 13
         assert info.value.problems[0].field == "overlays.0.partners.0"
+
+
+def test_shipped_scenarios_have_spanish_title_and_description() -> None:
+    """Issue 13: every shipped scenario reads in Spanish; English stays the fallback."""
+    for name in shipped():
+        text = (resources.files("comexlab.tariffs") / "scenarios" / name).read_text("utf-8")
+        sc = parse_scenario(text, source=name)
+        assert sc.title_es and sc.description_es, name
+        assert sc.title_in("es") == sc.title_es and sc.title_in("en") == sc.title
+        assert sc.description_in("es") == sc.description_es.strip()
+
+
+def test_spanish_title_is_checked_like_the_title() -> None:
+    """A title_es over the title limit is refused naming its key (same rule as title)."""
+    with pytest.raises(InputError) as err:
+        parse_scenario(GOOD.replace("title: Demo", "title: Demo\ntitle_es: " + "x" * 201),
+                       source="s.yaml")
+    assert "title_es" in str(err.value.problems) or "title_es" in str(err.value)

@@ -147,3 +147,49 @@ def test_firms_export_keeps_typed_formulas_inert() -> None:
     wb = load_workbook(io_module.BytesIO(exports.download("f", sheets, "xlsx").body))
     cell = wb[wb.sheetnames[0]]["A2"]
     assert cell.data_type == "s" and cell.value == evil and cell.quotePrefix
+
+
+def test_short_path_keeps_heading_and_the_last_two_steps() -> None:
+    from comexlab.web.render import short_path
+
+    # HTS 2026 path of 8543709860 (as the hts_line table builds it)
+    full = ("Electrical machines and apparatus, having individual functions, not specified or "
+            "included elsewhere in this chapter; parts thereof: › Other machines and apparatus: "
+            "› Other: › Other: › Other › Other")
+    assert short_path(full) == (
+        "Electrical machines and apparatus, having indivi… › … › Other › Other")
+    assert short_path("Live horses › Purebred breeding animals") == (
+        "Live horses › Purebred breeding animals")
+
+
+def test_added_duty_order_is_the_default_only_when_none_is_asked() -> None:
+    from comexlab.web.lines import default_order
+
+    df = pd.DataFrame({"duty_change": [1.0, 3.0], "value_usd": [5.0, 1.0]})
+    assert default_order(df, None, False) == ("duty_change", True)
+    assert default_order(df, "", False) == ("duty_change", True)
+    assert default_order(df, "value_usd", False) == ("value_usd", False)
+    assert default_order(df.drop(columns="duty_change"), None, False) == (None, False)
+
+
+def test_with_paths_adds_path_and_added_duty_keeping_unknown_codes() -> None:
+    from comexlab.web.adapters.scenario import with_paths
+
+    lines = pd.DataFrame({"product_code": ["8703230140", "9999999999"],
+                          "description": ["New", "Mystery"],
+                          "duty_before": [0.0, 10.0], "duty_after": [25.0, 10.0]})
+    out = with_paths(lines, {"8703230140": "Motor cars … › New"})
+    assert out["description_path"].tolist() == ["Motor cars … › New", "Mystery"]
+    assert out["duty_change"].tolist() == [25.0, 0.0]
+
+
+def test_product_names_in_both_languages_from_the_packaged_table() -> None:
+    from comexlab.nomenclature.hs import product_name, product_path
+
+    # sa2_descriptions_es.csv / sa4_descriptions_es.csv and the WCO HS 2022 file
+    assert product_name("27", "es").startswith("Combustibles minerales")
+    assert product_name("27", "en").startswith("Mineral fuels")
+    assert product_name("0101", "es") == "Caballos"
+    assert product_name("99", "es") == "Commodities not specified according to kind"  # EN stands in
+    assert product_name("12345") is None and product_name("x") is None
+    assert product_path("8703230140", "es") == "Vehículo › Coches"

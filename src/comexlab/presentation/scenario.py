@@ -27,6 +27,9 @@ HEADLINE = ("value_usd", "claimed_value_usd", "exposed_value_usd", "share_expose
             "rate_before_simple", "rate_after_simple", "neutralising_cut",
             "neutralising_cut_exposed", "value_unknown_rate", "lines", "trade_creation",
             "trade_diversion", "revenue_after", "welfare", "share_default_elasticity")
+#: The four figures a reader needs first (shown big; the rest go in a details section): how
+#: much trade is exposed, the added duty, the cut that would neutralise it, the tariff after.
+KEY_FIGURES = ("share_exposed", "duty_change", "neutralising_cut", "rate_after_tw")
 #: Figures whose label says what they are (a lower bound, an estimate, MFN-only): these keys
 #: are ``scenario.hl.*``; the others keep ``scenario.h.*``.
 QUALIFIED = frozenset({

@@ -128,6 +128,19 @@ def municipalities() -> tuple[dict[str, str], ...]:
     return csv_table("comexlab.sites", "municipalities")
 
 
+def municipality_name(state_code: str, municipality_code: str | None) -> str | None:
+    """The INEGI name of a municipality of the list ('11', '005' → 'Apaseo el Grande'), or None.
+
+    Why: pages name places; the list is small (the tool's sites), so unknown codes get None
+    and the page shows the code itself rather than an invented name.
+    """
+    if not municipality_code:
+        return None
+    row = next((m for m in municipalities()
+                if m["cvegeo"] == f"{state_code}{municipality_code}"), None)
+    return None if row is None else row["name"]
+
+
 @lru_cache(maxsize=1)
 def _seats() -> dict[tuple[str, str], tuple[float, float]]:
     """{(INEGI state code, normalised name): (lat, lon)} of Mexican GeoNames cities.
@@ -148,11 +161,8 @@ def _seats() -> dict[tuple[str, str], tuple[float, float]]:
 
 def seat(state_code: str, municipality_code: str | None) -> tuple[float, float] | None:
     """The GeoNames seat of a municipality of the list, or None (unknown or not in GeoNames)."""
-    if not municipality_code:
-        return None
-    row = next((m for m in municipalities()
-                if m["cvegeo"] == f"{state_code}{municipality_code}"), None)
-    return None if row is None else _seats().get((state_code, normalise(row["name"])))
+    name = municipality_name(state_code, municipality_code)
+    return None if name is None else _seats().get((state_code, normalise(name)))
 
 
 def _retc_year(con: duckdb.DuckDBPyConnection, year: int | None) -> int:

@@ -161,11 +161,22 @@ class Scenario:
     base: Base
     overlays: tuple[Overlay, ...]
     description: str = ""
+    title_es: str = ""
+    description_es: str = ""
     approximate: bool = False
     utilisation: float = 1.0
     source_file: str = ""
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     regime_changes: RegimeChanges = field(default_factory=RegimeChanges)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``: the Spanish one where the YAML gives it (shipped ones do)."""
+        return self.title_es if lang == "es" and self.title_es else self.title
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` (English when no Spanish text is given)."""
+        text = self.description_es if lang == "es" and self.description_es else self.description
+        return text.strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,6 +319,8 @@ class _ScenarioIn(_Model):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
     title: ShortText
     description: Annotated[str, Field(max_length=5_000)] = ""
+    title_es: ShortText = ""
+    description_es: Annotated[str, Field(max_length=5_000)] = ""
     approximate: bool = False
     utilisation: Annotated[float, BeforeValidator(_rate), Field(ge=0, le=1)] = 1.0
     base: _BaseIn
@@ -685,6 +698,7 @@ def _to_domain(model: _ScenarioIn, source: str, lines: Mapping[tuple[str | int, 
                          problems=_by_line(checks.problems))
     return Scenario(
         name=model.name, title=model.title, description=model.description,
+        title_es=model.title_es, description_es=model.description_es.strip(),
         approximate=model.approximate, utilisation=model.utilisation, source_file=source,
         base=Base(b.edition, tuple(b.programs), b.source, tuple(b.years), tuple(b.reporters),
                   b.partner, b.level, b.hs4_rate, b.regime),

@@ -97,6 +97,25 @@ def loaded_editions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM hts_line l GROUP BY l.edition ORDER BY l.edition""").df()
 
 
+def description_paths(con: duckdb.DuckDBPyConnection, key: str, codes: list[str]
+                      ) -> dict[str, str]:
+    """Each code's description path in edition ``key`` (heading › subheading › line).
+
+    The stored path ends with the line's own description.
+
+    Why: a line's own text ('Other', 'New') means nothing without its ancestors. Codes not in
+    the edition are left out (the caller shows the code alone).
+    """
+    if not codes:
+        return {}
+    rows = con.execute("""
+        SELECT hts, arg_min(CASE WHEN description_path = '' THEN description
+                                 ELSE description_path END, row_no)
+        FROM hts_line WHERE edition = ? AND hts IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY hts""", [key, sorted(set(codes))]).fetchall()
+    return {str(code): str(path) for code, path in rows}
+
+
 def _require_edition(con: duckdb.DuckDBPyConnection, key: str) -> None:
     edition(key)
     n = con.execute("SELECT count(*) FROM hts_line WHERE edition = ?", [key]).fetchone()

@@ -17,6 +17,8 @@ from comexlab.spreadsheet import csv_text, write_xlsx
 from comexlab.web.views import Column, LinePage
 
 MAX_PAGE_SIZE = 200
+#: The page's line table opens on the lines whose duty rises most (added duty, descending).
+DEFAULT_SORT = "duty_change"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,13 @@ def filter_sort(df: pd.DataFrame, *, q: str | None, sort: str | None, desc: bool
                              value=sort)
         df = df.sort_values(sort, ascending=not desc, kind="stable", na_position="last")
     return df
+
+
+def default_order(df: pd.DataFrame, sort: str | None, desc: bool) -> tuple[str | None, bool]:
+    """The order a page asks for, or added duty descending when it asks for none."""
+    if not sort and DEFAULT_SORT in df.columns:
+        return DEFAULT_SORT, True
+    return sort or None, desc
 
 
 def page_of(

@@ -34,6 +34,20 @@ def standard_name(code: str) -> str:
     return code if found is None else found.name
 
 
+def short_path(path: str, head: int = 48) -> str:
+    """A description path short enough for a table cell: heading › … › parent › line.
+
+    Why: the full HTS path runs to ten lines ('Other: › Other › Other'); the heading names the
+    product family and the last two steps the line. The full path stays in the cell's title.
+    """
+    parts = [p.strip().rstrip(":") for p in path.split(" › ") if p.strip()]
+    if len(parts) <= 3:
+        return " › ".join(parts)
+    first = parts[0] if len(parts[0]) <= head else parts[0][:head].rstrip(" ,;") + "…"
+    return " › ".join([first, "…", *parts[-2:]])
+
+
+_TEMPLATES.env.filters["short_path"] = short_path
 _TEMPLATES.env.filters["std"] = standard_name  # {{ codes | map('std') | join(', ') }}
 
 

@@ -47,6 +47,8 @@ class Services:
     scenario_catalog: Callable[..., Any]
     scenario_run: Callable[..., Any]
     scenario_validate: Callable[..., Any]
+    scenario_saved_runs: Callable[..., Any]
+    scenario_saved_run: Callable[..., Any]
     firms_list: Callable[..., Any]
     firm_detail: Callable[..., Any]
     firm_update: Callable[..., Any]
@@ -68,6 +70,8 @@ def default_services() -> Services:
         scenario_catalog=_lazy(f"{a}.scenario", "catalog"),
         scenario_run=_lazy(f"{a}.scenario", "run"),
         scenario_validate=_lazy(f"{a}.scenario", "validate"),
+        scenario_saved_runs=_lazy(f"{a}.scenario", "saved_runs"),
+        scenario_saved_run=_lazy(f"{a}.scenario", "saved_run"),
         firms_list=_lazy(f"{a}.registry", "firms_list"),
         firm_detail=_lazy(f"{a}.registry", "firm_detail"),
         firm_update=_lazy(f"{a}.registry", "firm_update"),

@@ -6,7 +6,7 @@ computes nothing here, it only names and shapes what the services produced.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -98,6 +98,7 @@ class Figure(BaseModel):
     value: float | None
     kind: Literal["usd", "pct", "number", "text"] = "number"
     text: str | None = None
+    primary: bool = False  # one of the four figures shown first and big
 
 
 class AggRow(BaseModel):
@@ -130,6 +131,18 @@ class RunStatus(BaseModel):
     progress: float
     message: str = ""
     error: str | None = None
+
+
+class SavedRun(BaseModel):
+    """A kept scenario run as the runs list shows it."""
+
+    run_id: str
+    scenario: str
+    title: str
+    username: str
+    finished_at: datetime
+    reporter: str | None = None
+    headline: dict[str, float | None] = Field(default_factory=dict)
 
 
 class RunResult(BaseModel):
@@ -207,6 +220,7 @@ class FirmDetail(BaseModel):
     legal_name: str
     state: str
     state_name: str
+    municipality_name: str | None = None
     municipality: str | None = None
     employees: int | None = None
     activity: str
@@ -284,6 +298,11 @@ class Facets(BaseModel):
     programs: list[Option]
     sectors: list[Option]
     states: list[Option]
+
+    def name(self, kind: str, code: str) -> str:
+        """The label of ``code`` among the ``kind`` choices (the code itself when unknown)."""
+        options: list[Option] = getattr(self, kind)
+        return next((o.label for o in options if o.code == code), code)
 
 
 class ImportReport(BaseModel):

@@ -35,6 +35,16 @@ CREATE TABLE IF NOT EXISTS web_scenario_run (
     finished_at TIMESTAMP NOT NULL,
     headline    JSON                -- headline figures as the page showed them
 )"""
+#: Columns that make a run reloadable after a restart (issue 13); added to older warehouses.
+WEB_RUN_COLUMNS = (
+    "owner_id INTEGER",  # the user id that started it (runs stay private)
+    "reporter VARCHAR",  # the chosen reporter (ISO3 or state), NULL for all
+    "title VARCHAR",  # the title as shown
+    "scenario_text VARCHAR",  # the uploaded YAML (NULL for a shipped scenario)
+    "result JSON",  # the page's RunResult: headline, groups, notes, columns
+    "lines BLOB",  # the line table as Parquet (what the downloads carry)
+    "percent_columns VARCHAR[]",  # which line columns are rates (for the xlsx)
+)
 
 
 class Warehouse:
@@ -44,6 +54,8 @@ class Warehouse:
         self.path = str(path)
         self._con = connect(path)
         self._con.execute(WEB_DDL)
+        for column in WEB_RUN_COLUMNS:
+            self._con.execute(f"ALTER TABLE web_scenario_run ADD COLUMN IF NOT EXISTS {column}")
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()

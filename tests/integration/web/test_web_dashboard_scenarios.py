@@ -7,7 +7,7 @@ import time
 
 import pytest
 from openpyxl import load_workbook
-from web_helpers import assert_error
+from web_helpers import assert_error, login
 
 
 def test_dashboard_gto_2018_matches_report_service(as_user) -> None:
@@ -194,3 +194,83 @@ def test_long_run_does_not_block_other_requests(as_user, app) -> None:
     assert "run-progress" in c.get(f"/scenarios/runs/{run_id}/progress").text
     release.set()
     assert _wait(c, run_id)["status"] == "done"
+
+
+def test_run_page_leads_with_four_figures_and_sorts_lines_by_added_duty(as_user) -> None:
+    """Issue 13: 4 key figures big, the rest and the audit folded, lines by added duty."""
+    c = as_user("analyst")
+    shipped = {s["name"]: s for s in c.get("/api/scenarios").json()}  # Spanish by default
+    assert shipped["s232-autos"]["title"].startswith("Sección 232 autos")
+    assert "Arancel adicional del 25 %" in shipped["s232-autos"]["description"]
+    en = as_user("analyst")
+    en.cookies.set("lang", "en")
+    assert any(s["title"].startswith("Section 232 autos") for s in en.get("/api/scenarios").json())
+    run_id = c.post("/api/scenarios/runs",
+                    json={"scenario": "s232-autos", "reporter": "MEX"}).json()["run_id"]
+    assert _wait(c, run_id)["status"] == "done"
+    res = c.get(f"/api/scenarios/runs/{run_id}/result").json()
+    # charts: chapter and SCIAN names beside the codes, never a bar labelled 'nan'
+    labels = {g: [r["label"] for r in rows] for g, rows in res["by_group"].items()}
+    assert "87 Vehículo" in labels["chapter"]  # sa2_descriptions_es.csv, chapter 87
+    assert all(lab.split()[0].isdigit() and len(lab.split()) > 1 for lab in labels["subsector"]
+               if "correspondencia" not in lab)
+    assert not any("nan" in lab.split() for group in labels.values() for lab in group)
+    primary = [f["key"] for f in res["headline"] if f["primary"]]
+    assert primary == ["share_exposed", "duty_change", "neutralising_cut", "rate_after_tw"]
+    page = c.get(f"/scenarios/runs/{run_id}").text
+    assert res["title"].startswith("Sección 232 autos")
+    key_block = page[page.index('id="headline"'):page.index('id="more-figures"')]
+    assert key_block.count('class="kpi kpi-key"') == 4
+    assert '<details id="run-notes">' in page and 'class="note"' not in page
+    # the table opens on added duty, descending, with the description path beside the code
+    first = c.get(f"/scenarios/runs/{run_id}/lines").text
+    assert "▼" in first and "Arancel adicional USD" in first
+    top = c.get(f"/api/scenarios/runs/{run_id}/lines",
+                params={"sort": "duty_change", "desc": "true", "page_size": 50}).json()
+    changes = [r["duty_change"] for r in top["rows"]]
+    assert changes == sorted(changes, reverse=True) and changes[0] > 0
+    assert {r["reporter"] for r in top["rows"]} == {"MEX"}
+    cars = c.get(f"/api/scenarios/runs/{run_id}/lines", params={"q": "8703230140"}).json()
+    # HTS 2026: 8703 Motor cars … › … › 8703.23.01.40 'New' (a line alone reads 'New')
+    path = cars["rows"][0]["description_path"]
+    assert path.count(" › ") >= 2 and path.startswith("Motor cars")
+    first_row = first[first.index("<tbody>"):].split("</tr>")[0]
+    assert f"{changes[0]:,.0f}".split(",")[0] in first_row
+
+
+def test_saved_run_reloads_after_restart_lists_and_compares(as_user, app, web_env) -> None:
+    """Issue 13: a run is kept in the warehouse; a new app on the same files shows it."""
+    from fastapi.testclient import TestClient
+
+    from comexlab.web.app import create_app
+
+    c = as_user("analyst")
+    ids = []
+    for name in ("s232-autos", "s232-metals"):
+        run_id = c.post("/api/scenarios/runs",
+                        json={"scenario": name, "reporter": "MEX"}).json()["run_id"]
+        assert _wait(c, run_id)["status"] == "done"
+        ids.append(run_id)
+    before = c.get(f"/api/scenarios/runs/{ids[0]}/result").json()
+    app.state.warehouse.close()  # the server stops (its writer drained)
+    fresh = create_app(web_env.settings)  # and restarts: empty job list, same files
+    with TestClient(fresh, raise_server_exceptions=False) as other:
+        other.cookies.update(c.cookies)
+        page = other.get(f"/scenarios/runs/{ids[0]}")
+        assert page.status_code == 200 and 'id="headline"' in page.text
+        after = other.get(f"/api/scenarios/runs/{ids[0]}/result").json()
+        assert after["headline"] == before["headline"] and after["title"] == before["title"]
+        lines = other.get(f"/scenarios/runs/{ids[0]}/lines", params={"q": "8703"}).text
+        assert "8703" in lines
+        assert other.get(f"/scenarios/runs/{ids[0]}/download.csv").status_code == 200
+        listing = other.get("/scenarios/runs").text
+        assert all(f"/scenarios/runs/{i}" in listing for i in ids) and "analyst" in listing
+        compare = other.get("/scenarios/compare", params={"a": ids[0], "b": ids[1]}).text
+        assert "Sección 232 autos" in compare and "Sección 232 metales" in compare
+        # someone else's run stays private; an unknown id is a 404, not a 500
+        assert other.get("/scenarios/runs/ffffffffffffffff").status_code == 404
+        assert other.get("/scenarios/runs/..%2Fetc").status_code == 404
+        stranger = login(TestClient(fresh, raise_server_exceptions=False), "analyst2")
+        assert stranger.get(f"/scenarios/runs/{ids[0]}").status_code == 404
+        assert f"/scenarios/runs/{ids[0]}" not in stranger.get("/scenarios/runs").text
+    fresh.state.warehouse.close()

@@ -240,3 +240,29 @@ def test_import_rejects_other_file_types(as_user) -> None:
     r = c.post("/api/registry/import", files={"file": ("x.exe", b"MZ", "application/x-msdownload")})
     body = assert_error(r, 422, "invalid_input")
     assert body["details"][0]["field"] == "upload"
+
+
+def test_firms_firm_and_clusters_pages_show_names_not_codes(as_user) -> None:
+    """Issue 13: processes, states, clusters and municipalities by name in the reader's language."""
+    c = as_user("analyst")
+    page = c.get("/registry/firms").text
+    table = page[page.index('id="firm-table"'):]
+    assert "Automatización industrial e integración de robots" in table  # process, Spanish
+    assert "industrial_automation" not in table
+    assert "<td>Guanajuato</td>" in table and "<td>11</td>" not in table  # INEGI 11
+    assert "Clúster Automotriz de Guanajuato (demo)" in table
+    # firm 1 of the demo registry is in El Salto, Jalisco: INEGI AGEEM 14070
+    firm = c.get("/registry/firms/1").text
+    assert 'id="firm-municipality">El Salto <span class="muted">(14070)</span>' in firm
+    links = c.get("/registry/clusters").text.split("<h2>", 2)[-1]
+    assert "Clúster Automotriz de Jalisco (demo)</td><td>↔" in links
+    en = as_user("analyst")
+    en.cookies.set("lang", "en")
+    assert "Industrial automation and robotics integration" in en.get("/registry/firms").text
+
+
+def test_municipality_outside_the_list_shows_its_code() -> None:
+    from comexlab.services.sites import municipality_name
+
+    assert municipality_name("14", "070") == "El Salto"
+    assert municipality_name("14", "999") is None and municipality_name("14", None) is None

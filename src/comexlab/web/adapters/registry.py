@@ -22,6 +22,7 @@ from comexlab.registry import importer, reference, services
 from comexlab.registry.entities import ENTITIES
 from comexlab.registry.exporter import template_frames
 from comexlab.registry.models import Firm, Program
+from comexlab.services.sites import municipality_name
 from comexlab.supply.certification import CertStatus
 from comexlab.supply.processes import processes
 from comexlab.web.errors import ErrorDetail
@@ -120,7 +121,9 @@ def firm_detail(session: Session, firm_id: int, *, lang: str) -> FirmDetail:
     p = services.firm_profile(session, firm.rfc, today=date.today(), lang=lang)
     return FirmDetail(
         id=firm_id, rfc=p.rfc, legal_name=p.legal_name, state=p.state_code,
-        state_name=p.state_name, municipality=p.municipality_code, employees=p.employees,
+        state_name=p.state_name, municipality=p.municipality_code,
+        municipality_name=municipality_name(p.state_code, p.municipality_code),
+        employees=p.employees,
         activity=p.activity, size_class=p.size_class, chain_role=p.chain_role,
         exporter=p.exporter, website=firm.website, destinations=list(p.destinations),
         sectors=list(p.sectors), processes=list(p.processes), plants=list(p.plants),
@@ -177,7 +180,7 @@ def facets(session: Session, *, lang: str) -> Facets:
     programs = session.execute(select(Program.code, Program.name).order_by(Program.code))
     return Facets(
         processes=[Option(code=p.code, label=p.name(lang)) for p in processes().values()],
-        clusters=[Option(code=r.code, label=f"{r.code} — {r.name}")
+        clusters=[Option(code=r.code, label=r.name)
                   for r in clusters.itertuples()],
         programs=[Option(code=code, label=f"{code} — {name}") for code, name in programs],
         sectors=[Option(code=s.code, label=s.name_es if lang == "es" else s.name_en)

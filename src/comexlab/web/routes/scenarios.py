@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from comexlab.errors import ComexlabError, InputError
+from comexlab.errors import ComexlabError, InputError, NotFoundError
 from comexlab.i18n import Msg, t
 from comexlab.web import charts, lines
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
@@ -82,7 +82,8 @@ async def _start(request: Request, user: Principal, body: RunRequest,
         return services.scenario_run(
             warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
             reporter=body.reporter, lang=lang, progress=job.report, username=user.username,
-            run_id=job.id, source=source, checkpoint=job.checkpoint, on_stop=job.on_stop,
+            run_id=job.id, owner_id=user.id, source=source, checkpoint=job.checkpoint,
+            on_stop=job.on_stop,
         )
 
     return request.app.state.jobs.submit(KIND, label, user.id, work)
@@ -95,11 +96,25 @@ def _upload_name(filename: str) -> str:
 
 
 def _job(request: Request, user: Principal, run_id: str) -> Job:
-    job = request.app.state.jobs.get(run_id, KIND)
+    try:
+        job = request.app.state.jobs.get(run_id, KIND)
+    except NotFoundError:  # not in memory (older, or the server restarted): the kept run
+        job = _kept(request, run_id)
     if job.owner_id != user.id and user.role.value != "admin":
         # runs are private to who started them (they may hold an uploaded, unpublished scenario)
         raise WebError(404, Msg("web.error.run_not_found", run=run_id))
     return job
+
+
+def _kept(request: Request, run_id: str) -> Job:
+    """A finished run read back from the warehouse, as a done job (its URL outlives restarts)."""
+    if not re.fullmatch(r"[0-9a-f]{8,64}", run_id):
+        raise WebError(404, Msg("web.error.run_not_found", run=run_id))
+    owner, run = request.app.state.warehouse.read_sync(
+        lambda con: request.app.state.services.scenario_saved_run(con, run_id))
+    result = run.result
+    return Job(id=run_id, kind=KIND, owner_id=-1 if owner is None else owner,
+               label=result.scenario, status="done", progress=1.0, result=run)
 
 
 def _status(job: Job, lang: str) -> RunStatus:
@@ -188,6 +203,27 @@ def cancel_form(request: Request, user: Agency, run_id: str) -> Response:
     return RedirectResponse(f"/scenarios/runs/{job.id}", status_code=303)
 
 
+@pages.get("/scenarios/runs")
+def runs_page(request: Request, user: Agency) -> Response:
+    """Kept runs (who, when, scenario, reporter), each linked; pick two to compare."""
+    owner = None if user.role.value == "admin" else user.id
+    runs = request.app.state.warehouse.read_sync(
+        lambda con: request.app.state.services.scenario_saved_runs(con, owner))
+    return render(request, "scenario_runs.html", runs=runs)
+
+
+@pages.get("/scenarios/compare")
+def compare_page(
+    request: Request, user: Agency,
+    a: Annotated[str, Query(max_length=64)], b: Annotated[str, Query(max_length=64)],
+) -> Response:
+    """Two runs' headline figures side by side (the CLI's ``scenario compare``)."""
+    left, right = _result(_job(request, user, a)), _result(_job(request, user, b))
+    right_values = {f.key: f for f in right.headline}
+    rows = [(f, right_values.get(f.key)) for f in left.headline]
+    return render(request, "scenario_compare.html", a=left, b=right, rows=rows)
+
+
 @pages.get("/scenarios/runs/{run_id}")
 def run_page(request: Request, user: Agency, run_id: str) -> Response:
     """The run: progress while it runs, then headline, charts and the line table."""
@@ -211,7 +247,9 @@ def _run_context(job: Job, lang: str) -> dict[str, object]:
             group: charts.exposure_bars(rows, lang=lang)
             for group, rows in result.by_group.items()
         }
-        ctx["page"] = lines.page_of(_done(job).lines, result.columns)
+        table = _done(job).lines
+        sort, desc = lines.default_order(table, None, False)
+        ctx["page"] = lines.page_of(table, result.columns, sort=sort, desc=desc)
     return ctx
 
 
@@ -228,7 +266,9 @@ def lines_fragment(
     """Htmx target: one page of the line table."""
     job = _job(request, user, run_id)
     result = _result(job)
-    data = lines.page_of(_done(job).lines, result.columns, q=q, sort=sort, desc=desc, page=page)
+    table = _done(job).lines
+    sort, desc = lines.default_order(table, sort, desc)
+    data = lines.page_of(table, result.columns, q=q, sort=sort, desc=desc, page=page)
     return render(request, "_scenario_lines.html", job=job, page=data)
 
 
