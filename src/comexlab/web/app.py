@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
+import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -116,6 +117,9 @@ def create_app(
 
     static_dir = resources.files("comexlab.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+    # Swagger UI's files come from the swagger-ui-bundle package (no CDN, nothing vendored)
+    app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+              name="swagger-ui")
     _include_routers(app)
     return app
 

@@ -1,8 +1,9 @@
 """``/api/docs``: Swagger UI over ``/openapi.json``, entirely from the package.
 
 FastAPI's built-in page loads Swagger UI from a CDN and starts it with an inline script; the
-app's CSP (``script-src 'self'``) blocks both, so the page was blank. This page uses the
-vendored copy under ``static/vendor`` (see swagger-ui.BUILD.md) and ``static/docs.js``.
+app's CSP (``script-src 'self'``) blocks both, so the page was blank. This page loads Swagger
+UI from the ``swagger-ui-bundle`` package, served by the app at ``/swagger-ui`` (see
+``web/app.py``), and starts it with ``static/docs.js``.
 """
 
 from __future__ import annotations
