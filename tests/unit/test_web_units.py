@@ -183,8 +183,8 @@ def test_with_paths_adds_path_and_added_duty_keeping_unknown_codes() -> None:
     assert out["duty_change"].tolist() == [25.0, 0.0]
 
 
-def test_product_names_in_both_languages_from_the_packaged_table() -> None:
-    from comexlab.nomenclature.hs import product_name, product_path
+def test_product_names_in_both_languages_from_the_official_files() -> None:
+    from comexlab.sources.hs_names import product_name, product_path
 
     # sa2_descriptions_es.csv / sa4_descriptions_es.csv and the WCO HS 2022 file
     assert product_name("27", "es").startswith("Combustibles minerales")

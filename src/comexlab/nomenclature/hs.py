@@ -126,39 +126,3 @@ def rollup(code: str, level: Level) -> str:
     if level == "section":
         return str(section_of(code).number)
     return _truncate(code, DIGITS[level])
-
-
-@cache
-def _names() -> dict[str, tuple[str, str]]:
-    """HS2/HS4 code → (English, Spanish) name, from ``data/hs_names.csv``.
-
-    English is the WCO HS 2022 text, Spanish the Comtrade-Mexico side files (built by
-    :mod:`comexlab.sources.hs_names`); either may be empty.
-    """
-    return {r["code"]: (r["name_en"], " ".join(r["name_es"].split())) for r in table("hs_names")}
-
-
-def product_name(code: str, lang: str = "es") -> str | None:
-    """The chapter (2 digits) or heading (4 digits) name in ``lang``; None when unknown.
-
-    The other language stands in when ``lang`` has no name (a name beats a bare code).
-    """
-    try:
-        names = _names().get(clean(code))
-    except ValueError:
-        return None
-    if names is None:
-        return None
-    en, es = names
-    first, other = (es, en) if lang == "es" else (en, es)
-    return first or other or None
-
-
-def product_path(code: str, lang: str = "es") -> str:
-    """'chapter name › heading name' of a product code (the part that is named), '' if none."""
-    try:
-        digits = clean(code)
-    except ValueError:
-        return ""
-    parts = [product_name(digits[:n], lang) for n in (2, 4) if len(digits) >= n]
-    return " › ".join(p for p in parts if p)

@@ -1,19 +1,21 @@
-"""Chapter (HS2) and heading (HS4) names in English and Spanish, for the packaged label table.
+"""Chapter (HS2) and heading (HS4) names in English and Spanish, read from the official files.
 
 English: the WCO HS 2022 file (``hs_nomenclature/harmonized-system.csv``, public domain).
 Spanish: the Comtrade-Mexico side files ``comtrade_mexico_hs4/sa2_descriptions_es.csv`` and
 ``sa4_descriptions_es.csv`` (codes without their leading zero, a BOM on the HS4 file).
-Why a build step: pages and reports name products on every request, so the names ship with
-the package (``nomenclature/data/hs_names.csv``) like the section and SCIAN names; this module
-rebuilds that table from the official files (``python -m comexlab.sources.hs_names``).
+The table is read once per process from the data folder (``COMEXLAB_DATA``) and kept in
+memory: pages name products on every request, and the official files are never copied into
+the package.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from comexlab.nomenclature.hs import clean
 from comexlab.sources.files import data_path
 from comexlab.sources.hs_nomenclature import hs_descriptions
 
@@ -41,11 +43,35 @@ def name_table(data_dir: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name_en", "name_es"])
 
 
-def main() -> None:  # pragma: no cover - a build step, run by hand
-    """Rewrite the packaged table from the official files."""
-    out = Path(__file__).resolve().parents[1] / "nomenclature" / "data" / "hs_names.csv"
-    name_table().to_csv(out, index=False)
+@cache
+def _names() -> dict[str, tuple[str, str]]:
+    """HS2/HS4 code → (English, Spanish) name from the default data folder (read once)."""
+    df = name_table().fillna("")
+    return {code: (en, " ".join(es.split()))
+            for code, en, es in df[["code", "name_en", "name_es"]].itertuples(index=False)}
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def product_name(code: str, lang: str = "es") -> str | None:
+    """The chapter (2 digits) or heading (4 digits) name in ``lang``; None when unknown.
+
+    The other language stands in when ``lang`` has no name (a name beats a bare code).
+    """
+    try:
+        names = _names().get(clean(code))
+    except ValueError:
+        return None
+    if names is None:
+        return None
+    en, es = names
+    first, other = (es, en) if lang == "es" else (en, es)
+    return first or other or None
+
+
+def product_path(code: str, lang: str = "es") -> str:
+    """'chapter name › heading name' of a product code (the part that is named), '' if none."""
+    try:
+        digits = clean(code)
+    except ValueError:
+        return ""
+    parts = [product_name(digits[:n], lang) for n in (2, 4) if len(digits) >= n]
+    return " › ".join(p for p in parts if p)

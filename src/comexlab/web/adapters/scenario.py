@@ -21,7 +21,7 @@ import pandas as pd
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg, t
-from comexlab.nomenclature.hs import product_name, section_by_number, section_of
+from comexlab.nomenclature.hs import section_by_number, section_of
 from comexlab.nomenclature.scian import subsector
 from comexlab.nomenclature.states import state
 from comexlab.presentation.scenario import (
@@ -32,6 +32,7 @@ from comexlab.presentation.scenario import (
     headline_label,
 )
 from comexlab.presentation.scenario import notes as scenario_notes
+from comexlab.sources.hs_names import product_name
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import scenarios as service
