@@ -119,7 +119,11 @@ async def kpi_page(request: Request, _user: Agency, db: Db,
     rows = rep.table.astype(object).where(rep.table.notna(), None).to_dict("records")
     return render(request, "kpi.html", rep=rep, rows=rows, year=year,
                   notes=[n.text(lang) for n in rep.notes],
-                  label=lambda ind: _indicator(ind, lang))
+                  label=lambda ind: _indicator(ind, lang), sources=_SOURCE_KEYS)
+
+
+# The registry-backed rows name their source in words; INEGI/USITC names stay as published.
+_SOURCE_KEYS = frozenset({"kpi.source.registry", "kpi.source.registry (events)"})
 
 
 def _indicator(indicator: str, lang: str) -> str:
