@@ -4,7 +4,8 @@ Why a script and not a test: the pages are read by a person before and after a c
 same list of pages must be captured twice from a running server (``comexlab demo run``), e.g.
 
     comexlab demo run --port 8765 &          # prints the admin password
-    python scripts/screenshots.py http://127.0.0.1:8765 admin PASSWORD docs/screenshots --suffix after
+    python scripts/screenshots.py http://127.0.0.1:8765 admin PASSWORD \
+        docs/screenshots --suffix after
 
 Each page is a JPEG of its top 3,200 CSS pixels at 0.7 scale, quality 60 (a tenth of a full-page
 PNG's size)
@@ -71,9 +72,9 @@ def _capture(page: Page, base: str, name: str, path: str, out: Path, suffix: str
     status = response.status if response else 0
     _save(page, out / f"{name}-{suffix}.jpg")
     if status >= 400:
-        print(f"{name}: {path} answered {status}", file=sys.stderr)
+        sys.stderr.write(f"{name}: {path} answered {status}\n")
         return status == 404  # a page that does not exist yet (e.g. before a feature) is allowed
-    print(f"{name}: {path} ok")
+    sys.stdout.write(f"{name}: {path} ok\n")
     return True
 
 
@@ -95,10 +96,11 @@ def _scenario_run(page: Page, base: str, out: Path, suffix: str) -> None:
     page.wait_for_selector("#headline", timeout=600_000)
     _settle(page)
     _save(page, out / f"scenario-{suffix}.jpg")
-    print(f"scenario: {page.url} ok")
+    sys.stdout.write(f"scenario: {page.url} ok\n")
 
 
 def main() -> int:
+    """Log in, switch to Spanish, capture every page; exit 1 if one answered with an error."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("base")
     parser.add_argument("username")
