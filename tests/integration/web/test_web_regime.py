@@ -70,3 +70,41 @@ def _run_in_own_loop(coro):  # type: ignore[no-untyped-def]
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def test_regime_page_says_what_changed_in_words(as_user) -> None:
+    """The changes table lists what came into force and what ended, by title, not 30 ids.
+
+    Dates from measures.yaml: the IEEPA duty before the USMCA exemption ran 2025-03-04 to
+    2025-03-06; on 2025-03-07 it gave way to the exempting version and the potash rate.
+    """
+    import re
+
+    c = as_user("analyst")
+    html = c.get("/regime", params={"on": "2026-01-01"}).text
+    table = re.search(r'id="table-segments".*?</table>', html, re.S).group(0)
+    row = re.search(r"<tr><td>2025-03-07</td>.*?</tr>", table, re.S).group(0)
+    assert "+ IEEPA (frontera/fentanilo) sobre bienes de México (bienes T-MEC exentos)" in row
+    assert "+ IEEPA sobre potasa de México (tasa reducida)" in row
+    assert ("− IEEPA (frontera/fentanilo) sobre bienes de México, antes de la exención T-MEC"
+            in row)
+    assert "s232-" not in table and "ieepa-" not in table  # no ids on the page's tables
+    lines = re.search(r'id="table-lines".*?</table>', html, re.S).group(0)
+    assert "Sección 232: automóviles y camiones ligeros" in lines and "s232-autos" not in lines
+    # the reporter is chosen by name
+    assert '<option value="GTO"' in html and ">Guanajuato</option>" in html
+    assert ">México (todo el país)</option>" in html
+    english = as_user("analyst")
+    english.get("/lang/en")
+    assert "Section 232 passenger vehicles and light trucks" in english.get(
+        "/regime", params={"on": "2026-01-01"}).text
+
+
+def test_every_measure_has_a_title_in_both_languages() -> None:
+    from comexlab.i18n import catalog
+    from comexlab.tariffs.regime.timeline import shipped_timeline
+
+    ids = {m.id for m in shipped_timeline().measures}
+    assert len(ids) == 34
+    missing = sorted(i for i in ids if f"regime.measure.{i}" not in catalog())
+    assert missing == []

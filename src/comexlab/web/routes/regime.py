@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import t
+from comexlab.presentation import regime as words
 from comexlab.web import charts
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.render import render, request_lang
@@ -53,10 +54,17 @@ async def regime_page(request: Request, _user: User, on: Day = None,
         view = await regime_data(request, on, reporter)
     except (NotFoundError, InputError) as exc:
         return render(request, "regime.html", v=None, error=exc.text(lang), chosen=chosen,
-                      reporters=REPORTERS)
+                      reporters=_reporter_options(lang))
     chart = charts.regime_series(view.segments, t("web.regime.changes", lang))
     return render(request, "regime.html", v=view, chart=chart, error=None, chosen=chosen,
-                  reporters=REPORTERS)
+                  reporters=_reporter_options(lang),
+                  changes=words.segment_changes([s.measures for s in view.segments], lang),
+                  titles=lambda ids: words.measure_titles(ids, lang))
+
+
+def _reporter_options(lang: str) -> list[tuple[str, str]]:
+    """(code, name) of the reporters the page offers, names in the reader's language."""
+    return [(r, words.reporter_name(r, lang)) for r in REPORTERS]
 
 
 @api.get("/regime", response_model=RegimeView)
