@@ -54,9 +54,9 @@ def _build_real(path: Path) -> None:
 def child(engine_name: str, warehouse: str) -> None:
     """Run the scenario cold then warm on one engine; print one JSON line."""
     from comexlab import bench_data
+    from comexlab.services.scenarios import load_scenario, run_scenario
     from comexlab.warehouse import engine
     from comexlab.warehouse.db import connect
-    from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
     out: dict[str, Any] = {}
     con = connect(warehouse, read_only=True)

@@ -54,8 +54,8 @@ uvicorn.run(app, host="127.0.0.1", port=int(os.environ["BENCH_PORT"]), log_level
 
 def prepare(root: Path) -> dict[str, str]:
     from comexlab.registry.db import make_engine, transaction
+    from comexlab.services import demo
     from comexlab.settings import Settings
-    from comexlab.web import demo
     from comexlab.web.auth.users import create_user
     from comexlab.web.schema import ensure_registry_schema
 

@@ -17,11 +17,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from comexlab.cli import app
+from comexlab.services.scenarios import load_scenario, run_scenario
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service
 from comexlab.warehouse.db import connect
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
 DATAWEB = "usitc_dataweb_us_imports_mx_ca"
 

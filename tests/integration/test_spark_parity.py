@@ -31,12 +31,12 @@ from comexlab.reports.render import cut_frames, to_document
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
 from comexlab.services import regime as regime_service
+from comexlab.services.reports import ReportRequest, export_report
+from comexlab.services.scenarios import load_scenario, run_scenario
 from comexlab.warehouse import engine
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service
 from comexlab.warehouse.db import connect
-from comexlab.warehouse.reports import ReportRequest, export_report
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
 pytestmark = pytest.mark.spark
 RTOL = 1e-9

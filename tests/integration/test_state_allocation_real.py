@@ -18,16 +18,16 @@ from comexlab.cli import app
 from comexlab.errors import InputError
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import flows, hts
-from comexlab.warehouse.db import connect
-from comexlab.warehouse.reports import (
+from comexlab.services.reports import (
     ReportRequest,
     allocate_window,
     export_report,
     state_lines,
     top_state_lines,
 )
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
+from comexlab.services.scenarios import load_scenario, run_scenario
+from comexlab.warehouse import flows, hts
+from comexlab.warehouse.db import connect
 
 
 @pytest.fixture()

@@ -1,6 +1,6 @@
 """`comexlab report …`: the state export report (S1) and a state's largest US-bound lines.
 
-Thin CLI over ``comexlab.warehouse.reports`` (queries + source choice) and
+Thin CLI over ``comexlab.services.reports`` (queries + source choice) and
 ``comexlab.reports`` (pure math and rendering).
 """
 
@@ -24,8 +24,8 @@ from comexlab.reports import render
 from comexlab.reports.exports import ALL_GROUP_CUTS, ExportReport
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
+from comexlab.services import reports as svc
 from comexlab.settings import get_settings
-from comexlab.warehouse import reports as svc
 
 app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
                   no_args_is_help=True)

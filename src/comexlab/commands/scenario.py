@@ -26,8 +26,8 @@ from comexlab.presentation.scenario import (
     headline_label,
     notes,
 )
+from comexlab.services import scenarios as service
 from comexlab.tariffs.engine import ScenarioResult
-from comexlab.warehouse import scenarios as service
 
 app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
 

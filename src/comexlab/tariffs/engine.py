@@ -1,7 +1,7 @@
 """The scenario engine: per line × flow duties before and after a scenario, and baskets of them.
 
 ``apply(scenario, lines)`` is pure: it receives one row per tariff line × flow with the rates of
-that line already joined (by :mod:`comexlab.warehouse.scenarios`) and returns a
+that line already joined (by :mod:`comexlab.services.scenarios`) and returns a
 :class:`ScenarioResult`. Everything is column-wise numpy/pandas, no per-row Python, so the whole
 2025–2026 DataWeb set (≈ 560 k rows) runs in well under a second.
 

@@ -20,6 +20,7 @@ import pandas as pd
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.reports.windows import Window
+from comexlab.services.reports import state_lines
 from comexlab.sources.regime_inputs import read_metal_shares
 from comexlab.sources.scenario_inputs import read_product_lists
 from comexlab.tariffs.ave import compute_ave, inputs_from_frame
@@ -34,7 +35,6 @@ from comexlab.tariffs.regime.compute import (
 from comexlab.tariffs.regime.lists import CATALOG
 from comexlab.tariffs.regime.timeline import METALS, Timeline, shipped_timeline
 from comexlab.tariffs.scenario import Base, Scenario
-from comexlab.warehouse.reports import state_lines
 from comexlab.warehouse.scenario_lines import (
     add_hs_groups,
     hts10_lines,

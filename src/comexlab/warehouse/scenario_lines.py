@@ -1,9 +1,9 @@
 """The scenario engine's input lines from the warehouse: flows × their HTS rate rows.
 
-Split from :mod:`comexlab.warehouse.scenarios` so that both the scenario service and the US
+Split from :mod:`comexlab.services.scenarios` so that both the scenario service and the US
 regime base (:mod:`comexlab.warehouse.regime`) build on the same lines without importing each
 other (the scenario service applies the regime; the regime reuses these lines). Why the join
-is SQL rather than Ibis: see :mod:`comexlab.warehouse.scenarios`.
+is SQL rather than Ibis: see :mod:`comexlab.services.scenarios`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pyarrow.compute as pc
 
 from comexlab.errors import AuditNote, InputError
 from comexlab.i18n import Msg
+from comexlab.services.reports import StateLines
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse import engine, scenario_cache, scenario_expr
-from comexlab.warehouse.reports import StateLines
 
 
 def has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -224,7 +224,7 @@ def _section_label(section_of: object, chapter: str) -> str:
 def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """The state's share of each national (month, HTS10) line, and the real value left over.
 
-    From the report package's :func:`~comexlab.warehouse.reports.state_lines` (the one state
+    From the report package's :func:`~comexlab.services.reports.state_lines` (the one state
     allocation of comexlab): months with real DataMéxico state × HS6 exports to the US use
     them — each HS6 value is spread over the HS6's HTS10 lines by their national value in the
     month (HS6 is the finest level DataMéxico gives; the HTS10 lines carry the rates) — the other

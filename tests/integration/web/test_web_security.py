@@ -475,9 +475,9 @@ def test_password_policy_on_the_users_form(as_user) -> None:
 def test_demo_passwords_pass_the_policy(tmp_path) -> None:
     from comexlab.registry.db import transaction
     from comexlab.registry.demo import seed_demo
+    from comexlab.services.demo import create_demo_users
     from comexlab.web.auth.passwords import check_password_policy
     from comexlab.web.auth.users import authenticate
-    from comexlab.web.demo import create_demo_users
     from comexlab.web.schema import ensure_registry_schema
 
     settings = _bare_settings(tmp_path)

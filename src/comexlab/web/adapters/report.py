@@ -1,4 +1,4 @@
-"""The dashboard on the report service (:func:`comexlab.warehouse.reports.export_report`).
+"""The dashboard on the report service (:func:`comexlab.services.reports.export_report`).
 
 The report picks the source, computes totals, cuts and changes; its renderer translates the
 labels and notes. Here we only choose which of its cuts fill which card and reshape rows.
@@ -23,7 +23,7 @@ from comexlab.reports.exports import (
 )
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import reports as svc
+from comexlab.services import reports as svc
 from comexlab.web.views import Cut, Dashboard, DashboardOptions, Missing, Option, SeriesPoint
 
 DEFAULT_REPORTER = "MX-GTO"

@@ -12,7 +12,7 @@ parts cannot be converted without unit values, so only their ad valorem part cou
 go in the audit trail).
 
 State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
-report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
+report package's state allocation (:func:`comexlab.services.reports.state_lines`, the same
 service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
 the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports of the flows'
 year, or the latest INEGI year before it)
@@ -41,12 +41,12 @@ import pandas as pd
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
 from comexlab.reports.windows import Window
+from comexlab.services.reports import StateLines, inegi_label, state_lines
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
 from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import engine
 from comexlab.warehouse.regime import regime_tracks
-from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
 from comexlab.warehouse.scenario_lines import (
     add_hs_groups,
     has_rows,
