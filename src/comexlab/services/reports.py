@@ -1,26 +1,22 @@
-"""Report services: read the warehouse, pick the source, call the pure report code.
+"""Report services: the export report (S1) and a state's lines to the US.
 
-One function per user question — :func:`export_report` ("how did GTO's exports do in 2018?")
-and :func:`state_lines` / :func:`top_state_lines` ("which tariff lines does GTO ship to the
-US?") — used by the CLI and, later, the web pages. The math lives in ``comexlab.reports``;
-this module only queries DuckDB and shapes rows for it.
-
-The queries are Ibis expressions (:mod:`comexlab.warehouse.expr`): the report's rows are
-filtered, tagged current/prior and summed per product × partner in DuckDB, so the pure code
-receives one row per product, partner and window instead of one per month and reporter.
+One function per user question — :func:`state_report` ("how did GTO's exports do in 2018?",
+asked by ``comexlab report exports`` and the dashboard alike), :func:`top_state_lines`
+("which tariff lines does GTO ship to the US?") — plus :func:`state_lines`, the one state
+allocation the scenario engine and the US regime start from too. The queries live in
+:mod:`comexlab.warehouse.report_queries`; the math in the pure ``comexlab.reports`` package.
+This module picks the source, composes the two and words nothing: the CLI and the web shape
+the typed results.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg, t
@@ -29,8 +25,8 @@ from comexlab.reports import allocation as alloc
 from comexlab.reports import profiles as prof
 from comexlab.reports.cuts import add_cut_keys, labels_for, residual_labels
 from comexlab.reports.exports import (
+    ALL_GROUP_CUTS,
     CURRENT,
-    PRIOR,
     STATES_IN_MEXICO,
     CutName,
     ExportReport,
@@ -40,17 +36,40 @@ from comexlab.reports.exports import (
     SourceProfile,
     build_report,
     cuts_to_build,
+    drop_world_if_partners,
     note,
+    window_total,
 )
+from comexlab.reports.reporters import resolve_reporter
+from comexlab.reports.state_lines import StateLines
 from comexlab.reports.windows import Window
-from comexlab.warehouse import engine, expr
+from comexlab.warehouse import engine
+from comexlab.warehouse import report_queries as q
+from comexlab.warehouse.report_queries import NATIONAL
 
-NATIONAL = "MEX"
+
+@dataclass(frozen=True, slots=True)
+class ReportQuestion:
+    """An export report as a reader asks it, in the domain's words (CLI options or web form).
+
+    ``first``/``last``: the window's first and last period, 'YYYY' or 'YYYY-MM' (``last``
+    defaults to ``first``); ``reporter`` as typed ('GTO', 'Guanajuato', 'MEX').
+    """
+
+    reporter: str
+    first: str
+    last: str | None = None
+    partner: str | None = None
+    by: str | None = None
+    top: int = 10
+    source: str | None = None
+    allow_estimated: bool = False
+    lang: str = "es"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportRequest:
-    """A validated S1 request (built by the CLI or the web from user input)."""
+    """A validated S1 request (from :func:`report_request`, or built directly by tests)."""
 
     reporter: Reporter
     window: Window
@@ -62,65 +81,69 @@ class ReportRequest:
     lang: str = "es"
 
 
-# --------------------------------------------------------------------------- coverage
+@dataclass(frozen=True, slots=True)
+class StateReport:
+    """The S1 report and the files it rests on: (file, sha256, loaded_at) for the notes."""
+
+    report: ExportReport
+    files: tuple[tuple[str, str, str], ...] = ()
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                        [name]).fetchone()
-    return bool(found and found[0])
+def report_request(question: ReportQuestion) -> ReportRequest:
+    """Resolve and check a question: reporter, window, cut, partner (no warehouse needed).
 
-
-def loaded_periods(con: duckdb.DuckDBPyConnection, reporter: str) -> dict[str, set[str]]:
-    """Source → export periods loaded for ``reporter`` (plus what can be estimated)."""
-    out: dict[str, set[str]] = {}
-    samples = format_sample_sources(con)
-    flow = expr.table(con, "flow")
-    pairs = (flow.filter(flow.reporter == reporter, flow.flow == "export")
-             .select("source", "period").distinct().to_pyarrow())
-    for source, period in zip(pairs["source"].to_pylist(), pairs["period"].to_pylist(),
-                              strict=True):
-        if source not in samples:
-            out.setdefault(source, set()).add(period)
-    if reporter.startswith("MX-") and estimate_inputs_loaded(con):
-        out[prof.STATE_ESTIMATED] = loaded_periods_national(con)
-    return out
-
-
-def format_sample_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Sources loaded only from FORMAT_SAMPLE files (e.g. the shipped DataMéxico sample).
-
-    A format sample is a few hand-copied rows: reporting from it would show a fraction of a
-    state's trade as if it were the whole, so such a source never answers a report.
+    WHY apart from :func:`state_report`: bad input is refused before any file is opened, so a
+    typo never waits on (or reports a missing) warehouse.
     """
-    log = expr.table(con, "load_log")
-    flows_logged = log.filter(log.dataset.startswith("flow:"))
-    per_dataset = flows_logged.group_by("dataset").aggregate(
-        only_samples=flows_logged.file.contains("FORMAT_SAMPLE").all())
-    samples = per_dataset.filter(per_dataset.only_samples).dataset.to_pyarrow().to_pylist()
-    return {str(d).removeprefix("flow:") for d in samples}
+    if question.by is not None and question.by not in ALL_GROUP_CUTS:
+        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="--by",
+                         value=question.by)
+    return ReportRequest(
+        reporter=resolve_reporter(question.reporter, question.lang),
+        window=Window.parse(question.first, question.last),
+        partner=question.partner.upper() if question.partner else None,
+        by=question.by,  # type: ignore[arg-type]  # checked against ALL_GROUP_CUTS above
+        top=question.top, source=question.source, allow_estimated=question.allow_estimated,
+        lang=question.lang)
 
 
-def loaded_periods_national(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Months of Mexico → US lines loaded from DataWeb (the base of every estimate)."""
-    flow = expr.table(con, "flow")
-    periods = flow.filter(flow.source == prof.DATAWEB, flow.reporter == NATIONAL,
-                          flow.flow == "export").period.as_table().distinct()
-    return set(periods.to_pyarrow()["period"].to_pylist())
+def state_report(con: duckdb.DuckDBPyConnection, request: ReportRequest) -> StateReport:
+    """The S1 report of a request and the loaded files of its source (CLI and dashboard)."""
+    report = export_report(con, request)
+    return StateReport(report, tuple(q.source_files(con, report.source.source)))
 
 
-def estimate_inputs_loaded(con: duckdb.DuckDBPyConnection) -> bool:
-    """Allocation needs INEGI subsectors, DataWeb lines and the HTS10 → SCIAN concordance."""
-    if not _table_exists(con, "hts_naics"):
-        return False
-    flow = expr.table(con, "flow")
-    inegi = flow.filter(flow.source.isin(list(prof.INEGI_SOURCES)))
-    return (_any(expr.table(con, "hts_naics")) and _any(inegi)
-            and _any(flow.filter(flow.source == prof.DATAWEB, flow.reporter == NATIONAL)))
+def period_totals(con: duckdb.DuckDBPyConnection,
+                  report: ExportReport) -> list[tuple[str, float]]:
+    """The reporter's total per loaded period of the report's source and grain (a series).
+
+    Uses the report's own total rule (:func:`window_total`: the source's total rows when it
+    gives them, else the sum) period by period; estimated reports have no series.
+    """
+    profile = report.source
+    if profile.estimated:
+        return []
+    loaded = sorted(q.loaded_periods(con, report.reporter.code).get(profile.source, ()))
+    wanted = [p for p in loaded if (len(p) == 4) == (report.window.grain == "year")]
+    if not wanted:
+        return []
+    rows = q.read_flow_rows(con, profile.source, wanted, reporter=report.reporter.code)
+    rows = rows[rows["product_level"].isin([profile.product_level, "total"])]
+    rows = drop_world_if_partners(rows.assign(window=CURRENT,
+                                              is_total=rows["product_level"] == "total"))
+    return [(str(p), window_total(g, CURRENT)) for p, g in rows.groupby("period", sort=True)]
 
 
-def _any(rows: ir.Table) -> bool:
-    return bool(rows.limit(1).count().to_pyarrow().as_py())
+@dataclass(frozen=True, slots=True)
+class ReportChoices:
+    """What can be reported: reporters with exports loaded and their periods."""
+
+    reporter_periods: tuple[tuple[str, str, str], ...]  # (reporter, reporter_level, period)
+
+
+def report_choices(con: duckdb.DuckDBPyConnection) -> ReportChoices:
+    """Reporters and periods with exports loaded (format samples left out)."""
+    return ReportChoices(tuple(q.export_reporter_periods(con)))
 
 
 def _describe_loaded(loaded: dict[str, set[str]]) -> str:
@@ -129,90 +152,12 @@ def _describe_loaded(loaded: dict[str, set[str]]) -> str:
     return "; ".join(f"{src} {min(p)}…{max(p)}" for src, p in sorted(loaded.items()))
 
 
-# --------------------------------------------------------------------------- reading rows
-
-
-def read_flow_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
-                   reporter: str | None = None, reporter_level: str | None = None,
-                   partner: str | None = None) -> pd.DataFrame:
-    """Export rows of one source for ``periods``: one reporter, or every reporter of a level."""
-    return flow_rows(con, source, periods, reporter=reporter, reporter_level=reporter_level,
-                     partner=partner).to_pandas()
-
-
-def flow_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
-              reporter: str | None = None, reporter_level: str | None = None,
-              partner: str | None = None) -> ir.Table:
-    """Expression of :func:`read_flow_rows` (compose it before running)."""
-    flow = expr.table(con, "flow")
-    wanted = [flow.source == source, flow.flow == "export", flow.period.isin(list(periods))]
-    for column, value in (("reporter", reporter), ("reporter_level", reporter_level),
-                          ("partner", partner)):
-        if value is not None:
-            wanted.append(flow[column] == value)
-    return flow.filter(*wanted).select("reporter", "period", "year", "product_code",
-                                       "product_level", "partner", "value_usd")
-
-
-def _tag_windows(rows: pd.DataFrame, window: Window, profile: SourceProfile) -> pd.DataFrame:
-    """Add ``window`` (current/prior) and ``is_total``; drop rows at other product levels."""
-    current = set(prof.periods_needed(profile, window))
-    prior = set(prof.periods_needed(profile, window.prior()))
-    tag = rows["period"].map(lambda p: CURRENT if p in current else PRIOR if p in prior else "")
-    keep = rows["product_level"].isin([profile.product_level, "total"]) & (tag != "")
-    return rows.assign(window=tag, is_total=rows["product_level"] == "total")[keep]
-
-
-def window_rows(rows: ir.Table, current: Sequence[str], prior: Sequence[str],
-                profile: SourceProfile) -> pd.DataFrame:
-    """Rows of both windows summed per product × partner (months and reporters folded).
-
-    Same rows as :func:`_tag_windows` would give, less the period/reporter detail the report
-    never reads: columns ``window``, ``product_code``, ``product_level``, ``partner``,
-    ``value_usd``, ``is_total``. Only the source's report level and its own total rows are kept.
-    """
-    tagged = expr.tag_windows(rows, current, prior)
-    tagged = tagged.filter(tagged.product_level.isin([profile.product_level, "total"]))
-    summed = (tagged.group_by(["window", "product_code", "product_level", "partner"])
-              .aggregate(value_usd=tagged.value_usd.sum())
-              .mutate(is_total=ibis._.product_level == "total"))
-    return summed.order_by(["window", "product_code", "partner"]).to_pandas()
-
-
-def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
-    """Descriptions of HTS/HS codes from the latest HTS edition loaded (empty if none)."""
-    if not codes or not _table_exists(con, "hts_line"):
-        return {}
-    line = expr.table(con, "hts_line")
-    # A semi-join on an in-memory table, not ``isin`` over thousands of literal codes: Ibis
-    # builds and validates one expression node per literal, 1.7 s for a DataWeb report.
-    wanted = ibis.memtable(pa.table({"hts": pa.array(list(codes), type=pa.string())}))
-    found = line.semi_join(wanted, "hts")
-    latest = found.group_by("hts").aggregate(
-        description=found.description.argmax(found.edition)).to_pyarrow()
-    return {str(code): str(desc) for code, desc in zip(
-        latest["hts"].to_pylist(), latest["description"].to_pylist(), strict=True)}
-
-
-def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
-    """(file, sha256, loaded_at) of the latest load of each file of a source, for the notes."""
-    datasets = ([f"flow:{prof.DATAWEB}", f"flow:{inegi_share_source(con)}", "hts_naics"]
-                if source == prof.STATE_ESTIMATED else [f"flow:{source}"])
-    log = expr.table(con, "load_log")
-    mine = log.filter(log.dataset.isin(datasets))
-    latest = (mine.group_by("file")
-              .aggregate(sha256=mine.sha256.argmax(mine.loaded_at),
-                         loaded_at=mine.loaded_at.max())
-              .order_by("file").to_pyarrow().to_pylist())
-    return [(str(r["file"]), str(r["sha256"]), str(r["loaded_at"])) for r in latest]
-
-
 # --------------------------------------------------------------------------- S1 report
 
 
 def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportReport:
     """The S1 report for a request, from whatever source covers it (see profiles.PREFERENCE)."""
-    loaded = loaded_periods(con, req.reporter.code)
+    loaded = q.loaded_periods(con, req.reporter.code)
     if req.source is not None and req.source not in prof.PROFILES:
         raise InputError(Msg("error.unknown_source", known=", ".join(prof.PROFILES)),
                          field="--source", value=req.source)
@@ -248,21 +193,20 @@ def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: S
     current = prof.periods_needed(profile, req.window)
     prior = prof.periods_needed(profile, req.window.prior())
     periods = (*current, *prior)
-    rows = window_rows(flow_rows(con, profile.source, periods, reporter=req.reporter.code,
-                                 partner=req.partner), current, prior, profile)
+    rows = q.window_rows(q.flow_rows(con, profile.source, periods, reporter=req.reporter.code,
+                                     partner=req.partner), current, prior, profile)
     national, reason = None, None
     if req.reporter.level == "state":
-        everyone = flow_rows(con, profile.source, periods, reporter_level="state",
-                             partner=req.partner)
-        in_window = everyone.filter(everyone.period.isin(list(current)))
-        n_states = int(in_window.reporter.nunique().to_pyarrow().as_py())
+        everyone = q.flow_rows(con, profile.source, periods, reporter_level="state",
+                               partner=req.partner)
+        n_states = q.count_reporters(everyone, current)
         if n_states >= STATES_IN_MEXICO:
-            national = add_cut_keys(window_rows(everyone, current, prior, profile),
+            national = add_cut_keys(q.window_rows(everyone, current, prior, profile),
                                     profile.classification)
         else:
             reason = note("report.note.national_incomplete", n=n_states,
                           total=STATES_IN_MEXICO)
-    statuses = revision_statuses(con, profile.source, periods, reporter=req.reporter.code)
+    statuses = q.revision_statuses(con, profile.source, periods, reporter=req.reporter.code)
     notes = tuple(note(f"report.note.status.{status}", inegi=inegi_label(profile.source),
                        years=", ".join(years)) for status, years in statuses.items())
     return ReportInput(rows=add_cut_keys(rows, profile.classification), national=national,
@@ -273,7 +217,7 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
                  data: ReportInput) -> ReportInput:
     rows = data.rows
     cuts = cuts_to_build(profile, by=req.by, partner=req.partner)
-    products = (product_descriptions(con, sorted(rows["product"].dropna().unique()))
+    products = (q.product_descriptions(con, sorted(rows["product"].dropna().unique()))
                 if "product" in cuts else {})
     labels: dict[str, dict[str, str]] = {}
     for cut in cuts:
@@ -287,42 +231,16 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
 # --------------------------------------------------------------------------- estimates
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class StateLines:
-    """A state's US-bound lines over a window: real where loaded, estimated elsewhere."""
-
-    state: str
-    window: Window
-    rows: pd.DataFrame                      # replace_with_real() columns
-    allocation: alloc.Allocation            # national split (unallocated rows included)
-    real_periods: tuple[str, ...] = ()      # months answered by DataMéxico
-    notes: tuple[Note, ...] = field(default_factory=tuple)
-
-
-def inegi_share_source(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The INEGI source the allocation uses: the newest package loaded (EEF before EAEF)."""
-    flow = expr.table(con, "flow")
-    found = (flow.filter(flow.source.isin(list(prof.INEGI_SOURCES))).select("source").distinct()
-             .to_pyarrow()["source"].to_pylist())
-    return prof.inegi_for_shares(found)
-
-
 def inegi_shares(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[int, pd.DataFrame]]:
     """State shares per SCIAN subsector for every INEGI year loaded (the allocation keys).
 
-    From :func:`inegi_share_source`. The 'UNSPECIFIED' rows (EEF code 000, the sum of the
-    subsectors withheld for confidentiality) belong to no subsector and give no share.
+    From the newest INEGI package loaded (:func:`~comexlab.warehouse.report_queries.
+    inegi_share_source`); its withheld 'UNSPECIFIED' rows give no share.
     """
-    source = inegi_share_source(con)
+    source = q.inegi_share_source(con)
     if source is None:
         raise NotFoundError(Msg("error.inegi_not_loaded"))
-    flow = expr.table(con, "flow")
-    inegi = flow.filter(flow.source == source, flow.product_level == "scian3",
-                        flow.product_code != "UNSPECIFIED")
-    frame = inegi.select(year=inegi.year, state=inegi.reporter, scian3=inegi.product_code,
-                         value_usd=inegi.value_usd).to_pandas()
-    return source, {int(y): alloc.subsector_shares(g.drop(columns="year"))
-                    for y, g in frame.groupby("year")}
+    return source, alloc.shares_by_year(q.inegi_subsector_rows(con, source))
 
 
 def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
@@ -332,14 +250,11 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
     Each period is split by the INEGI shares of its own year, or of the latest INEGI year
     before it (:func:`comexlab.reports.allocation.share_year`).
     """
-    if not estimate_inputs_loaded(con):
+    if not q.estimate_inputs_loaded(con):
         raise NotFoundError(Msg("error.estimate_inputs"))
     source, shares = inegi_shares(con)
-    lines = read_flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL)
-    lines = lines[lines["product_level"] == "hts10"].rename(columns={"product_code": "hts10"})
-    concordance = expr.table(con, "hts_naics").select("hts10", "scian3").to_pandas()
-    return alloc.allocate_by_year(lines[["period", "hts10", "value_usd"]], concordance, shares,
-                                  states=states_wanted, share_source=source)
+    return alloc.allocate_by_year(q.national_hts10_lines(con, periods), q.hts_scian(con),
+                                  shares, states=states_wanted, share_source=source)
 
 
 def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Note]:
@@ -351,8 +266,8 @@ def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) ->
         notes.append(note("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
                           share_year=year))
     used = sorted(set(allocation.share_years.values()))
-    for status, years in revision_statuses(con, allocation.share_source or "",
-                                           [str(y) for y in used]).items():
+    for status, years in q.revision_statuses(con, allocation.share_source or "",
+                                             [str(y) for y in used]).items():
         notes.append(note(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
     return notes
 
@@ -362,49 +277,17 @@ def inegi_label(source: str | None) -> str:
     return (source or "").removeprefix("inegi_").upper()
 
 
-def revision_statuses(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str], *,
-                      reporter: str | None = None) -> dict[str, list[str]]:
-    """Non-definitive revision statuses of a source's rows in ``periods`` → their periods.
-
-    {'preliminary': ['2025'], 'revised': ['2024']}: what the notes must say may still change.
-    Empty for sources that do not flag their figures (and warehouses built before the column).
-    """
-    flow = expr.table(con, "flow")
-    if "revision_status" not in flow.columns or not periods:
-        return {}
-    rows = flow.filter(flow.source == source, flow.period.isin(list(periods)),
-                       flow.revision_status.notnull(), flow.revision_status != "definitive")
-    if reporter is not None:
-        rows = rows.filter(rows.reporter == reporter)
-    found = (rows.select("revision_status", "period").distinct()
-             .order_by(["revision_status", "period"]).to_pyarrow().to_pylist())
-    out: dict[str, list[str]] = {}
-    for r in found:
-        out.setdefault(str(r["revision_status"]), []).append(str(r["period"]))
-    return out
-
-
-def _real_state_lines(con: duckdb.DuckDBPyConnection, state: str,
-                      periods: Sequence[str]) -> pd.DataFrame:
-    rows = read_flow_rows(con, prof.DATAMEXICO, periods, reporter=state, partner=prof.US)
-    if prof.DATAMEXICO in format_sample_sources(con):
-        rows = rows.iloc[0:0]
-    rows = rows[rows["product_level"] == "hs6"]
-    return pd.DataFrame({"period": rows["period"], "state": rows["reporter"],
-                         "hs6": rows["product_code"], "value_usd": rows["value_usd"]})
-
-
 def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> StateLines:
     """A state's lines to the US: DataMéxico where loaded for the month, estimates elsewhere."""
     if window.grain != "month":
         window = Window.parse(window.months()[0], window.months()[-1])
     periods = window.codes()
-    real = _real_state_lines(con, state, periods)
+    real = q.real_state_rows(con, state, periods)
     real_periods = tuple(sorted(set(real["period"])))
     allocation = allocate_window(con, [p for p in periods if p not in real_periods],
                                  states_wanted=[state])
     rows = alloc.replace_with_real(allocation.allocated, real)
-    missing = sorted(set(periods) - loaded_periods_national(con) - set(real_periods))
+    missing = sorted(set(periods) - q.loaded_periods_national(con) - set(real_periods))
     notes = share_notes(con, allocation)
     if real_periods:
         notes.append(note("report.note.real_replaces", months=", ".join(real_periods)))
@@ -415,25 +298,52 @@ def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> S
     return StateLines(state, window, rows, allocation, real_periods, tuple(notes))
 
 
-def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, *,
-                    level: str = "hts10", top: int = 20, lang: str = "es") -> tuple[
-                        pd.DataFrame, StateLines]:
+@dataclass(frozen=True, slots=True)
+class TopLinesRequest:
+    """A state's largest lines to the US over a window (None: the last 12 months loaded)."""
+
+    state: str                       # warehouse code, 'MX-GTO'
+    window: Window | None = None
+    level: str = "hts10"             # hts10, hs8, hs6, hs4 or hs2
+    top: int = 20
+    lang: str = "es"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TopLines:
+    """The largest lines (``table``), the state lines they come from, and the window used."""
+
+    table: pd.DataFrame
+    lines: StateLines
+    window: Window
+
+    @property
+    def estimated(self) -> bool:
+        """True when any line shown is (partly) an estimate."""
+        return bool(self.table["estimated"].any()) if not self.table.empty else False
+
+
+def top_state_lines(con: duckdb.DuckDBPyConnection, request: TopLinesRequest) -> TopLines:
     """Largest lines of a state to the US (estimated unless DataMéxico has the months)."""
-    lines = state_lines(con, state, window)
-    rows = lines.rows
-    digits = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}.get(level)
-    if digits is None:
+    window = request.window or _last_months(con, 12)
+    lines = state_lines(con, request.state, window)
+    if request.level not in alloc.LEVEL_DIGITS:
         raise InputError(Msg("error.level"), field="--level",
-                         value=level)
-    rows = rows.assign(product_code=rows["product_code"].str[:digits],
-                       product_level=rows["product_level"].where(
-                           rows["product_code"].str.len() <= digits, level))
-    table = alloc.top_lines(rows, top=top)
-    descriptions = product_descriptions(con, list(table["product_code"]))
+                         value=request.level)
+    table = alloc.top_lines(alloc.at_level(lines.rows, request.level), top=request.top)
+    descriptions = q.product_descriptions(con, list(table["product_code"]))
     table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
-    if lang not in ("es", "en"):
-        raise InputError(Msg("error.lang"), field="--lang", value=lang)
-    return table, lines
+    if request.lang not in ("es", "en"):
+        raise InputError(Msg("error.lang"), field="--lang", value=request.lang)
+    return TopLines(table, lines, window)
+
+
+def _last_months(con: duckdb.DuckDBPyConnection, n: int) -> Window:
+    """The last ``n`` months of Mexico → US lines loaded."""
+    months = sorted(q.loaded_periods_national(con))
+    if not months:
+        raise InputError(Msg("error.top_no_lines"), field="--from")
+    return Window.parse(months[max(0, len(months) - n)], months[-1])
 
 
 def state_reporters() -> tuple[str, ...]:
@@ -448,21 +358,17 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
     """Report rows for a state from the allocation (both windows), national = DataWeb lines."""
     profile = prof.PROFILES[prof.STATE_ESTIMATED]
     current, prior = req.window.codes(), req.window.prior().codes()
-    national_periods = loaded_periods_national(con)
+    national_periods = q.loaded_periods_national(con)
     prior_loaded = set(prior) <= national_periods
     periods = [*current, *(prior if prior_loaded else ())]
     allocation = allocate_window(con, periods, states_wanted=[req.reporter.code])
-    est = allocation.allocated
-    rows = pd.DataFrame({"period": est["period"], "product_code": est["hts10"],
-                         "product_level": "hts10", "partner": prof.US,
-                         "value_usd": est["value_usd"]})
-    national = window_rows(flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL),
-                           prof.periods_needed(profile, req.window),
-                           prof.periods_needed(profile, req.window.prior()), profile)
-    unallocated = allocation.unallocated
-    unalloc_now = float(unallocated.loc[unallocated["period"].isin(current), "value_usd"].sum())
+    rows = alloc.as_flow_rows(allocation.allocated, prof.US)
+    national = q.window_rows(q.flow_rows(con, prof.DATAWEB, periods, reporter=NATIONAL),
+                             prof.periods_needed(profile, req.window),
+                             prof.periods_needed(profile, req.window.prior()), profile)
+    unalloc_now = allocation.unallocated_value(current)
     data = ReportInput(
-        rows=add_cut_keys(_tag_windows(rows, req.window, profile), profile.classification),
+        rows=add_cut_keys(prof.tag_windows(rows, req.window, profile), profile.classification),
         national=add_cut_keys(national, profile.classification),
         national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
                              inegi=inegi_label(allocation.share_source),

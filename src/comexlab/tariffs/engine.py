@@ -589,3 +589,13 @@ def _ratios(keys: pd.DataFrame, agg: Mapping[str, FloatArray], smart_cols: list[
                                               agg["value_usd"])
     res["estimated"] = estimated
     return pd.DataFrame(res, index=pd.RangeIndex(len(keys)))
+
+
+def compare_results(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
+    """Headline figures of several scenario results side by side (one row per scenario × by)."""
+    frames = []
+    for res in results:
+        agg = res.aggregate(by)
+        agg.insert(0, "scenario", res.scenario.name)
+        frames.append(agg)
+    return pd.concat(frames, ignore_index=True)

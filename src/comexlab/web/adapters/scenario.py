@@ -212,7 +212,8 @@ def run(
             on_stop(con.interrupt)
         sc = validate(con, scenario=scenario, yaml_text=yaml_text, source=source)
         progress(0.2, t("web.scen.step.engine", lang))
-        res = service.run_scenario(con, sc, reporter=reporter, checkpoint=checkpoint)
+        res = service.run_scenario(con, service.ScenarioRequest(sc, reporter=reporter),
+                                   checkpoint=checkpoint)
         codes = (res.lines["product_code"].astype(str).unique().tolist()
                  if "product_code" in res.lines.columns else [])
         return res, description_paths(con, sc.base.edition, codes)
