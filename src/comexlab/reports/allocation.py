@@ -103,8 +103,9 @@ def subsector_shares(state_exports: pd.DataFrame) -> pd.DataFrame:
 
 def shares_by_year(state_exports: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """:func:`subsector_shares` of every year of ``state_exports`` (``year`` column added)."""
-    return {int(y): subsector_shares(g.drop(columns="year"))
-            for y, g in state_exports.groupby("year")}
+    years = state_exports["year"].astype(int)
+    return {year: subsector_shares(state_exports[years == year].drop(columns="year"))
+            for year in sorted(set(years))}
 
 
 def share_year(flow_year: int, available: Collection[int]) -> int:

@@ -52,10 +52,9 @@ def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFra
                           "product_code": national["product_code"].astype(str),
                           "value_usd": national["value_usd"].to_numpy()})
     lines["hs6"] = lines["product_code"].str[:6]
-    hs6 = lines.groupby(["period", "hs6"], as_index=False)["value_usd"].sum()
+    hs6 = lines.groupby(["period", "hs6"], as_index=False).agg(national=("value_usd", "sum"))
     real = real.rename(columns={"product_code": "hs6"})[["period", "hs6", "value_usd"]]
-    matched = real.merge(hs6.rename(columns={"value_usd": "national"}), on=["period", "hs6"],
-                         how="left")
+    matched = real.merge(hs6, on=["period", "hs6"], how="left")
     unmatched = float(matched.loc[~(matched["national"] > 0), "value_usd"].sum())
     matched = matched[matched["national"] > 0]
     real_f = lines.merge(matched, on=["period", "hs6"], suffixes=("_line", ""))
