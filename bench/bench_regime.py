@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from comexlab.services.regime import regime_lines
 from comexlab.tariffs.regime import compute
 from comexlab.tariffs.regime.timeline import shipped_timeline
 from comexlab.warehouse import flows, hts
@@ -58,7 +59,7 @@ def main() -> None:
         window = (months[0], months[-1])
 
         def inputs() -> tuple[compute.Prepared, list[str]]:
-            lines, editions, _ = wr.regime_lines(con, tl, "MEX", window=window)
+            lines, editions, _ = regime_lines(con, tl, "MEX", window=window)
             return compute.prepare(lines, tl, wr.product_lists(tl)), editions
 
         t_in, (prep, editions) = best(inputs)  # type: ignore[misc]

@@ -54,9 +54,9 @@ def _build_real(path: Path) -> None:
 def child(engine_name: str, warehouse: str) -> None:
     """Run the scenario cold then warm on one engine; print one JSON line."""
     from comexlab import bench_data
+    from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
     from comexlab.warehouse import engine
     from comexlab.warehouse.db import connect
-    from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
     out: dict[str, Any] = {}
     con = connect(warehouse, read_only=True)
@@ -70,7 +70,7 @@ def child(engine_name: str, warehouse: str) -> None:
             out["session_s"] = round(time.perf_counter() - t0, 2)
         for run in ("cold", "warm"):
             t0 = time.perf_counter()
-            result = run_scenario(con, scenario, reporter="MEX")
+            result = run_scenario(con, ScenarioRequest(scenario, reporter="MEX"))
             out[f"{run}_s"] = round(time.perf_counter() - t0, 2)
         head = result.aggregate()
         out.update(lines=int(head["lines"].iloc[0]), value_usd=float(head["value_usd"].iloc[0]),

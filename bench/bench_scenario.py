@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _scenario(con):  # type: ignore[no-untyped-def]
-    from comexlab.warehouse.scenarios import load_scenario
+    from comexlab.services.scenarios import load_scenario
 
     s = load_scenario("usmca-ends", con)
     return dataclasses.replace(s, base=dataclasses.replace(s.base, years=(2025, 2026)))

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from comexlab.registry.db import make_engine, transaction
 from comexlab.registry.demo import seed_demo
 from comexlab.registry.models import Firm
+from comexlab.registry.schema import ensure_registry_schema
+from comexlab.registry.users import create_user
+from comexlab.services import demo
 from comexlab.settings import Settings
-from comexlab.web import demo
-from comexlab.web.auth.users import create_user
-from comexlab.web.schema import ensure_registry_schema
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

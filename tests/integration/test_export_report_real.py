@@ -23,7 +23,7 @@ from comexlab.cli import app
 from comexlab.nomenclature.hs import section_of
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse.reports import ReportRequest, export_report
+from comexlab.services.reports import ReportRequest, export_report
 
 INEGI_LONG = "inegi_state_exports/eaef_state_subsector_exports_2007_2018_long.csv"
 DATAWEB = "usitc_dataweb_us_imports_mx_ca"

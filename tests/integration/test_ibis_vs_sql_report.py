@@ -19,8 +19,8 @@ from comexlab.reports.cuts import add_cut_keys
 from comexlab.reports.exports import STATES_IN_MEXICO, ReportInput, build_report
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import reports as svc
-from comexlab.warehouse.reports import ReportRequest, export_report
+from comexlab.services import reports as svc
+from comexlab.services.reports import ReportRequest, export_report
 
 
 def _old_rows(con: duckdb.DuckDBPyConnection, source: str, periods: Sequence[str],

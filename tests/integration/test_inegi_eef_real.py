@@ -28,15 +28,15 @@ from comexlab.cli import app
 from comexlab.nomenclature.states import states
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import flows
-from comexlab.warehouse.db import connect
-from comexlab.warehouse.reports import (
+from comexlab.services.reports import (
     ReportRequest,
     allocate_window,
     export_report,
     inegi_shares,
     state_lines,
 )
+from comexlab.warehouse import flows
+from comexlab.warehouse.db import connect
 
 FOLDER = "inegi_eef_state_exports_2007_2025"
 EEF_FILE = f"{FOLDER}/eef_estatal_anual_tr_cifra_2007_2025.csv.gz"

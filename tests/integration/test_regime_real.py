@@ -185,12 +185,13 @@ def test_check_against_the_loaded_editions(con: duckdb.DuckDBPyConnection) -> No
 
 def test_scenarios_start_from_the_regime(con: duckdb.DuckDBPyConnection) -> None:
     """The scenario's 'before' is the regime ETR with the same weights (Jan-Feb 2026)."""
+    from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
     from comexlab.tariffs.regime.timeline import shipped_timeline
-    from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
     day = dt.date(2026, 11, 30)
     regime = service.show(con, service.ShowRequest(day, window=("2026-01", "2026-02")))
-    results = {name: run_scenario(con, load_scenario(name), smart=False).aggregate().iloc[0]
+    results = {name: run_scenario(con, ScenarioRequest(load_scenario(name), smart=False))
+               .aggregate().iloc[0]
                for name in ("usmca-ends-today", "ieepa-restored", "s232-usmca-relief-ends")}
     for name, row in results.items():
         assert row["rate_before_tw"] == pytest.approx(regime.etr, rel=1e-9), name
@@ -208,10 +209,10 @@ def test_scenarios_start_from_the_regime(con: duckdb.DuckDBPyConnection) -> None
 
 def test_a_regime_scenario_refuses_canadian_lines(con: duckdb.DuckDBPyConnection) -> None:
     from comexlab.errors import InputError
+    from comexlab.services.scenarios import ScenarioRequest, run_scenario, scenario_text
     from comexlab.tariffs.scenario import parse_scenario
-    from comexlab.warehouse.scenarios import run_scenario, scenario_text
 
     text, _ = scenario_text("ieepa-restored")
     both = parse_scenario(text.replace("reporters: [MEX]", "reporters: [MEX, CAN]"))
     with pytest.raises(InputError, match="CAN"):
-        run_scenario(con, both, smart=False)
+        run_scenario(con, ScenarioRequest(both, smart=False))

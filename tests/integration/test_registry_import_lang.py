@@ -135,7 +135,7 @@ def test_cli_common_input_errors_in_spanish(capsys, monkeypatch, tmp_path: Path)
 
 def test_unknown_scenario_names_the_shipped_ones_in_both_languages() -> None:
     from comexlab.errors import NotFoundError
-    from comexlab.warehouse.scenarios import scenario_text
+    from comexlab.services.scenarios import scenario_text
 
     with pytest.raises(NotFoundError) as caught:
         scenario_text("no-such-scenario")

@@ -21,11 +21,11 @@ from typer.testing import CliRunner
 
 from comexlab.cli import app
 from comexlab.presentation.scenario import figure_notes, headline_frame
+from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service
 from comexlab.warehouse.db import connect
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
 from comexlab.web.adapters.scenario import headline
 
 DATAWEB = "usitc_dataweb_us_imports_mx_ca"
@@ -55,7 +55,7 @@ def con(wh: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @pytest.fixture(scope="module")
 def mex(con: duckdb.DuckDBPyConnection) -> ScenarioResult:
-    return run_scenario(con, load_scenario("usmca-ends", con), reporter="MEX")
+    return run_scenario(con, ScenarioRequest(load_scenario("usmca-ends", con), reporter="MEX"))
 
 
 @pytest.fixture(scope="module")

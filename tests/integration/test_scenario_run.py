@@ -17,11 +17,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from comexlab.cli import app
+from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service
 from comexlab.warehouse.db import connect
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
 DATAWEB = "usitc_dataweb_us_imports_mx_ca"
 
@@ -58,7 +58,7 @@ def raw_mx_2025(shared_file: Callable[[str], Path]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def mex(con: duckdb.DuckDBPyConnection) -> ScenarioResult:
-    return run_scenario(con, load_scenario("usmca-ends", con), reporter="MEX")
+    return run_scenario(con, ScenarioRequest(load_scenario("usmca-ends", con), reporter="MEX"))
 
 
 def _line(res: ScenarioResult, code: str) -> pd.Series:
@@ -125,7 +125,8 @@ def test_states_are_estimated_and_hand_checked(con: duckdb.DuckDBPyConnection,
                                                mex: ScenarioResult,
                                                shared_file: Callable[[str], Path],
                                                state: str, reporter: str) -> None:
-    res = run_scenario(con, load_scenario("usmca-ends", con), reporter=state, smart=False)
+    res = run_scenario(con, ScenarioRequest(load_scenario("usmca-ends", con), reporter=state,
+                                                 smart=False))
     assert res.estimated and set(res.lines["reporter"]) == {reporter}
     assert any(n.kind == "allocation_estimate" for n in res.audit)
     # hand check: the state's share of SCIAN 336 exports in INEGI 2018 times the national line
@@ -148,7 +149,7 @@ def test_states_are_estimated_and_hand_checked(con: duckdb.DuckDBPyConnection,
 
 def test_nafta_ends_is_approximate_on_hs4(con: duckdb.DuckDBPyConnection) -> None:
     scenario = load_scenario("nafta-ends", con)
-    res = run_scenario(con, scenario, smart=False)
+    res = run_scenario(con, ScenarioRequest(scenario, smart=False))
     assert scenario.approximate and res.scenario.utilisation == 0.46
     assert set(res.lines["product_level"]) == {"hs4"}
     total = res.aggregate().iloc[0]
@@ -161,7 +162,8 @@ def test_nafta_ends_is_approximate_on_hs4(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_s232_autos_parts_spare_usmca_value(con: duckdb.DuckDBPyConnection,
                                              mex: ScenarioResult) -> None:
-    res = run_scenario(con, load_scenario("s232-autos", con), reporter="MEX", smart=False)
+    res = run_scenario(con, ScenarioRequest(load_scenario("s232-autos", con), reporter="MEX",
+                                                 smart=False))
     car = _line(res, "8703230140")
     assert car.duty_after == pytest.approx(car.value_usd * 0.275 - car.claimed_value_usd * 0.025,
                                            rel=1e-9)

@@ -31,12 +31,12 @@ from comexlab.reports.render import cut_frames, to_document
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
 from comexlab.services import regime as regime_service
+from comexlab.services.reports import ReportRequest, export_report
+from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
 from comexlab.warehouse import engine
 from comexlab.warehouse import flows as flows_service
 from comexlab.warehouse import hts as hts_service
 from comexlab.warehouse.db import connect
-from comexlab.warehouse.reports import ReportRequest, export_report
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
 
 pytestmark = pytest.mark.spark
 RTOL = 1e-9
@@ -150,7 +150,7 @@ def test_export_report_is_the_same_on_both_engines(spark: Any, con: duckdb.DuckD
 def test_usmca_ends_is_the_same_on_both_engines(spark: Any,
                                                 con: duckdb.DuckDBPyConnection) -> None:
     on_duckdb, on_spark = both(spark, lambda: run_scenario(
-        con, load_scenario("usmca-ends", con), reporter="MEX"))
+        con, ScenarioRequest(load_scenario("usmca-ends", con), reporter="MEX")))
     assert (on_duckdb.engine, on_spark.engine) == ("duckdb", "spark")
     assert [n.kind for n in on_spark.audit if n.kind == "engine"] == ["engine"]
     headline = on_duckdb.aggregate()

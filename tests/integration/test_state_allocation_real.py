@@ -18,16 +18,17 @@ from comexlab.cli import app
 from comexlab.errors import InputError
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.warehouse import flows, hts
-from comexlab.warehouse.db import connect
-from comexlab.warehouse.reports import (
+from comexlab.services.reports import (
     ReportRequest,
+    TopLinesRequest,
     allocate_window,
     export_report,
     state_lines,
     top_state_lines,
 )
-from comexlab.warehouse.scenarios import load_scenario, run_scenario
+from comexlab.services.scenarios import ScenarioRequest, load_scenario, run_scenario
+from comexlab.warehouse import flows, hts
+from comexlab.warehouse.db import connect
 
 
 @pytest.fixture()
@@ -60,7 +61,9 @@ def test_all_states_plus_unallocated_equal_the_national_lines(
 
 
 def test_gto_top_estimated_lines_are_vehicles(con: duckdb.DuckDBPyConnection) -> None:
-    table, lines = top_state_lines(con, "MX-GTO", Window.parse("2026-01", "2026-02"), top=10)
+    found = top_state_lines(con, TopLinesRequest("MX-GTO", Window.parse("2026-01", "2026-02"),
+                                                  top=10))
+    table, lines = found.table, found.lines
     assert table["estimated"].all()
     assert table.iloc[0]["product_code"].startswith("870")
     # every line of subsector 336 gets GTO's 2018 share of Mexico's 336 exports
@@ -138,7 +141,8 @@ def test_scenario_for_a_state_uses_real_datamexico_months(flows_wh_copy: Path,
     flows.load_source(con, "datamexico",
                       [_datamexico_file(tmp_path / "state11_202501.csv", "2025-01")])
     scenario = load_scenario("usmca-ends", con)
-    monthly = run_scenario(con, scenario, reporter="GTO", smart=False, monthly=True).lines
+    monthly = run_scenario(con, ScenarioRequest(scenario, reporter="GTO", smart=False,
+                                               monthly=True)).lines
     jan = monthly[monthly["period"].astype(str) == "2025-01"]
     assert not jan["estimated"].any()
     cars = jan[jan["product_code"].astype(str).str.startswith("870323")]
@@ -156,7 +160,7 @@ def test_scenario_for_a_state_uses_real_datamexico_months(flows_wh_copy: Path,
     feb_car = feb[feb["product_code"].astype(str) == "8703230140"]["value_usd"].iloc[0]
     assert feb_car == pytest.approx(national * share, rel=1e-9)
     # annual run: the same months added up, and the audit trail names the real month
-    annual = run_scenario(con, scenario, reporter="GTO", smart=False)
+    annual = run_scenario(con, ScenarioRequest(scenario, reporter="GTO", smart=False))
     assert annual.aggregate().value_usd[0] == pytest.approx(monthly["value_usd"].sum(),
                                                             rel=1e-9)
     real = {n.kind: n for n in annual.audit}["state_real_data"]

@@ -20,7 +20,7 @@ def run(
     port: Annotated[int, typer.Option(help="Port of the web app on 127.0.0.1.")] = 8000,
 ) -> None:
     """Load HTS editions and trade flows, seed the demo registry, create demo users, serve."""
-    from comexlab.web.demo import set_up
+    from comexlab.services.demo import set_up
 
     settings = get_settings()
     console = Console()

@@ -1,7 +1,7 @@
 """`comexlab report …`: the state export report (S1) and a state's largest US-bound lines.
 
-Thin CLI over ``comexlab.warehouse.reports`` (queries + source choice) and
-``comexlab.reports`` (pure math and rendering).
+Thin CLI over ``comexlab.services.reports`` (the report and top-lines services, shared with
+the web app) and ``comexlab.reports.render`` (wording): options in, output shaped here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import pandas as pd
 import typer
 from rich.console import Console
@@ -21,11 +20,11 @@ from comexlab.errors import InputError
 from comexlab.i18n import Msg, fmt_number, fmt_pct, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.reports import render
-from comexlab.reports.exports import ALL_GROUP_CUTS, ExportReport
+from comexlab.reports.exports import ExportReport
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
+from comexlab.services import reports as svc
 from comexlab.settings import get_settings
-from comexlab.warehouse import reports as svc
 
 app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
                   no_args_is_help=True)
@@ -72,17 +71,12 @@ def exports_command(
     change — and lists the cuts the loaded data cannot give, with the reason.
     """
     language = _lang(lang)
-    if by is not None and by not in ALL_GROUP_CUTS:
-        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="--by",
-                         value=by)
-    request = svc.ReportRequest(
-        reporter=resolve_reporter(reporter, language), window=Window.parse(start, end),
-        partner=partner.upper() if partner else None, by=by,  # type: ignore[arg-type]
-        top=top, source=source, allow_estimated=estimated, lang=language)
+    request = svc.report_request(svc.ReportQuestion(
+        reporter=reporter, first=start, last=end, partner=partner, by=by, top=top,
+        source=source, allow_estimated=estimated, lang=language))
     with open_warehouse(warehouse, must_exist=True) as con:
-        report = svc.export_report(con, request)
-        files = svc.source_files(con, report.source.source)
-    write_report(report, language, fmt, output, files=files)
+        answer = svc.state_report(con, request)
+    write_report(answer.report, language, fmt, output, files=list(answer.files))
 
 
 def write_report(report: ExportReport, lang: str, fmt: OutputFormat, output: Path | None, *,
@@ -158,11 +152,12 @@ def top_command(
     if partner.upper() != "USA":
         raise InputError(Msg("error.top_partner_usa"),
                          field="--partner", value=partner)
+    window = Window.parse(start, end) if start is not None else None
     with open_warehouse(warehouse, must_exist=True) as con:
-        window = _top_window(con, start, end)
-        table, lines = svc.top_state_lines(con, who.code, window, level=level, top=top,
-                                           lang=language)
-    needs_estimate = bool(table["estimated"].any()) if not table.empty else False
+        found = svc.top_state_lines(con, svc.TopLinesRequest(
+            state=who.code, window=window, level=level, top=top, lang=language))
+    table, lines, window = found.table, found.lines, found.window
+    needs_estimate = found.estimated
     if needs_estimate and not estimated:
         raise InputError(Msg("error.top_estimated", who=who.code, window=str(window)),
                          field="--estimated")
@@ -178,15 +173,6 @@ def top_command(
 
 
 app.command("top")(top_command)
-
-
-def _top_window(con: duckdb.DuckDBPyConnection, start: str | None, end: str | None) -> Window:
-    if start is not None:
-        return Window.parse(start, end)
-    months = sorted(svc.loaded_periods_national(con))
-    if not months:
-        raise InputError(Msg("error.top_no_lines"), field="--from")
-    return Window.parse(months[max(0, len(months) - 12)], months[-1])
 
 
 def _top_frame(table: pd.DataFrame, lang: str, *, formatted: bool,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import pandas as pd
 import typer
 from rich.console import Console
@@ -26,8 +29,9 @@ from comexlab.presentation.scenario import (
     headline_label,
     notes,
 )
+from comexlab.services import scenarios as service
 from comexlab.tariffs.engine import ScenarioResult
-from comexlab.warehouse import scenarios as service
+from comexlab.tariffs.scenario import Scenario
 
 app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
 
@@ -101,14 +105,25 @@ def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     return out
 
 
-def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
+@contextmanager
+def _working(opts: RunOptions, label: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, with a spinner on stderr while the block runs."""
     with options.open_warehouse(opts.warehouse) as con, Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
             console=Console(stderr=True), transient=True) as progress:
-        progress.add_task(ref, total=None)
+        progress.add_task(label, total=None)
+        yield con
+
+
+def _run(ref: str, opts: RunOptions, smart: bool) -> ScenarioResult:
+    with _working(opts, ref) as con:
         scenario = service.load_scenario_or_file(ref, con)
-        return service.run_scenario(con, scenario, reporter=opts.reporter, smart=smart,
-                                    data_dir=opts.data)
+        return service.run_scenario(con, _request(scenario, opts, smart))
+
+
+def _request(scenario: Scenario, opts: RunOptions, smart: bool) -> service.ScenarioRequest:
+    return service.ScenarioRequest(scenario, reporter=opts.reporter, smart=smart,
+                                   data_dir=opts.data)
 
 
 @app.command()
@@ -165,8 +180,11 @@ def compare(
     opts: RunOptions,
 ) -> None:
     """Headline figures of two scenarios side by side."""
-    results = [_run(ref, opts, smart) for ref in (a, b)]
-    table = service.compare_scenarios(results)
+    with _working(opts, f"{a} / {b}") as con:
+        runs = tuple(_request(service.load_scenario_or_file(ref, con), opts, smart)
+                     for ref in (a, b))
+        comparison = service.compare_scenarios(con, service.CompareRequest(runs))
+    results, table = comparison.results, comparison.table
     if opts.fmt is OutputFormat.table:
         keys = headline_keys(table.columns)
         shown = pd.DataFrame({t("scenario.figure", opts.lang): [

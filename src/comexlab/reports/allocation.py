@@ -76,6 +76,11 @@ class Allocation:
         """Flow years INEGI does not have yet → the (earlier) year whose shares stand in."""
         return {fy: sy for fy, sy in sorted(self.share_years.items()) if fy != sy}
 
+    def unallocated_value(self, periods: Collection[str]) -> float:
+        """National value of ``periods`` no state received (US$)."""
+        rows = self.unallocated
+        return float(rows.loc[rows["period"].isin(list(periods)), "value_usd"].sum())
+
     def unallocated_by_reason(self) -> dict[str, float]:
         """Unallocated value per reason, for the notes of every output."""
         return {str(k): float(v) for k, v in
@@ -94,6 +99,13 @@ def subsector_shares(state_exports: pd.DataFrame) -> pd.DataFrame:
     totals = frame.groupby("scian3")["value_usd"].transform("sum")
     frame = frame[totals > 0].assign(state_share=lambda f: f["value_usd"] / totals[totals > 0])
     return frame[["state", "scian3", "state_share"]].reset_index(drop=True)
+
+
+def shares_by_year(state_exports: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """:func:`subsector_shares` of every year of ``state_exports`` (``year`` column added)."""
+    years = state_exports["year"].astype(int)
+    return {year: subsector_shares(state_exports[years == year].drop(columns="year"))
+            for year in sorted(set(years))}
 
 
 def share_year(flow_year: int, available: Collection[int]) -> int:
@@ -224,3 +236,30 @@ def top_lines(combined: pd.DataFrame, *, top: int = 20) -> pd.DataFrame:
     grouped["share"] = grouped["value_usd"] / total if total > 0 else float("nan")
     return (grouped.sort_values(["value_usd", "product_code"], ascending=[False, True])
             .head(top).reset_index(drop=True))
+
+
+#: Digits of each product level a state's lines can be summed to.
+LEVEL_DIGITS = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}
+
+
+def at_level(combined: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Rows of :func:`replace_with_real` with codes cut to ``level`` (a key of LEVEL_DIGITS).
+
+    Codes already at or above the level (real HS6 rows asked at HTS10) keep their own level.
+    """
+    digits = LEVEL_DIGITS[level]
+    codes = combined["product_code"]
+    return combined.assign(product_code=codes.str[:digits],
+                           product_level=combined["product_level"].where(
+                               codes.str.len() <= digits, level))
+
+
+def as_flow_rows(allocated: pd.DataFrame, partner: str) -> pd.DataFrame:
+    """Estimated state lines as the export report's flow rows.
+
+    Columns ``period``, ``product_code`` (the HTS10), ``product_level``, ``partner``,
+    ``value_usd``.
+    """
+    return pd.DataFrame({"period": allocated["period"], "product_code": allocated["hts10"],
+                         "product_level": "hts10", "partner": partner,
+                         "value_usd": allocated["value_usd"]})

@@ -1,6 +1,6 @@
 """The state export report (S1) as pure computation: flow rows in, typed report out.
 
-The warehouse side (``comexlab.warehouse.reports``) picks the source, reads the reporter's rows
+The warehouse side (``comexlab.services.reports``) picks the source, reads the reporter's rows
 for the window and its prior window, tags each row with its cut keys (section, chapter,
 subsector…) and hands them here. Everything an analyst reads — totals, % change, shares, the
 list of cuts the data *cannot* give and why — is decided in this module, without I/O, so the

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from comexlab.reports.exports import SourceProfile
+import pandas as pd
+
+from comexlab.reports.exports import CURRENT, PRIOR, SourceProfile
 from comexlab.reports.windows import Window
 
 DATAWEB = "usitc_dataweb"
@@ -66,6 +68,19 @@ def periods_needed(profile: SourceProfile, window: Window) -> tuple[str, ...]:
     if window.grain == "year" and profile.grain == "month":
         return window.months()
     return window.codes()
+
+
+def tag_windows(rows: pd.DataFrame, window: Window, profile: SourceProfile) -> pd.DataFrame:
+    """Add ``window`` (current/prior) and ``is_total``; drop rows at other product levels.
+
+    ``rows`` are flow rows by period (``period``, ``product_level``, ...); rows of periods in
+    neither window are dropped too.
+    """
+    current = set(periods_needed(profile, window))
+    prior = set(periods_needed(profile, window.prior()))
+    tag = rows["period"].map(lambda p: CURRENT if p in current else PRIOR if p in prior else "")
+    keep = rows["product_level"].isin([profile.product_level, "total"]) & (tag != "")
+    return rows.assign(window=tag, is_total=rows["product_level"] == "total")[keep]
 
 
 def covers(profile: SourceProfile, window: Window, loaded: Collection[str]) -> bool:

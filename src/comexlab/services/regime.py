@@ -18,7 +18,11 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from comexlab.errors import InputError
 from comexlab.i18n import Msg
+from comexlab.reports.state_lines import lines_for_state, state_factors
+from comexlab.reports.windows import Window
+from comexlab.services.reports import state_lines
 from comexlab.tariffs.regime import compute
 from comexlab.tariffs.regime.timeline import Measure, Timeline, shipped_timeline
 from comexlab.warehouse import engine
@@ -103,11 +107,51 @@ class CheckResult:
         return self.rows[self.rows["status"] != "ok"].reset_index(drop=True)
 
 
+def regime_lines(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str, *,
+                 window: tuple[str, str] | None = None, data_dir: Path | None = None
+                 ) -> tuple[compute.RegimeLines, list[str], list[Msg]]:
+    """The lines of ``reporter`` (MEX or a Mexican state), loaded editions, and notes."""
+    editions = wr.loaded_editions(con, timeline)
+    months = wr.flow_months(con)
+    win = wr.resolve_window(months, window)
+    national = wr.national_lines(con, editions, win)
+    notes: list[Msg] = []
+    estimated = False
+    code = reporter.upper()
+    if code != "MEX":
+        national, notes = _state(con, national, code, win)
+        estimated = bool(national["estimated"].any())
+    lines = wr.regime_frame(national, editions, code, win, estimated=estimated,
+                            data_dir=data_dir)
+    return lines, editions, notes
+
+
+def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
+           window: tuple[str, str]) -> tuple[pd.DataFrame, list[Msg]]:
+    """A state's share of the national lines (report allocation; real months where loaded)."""
+    from comexlab.nomenclature.states import state
+
+    try:
+        st = state(code)
+    except ValueError as exc:
+        raise InputError(Msg("error.regime_reporter", reporter=repr(code)),
+                         field="--reporter", value=code) from exc
+    found = state_lines(con, st.reporter, Window.parse(window[0], window[1]))
+    factors, unmatched = state_factors(found, national)
+    lines = lines_for_state(national, factors, st.reporter, monthly=True)
+    kind = "estimated" if lines["estimated"].any() else "real"
+    notes = [Msg(f"regime.note.state_{kind}", reporter=st.reporter,
+                 year=found.allocation.base_year)]
+    if unmatched:
+        notes.append(Msg("regime.note.state_unmatched", value=f"{unmatched:,.0f}"))
+    return lines.reset_index(drop=True), notes
+
+
 def _prepared(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str,
               window: tuple[str, str] | None, data_dir: Path | None
               ) -> tuple[compute.Prepared, list[str], list[Msg]]:
-    lines, editions, notes = wr.regime_lines(con, timeline, reporter, window=window,
-                                             data_dir=data_dir)
+    lines, editions, notes = regime_lines(con, timeline, reporter, window=window,
+                                          data_dir=data_dir)
     notes = [*notes, Msg("regime.note.engine", engine=engine.current())]
     prep = compute.prepare(lines, timeline, wr.product_lists(timeline, data_dir=data_dir))
     return prep, editions, notes

@@ -1,7 +1,7 @@
 """The scenario engine: per line × flow duties before and after a scenario, and baskets of them.
 
 ``apply(scenario, lines)`` is pure: it receives one row per tariff line × flow with the rates of
-that line already joined (by :mod:`comexlab.warehouse.scenarios`) and returns a
+that line already joined (by :mod:`comexlab.services.scenarios`) and returns a
 :class:`ScenarioResult`. Everything is column-wise numpy/pandas, no per-row Python, so the whole
 2025–2026 DataWeb set (≈ 560 k rows) runs in well under a second.
 
@@ -589,3 +589,13 @@ def _ratios(keys: pd.DataFrame, agg: Mapping[str, FloatArray], smart_cols: list[
                                               agg["value_usd"])
     res["estimated"] = estimated
     return pd.DataFrame(res, index=pd.RangeIndex(len(keys)))
+
+
+def compare_results(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
+    """Headline figures of several scenario results side by side (one row per scenario × by)."""
+    frames = []
+    for res in results:
+        agg = res.aggregate(by)
+        agg.insert(0, "scenario", res.scenario.name)
+        frames.append(agg)
+    return pd.concat(frames, ignore_index=True)

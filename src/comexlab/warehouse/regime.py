@@ -4,9 +4,10 @@ The flows are the DataWeb Mexican lines (HTS10 × month, with the USMCA-claimed 
 weighting window; each line gets its MFN and USMCA (S/S+) rate in **every loaded edition**
 (the same join as the scenario engine: :func:`comexlab.warehouse.scenario_lines.hts10_lines`, on
 the connection's ENUM caches), converted to ad valorem equivalents with the line's own unit
-value (:func:`comexlab.tariffs.ave.compute_ave`). State reporters go through the report
-package's state lines (:func:`comexlab.warehouse.scenario_lines.state_factors`): ESTIMATED
-allocation, or real DataMéxico months where loaded.
+value (:func:`comexlab.tariffs.ave.compute_ave`). :func:`regime_frame` shapes them into the
+pure computation's :class:`~comexlab.tariffs.regime.compute.RegimeLines`; a state's lines are
+cut from the national ones by the regime service (:mod:`comexlab.services.regime`) with the
+report package's state allocation.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import pandas as pd
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
-from comexlab.reports.windows import Window
 from comexlab.sources.regime_inputs import read_metal_shares
 from comexlab.sources.scenario_inputs import read_product_lists
 from comexlab.tariffs.ave import compute_ave, inputs_from_frame
@@ -34,13 +34,7 @@ from comexlab.tariffs.regime.compute import (
 from comexlab.tariffs.regime.lists import CATALOG
 from comexlab.tariffs.regime.timeline import METALS, Timeline, shipped_timeline
 from comexlab.tariffs.scenario import Base, Scenario
-from comexlab.warehouse.reports import state_lines
-from comexlab.warehouse.scenario_lines import (
-    add_hs_groups,
-    hts10_lines,
-    lines_for_state,
-    state_factors,
-)
+from comexlab.warehouse.scenario_lines import add_hs_groups, hts10_lines
 
 SOURCE = "usitc_dataweb"
 USMCA_PROGRAMS = ("S", "S+")
@@ -118,54 +112,27 @@ def national_lines(con: duckdb.DuckDBPyConnection, editions: list[str],
     return out
 
 
-def _metal_shares(frame: pd.DataFrame, data_dir: Path | None) -> dict[str, np.ndarray]:
-    shares = read_metal_shares(data_dir=data_dir).set_index("hts10")
-    codes = frame["product_code"].astype(str)
-    return {m: codes.map(shares[m]).to_numpy(dtype=float) for m in METALS}
+def regime_frame(national: pd.DataFrame, editions: list[str], reporter: str,
+                 window: tuple[str, str], *, estimated: bool = False,
+                 data_dir: Path | None = None) -> RegimeLines:
+    """Lines of :func:`national_lines` (or a state's share of them) as the computation's input.
 
-
-def regime_lines(con: duckdb.DuckDBPyConnection, timeline: Timeline, reporter: str, *,
-                 window: tuple[str, str] | None = None, data_dir: Path | None = None
-                 ) -> tuple[RegimeLines, list[str], list[Msg]]:
-    """The lines of ``reporter`` (MEX or a Mexican state), loaded editions, and notes."""
-    editions = loaded_editions(con, timeline)
-    months = flow_months(con)
-    win = resolve_window(months, window)
-    national = national_lines(con, editions, win)
-    notes: list[Msg] = []
-    estimated = False
-    code = reporter.upper()
-    if code != "MEX":
-        national, notes = _state(con, national, code, win)
-        estimated = bool(national["estimated"].any())
+    Adds HS groups, the USMCA-claimed value and each edition's MFN/preference AVEs, and the
+    metal content shares the steel/aluminium/copper measures apply to.
+    """
     frame = add_hs_groups(national.assign(
         claimed_value_usd=national["preference_value_usd"].fillna(0.0)))
     frame = frame.reset_index(drop=True)
     metals = clamp_shares(_metal_shares(frame, data_dir))
     base = {e: (frame[f"mfn@{e}"].to_numpy(dtype=float), frame[f"pref@{e}"].to_numpy(
         dtype=float)) for e in editions}
-    lines = RegimeLines(frame, base, metals, code, "MEX", win, estimated)
-    return lines, editions, notes
+    return RegimeLines(frame, base, metals, reporter, "MEX", window, estimated)
 
 
-def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
-           window: tuple[str, str]) -> tuple[pd.DataFrame, list[Msg]]:
-    from comexlab.nomenclature.states import state
-
-    try:
-        st = state(code)
-    except ValueError as exc:
-        raise InputError(Msg("error.regime_reporter", reporter=repr(code)),
-                         field="--reporter", value=code) from exc
-    found = state_lines(con, st.reporter, Window.parse(window[0], window[1]))
-    factors, unmatched = state_factors(found, national)
-    lines = lines_for_state(national, factors, st.reporter, monthly=True)
-    kind = "estimated" if lines["estimated"].any() else "real"
-    notes = [Msg(f"regime.note.state_{kind}", reporter=st.reporter,
-                 year=found.allocation.base_year)]
-    if unmatched:
-        notes.append(Msg("regime.note.state_unmatched", value=f"{unmatched:,.0f}"))
-    return lines.reset_index(drop=True), notes
+def _metal_shares(frame: pd.DataFrame, data_dir: Path | None) -> dict[str, np.ndarray]:
+    shares = read_metal_shares(data_dir=data_dir).set_index("hts10")
+    codes = frame["product_code"].astype(str)
+    return {m: codes.map(shares[m]).to_numpy(dtype=float) for m in METALS}
 
 
 def product_lists(timeline: Timeline, *, data_dir: Path | None = None

@@ -1,12 +1,12 @@
 """The scenario join as an Ibis expression, for engines other than DuckDB (Spark).
 
 On DuckDB the join stays SQL over the connection's ENUM caches
-(:mod:`comexlab.warehouse.scenario_cache`, why in :mod:`comexlab.warehouse.scenarios`); those
+(:mod:`comexlab.warehouse.scenario_cache`, why in :mod:`comexlab.services.scenarios`); those
 caches are DuckDB TEMP tables with DuckDB types, which another engine has no use for. This is the
 same join written once in Ibis — the base's export flows (annual sums per line, or the monthly
 rows) × the edition's rate row of their code (10-digit line, else its 8-digit parent) × the
 HTS→NAICS concordance — with the columns and meaning of
-:func:`comexlab.warehouse.scenarios.hts10_lines_sql`; the parity tests
+:func:`comexlab.services.scenarios.hts10_lines_sql`; the parity tests
 (tests/integration/test_spark_parity.py) hold the two to identical results.
 """
 

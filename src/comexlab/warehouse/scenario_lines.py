@@ -1,9 +1,9 @@
 """The scenario engine's input lines from the warehouse: flows × their HTS rate rows.
 
-Split from :mod:`comexlab.warehouse.scenarios` so that both the scenario service and the US
-regime base (:mod:`comexlab.warehouse.regime`) build on the same lines without importing each
-other (the scenario service applies the regime; the regime reuses these lines). Why the join
-is SQL rather than Ibis: see :mod:`comexlab.warehouse.scenarios`.
+The queries of the scenario service (:mod:`comexlab.services.scenarios`) and of the US regime
+(:mod:`comexlab.services.regime`), which build on the same lines: the join itself, and what a
+scenario is checked against (program codes, an edition's codes, the flows of its base). Why
+the join is SQL rather than Ibis: see :mod:`comexlab.services.scenarios`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import pyarrow.compute as pc
 from comexlab.errors import AuditNote, InputError
 from comexlab.i18n import Msg
 from comexlab.tariffs.ave import RATE_FIELDS, compute_ave, inputs_from_frame
-from comexlab.tariffs.scenario import Scenario
+from comexlab.tariffs.scenario import Base, Scenario
 from comexlab.warehouse import engine, scenario_cache, scenario_expr
-from comexlab.warehouse.reports import StateLines
 
 
 def has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -218,68 +217,35 @@ def _section_label(section_of: object, chapter: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# State lines: real DataMéxico data where loaded, the ESTIMATED allocation elsewhere
+# What a scenario is checked against
 # ---------------------------------------------------------------------------------------------
 
-def state_factors(state: StateLines, national: pd.DataFrame) -> tuple[pd.DataFrame, float]:
-    """The state's share of each national (month, HTS10) line, and the real value left over.
+def program_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str] | None:
+    """Program codes of the loaded program table (None before any HTS load)."""
+    if not has_rows(con, "hts_program"):
+        return None
+    return frozenset(r[0] for r in con.execute("SELECT program FROM hts_program").fetchall())
 
-    From the report package's :func:`~comexlab.warehouse.reports.state_lines` (the one state
-    allocation of comexlab): months with real DataMéxico state × HS6 exports to the US use
-    them — each HS6 value is spread over the HS6's HTS10 lines by their national value in the
-    month (HS6 is the finest level DataMéxico gives; the HTS10 lines carry the rates) — the other
-    months use the ESTIMATED split (state share of the line's SCIAN subsector). Real HS6 values
-    with no national line that month cannot be given a rate: their total is returned.
 
-    ``national``: ``period`` (YYYY-MM), ``product_code``, ``value_usd`` of the Mexican lines.
-    Result columns: ``period``, ``product_code``, ``factor``, ``estimated``.
+def edition_codes(con: duckdb.DuckDBPyConnection, edition: str) -> list[str] | None:
+    """HTS codes of one loaded edition ([] if not loaded; None before any HTS load)."""
+    if not has_rows(con, "hts_line"):
+        return None
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
+        [edition]).fetchall()]
+
+
+def base_flows_loaded(con: duckdb.DuckDBPyConnection, base: Base
+                      ) -> tuple[list[int], list[str]] | None:
+    """(years, reporters) with exports loaded for a scenario base (None before any flow load).
+
+    Of the base's source, partner and product level.
     """
-    est = state.allocation.allocated
-    est = pd.DataFrame({"period": est["period"].astype(str), "product_code": est["hts10"],
-                        "factor": est["state_share"], "estimated": True})
-    real = state.rows[~state.rows["estimated"].astype(bool)]
-    lines = pd.DataFrame({"period": national["period"].astype(str),
-                          "product_code": national["product_code"].astype(str),
-                          "value_usd": national["value_usd"].to_numpy()})
-    lines["hs6"] = lines["product_code"].str[:6]
-    hs6 = lines.groupby(["period", "hs6"], as_index=False)["value_usd"].sum()
-    real = real.rename(columns={"product_code": "hs6"})[["period", "hs6", "value_usd"]]
-    matched = real.merge(hs6.rename(columns={"value_usd": "national"}), on=["period", "hs6"],
-                         how="left")
-    unmatched = float(matched.loc[~(matched["national"] > 0), "value_usd"].sum())
-    matched = matched[matched["national"] > 0]
-    real_f = lines.merge(matched, on=["period", "hs6"], suffixes=("_line", ""))
-    real_f = pd.DataFrame({"period": real_f["period"], "product_code": real_f["product_code"],
-                           "factor": real_f["value_usd"] / real_f["national"],
-                           "estimated": False})
-    return pd.concat([est, real_f], ignore_index=True), unmatched
-
-
-_SCALED = ("value_usd", "preference_value_usd", "quantity")
-
-
-def lines_for_state(national: pd.DataFrame, factors: pd.DataFrame, reporter: str, *,
-                    monthly: bool) -> pd.DataFrame:
-    """National monthly lines × the state's factor; annual totals per line unless ``monthly``."""
-    keys = pd.DataFrame({"period": national["period"].astype(str),
-                         "product_code": national["product_code"].astype(str)})
-    found = keys.merge(factors, on=["period", "product_code"], how="left")
-    factor = found["factor"].fillna(0.0).to_numpy()
-    scaled = national.assign(
-        reporter=reporter, reporter_level="state",
-        estimated=found["estimated"].fillna(True).astype(bool).to_numpy(),
-        **{c: national[c].to_numpy(dtype=float) * factor for c in _SCALED if c in national})
-    scaled = scaled[scaled["value_usd"].to_numpy() > 0]
-    if monthly:
-        return scaled.reset_index(drop=True)
-    year = scaled["period"].astype(str).str[:4]
-    grouped = scaled.assign(period=year).groupby(["period", "product_code"], sort=True,
-                                                  observed=True)
-    sums = [c for c in _SCALED if c in scaled]
-    first = [c for c in scaled.columns if c not in (*sums, "period", "product_code",
-                                                    "estimated")]
-    out = grouped[first].first()
-    for c in sums:  # a quantity only when every month has one (as for the national lines)
-        out[c] = grouped[c].sum(min_count=1).where(grouped[c].count() == grouped[c].size())
-    out["estimated"] = grouped["estimated"].any()
-    return out.reset_index()[list(scaled.columns)]
+    if not has_rows(con, "flow"):
+        return None
+    rows = con.execute("""
+        SELECT DISTINCT year, reporter FROM flow
+        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?""",
+                       [base.source, base.partner, base.level]).fetchall()
+    return sorted({int(r[0]) for r in rows}), sorted({str(r[1]) for r in rows})

@@ -211,7 +211,7 @@ def test_a_file_named_like_a_scenario_in_the_working_directory_is_not_read(
 
 def test_service_resolves_names_to_shipped_scenarios_only(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from comexlab.warehouse import scenarios as service
+    from comexlab.services import scenarios as service
 
     path = tmp_path / "mine.yaml"
     path.write_text(GOOD, encoding="utf-8")

@@ -1,7 +1,8 @@
-"""The dashboard on the report service (:func:`comexlab.warehouse.reports.export_report`).
+"""The dashboard on the report service (:func:`comexlab.services.reports.state_report`).
 
-The report picks the source, computes totals, cuts and changes; its renderer translates the
-labels and notes. Here we only choose which of its cuts fill which card and reshape rows.
+The service assembles the request (the same as ``comexlab report exports``), picks the source,
+computes totals, cuts and changes; its renderer translates the labels and notes. Here we only
+choose which of its cuts fill which card and reshape rows into the view model.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ from comexlab.i18n import t
 from comexlab.nomenclature.countries import country_name
 from comexlab.nomenclature.states import states
 from comexlab.reports import render
-from comexlab.reports.exports import (
-    CURRENT,
-    GROUP_CUTS,
-    ExportReport,
-    drop_world_if_partners,
-    window_total,
-)
-from comexlab.reports.reporters import resolve_reporter
-from comexlab.reports.windows import Window
-from comexlab.warehouse import reports as svc
+from comexlab.reports.exports import GROUP_CUTS, ExportReport
+from comexlab.services import reports as svc
 from comexlab.web.views import Cut, Dashboard, DashboardOptions, Missing, Option, SeriesPoint
 
 DEFAULT_REPORTER = "MX-GTO"
@@ -51,16 +44,7 @@ def _reporter_label(code: str, lang: str) -> str:
 
 def dashboard_options(con: duckdb.DuckDBPyConnection, *, lang: str) -> DashboardOptions:
     """Reporters with exports loaded (states first, then countries) and their periods."""
-    rows = con.execute(
-        "SELECT DISTINCT reporter, reporter_level, period FROM flow WHERE flow = 'export'"
-    ).fetchall()
-    samples = svc.format_sample_sources(con)
-    if samples:
-        kept = con.execute(
-            "SELECT DISTINCT reporter, reporter_level, period FROM flow "
-            "WHERE flow = 'export' AND NOT list_contains(?, source)", [sorted(samples)]
-        ).fetchall()
-        rows = kept
+    rows = svc.report_choices(con).reporter_periods
     reporters = sorted({(lvl != "state", r) for r, lvl, _ in rows})
     periods = sorted({p for *_, p in rows}, reverse=True)
     codes = [r for _, r in reporters]
@@ -88,24 +72,8 @@ def _cut_rows(report: ExportReport, name: str, lang: str) -> list[Cut]:
 
 
 def _series(con: duckdb.DuckDBPyConnection, report: ExportReport) -> list[SeriesPoint]:
-    """The reporter's total per loaded period of the same source and grain (line chart).
-
-    Uses the report's own total rule (:func:`window_total`: the source's total rows when it
-    gives them, else the sum) period by period; estimated reports have no series.
-    """
-    profile = report.source
-    if profile.estimated:
-        return []
-    loaded = sorted(svc.loaded_periods(con, report.reporter.code).get(profile.source, ()))
-    wanted = [p for p in loaded if (len(p) == 4) == (report.window.grain == "year")]
-    if not wanted:
-        return []
-    rows = svc.read_flow_rows(con, profile.source, wanted, reporter=report.reporter.code)
-    rows = rows[rows["product_level"].isin([profile.product_level, "total"])]
-    rows = drop_world_if_partners(rows.assign(window=CURRENT,
-                                              is_total=rows["product_level"] == "total"))
-    return [SeriesPoint(period=str(p), value_usd=window_total(g, CURRENT))
-            for p, g in rows.groupby("period", sort=True)]
+    """The reporter's total per loaded period (line chart; none for estimated reports)."""
+    return [SeriesPoint(period=p, value_usd=v) for p, v in svc.period_totals(con, report)]
 
 
 def dashboard(
@@ -118,10 +86,10 @@ def dashboard(
     estimated: bool = False,
 ) -> Dashboard:
     """The S1 export report of ``reporter`` for ``start``..``end`` against the prior window."""
-    who = resolve_reporter(reporter, lang)
-    window = Window.parse(start, end)
-    request = svc.ReportRequest(reporter=who, window=window, lang=lang, allow_estimated=estimated)
-    report = svc.export_report(con, request)
+    request = svc.report_request(svc.ReportQuestion(
+        reporter=reporter, first=start, last=end, allow_estimated=estimated, lang=lang))
+    report = svc.state_report(con, request).report
+    who, window = report.reporter, report.window
     group = _GROUP_CARD[report.source.classification]
     if not any(c.cut == group for c in report.cuts):
         group = next((c.cut for c in report.cuts if c.cut in GROUP_CUTS[

@@ -1,4 +1,4 @@
-"""The scenario pages on the scenario service (:mod:`comexlab.warehouse.scenarios`).
+"""The scenario pages on the scenario service (:mod:`comexlab.services.scenarios`).
 
 Validation, the engine, aggregates and the audit trail are the scenario module's; the headline
 figure list, their units and the notes wording are :mod:`comexlab.presentation.scenario`'s
@@ -32,10 +32,10 @@ from comexlab.presentation.scenario import (
     headline_label,
 )
 from comexlab.presentation.scenario import notes as scenario_notes
+from comexlab.services import scenarios as service
 from comexlab.sources.hs_names import product_name
 from comexlab.tariffs.engine import ScenarioResult
 from comexlab.tariffs.scenario import Scenario
-from comexlab.warehouse import scenarios as service
 from comexlab.warehouse.hts import description_paths
 from comexlab.web.lines import CompletedRun
 from comexlab.web.views import AggRow, Column, Figure, RunResult, SavedRun, ScenarioInfo
@@ -212,7 +212,8 @@ def run(
             on_stop(con.interrupt)
         sc = validate(con, scenario=scenario, yaml_text=yaml_text, source=source)
         progress(0.2, t("web.scen.step.engine", lang))
-        res = service.run_scenario(con, sc, reporter=reporter, checkpoint=checkpoint)
+        res = service.run_scenario(con, service.ScenarioRequest(sc, reporter=reporter),
+                                   checkpoint=checkpoint)
         codes = (res.lines["product_code"].astype(str).unique().tolist()
                  if "product_code" in res.lines.columns else [])
         return res, description_paths(con, sc.base.edition, codes)

@@ -1,7 +1,8 @@
 """Scenario services: build the engine's input from the warehouse and run the pure engine.
 
 One function per user question (``run_scenario``, ``compare_scenarios``, ``validate_file``),
-shared by the CLI and the web app. The join is done in DuckDB: flows of the scenario's base
+shared by the CLI and the web app; a run is asked with a frozen :class:`ScenarioRequest`.
+The join is done in DuckDB (:mod:`comexlab.warehouse.scenario_lines`): flows of the scenario's base
 (source, years, reporters, partner) summed over the months of each year, × the HTS line of the
 base edition (10-digit code, else its 8-digit parent) → the line whose printed rates apply
 (``hts_line.rate_hts``) → its general rate and the base program's special rate (``hts_rate``).
@@ -12,11 +13,11 @@ parts cannot be converted without unit values, so only their ad valorem part cou
 go in the audit trail).
 
 State reporters (``--reporter GTO``) use the national Mexican lines (by month) split by the
-report package's state allocation (:func:`comexlab.warehouse.reports.state_lines`, the same
-service the export report uses): real DataMéxico state × HS6 exports for the months loaded,
-the ESTIMATED split (state share of the line's SCIAN subsector in INEGI exports of the flows'
-year, or the latest INEGI year before it)
-elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
+report package's state allocation (:func:`comexlab.services.reports.state_lines`, the same
+service the export report uses; the factors: :mod:`comexlab.reports.state_lines`): real
+DataMéxico state × HS6 exports for the months loaded, the ESTIMATED split (state share of the
+line's SCIAN subsector in INEGI exports of the flows' year, or the latest INEGI year before
+it) elsewhere. Estimated lines say so (``estimated``) and the audit trail names the real months.
 
 Why this join stays SQL while the other analytics are Ibis (docs/architecture.md): its speed
 comes from the ENUM-typed TEMP caches of :mod:`comexlab.warehouse.scenario_cache`, whose columns
@@ -30,7 +31,8 @@ also connection-private TEMP tables, which the cursor Ibis runs on (``expr.backe
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,20 +42,16 @@ import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
+from comexlab.reports.state_lines import StateLines, lines_for_state, state_factors
 from comexlab.reports.windows import Window
+from comexlab.services.reports import inegi_label, state_lines
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
-from comexlab.tariffs.engine import ScenarioResult, apply, as_frame
+from comexlab.tariffs.engine import ScenarioResult, apply, as_frame, compare_results
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import engine
+from comexlab.warehouse import scenario_lines as q
 from comexlab.warehouse.regime import regime_tracks
-from comexlab.warehouse.reports import StateLines, inegi_label, state_lines
-from comexlab.warehouse.scenario_lines import (
-    add_hs_groups,
-    has_rows,
-    lines_for_state,
-    scenario_lines,
-    state_factors,
-)
+from comexlab.warehouse.scenario_lines import add_hs_groups, scenario_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"
@@ -97,9 +95,8 @@ def scenario_text(ref: str) -> tuple[str, str]:
 
 def known_programs(con: duckdb.DuckDBPyConnection | None) -> frozenset[str]:
     """Program codes of the loaded program table, or the built-in list before any HTS load."""
-    if con is not None and has_rows(con, "hts_program"):
-        return frozenset(r[0] for r in con.execute("SELECT program FROM hts_program").fetchall())
-    return KNOWN_PROGRAMS
+    loaded = q.program_codes(con) if con is not None else None
+    return KNOWN_PROGRAMS if loaded is None else loaded
 
 
 def load_scenario(name: str, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:
@@ -129,12 +126,10 @@ def parse_text(text: str, source: str,
 
 
 def _check_schedule(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
-    if not has_rows(con, "hts_line"):
+    codes = q.edition_codes(con, scenario.base.edition)
+    if codes is None:
         return
     source = scenario.source_file
-    codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT hts FROM hts_line WHERE edition = ? AND hts IS NOT NULL",
-        [scenario.base.edition]).fetchall()]
     if not codes:
         raise InputError(Msg("error.scenario_edition", edition=scenario.base.edition),
                          file=source,
@@ -150,15 +145,11 @@ def _check_flows(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> None:
     WHY: without this a year nobody loaded runs on zero rows and prints an all-zero headline
     that reads like "no exposure". Before any flow load the run itself says to load flows.
     """
-    if not has_rows(con, "flow"):
-        return
     b = scenario.base
-    rows = con.execute("""
-        SELECT DISTINCT year, reporter FROM flow
-        WHERE source = ? AND flow = 'export' AND partner = ? AND product_level = ?""",
-                       [b.source, b.partner, b.level]).fetchall()
-    years = sorted({int(r[0]) for r in rows})
-    reporters = sorted({str(r[1]) for r in rows})
+    loaded = q.base_flows_loaded(con, b)
+    if loaded is None:
+        return
+    years, reporters = loaded
     problems = []
     none = Msg("scenario.err.none_loaded")
     missing_years = [str(y) for y in b.years if y not in years]
@@ -214,16 +205,32 @@ def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
 # Services
 # ---------------------------------------------------------------------------------------------
 
-def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
-                 reporter: str | None = None, smart: bool = True,
-                 data_dir: Path | None = None, monthly: bool = False,
+@dataclass(frozen=True, slots=True)
+class ScenarioRequest:
+    """One run of a validated scenario.
+
+    ``reporter``: an exporter of the scenario's base (ISO3) or a Mexican state (None: all);
+    ``smart``: add SMART trade creation, revenue and welfare; ``monthly``: keep the months of
+    a state's lines apart; ``data_dir``: where the product lists and elasticities are read.
+    """
+
+    scenario: Scenario
+    reporter: str | None = None
+    smart: bool = True
+    monthly: bool = False
+    data_dir: Path | None = None
+
+
+def run_scenario(con: duckdb.DuckDBPyConnection, request: ScenarioRequest, *,
                  checkpoint: Callable[[], None] = lambda: None) -> ScenarioResult:
-    """Run a scenario on the warehouse; ``reporter`` = ISO3 country or Mexican state.
+    """Run a scenario on the warehouse for one reporter (or every exporter of its base).
 
     ``checkpoint`` is called between stages; the web's job runner passes one that raises
     when the run was cancelled or went over its time limit (the stages themselves are bounded:
     SQL can be interrupted, the engine's passes are bounded by the scenario's limits).
     """
+    scenario, reporter, monthly = request.scenario, request.reporter, request.monthly
+    data_dir = request.data_dir
     by_state = bool(reporter) and reporter.upper() not in scenario.base.reporters
     table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
     checkpoint()
@@ -240,7 +247,7 @@ def run_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     names = {n for ov in scenario.overlays for n in (*ov.products.lists,
                                                      *ov.products.exclude_lists)}
     result = apply(scenario, lines, product_lists=read_product_lists(names, data_dir=data_dir),
-                   elasticities=read_elasticities(data_dir=data_dir) if smart else None)
+                   elasticities=read_elasticities(data_dir=data_dir) if request.smart else None)
     ran_on = engine.current()
     return dataclasses.replace(result, engine=ran_on, audit=(
         *result.audit, *(n for n in notes if n.count),
@@ -279,14 +286,26 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     return out, [*notes, *_state_notes(found, unmatched)], facts
 
 
-def compare_scenarios(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -> pd.DataFrame:
-    """Headline figures of several scenario results side by side (one row per scenario × by)."""
-    frames = []
-    for res in results:
-        agg = res.aggregate(by)
-        agg.insert(0, "scenario", res.scenario.name)
-        frames.append(agg)
-    return pd.concat(frames, ignore_index=True)
+@dataclass(frozen=True, slots=True)
+class CompareRequest:
+    """Several runs side by side (each its own :class:`ScenarioRequest`), cut by ``by``."""
+
+    runs: tuple[ScenarioRequest, ...]
+    by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Comparison:
+    """The results of each run and their headline figures side by side."""
+
+    results: tuple[ScenarioResult, ...]
+    table: pd.DataFrame  # one row per scenario × by (compare_results)
+
+
+def compare_scenarios(con: duckdb.DuckDBPyConnection, request: CompareRequest) -> Comparison:
+    """Run each scenario and put their headline figures side by side."""
+    results = tuple(run_scenario(con, run) for run in request.runs)
+    return Comparison(results, compare_results(results, request.by))
 
 
 def validate_file(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Scenario:

@@ -1,4 +1,7 @@
-"""Bringing the registry database (firms … and the web's users) to the current schema."""
+"""Bringing the registry database (firms … and the web's users) to the current schema.
+
+Called by the web app at start, ``comexlab web add-user`` and the demo set-up.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """User management: create, authenticate, list. Called by the CLI, the demo and the admin API.
 
+The users live in the registry database (``registry/auth_models.py``), so this module lives in
+``registry/`` too: the CLI (``comexlab web create-user``) and the demo set-up
+(``services/demo.py``) create users without importing the web app.
+
 Every password set here passes the password policy (``passwords.check_password_policy``), and
 every change that should lock a person out of what they had — a new password, another role or
 firm, deactivation — ends all their sessions (:func:`end_sessions`).
@@ -16,7 +20,7 @@ from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.registry.auth_models import Role, User, UserChange, WebSession
 from comexlab.registry.models import Firm
-from comexlab.web.auth.passwords import (
+from comexlab.registry.passwords import (
     check_password_policy,
     dummy_hash,
     hash_password,

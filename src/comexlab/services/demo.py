@@ -3,7 +3,8 @@
 Each step calls the loader its area ships (``warehouse.hts.load_edition``,
 ``warehouse.flows.load_source``/``load_hts_naics``, ``registry.demo.seed_demo``); the steps are
 a table so a missing area is reported and skipped, never faked. Used by ``comexlab demo run``,
-the browser tests and the load test.
+the web and browser tests and the load test (bench/bench_web_load.py); a service, so the CLI
+reaches it without importing the web app (users and the registry schema: ``registry/``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from sqlalchemy import select
 
 from comexlab.registry.auth_models import Role
 from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.schema import ensure_registry_schema
+from comexlab.registry.users import upsert_user
 from comexlab.settings import Settings
 from comexlab.warehouse.db import connect
-from comexlab.web.auth.users import upsert_user
-from comexlab.web.schema import ensure_registry_schema
 
 Say = Callable[[str], None]
 
@@ -150,7 +151,7 @@ STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
 def demo_password(username: str) -> str:
     """A fresh random password that passes the password policy (16 random URL-safe chars)."""
     from comexlab.errors import InputError
-    from comexlab.web.auth.passwords import check_password_policy
+    from comexlab.registry.passwords import check_password_policy
 
     while True:  # a random 96-bit string fails zxcvbn only by freak chance: try again
         password = secrets.token_urlsafe(12)
