@@ -53,11 +53,10 @@ uvicorn.run(app, host="127.0.0.1", port=int(os.environ["BENCH_PORT"]), log_level
 
 
 def prepare(root: Path) -> dict[str, str]:
-    from comexlab.registry.db import make_engine, transaction
+    from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
+    from comexlab.registry.users import create_user
     from comexlab.settings import Settings
     from comexlab.web import demo
-    from comexlab.web.auth.users import create_user
-    from comexlab.web.schema import ensure_registry_schema
 
     env = {**os.environ, "COMEXLAB_WAREHOUSE": str(root / "wh.duckdb"),
            "COMEXLAB_REGISTRY_URL": f"sqlite:///{root / 'reg.sqlite'}",

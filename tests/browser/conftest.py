@@ -18,13 +18,12 @@ from browser_support import PASSWORD, Server, serve
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
-from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
 from comexlab.registry.demo import seed_demo
 from comexlab.registry.models import Firm
+from comexlab.registry.users import create_user
 from comexlab.settings import Settings
 from comexlab.web import demo
-from comexlab.web.auth.users import create_user
-from comexlab.web.schema import ensure_registry_schema
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

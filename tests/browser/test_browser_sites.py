@@ -17,15 +17,14 @@ import uvicorn
 from browser_support import PASSWORD, Server, _free_port, login, shot
 from playwright.sync_api import Page, expect
 
-from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
+from comexlab.registry.users import create_user
 from comexlab.settings import Settings
 from comexlab.warehouse import flows
 from comexlab.warehouse.db import connect
 from comexlab.warehouse.establishments import load_retc
 from comexlab.warehouse.sites import load_fdi
 from comexlab.web.app import create_app
-from comexlab.web.auth.users import create_user
-from comexlab.web.schema import ensure_registry_schema
 
 pytestmark = pytest.mark.browser
 

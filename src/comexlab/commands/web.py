@@ -42,9 +42,8 @@ def create_user_cmd(
     ] = None,
 ) -> None:
     """Create a web user (passwords are stored as Argon2id hashes)."""
-    from comexlab.registry.db import make_engine, transaction
-    from comexlab.web.auth.users import create_user
-    from comexlab.web.schema import ensure_registry_schema
+    from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
+    from comexlab.registry.users import create_user
 
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -95,3 +95,13 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """Newest revision shipped with this package."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def ensure_registry_schema(engine: Engine) -> None:
+    """Migrate up to head unless already there (idempotent; includes ``web_user``).
+
+    The web app calls it at start and ``comexlab web create-user`` before adding a user, so
+    neither meets a database older than the code; the version check keeps a start cheap.
+    """
+    if current_revision(engine) != head_revision():
+        upgrade(engine)

@@ -21,14 +21,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from comexlab import __version__
-from comexlab.registry.db import make_engine
+from comexlab.registry.db import ensure_registry_schema, make_engine
 from comexlab.settings import Settings, get_settings
 from comexlab.web.auth.security import SESSION_LIFETIME, LoginRateLimiter
 from comexlab.web.cache import TTLCache
 from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
 from comexlab.web.jobs import JobRunner
-from comexlab.web.schema import ensure_registry_schema
 from comexlab.web.secret import session_key
 from comexlab.web.services import Services, default_services
 from comexlab.web.warehouse import Warehouse

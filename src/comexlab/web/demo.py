@@ -16,11 +16,10 @@ from datetime import date
 from sqlalchemy import select
 
 from comexlab.registry.auth_models import Role
-from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
+from comexlab.registry.users import upsert_user
 from comexlab.settings import Settings
 from comexlab.warehouse.db import connect
-from comexlab.web.auth.users import upsert_user
-from comexlab.web.schema import ensure_registry_schema
 
 Say = Callable[[str], None]
 
@@ -150,7 +149,7 @@ STEPS: tuple[tuple[str, Callable[[Settings, Say], str]], ...] = (
 def demo_password(username: str) -> str:
     """A fresh random password that passes the password policy (16 random URL-safe chars)."""
     from comexlab.errors import InputError
-    from comexlab.web.auth.passwords import check_password_policy
+    from comexlab.registry.passwords import check_password_policy
 
     while True:  # a random 96-bit string fails zxcvbn only by freak chance: try again
         password = secrets.token_urlsafe(12)

@@ -14,14 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from web_helpers import PASSWORD, login
 
-from comexlab.registry.db import make_engine, transaction
+from comexlab.registry.db import ensure_registry_schema, make_engine, transaction
 from comexlab.registry.demo import seed_demo
 from comexlab.registry.models import Firm
+from comexlab.registry.users import create_user
 from comexlab.settings import Settings
 from comexlab.web import demo
 from comexlab.web.app import create_app
-from comexlab.web.auth.users import create_user
-from comexlab.web.schema import ensure_registry_schema
 
 AS_OF = date(2026, 11, 25)
 

@@ -83,9 +83,8 @@ def test_app_started_as_the_readme_does_refuses_cookies_forged_with_the_old_defa
 ) -> None:
     """Issue 9 (critical): COMEXLAB_SECRET_KEY unset signed sessions with a public default, so
     anyone could sign {"uid": 1} and be admin."""
-    from comexlab.registry.db import transaction
-    from comexlab.web.auth.users import create_user
-    from comexlab.web.schema import ensure_registry_schema
+    from comexlab.registry.db import ensure_registry_schema, transaction
+    from comexlab.registry.users import create_user
 
     settings = _bare_settings(tmp_path)  # no secret key, as `make demo` runs it
     engine = make_engine(settings.registry_url)
@@ -473,12 +472,11 @@ def test_password_policy_on_the_users_form(as_user) -> None:
 
 
 def test_demo_passwords_pass_the_policy(tmp_path) -> None:
-    from comexlab.registry.db import transaction
+    from comexlab.registry.db import ensure_registry_schema, transaction
     from comexlab.registry.demo import seed_demo
-    from comexlab.web.auth.passwords import check_password_policy
-    from comexlab.web.auth.users import authenticate
+    from comexlab.registry.passwords import check_password_policy
+    from comexlab.registry.users import authenticate
     from comexlab.web.demo import create_demo_users
-    from comexlab.web.schema import ensure_registry_schema
 
     settings = _bare_settings(tmp_path)
     engine = make_engine(settings.registry_url)

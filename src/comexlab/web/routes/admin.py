@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.registry.auth_models import Role, User
-from comexlab.web.auth.passwords import MIN_PASSWORD_LENGTH
-from comexlab.web.auth.security import Principal, require_admin, verify_csrf
-from comexlab.web.auth.users import (
+from comexlab.registry.passwords import MIN_PASSWORD_LENGTH
+from comexlab.registry.users import (
     create_user,
     firm_choices,
     get_user,
@@ -23,6 +22,7 @@ from comexlab.web.auth.users import (
     record_change,
     update_user,
 )
+from comexlab.web.auth.security import Principal, require_admin, verify_csrf
 from comexlab.web.db import Db
 from comexlab.web.render import render, request_lang
 

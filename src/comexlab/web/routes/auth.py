@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
 from comexlab.i18n import LANGS, Msg, text_of
+from comexlab.registry.users import authenticate, update_user
 from comexlab.web.auth.security import (
     Principal,
     csrf_token,
@@ -20,7 +21,6 @@ from comexlab.web.auth.security import (
     log_out,
     verify_csrf,
 )
-from comexlab.web.auth.users import authenticate, update_user
 from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import LANG_COOKIE, render, request_lang

@@ -1,4 +1,8 @@
-"""User management: create, authenticate, list. Called by the CLI, the demo and the admin API.
+"""The web app's users (the registry's ``web_user`` table): create, authenticate, list.
+
+Called by the CLI (``comexlab web create-user``), the demo and the admin API. It lives with the
+registry, whose migrations own the tables, so the CLI creates a user without importing the web
+app.
 
 Every password set here passes the password policy (``passwords.check_password_policy``), and
 every change that should lock a person out of what they had — a new password, another role or
@@ -16,7 +20,7 @@ from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.registry.auth_models import Role, User, UserChange, WebSession
 from comexlab.registry.models import Firm
-from comexlab.web.auth.passwords import (
+from comexlab.registry.passwords import (
     check_password_policy,
     dummy_hash,
     hash_password,
