@@ -272,4 +272,4 @@ def test_saved_run_reloads_after_restart_lists_and_compares(as_user, app, web_en
         stranger = login(TestClient(fresh, raise_server_exceptions=False), "analyst2")
         assert stranger.get(f"/scenarios/runs/{ids[0]}").status_code == 404
         assert f"/scenarios/runs/{ids[0]}" not in stranger.get("/scenarios/runs").text
-    fresh.state.warehouse.close()
+    fresh.state.ctx.warehouse.close()

@@ -133,7 +133,7 @@ def test_generated_key_is_private_beside_the_registry_and_survives_a_restart(tmp
     first = create_app(settings)
     path = tmp_path / "reg.sqlite.session-key"
     assert key_file(settings) == path
-    assert first.state.session_key_source == str(path)
+    assert first.state.ctx.session_key_source == str(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     key = path.read_text().strip()
     assert len(key) >= 48 and key != OLD_PUBLIC_KEY
