@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from comexlab.errors import InputError
 from comexlab.i18n import catalog
 from comexlab.registry.auth_models import Role
-from comexlab.web.auth.security import LoginRateLimiter, Principal
+from comexlab.web.auth.security import Principal
 from comexlab.web.cache import TTLCache
 from comexlab.web.errors import WebError
 from comexlab.web.lines import MAX_PAGE_SIZE, filter_sort, page_of
+from comexlab.web.ratelimit import LoginRateLimiter
 from comexlab.web.views import Column
 
 COLUMNS = [Column(name="product_code", label="HTS"), Column(name="value_usd", label="V",

@@ -95,3 +95,4 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """Newest revision shipped with this package."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+

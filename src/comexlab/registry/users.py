@@ -1,4 +1,8 @@
-"""User management: create, authenticate, list. Called by the CLI, the demo and the admin API.
+"""The web app's users (the registry's ``web_user`` table): create, authenticate, list.
+
+Called by the CLI (``comexlab web create-user``), the demo and the admin API. It lives with the
+registry, whose migrations own the tables, so the CLI creates a user without importing the web
+app.
 
 The users live in the registry database (``registry/auth_models.py``), so this module lives in
 ``registry/`` too: the CLI (``comexlab web create-user``) and the demo set-up

@@ -201,6 +201,18 @@ DDL: dict[str, str] = {
             year            SMALLINT NOT NULL,
             value_usd       DOUBLE   NOT NULL
         )""",
+    # Scenario runs of the web app, kept so a run's page and downloads outlive a restart
+    # (issue 13). One row per finished run; later columns in ADDED_COLUMNS.
+    "web_scenario_run": """
+        CREATE TABLE IF NOT EXISTS web_scenario_run (
+            run_id      VARCHAR PRIMARY KEY,
+            scenario    VARCHAR NOT NULL,
+            username    VARCHAR NOT NULL,
+            status      VARCHAR NOT NULL,   -- 'done' | 'failed'
+            started_at  TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            headline    JSON                -- headline figures as the page showed them
+        )""",
     # What was loaded, from which file, when: the provenance every report footer cites.
     "load_log": """
         CREATE TABLE IF NOT EXISTS load_log (
@@ -217,6 +229,14 @@ DDL: dict[str, str] = {
 #: warehouse built before them gains them empty and its rows keep their meaning.
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("flow", "revision_status", "VARCHAR"),
+    # what makes a kept scenario run reloadable after a restart (issue 13)
+    ("web_scenario_run", "owner_id", "INTEGER"),  # the user id that started it (runs stay private)
+    ("web_scenario_run", "reporter", "VARCHAR"),  # the chosen reporter (ISO3 or state), NULL: all
+    ("web_scenario_run", "title", "VARCHAR"),  # the title as shown
+    ("web_scenario_run", "scenario_text", "VARCHAR"),  # the uploaded YAML (NULL: a shipped one)
+    ("web_scenario_run", "result", "JSON"),  # the page's RunResult: headline, groups, notes
+    ("web_scenario_run", "lines", "BLOB"),  # the line table as Parquet (what downloads carry)
+    ("web_scenario_run", "percent_columns", "VARCHAR[]"),  # which line columns are rates
 )
 
 

@@ -2,7 +2,8 @@
 
 ``create_app(settings)`` wires everything from one :class:`~comexlab.settings.Settings`: the
 registry engine, the DuckDB warehouse (many readers, one writer), the background job runner,
-signed sessions, CSRF, error handlers and the routers. Tests build apps on temp files; the
+signed sessions, CSRF, error handlers and the routers. The shared parts are one typed
+:class:`~comexlab.web.context.AppContext` (``app.state.ctx``). Tests build apps on temp files; the
 ``comexlab web serve`` command builds one from the environment.
 """
 
@@ -24,13 +25,14 @@ from comexlab import __version__
 from comexlab.registry.db import make_engine
 from comexlab.registry.schema import ensure_registry_schema
 from comexlab.settings import Settings, get_settings
-from comexlab.web.auth.security import SESSION_LIFETIME, LoginRateLimiter
+from comexlab.web.auth.security import SESSION_LIFETIME
 from comexlab.web.cache import TTLCache
+from comexlab.web.context import AppContext, Services
 from comexlab.web.db import session_factory
 from comexlab.web.errors import ErrorBody, install_error_handlers
 from comexlab.web.jobs import JobRunner
+from comexlab.web.ratelimit import LoginRateLimiter
 from comexlab.web.secret import session_key
-from comexlab.web.services import Services, default_services
 from comexlab.web.warehouse import Warehouse
 
 SESSION_COOKIE = "comexlab_session"
@@ -85,18 +87,21 @@ def create_app(
             422: {"model": ErrorBody, "description": "Invalid input"},
         },
     )
-    app.state.settings = settings
-    app.state.session_key_source = key.source
-    app.state.engine = engine
-    app.state.sessions = session_factory(engine)
-    app.state.warehouse = warehouse
-    app.state.jobs = jobs
-    app.state.services = services or default_services()
-    app.state.login_limiter = LoginRateLimiter(
-        per_ip_user=login_rate, per_user=login_rate_user, per_ip=login_rate_ip
+    ctx = AppContext(
+        settings=settings,
+        session_key_source=key.source,
+        engine=engine,
+        sessions=session_factory(engine),
+        warehouse=warehouse,
+        jobs=jobs,
+        login_limiter=LoginRateLimiter(
+            per_ip_user=login_rate, per_user=login_rate_user, per_ip=login_rate_ip
+        ),
+        dashboard_cache=TTLCache(ttl=dashboard_cache_ttl),
+        services=services or Services(),
     )
-    app.state.dashboard_cache = TTLCache(ttl=dashboard_cache_ttl)
-    warehouse.on_write(app.state.dashboard_cache.clear)
+    warehouse.on_write(ctx.dashboard_cache.clear)
+    app.state.ctx = ctx  # the handlers' one way in: web.context.app_context(request)
 
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1000)

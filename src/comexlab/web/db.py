@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from comexlab.web.context import app_context
+
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions whose objects stay readable after commit (templates render after the unit)."""
@@ -17,7 +19,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def db_session(request: Request) -> Iterator[Session]:
     """FastAPI dependency: one registry session per request, committed if the handler succeeds."""
-    with request.app.state.sessions() as session:
+    with app_context(request).sessions() as session:
         try:
             yield session
         except BaseException:

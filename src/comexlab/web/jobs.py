@@ -284,6 +284,7 @@ class JobRunner:
             if kind == "stopped":
                 self._stop(job, "timed_out")
             elif kind == "failed":
+                assert isinstance(value, ComexlabError)
                 job.error, job.status = value, "failed"
             else:
                 job.result, job.progress, job.status = value, 1.0, "done"

@@ -14,7 +14,7 @@ import pandas as pd
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.spreadsheet import csv_text, write_xlsx
-from comexlab.web.views import Column, LinePage
+from comexlab.web.views import Column, LinePage, RunResult
 
 MAX_PAGE_SIZE = 200
 #: The page's line table opens on the lines whose duty rises most (added duty, descending).
@@ -25,7 +25,7 @@ DEFAULT_SORT = "duty_change"
 class CompletedRun:
     """A finished run: what the pages show plus the line table behind the downloads."""
 
-    result: object  # views.RunResult (kept loose to avoid an import cycle in jobs)
+    result: RunResult
     lines: pd.DataFrame
     percent_columns: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -82,7 +82,7 @@ def page_of(
     chunk = selected.iloc[(page - 1) * page_size : page * page_size]
     names = [c.name for c in columns if c.name in chunk.columns]
     rows = [
-        {k: (None if pd.isna(v) else v) for k, v in rec.items()}
+        {str(k): (None if pd.isna(v) else v) for k, v in rec.items()}
         for rec in chunk[names].to_dict(orient="records")
     ]
     return LinePage(

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from comexlab import i18n
 from comexlab.web.auth.security import csrf_token, current_user_or_none
+from comexlab.web.context import app_context
 
 LANG_COOKIE = "lang"
 
@@ -23,7 +24,7 @@ def request_lang(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE)
     if lang in i18n.LANGS:
         return str(lang)
-    return str(request.app.state.settings.lang)
+    return str(app_context(request).settings.lang)
 
 
 def standard_name(code: str) -> str:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from comexlab.settings import Settings
 from comexlab.web.app import create_app
+from comexlab.web.context import context_of
 
 
 def uvicorn_config(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8000) -> uvicorn.Config:
@@ -36,5 +37,5 @@ def run(
     ``say`` receives where the session key comes from (a file path or the environment).
     """
     app = create_app(settings, readers=readers)
-    say(app.state.session_key_source)
+    say(context_of(app).session_key_source)
     uvicorn.Server(uvicorn_config(app, host=host, port=port)).run()

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from comexlab.registry.cells import MAX_EMPLOYEES
-from comexlab.web.errors import ErrorDetail
+from comexlab.web.problems import ErrorDetail
 
 
 class Option(BaseModel):

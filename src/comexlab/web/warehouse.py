@@ -5,7 +5,8 @@ database instance reading concurrently under MVCC. Following datasette's ``Datab
 app opens the warehouse **once**; reads run on a pool of threads, each with its own cursor, so a
 slow query never blocks the event loop or other readers; every write goes through a single
 writer thread (an executor with one worker is a FIFO queue), so writes never race each other.
-Request handlers never open connections themselves.
+Request handlers never open connections themselves. The tables, the web's kept scenario runs
+among them, are the warehouse's schema (``warehouse/schema.py``); this module only connects.
 """
 
 from __future__ import annotations
@@ -24,38 +25,12 @@ from comexlab.warehouse.db import connect, transaction
 
 T = TypeVar("T")
 
-# Web-owned tables (appended to the warehouse contract, see warehouse/schema.py's DDL).
-WEB_DDL = """
-CREATE TABLE IF NOT EXISTS web_scenario_run (
-    run_id      VARCHAR PRIMARY KEY,
-    scenario    VARCHAR NOT NULL,
-    username    VARCHAR NOT NULL,
-    status      VARCHAR NOT NULL,   -- 'done' | 'failed'
-    started_at  TIMESTAMP NOT NULL,
-    finished_at TIMESTAMP NOT NULL,
-    headline    JSON                -- headline figures as the page showed them
-)"""
-#: Columns that make a run reloadable after a restart (issue 13); added to older warehouses.
-WEB_RUN_COLUMNS = (
-    "owner_id INTEGER",  # the user id that started it (runs stay private)
-    "reporter VARCHAR",  # the chosen reporter (ISO3 or state), NULL for all
-    "title VARCHAR",  # the title as shown
-    "scenario_text VARCHAR",  # the uploaded YAML (NULL for a shipped scenario)
-    "result JSON",  # the page's RunResult: headline, groups, notes, columns
-    "lines BLOB",  # the line table as Parquet (what the downloads carry)
-    "percent_columns VARCHAR[]",  # which line columns are rates (for the xlsx)
-)
-
-
 class Warehouse:
     """The web app's handle on DuckDB: ``await read(fn)`` and ``await write(fn)``."""
 
     def __init__(self, path: Path | str, *, readers: int = 4) -> None:
         self.path = str(path)
-        self._con = connect(path)
-        self._con.execute(WEB_DDL)
-        for column in WEB_RUN_COLUMNS:
-            self._con.execute(f"ALTER TABLE web_scenario_run ADD COLUMN IF NOT EXISTS {column}")
+        self._con = connect(path)  # with the schema in place (warehouse/schema.py)
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()

@@ -64,7 +64,7 @@ def web_env(tmp_path_factory: pytest.TempPathFactory) -> WebEnv:
 def app(web_env: WebEnv):
     application = create_app(web_env.settings)
     yield application
-    application.state.warehouse.close()
+    application.state.ctx.warehouse.close()
 
 
 @pytest.fixture()

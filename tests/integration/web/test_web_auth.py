@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login
+from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login, use_services
 
 
 def test_unauthenticated_api_gets_401_error_shape(client: TestClient) -> None:
@@ -138,12 +138,11 @@ def test_method_not_allowed_shape(as_user) -> None:
 
 
 def test_unexpected_error_is_500_shape_without_internals(app, web_env) -> None:
-    from dataclasses import replace
 
     def boom(*_a, **_k):
         raise RuntimeError("secret internals /etc/passwd")
 
-    app.state.services = replace(app.state.services, clusters_graph=boom)
+    use_services(app, clusters_graph=boom)
     with TestClient(app, raise_server_exceptions=False) as c:
         login(c, "analyst")
         body = assert_error(c.get("/api/clusters/graph"), 500, "internal_error")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from openpyxl import load_workbook
-from web_helpers import assert_error, login
+from web_helpers import assert_error, login, use_services
 
 
 def test_dashboard_gto_2018_matches_report_service(as_user) -> None:
@@ -138,7 +138,7 @@ def test_run_recorded_through_single_writer(as_user, app) -> None:
     c = as_user("analyst")
     run_id = c.post("/api/scenarios/runs", json={"scenario": "s232-autos"}).json()["run_id"]
     assert _wait(c, run_id)["status"] == "done"
-    row = app.state.warehouse.read_sync(lambda con: con.execute(
+    row = app.state.ctx.warehouse.read_sync(lambda con: con.execute(
         "SELECT scenario, username FROM web_scenario_run WHERE run_id = ?", [run_id]).fetchone())
     assert row == ("s232-autos", "analyst")
 
@@ -172,17 +172,16 @@ def test_runs_visible_to_owner_and_admin_only(as_user) -> None:
 
 def test_long_run_does_not_block_other_requests(as_user, app) -> None:
     import threading
-    from dataclasses import replace
 
     release = threading.Event()
-    real = app.state.services.scenario_run
+    real = app.state.ctx.services.scenario_run
 
     def slow(**kwargs):
         kwargs["progress"](0.5, "waiting")
         release.wait(30)
         return real(**kwargs)
 
-    app.state.services = replace(app.state.services, scenario_run=slow)
+    use_services(app, scenario_run=slow)
     c = as_user("analyst")
     run_id = c.post("/api/scenarios/runs", json={"scenario": "usmca-ends"}).json()["run_id"]
     t0 = time.monotonic()
@@ -252,7 +251,7 @@ def test_saved_run_reloads_after_restart_lists_and_compares(as_user, app, web_en
         assert _wait(c, run_id)["status"] == "done"
         ids.append(run_id)
     before = c.get(f"/api/scenarios/runs/{ids[0]}/result").json()
-    app.state.warehouse.close()  # the server stops (its writer drained)
+    app.state.ctx.warehouse.close()  # the server stops (its writer drained)
     fresh = create_app(web_env.settings)  # and restarts: empty job list, same files
     with TestClient(fresh, raise_server_exceptions=False) as other:
         other.cookies.update(c.cookies)
@@ -273,4 +272,4 @@ def test_saved_run_reloads_after_restart_lists_and_compares(as_user, app, web_en
         stranger = login(TestClient(fresh, raise_server_exceptions=False), "analyst2")
         assert stranger.get(f"/scenarios/runs/{ids[0]}").status_code == 404
         assert f"/scenarios/runs/{ids[0]}" not in stranger.get("/scenarios/runs").text
-    fresh.state.warehouse.close()
+    fresh.state.ctx.warehouse.close()

@@ -68,8 +68,8 @@ def _document() -> dict:
         try:
             return app.openapi()
         finally:
-            app.state.warehouse.close()
-            app.state.engine.dispose()
+            app.state.ctx.warehouse.close()
+            app.state.ctx.engine.dispose()
 
 
 LATE = _LateApp()
@@ -87,8 +87,8 @@ def fuzz_app(web_env, tmp_path):
     settings = web_env.settings.model_copy(update={"registry_url": f"sqlite:///{copy}"})
     application = create_app(settings)
     yield application
-    application.state.jobs.shutdown()
-    application.state.engine.dispose()
+    application.state.ctx.jobs.shutdown()
+    application.state.ctx.engine.dispose()
 
 
 @pytest.fixture()

@@ -31,7 +31,7 @@ def test_api_regime_matches_the_cli_service(app, as_user) -> None:
 
     c = as_user("analyst")
     d = c.get("/api/regime", params={"on": "2026-02-24"}).json()
-    res = _run_in_own_loop(app.state.warehouse.read(
+    res = _run_in_own_loop(app.state.ctx.warehouse.read(
         lambda con: service.show(con, service.ShowRequest(dt.date(2026, 2, 24)))))
     assert d["etr"] == pytest.approx(res.etr, rel=1e-12)
 

@@ -12,12 +12,11 @@ import html
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import assert_error, login
+from web_helpers import assert_error, login, use_services
 
 from comexlab.errors import NotFoundError
 from comexlab.web.app import create_app
@@ -60,8 +59,8 @@ def make_app(web_env) -> Iterator[Callable[..., object]]:
     for c in clients:
         c.__exit__(None, None, None)
     for application in made:
-        application.state.jobs.shutdown()
-        application.state.warehouse.close()
+        application.state.ctx.jobs.shutdown()
+        application.state.ctx.warehouse.close()
 
 
 def _client(make_app, app, username: str) -> TestClient:
@@ -72,7 +71,7 @@ def _client(make_app, app, username: str) -> TestClient:
 
 
 def _runs_recorded(app) -> int:
-    return app.state.warehouse.read_sync(
+    return app.state.ctx.warehouse.read_sync(
         lambda con: con.execute("SELECT count(*) FROM web_scenario_run").fetchone()[0])
 
 
@@ -86,7 +85,7 @@ def _slow(app) -> threading.Event:
             kwargs["checkpoint"]()
         raise AssertionError("released runs are not looked at")
 
-    app.state.services = replace(app.state.services, scenario_run=slow)
+    use_services(app, scenario_run=slow)
     return release
 
 
@@ -112,7 +111,7 @@ def test_upload_over_the_size_limit_is_refused_unread(make_app) -> None:
                   headers={"Accept": "text/html"})
     assert page.status_code == 413 and 'id="scenario-error"' in page.text
     assert "el límite es 4096 bytes" in html.unescape(page.text)
-    assert len(app.state.jobs) == 0 and _runs_recorded(app) == before
+    assert len(app.state.ctx.jobs) == 0 and _runs_recorded(app) == before
     assert "4 KB" in c.get("/scenarios").text  # the page states the limit
 
 
@@ -136,7 +135,7 @@ def test_bad_corpus_refused_by_api_and_upload_form_leaving_nothing(make_app) -> 
         shown = html.unescape(page.text)
         assert 'id="scenario-error"' in shown and fragment in shown, path.name
         assert "Input should" not in shown and "/tmp" not in shown
-    assert len(app.state.jobs) == 0 and _runs_recorded(app) == before
+    assert len(app.state.ctx.jobs) == 0 and _runs_recorded(app) == before
 
 
 def test_english_reader_gets_english_messages(make_app) -> None:
@@ -171,7 +170,7 @@ def test_scenario_without_data_is_refused_saying_what_is_loaded(
     if field == "base.years":
         loaded = body["details"][0]["message"].split("años cargados: ")[1]
         assert "2025" in loaded and "2019" not in loaded
-    assert len(app.state.jobs) == 0
+    assert len(app.state.ctx.jobs) == 0
 
 
 def test_unknown_reporter_is_refused_before_queueing(make_app) -> None:
@@ -182,7 +181,7 @@ def test_unknown_reporter_is_refused_before_queueing(make_app) -> None:
                         422, "invalid_input")
     assert "reportante desconocido 'ZZZ'" in body["message"]
     assert body["details"][0]["field"] == "reporter"
-    assert len(app.state.jobs) == 0
+    assert len(app.state.ctx.jobs) == 0
 
 
 # ------------------------------------------------------------------ names
@@ -192,7 +191,7 @@ def test_scenario_names_that_look_like_paths_are_refused(make_app, name: str) ->
     app = make_app()
     c = _client(make_app, app, "analyst")
     assert_error(c.post("/api/scenarios/runs", json={"scenario": name}), 422, "invalid_input")
-    assert len(app.state.jobs) == 0
+    assert len(app.state.ctx.jobs) == 0
 
 
 def test_a_file_named_like_a_scenario_in_the_working_directory_is_not_read(
@@ -206,7 +205,7 @@ def test_a_file_named_like_a_scenario_in_the_working_directory_is_not_read(
     assert "usmca-ends" in body["message"] and str(tmp_path) not in str(body)
     page = c.post("/scenarios/run", data={"scenario": "my-local"})
     assert page.status_code == 404 and "no hay un escenario incluido" in page.text
-    assert len(app.state.jobs) == 0
+    assert len(app.state.ctx.jobs) == 0
 
 
 def test_service_resolves_names_to_shipped_scenarios_only(tmp_path: Path,
@@ -267,7 +266,7 @@ def test_owner_cancels_a_running_run_by_api(make_app) -> None:
     assert status["status"] == "cancelled" and status["error"] == "el cálculo se canceló"
     assert_error(c.get(f"/api/scenarios/runs/{run_id}/result"), 409, "cancelled")
     assert_error(c.post(f"/api/scenarios/runs/{run_id}/cancel"), 409, "conflict")
-    recorded = app.state.warehouse.read_sync(lambda con: con.execute(
+    recorded = app.state.ctx.warehouse.read_sync(lambda con: con.execute(
         "SELECT count(*) FROM web_scenario_run WHERE run_id = ?", [run_id]).fetchone()[0])
     assert recorded == 0
     release.set()

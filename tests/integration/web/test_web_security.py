@@ -9,7 +9,6 @@ import json
 import re
 import stat
 from base64 import b64encode
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 from pydantic import ValidationError
 from sqlalchemy import select
-from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login
+from web_helpers import NEW_PASSWORD, PASSWORD, assert_error, csrf, login, use_services
 
 from comexlab.errors import DataFileMissingError, InputError
 from comexlab.registry.auth_models import User
@@ -125,9 +124,9 @@ def _bare_settings(root: Path, **extra) -> Settings:
 
 
 def _close(app) -> None:
-    app.state.warehouse.close()
-    app.state.jobs.shutdown()
-    app.state.engine.dispose()
+    app.state.ctx.warehouse.close()
+    app.state.ctx.jobs.shutdown()
+    app.state.ctx.engine.dispose()
 
 
 def test_generated_key_is_private_beside_the_registry_and_survives_a_restart(tmp_path) -> None:
@@ -135,7 +134,7 @@ def test_generated_key_is_private_beside_the_registry_and_survives_a_restart(tmp
     first = create_app(settings)
     path = tmp_path / "reg.sqlite.session-key"
     assert key_file(settings) == path
-    assert first.state.session_key_source == str(path)
+    assert first.state.ctx.session_key_source == str(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     key = path.read_text().strip()
     assert len(key) >= 48 and key != OLD_PUBLIC_KEY
@@ -514,7 +513,7 @@ def test_errors_never_show_server_paths(app, web_env, accept: str) -> None:
                          field="x")
 
     for fault, status in ((missing, 503), (bad_input, 422)):
-        app.state.services = replace(app.state.services, clusters_graph=fault)
+        use_services(app, clusters_graph=fault)
         with TestClient(app, raise_server_exceptions=False) as c:
             login(c, "analyst")
             r = c.get("/api/clusters/graph", headers={"accept": accept})
@@ -559,8 +558,8 @@ def test_fifty_concurrent_dashboard_requests_compute_the_report_once(app) -> Non
 
     import httpx
 
-    real = app.state.services.dashboard
-    cache = app.state.dashboard_cache
+    real = app.state.ctx.services.dashboard
+    cache = app.state.ctx.dashboard_cache
     key = ("MX-GTO", "2018", "2018", "es", False)
     calls: list[str] = []
     waiting = getattr(cache, "waiting", lambda _key: 0)
@@ -574,7 +573,7 @@ def test_fifty_concurrent_dashboard_requests_compute_the_report_once(app) -> Non
             pause.wait(0.01)
         return real(con, **kw)
 
-    app.state.services = replace(app.state.services, dashboard=counted)
+    use_services(app, dashboard=counted)
 
     async def stampede() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from comexlab.web.context import context_of
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "lunar orchard velvet 42"  # passes the password policy (12+ chars, zxcvbn >= 3)
@@ -30,3 +36,9 @@ def assert_error(r, status: int, code: str) -> dict:
     assert body["status"] == status
     assert body["code"] == code
     return body
+
+
+def use_services(app: FastAPI, **doubles: Any) -> None:
+    """Swap service calls of a built app for test doubles (fields of ``web.context.Services``)."""
+    ctx = context_of(app)
+    app.state.ctx = replace(ctx, services=replace(ctx.services, **doubles))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -25,7 +25,7 @@ from comexlab.registry.models import Firm, Program
 from comexlab.services.sites import municipality_name
 from comexlab.supply.certification import CertStatus
 from comexlab.supply.processes import processes
-from comexlab.web.errors import ErrorDetail
+from comexlab.web.problems import ErrorDetail
 from comexlab.web.views import (
     CertView,
     ClusterGraph,
@@ -153,7 +153,7 @@ def firm_update(session: Session, firm_id: int, edit: FirmEdit | Mapping[str, ob
     sheet = importer.Sheet(f"firm {rfc}", spec, spec.column_names, ((2, row),))
     session.commit()  # end the read transaction before the importer's own write transaction
     try:
-        importer.import_sheets(session.get_bind(), [sheet], lang=lang)
+        importer.import_sheets(cast(Engine, session.get_bind()), [sheet], lang=lang)
     except InputError as exc:  # name the form's fields, not a spreadsheet's rows
         problems = [Problem.of(p.msg or p.message, field=p.field, value=p.value, lang=lang)
                     for p in exc.problems]
@@ -180,7 +180,7 @@ def facets(session: Session, *, lang: str) -> Facets:
     programs = session.execute(select(Program.code, Program.name).order_by(Program.code))
     return Facets(
         processes=[Option(code=p.code, label=p.name(lang)) for p in processes().values()],
-        clusters=[Option(code=r.code, label=r.name)
+        clusters=[Option(code=str(r.code), label=str(r.name))
                   for r in clusters.itertuples()],
         programs=[Option(code=code, label=f"{code} — {name}") for code, name in programs],
         sectors=[Option(code=s.code, label=s.name_es if lang == "es" else s.name_en)

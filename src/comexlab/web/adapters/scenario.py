@@ -71,7 +71,7 @@ def catalog(*, lang: str) -> list[ScenarioInfo]:
 
 
 def _num(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type,call-overload]
 
 
 def headline(result: ScenarioResult, lang: str) -> list[Figure]:

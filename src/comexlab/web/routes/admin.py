@@ -123,7 +123,7 @@ def user_edit_form(
     """Change a user's role/firm or reset their password from the users page."""
     try:
         given = {"role": role or None, "firm_id": _firm_id(firm_id), "password": password or None}
-        patch = UserPatch(**{k: v for k, v in given.items() if v is not None})
+        patch = UserPatch.model_validate({k: v for k, v in given.items() if v is not None})
         api_update_user(user_id, patch, admin, db)
     except InputError as exc:
         db.rollback()

@@ -21,6 +21,7 @@ from comexlab.web.auth.security import (
     log_out,
     verify_csrf,
 )
+from comexlab.web.context import app_context
 from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import LANG_COOKIE, render, request_lang
@@ -58,7 +59,7 @@ def _me(user: Principal) -> Me:
 def _attempt(request: Request, db: Session, username: str, password: str) -> Principal:
     """Rate-limit, check credentials, start the session; 401 on failure."""
     ip = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
+    limiter = app_context(request).login_limiter
     limiter.check(ip, username)
     user = authenticate(db, username, password)
     limiter.record(ip, username, ok=user is not None)
@@ -116,7 +117,7 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGS:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
-                            secure=request.app.state.settings.https)
+                            secure=app_context(request).settings.https)
     return response
 
 
@@ -168,7 +169,7 @@ def api_change_password(
     Rate-limited like a login, since it checks a password.
     """
     ip = request.client.host if request.client else "?"
-    limiter = request.app.state.login_limiter
+    limiter = app_context(request).login_limiter
     limiter.check(ip, user.username)
     row = authenticate(db, user.username, body.current_password)
     limiter.record(ip, user.username, ok=row is not None and row.id == user.id)

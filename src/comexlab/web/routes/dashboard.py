@@ -10,7 +10,9 @@ from fastapi.responses import Response
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.web import charts, exports
+from comexlab.web.adapters import registry, report
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.render import render, request_lang
 from comexlab.web.views import Dashboard, DashboardOptions
 
@@ -25,12 +27,11 @@ Reporter = Annotated[str | None, Query(pattern=r"^[A-Z]{2,3}(-[A-Z]{2,4})?$", ma
 
 async def dashboard_options(request: Request) -> DashboardOptions:
     """Reporters and periods available (read on the DuckDB reader pool, then cached)."""
-    services = request.app.state.services
+    ctx = app_context(request)
     lang = request_lang(request)
-    warehouse = request.app.state.warehouse
-    return await request.app.state.dashboard_cache.aget_or_compute(
+    return await ctx.dashboard_cache.aget_or_compute(
         ("options", lang),
-        lambda: warehouse.read(lambda con: services.dashboard_options(con, lang=lang)),
+        lambda: ctx.warehouse.read(lambda con: report.dashboard_options(con, lang=lang)),
     )
 
 
@@ -49,12 +50,12 @@ async def dashboard_data(
     end = end or start
     if reporter is None or start is None or end is None:
         raise NotFoundError(Msg("web.error.no_flows"))
-    services = request.app.state.services
+    ctx = app_context(request)
     lang = request_lang(request)
-    warehouse = request.app.state.warehouse
-    data = await request.app.state.dashboard_cache.aget_or_compute(
+    dashboard = ctx.services.dashboard
+    data = await ctx.dashboard_cache.aget_or_compute(
         (reporter, start, end, lang, estimated),  # one computation however many ask at once
-        lambda: warehouse.read(lambda con: services.dashboard(
+        lambda: ctx.warehouse.read(lambda con: dashboard(
             con, reporter=reporter, start=start, end=end, lang=lang, estimated=estimated
         )),
     )
@@ -94,7 +95,7 @@ async def dashboard_page(
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
     charts_ = _charts(data, request_lang(request))
-    links = request.app.state.services.sector_of_scian()
+    links = registry.sector_of_scian()
     return render(request, template, options=options, d=data, charts=charts_, error=None,
                   sector_links=links,
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,

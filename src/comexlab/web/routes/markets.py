@@ -11,7 +11,7 @@ The routes call the services directly and only shape their results for the templ
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -22,6 +22,7 @@ from comexlab.i18n import t
 from comexlab.services import kpi, markets, programs
 from comexlab.web import charts
 from comexlab.web.auth.security import Principal, current_user, require_agency, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.db import db_session
 from comexlab.web.render import render, request_lang
 
@@ -42,7 +43,7 @@ ProgramCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 async def _rank(request: Request, product: str, exporter: str, year: int | None,
                 top: int) -> dict[str, Any]:
     lang = request_lang(request)
-    res = await request.app.state.warehouse.read(lambda con: markets.rank(
+    res = await app_context(request).warehouse.read(lambda con: markets.rank(
         con, markets.RankRequest(product, exporter.upper(), year, top)))
     table = res.table(lang)
     return {
@@ -82,7 +83,7 @@ async def api_rank(request: Request, _user: User, product: Product, exporter: Ex
 async def _program(request: Request, db: Session, code: str, as_of: dt.date
                    ) -> programs.ProgramReport:
     req = programs.ProgramRequest(code, as_of)
-    return await request.app.state.warehouse.read(lambda con: programs.report(db, con, req))
+    return await app_context(request).warehouse.read(lambda con: programs.report(db, con, req))
 
 
 @pages.get("/programs/{code}")
@@ -90,7 +91,8 @@ async def program_page(request: Request, _user: Agency, db: Db, code: ProgramCod
     """Progress against targets, first sales by quarter, the firms and their suggestions."""
     lang = request_lang(request)
     rep = await _program(request, db, code, dt.date.today())
-    chart = charts.program_quarters(rep.quarters.to_dict("records"), lang)
+    quarters = cast("list[dict[str, Any]]", rep.quarters.to_dict("records"))  # str columns
+    chart = charts.program_quarters(quarters, lang)
     return render(request, "program.html", rep=rep, chart=chart,
                   progress=rep.figures.progress().to_dict("records"),
                   firms=rep.firms.to_dict("records"))
@@ -114,7 +116,7 @@ async def kpi_page(request: Request, _user: Agency, db: Db,
                    ) -> Response:
     """The plan's indicators by quarter, with what each rests on."""
     lang = request_lang(request)
-    rep = await request.app.state.warehouse.read(
+    rep = await app_context(request).warehouse.read(
         lambda con: kpi.report(con, db, kpi.KpiRequest(year)))
     rows = rep.table.astype(object).where(rep.table.notna(), None).to_dict("records")
     return render(request, "kpi.html", rep=rep, rows=rows, year=year,

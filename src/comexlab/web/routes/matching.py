@@ -22,6 +22,7 @@ from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
 from comexlab.web.cache import TTLCache
+from comexlab.web.context import app_context
 from comexlab.web.db import Db
 from comexlab.web.errors import WebError
 from comexlab.web.render import render, request_lang
@@ -120,10 +121,7 @@ def _number(text: str) -> float | str | None:
 
 # ---------------------------------------------------------------- B2B fair
 def _exports(request: Request) -> TTLCache:
-    cache = getattr(request.app.state, "fair_exports", None)
-    if cache is None:
-        cache = request.app.state.fair_exports = TTLCache(maxsize=32, ttl=3600.0)
-    return cache
+    return app_context(request).fair_exports
 
 
 @pages.get("/matching/fair")

@@ -17,7 +17,9 @@ from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import t
 from comexlab.presentation import regime as words
 from comexlab.web import charts
+from comexlab.web.adapters import regime as adapter
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.render import render, request_lang
 from comexlab.web.views_regime import RegimeView
 
@@ -34,14 +36,12 @@ async def regime_data(request: Request, on: dt.date | None, reporter: str) -> Re
     """The overview for the request (cached per date, reporter and language)."""
     day = on or dt.date.today()
     lang = request_lang(request)
-    services = request.app.state.services
-    warehouse = request.app.state.warehouse
-    view: RegimeView = await request.app.state.dashboard_cache.aget_or_compute(
+    ctx = app_context(request)
+    return await ctx.dashboard_cache.aget_or_compute(
         ("regime", day.isoformat(), reporter, lang),  # once however many ask at once
-        lambda: warehouse.read(
-            lambda con: services.regime(con, on=day, reporter=reporter, lang=lang)),
+        lambda: ctx.warehouse.read(
+            lambda con: adapter.regime(con, on=day, reporter=reporter, lang=lang)),
     )
-    return view
 
 
 @pages.get("/regime")

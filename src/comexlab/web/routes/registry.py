@@ -11,7 +11,7 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.web import charts, exports
+from comexlab.web.adapters import registry as adapter
 from comexlab.web.auth.security import (
     Principal,
     current_user,
@@ -28,6 +29,7 @@ from comexlab.web.auth.security import (
     require_agency,
     verify_csrf,
 )
+from comexlab.web.context import app_context
 from comexlab.web.db import Db
 from comexlab.web.errors import WebError, error_response
 from comexlab.web.render import render, request_lang
@@ -95,7 +97,7 @@ Filters = Annotated[FirmQuery, Depends(firm_query)]
 
 def _list(request: Request, db: Session, user: Principal, f: FirmQuery) -> FirmPage:
     only = None if user.is_agency else user.firm_id
-    return request.app.state.services.firms_list(
+    return adapter.firms_list(
         db, **f.model_dump(), only_firm=only, lang=request_lang(request)
     )
 
@@ -112,7 +114,7 @@ def _editable(user: Principal, firm_id: FirmId) -> None:
 
 def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> FirmDetail:
     _readable(user, firm_id)
-    return request.app.state.services.firm_detail(db, firm_id, lang=request_lang(request))
+    return adapter.firm_detail(db, firm_id, lang=request_lang(request))
 
 
 # ---------------------------------------------------------------- pages
@@ -120,7 +122,7 @@ def _detail(request: Request, db: Session, user: Principal, firm_id: FirmId) -> 
 def firms_page(request: Request, user: User, db: Db, f: Filters) -> Response:
     """Firms with search and filters (firm users see only their firm)."""
     data = _list(request, db, user, f)
-    facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
+    facets = adapter.facets(db, lang=request_lang(request))
     template = "_firms_table.html" if request.headers.get("HX-Request") else "firms.html"
     return render(request, template, data=data, f=f, facets=facets)
 
@@ -140,7 +142,7 @@ def gap_export(
     """The certification gap of the firm to a sector (403 for another firm's user)."""
     firm = _detail(request, db, user, firm_id)
     lang = request_lang(request)
-    gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=lang)
+    gap = adapter.firm_gap(db, firm_id, sector, lang=lang)
     return exports.download(f"brecha-{firm.rfc}-{sector}",
                             exports.gap_sheet(gap, firm.legal_name, lang), fmt)
 
@@ -148,7 +150,7 @@ def gap_export(
 @pages.get("/registry/clusters/export.{fmt}")
 def clusters_export(request: Request, _user: Agency, db: Db, fmt: exports.Format) -> Response:
     """The clusters and links tables (CSV: the clusters table)."""
-    graph = request.app.state.services.clusters_graph(db)
+    graph = app_context(request).services.clusters_graph(db)
     return exports.download("clusteres", exports.cluster_sheets(graph, request_lang(request)), fmt)
 
 
@@ -158,10 +160,10 @@ def firm_page(
 ) -> Response:
     """Plants, processes, certifications by expiry, enrolments, gap to a sector."""
     firm = _detail(request, db, user, firm_id)
-    facets = request.app.state.services.registry_facets(db, lang=request_lang(request))
+    facets = adapter.facets(db, lang=request_lang(request))
     gap = None
     if sector:
-        gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+        gap = adapter.firm_gap(db, firm_id, sector, lang=request_lang(request))
     return render(request, "firm.html", firm=firm, facets=facets, gap=gap, sector=sector,
                   can_edit=user.can_edit_firm(firm_id), saved=False)
 
@@ -170,7 +172,7 @@ def firm_page(
 def gap_fragment(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> Response:
     """Htmx target: the certification gap of the firm to a sector."""
     _readable(user, firm_id)
-    gap = request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+    gap = adapter.firm_gap(db, firm_id, sector, lang=request_lang(request))
     return render(request, "_gap.html", gap=gap)
 
 
@@ -192,14 +194,14 @@ def firm_form(
     _editable(user, firm_id)
     edit = {"website": website.strip() or None, "employees": employees.strip() or None,
             "exporter": exporter == "on"}
-    request.app.state.services.firm_update(db, firm_id, edit, lang=request_lang(request))
+    adapter.firm_update(db, firm_id, edit, lang=request_lang(request))
     return RedirectResponse(f"/registry/firms/{firm_id}?saved=1", status_code=303)
 
 
 @pages.get("/registry/clusters")
 def clusters_page(request: Request, _user: Agency, db: Db) -> Response:
     """Clusters and their links, drawn as a graph."""
-    graph = request.app.state.services.clusters_graph(db)
+    graph = app_context(request).services.clusters_graph(db)
     chart = charts.cluster_graph(graph, request_lang(request))
     return render(request, "clusters.html", graph=graph, chart=chart)
 
@@ -213,7 +215,7 @@ def import_page(request: Request, _admin: Admin) -> Response:
 @pages.get("/registry/import/template.xlsx")
 def import_template(request: Request, _admin: Admin) -> Response:
     """The empty import workbook and its help sheet (as ``comexlab registry template all``)."""
-    sheets = request.app.state.services.registry_template(request_lang(request))
+    sheets = adapter.import_template(request_lang(request))
     return exports.download("plantilla-registro", sheets, "xlsx")
 
 
@@ -252,9 +254,9 @@ async def import_confirm(
     return render(request, "import.html", report=report, token=None, **_template_help(request))
 
 
-def _template_help(request: Request) -> dict[str, object]:
+def _template_help(request: Request) -> dict[str, Any]:
     """The template's help sheet, shown on the import page (columns, required, allowed values)."""
-    sheets = request.app.state.services.registry_template(request_lang(request))
+    sheets = adapter.import_template(request_lang(request))
     help_sheet = sheets["help"]
     return {"help_columns": list(help_sheet.columns), "help_rows": help_sheet.values.tolist()}
 
@@ -284,9 +286,8 @@ def _discard(path: FilePath) -> None:
 async def _run_import(request: Request, path: FilePath, *, dry_run: bool) -> ImportReport:
     from starlette.concurrency import run_in_threadpool
 
-    services = request.app.state.services
     return await run_in_threadpool(
-        services.registry_import, request.app.state.engine, path, dry_run=dry_run,
+        adapter.import_file, app_context(request).engine, path, dry_run=dry_run,
         lang=request_lang(request),
     )
 
@@ -310,26 +311,26 @@ def api_firm_update(
 ) -> FirmDetail:
     """Change the editable fields (own firm for firm users, any firm for admins)."""
     _editable(user, firm_id)
-    return request.app.state.services.firm_update(db, firm_id, body, lang=request_lang(request))
+    return adapter.firm_update(db, firm_id, body, lang=request_lang(request))
 
 
 @api.get("/firms/{firm_id}/gap", response_model=GapView)
 def api_gap(request: Request, user: User, db: Db, firm_id: FirmId, sector: Sector) -> GapView:
     """Certifications the sector's buyers require that the firm lacks."""
     _readable(user, firm_id)
-    return request.app.state.services.firm_gap(db, firm_id, sector, lang=request_lang(request))
+    return adapter.firm_gap(db, firm_id, sector, lang=request_lang(request))
 
 
 @api.get("/registry/facets", response_model=Facets)
 def api_facets(request: Request, _user: User, db: Db) -> Facets:
     """Choices for the firm filters."""
-    return request.app.state.services.registry_facets(db, lang=request_lang(request))
+    return adapter.facets(db, lang=request_lang(request))
 
 
 @api.get("/clusters/graph", response_model=ClusterGraph)
 def api_clusters(request: Request, _user: Agency, db: Db) -> ClusterGraph:
     """Clusters (nodes) and their typed links (edges)."""
-    return request.app.state.services.clusters_graph(db)
+    return app_context(request).services.clusters_graph(db)
 
 
 @api.post("/registry/import", response_model=ImportReport)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -23,7 +23,9 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from comexlab.errors import ComexlabError, InputError, NotFoundError
 from comexlab.i18n import Msg, t
 from comexlab.web import charts, lines
+from comexlab.web.adapters import scenario as adapter
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.errors import ErrorBody, WebError
 from comexlab.web.jobs import Job, JobFinishedError
 from comexlab.web.render import render, request_lang
@@ -59,7 +61,7 @@ class UploadTooLargeError(InputError):
 
 
 def _check_size(request: Request, size: int, source: str) -> None:
-    limit = request.app.state.settings.scenario_upload_max_bytes
+    limit = app_context(request).settings.scenario_upload_max_bytes
     if size > limit:
         raise UploadTooLargeError(Msg("scenario.err.too_large", size=size, limit=limit),
                                   file=source, field="yaml")
@@ -68,25 +70,26 @@ def _check_size(request: Request, size: int, source: str) -> None:
 async def _start(request: Request, user: Principal, body: RunRequest,
                  source: str = "scenario.yaml") -> Job:
     """Validate the scenario, then queue its run (raises: 413, 404, 422, 429)."""
-    services = request.app.state.services
-    warehouse = request.app.state.warehouse
+    ctx = app_context(request)
+    warehouse = ctx.warehouse
     lang = request_lang(request)
     if body.yaml is not None:
         _check_size(request, len(body.yaml.encode("utf-8")), source)
-    scenario = await warehouse.read(lambda con: services.scenario_validate(
+    scenario = await warehouse.read(lambda con: adapter.validate(
         con, scenario=body.scenario, yaml_text=body.yaml, source=source,
         reporter=body.reporter))
     label = body.scenario or f"upload-{scenario.name}"
+    run = ctx.services.scenario_run
 
     def work(job: Job) -> lines.CompletedRun:
-        return services.scenario_run(
+        return run(
             warehouse=warehouse, scenario=body.scenario, yaml_text=body.yaml,
             reporter=body.reporter, lang=lang, progress=job.report, username=user.username,
             run_id=job.id, owner_id=user.id, source=source, checkpoint=job.checkpoint,
             on_stop=job.on_stop,
         )
 
-    return request.app.state.jobs.submit(KIND, label, user.id, work)
+    return ctx.jobs.submit(KIND, label, user.id, work)
 
 
 def _upload_name(filename: str) -> str:
@@ -97,7 +100,7 @@ def _upload_name(filename: str) -> str:
 
 def _job(request: Request, user: Principal, run_id: str) -> Job:
     try:
-        job = request.app.state.jobs.get(run_id, KIND)
+        job = app_context(request).jobs.get(run_id, KIND)
     except NotFoundError:  # not in memory (older, or the server restarted): the kept run
         job = _kept(request, run_id)
     if job.owner_id != user.id and user.role.value != "admin":
@@ -110,8 +113,8 @@ def _kept(request: Request, run_id: str) -> Job:
     """A finished run read back from the warehouse, as a done job (its URL outlives restarts)."""
     if not re.fullmatch(r"[0-9a-f]{8,64}", run_id):
         raise WebError(404, Msg("web.error.run_not_found", run=run_id))
-    owner, run = request.app.state.warehouse.read_sync(
-        lambda con: request.app.state.services.scenario_saved_run(con, run_id))
+    owner, run = app_context(request).warehouse.read_sync(
+        lambda con: adapter.saved_run(con, run_id))
     result = run.result
     return Job(id=run_id, kind=KIND, owner_id=-1 if owner is None else owner,
                label=result.scenario, status="done", progress=1.0, result=run)
@@ -143,8 +146,8 @@ def _result(job: Job) -> RunResult:
 # ---------------------------------------------------------------- pages
 def _scenarios_page(request: Request, error: ComexlabError | None = None) -> Response:
     lang = request_lang(request)
-    settings = request.app.state.settings
-    catalog = request.app.state.services.scenario_catalog(lang=lang)
+    settings = app_context(request).settings
+    catalog = adapter.catalog(lang=lang)
     limits = t("web.scen.limits", lang, kb=f"{settings.scenario_upload_max_bytes / 1024:g}",
                per_user=settings.scenario_runs_per_user,
                minutes=f"{settings.scenario_time_limit / 60:g}")
@@ -177,7 +180,7 @@ async def run_form(
         yaml_text, source = None, "scenario.yaml"
         if upload is not None and upload.filename:
             source = _upload_name(upload.filename)
-            limit = request.app.state.settings.scenario_upload_max_bytes
+            limit = app_context(request).settings.scenario_upload_max_bytes
             raw = await upload.read(limit + 1)
             size = len(raw) if len(raw) <= limit else max(upload.size or 0, len(raw))
             _check_size(request, size, source)
@@ -199,7 +202,7 @@ def cancel_form(request: Request, user: Agency, run_id: str) -> Response:
     """The run page's cancel button; back to the run page (which then says 'cancelled')."""
     job = _job(request, user, run_id)
     with contextlib.suppress(JobFinishedError):  # finished meanwhile: the page says how
-        request.app.state.jobs.cancel(job)
+        app_context(request).jobs.cancel(job)
     return RedirectResponse(f"/scenarios/runs/{job.id}", status_code=303)
 
 
@@ -207,8 +210,7 @@ def cancel_form(request: Request, user: Agency, run_id: str) -> Response:
 def runs_page(request: Request, user: Agency) -> Response:
     """Kept runs (who, when, scenario, reporter), each linked; pick two to compare."""
     owner = None if user.role.value == "admin" else user.id
-    runs = request.app.state.warehouse.read_sync(
-        lambda con: request.app.state.services.scenario_saved_runs(con, owner))
+    runs = app_context(request).warehouse.read_sync(lambda con: adapter.saved_runs(con, owner))
     return render(request, "scenario_runs.html", runs=runs)
 
 
@@ -238,8 +240,8 @@ def run_progress(request: Request, user: Agency, run_id: str) -> Response:
     return render(request, "_scenario_progress.html", **_run_context(job, request_lang(request)))
 
 
-def _run_context(job: Job, lang: str) -> dict[str, object]:
-    ctx: dict[str, object] = {"job": job, "status": _status(job, lang), "r": None}
+def _run_context(job: Job, lang: str) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"job": job, "status": _status(job, lang), "r": None}
     if job.status == "done":
         result = _result(job)
         ctx["r"] = result
@@ -294,7 +296,7 @@ def _download(request: Request, user: Principal, run_id: str, fmt: str) -> Respo
 @api.get("/scenarios", response_model=list[ScenarioInfo])
 def api_catalog(request: Request, _user: Agency) -> list[ScenarioInfo]:
     """Shipped scenarios."""
-    return request.app.state.services.scenario_catalog(lang=request_lang(request))
+    return adapter.catalog(lang=request_lang(request))
 
 
 @api.post("/scenarios/runs", response_model=RunStatus, status_code=202,
@@ -313,7 +315,7 @@ async def api_run(request: Request, user: Agency, body: RunRequest) -> RunStatus
 def api_run_cancel(request: Request, user: Agency, run_id: str) -> RunStatus:
     """Cancel a waiting or running run of yours (409 if it already finished)."""
     job = _job(request, user, run_id)
-    return _status(request.app.state.jobs.cancel(job), request_lang(request))
+    return _status(app_context(request).jobs.cancel(job), request_lang(request))
 
 
 @api.get("/scenarios/runs/{run_id}", response_model=RunStatus)

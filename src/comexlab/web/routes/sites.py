@@ -21,6 +21,7 @@ from comexlab.sitesheet import page as sheet_page
 from comexlab.sitesheet import tables
 from comexlab.sitesheet.svgmap import site_map
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -47,9 +48,9 @@ def _query(municipality: str | None, park: str | None, lat: str | None,
 
 
 async def _profile(request: Request, query: svc.SiteQuery, radius: float) -> svc.SiteProfile:
-    engine = request.app.state.engine
+    engine = app_context(request).engine
     req = svc.ProfileRequest(query, radius_km=radius)
-    result: svc.SiteProfile = await request.app.state.warehouse.read(
+    result: svc.SiteProfile = await app_context(request).warehouse.read(
         lambda con: svc.site_profile(con, engine, req))
     return result
 

@@ -18,6 +18,7 @@ from comexlab.services import supply as svc
 from comexlab.supply.origins import GROUPS
 from comexlab.web import supply_charts
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -33,9 +34,9 @@ Year = Annotated[int | None, Query(ge=1990, le=2100)]
 
 async def _opportunities(request: Request, state: str, origin: str, top: int
                          ) -> svc.OpportunitiesResult:
-    engine = request.app.state.engine
+    engine = app_context(request).engine
     req = svc.OpportunitiesRequest(state=state, origin=origin, top=top)
-    result: svc.OpportunitiesResult = await request.app.state.warehouse.read(
+    result: svc.OpportunitiesResult = await app_context(request).warehouse.read(
         lambda con: svc.opportunities(con, engine, req))
     return result
 
@@ -43,7 +44,7 @@ async def _opportunities(request: Request, state: str, origin: str, top: int
 async def _complexity(request: Request, year: int | None, state: str | None
                       ) -> svc.ComplexityResult:
     req = svc.ComplexityRequest(year=year, state=state or None)
-    result: svc.ComplexityResult = await request.app.state.warehouse.read(
+    result: svc.ComplexityResult = await app_context(request).warehouse.read(
         lambda con: svc.state_complexity(con, req))
     return result
 
@@ -105,7 +106,7 @@ async def plants_page(request: Request, _user: Agency, state: OptState = "JAL") 
     """Plants from public registers (RETC) in the registry, labelled with their source."""
     lang = request_lang(request)
     try:
-        rows = svc.list_source_plants(request.app.state.engine,
+        rows = svc.list_source_plants(app_context(request).engine,
                                       svc.PlantsRequest(state=state or None))
     except InputError as exc:
         return render(request, "supply_plants.html", rows=None, error=exc.text(lang),
