@@ -157,5 +157,5 @@ class AuditNote:
 
     kind: str
     count: int
-    detail: str | Msg = ""  # a Msg is shown in the reader's language
+    detail: Msg  # shown in the reader's language
     examples: tuple[str, ...] = field(default_factory=tuple)

@@ -92,7 +92,7 @@ def load_cmd(
         typer.echo(t("markets.load.done", lang, dataset=item.dataset, rows=f"{item.rows:,}",
                      value=fmt_usd(item.value_usd, lang)))
         for note in item.notes:
-            typer.echo("  " + (note if isinstance(note, str) else note.text(lang)))
+            typer.echo("  " + note.text(lang))
 
 
 @app.command("download", help=t("markets.download.help", "en"))

@@ -169,7 +169,7 @@ def top_command(
     suffix = t("report.top.estimated_suffix", language) if needs_estimate else ""
     heading = t("report.top.title", language, level=level.upper(), reporter=who.name,
                 window=window.label(language), estimated=suffix)
-    notes = [heading, *(render.tr(n, language) for n in lines.notes)]
+    notes = [heading, *(n.text(language) for n in lines.notes)]
     frame = _top_frame(table, language, formatted=fmt is OutputFormat.table,
                        estimated=needs_estimate)
     emit(frame, fmt, output=output, title=heading, notes=notes[1:] if fmt is

@@ -77,7 +77,7 @@ def load_cmd(
         if what == "retc":
             n, audit = est.load_retc(con, path, year=year)
             notes = [f"{label('audit', a.kind, lg)}: {a.count:,} — "
-                     f"{a.detail.text(lg) if isinstance(a.detail, Msg) else a.detail}; "
+                     f"{a.detail.text(lg)}; "
                      f"{'; '.join(a.examples)}" for a in audit]
         elif what == "denue":
             n = est.load_denue(con, path)

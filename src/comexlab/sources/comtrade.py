@@ -4,8 +4,8 @@ Columns ``year, section, SA_4, imp_exp, partner_code, tradevalue``: ``SA_4`` is 
 as a 4-digit string, ``partner_code`` UN M49 (Comtrade's variant: 842 = USA; 0 = World →
 'WLD'), ``imp_exp`` 1 = import, 2 = export, values in USD. The extract came from Comtrade's
 preview API, capped at 500 records per query: small partners are missing for many HS4 codes
-and the World rows exist for only part of them. :data:`CAVEAT` must be shown by every output
-that uses this source.
+and the World rows exist for only part of them. The caveat (catalog ``flows.caveat.comtrade``,
+and the load's audit note) must be shown by every output that uses this source.
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ FOLDER = "comtrade_mexico_hs4"
 PATTERN = "*_hs4_*.csv.gz"
 COLUMNS = ("year", "section", "SA_4", "imp_exp", "partner_code", "tradevalue")
 CAVEAT_KEY = "flows.caveat.comtrade"
-CAVEAT = (
-    "UN Comtrade extract is incomplete: pulled through the 500-record preview API, so smaller "
-    "partners are missing for many HS4 codes and 'World' rows exist for only part of them; "
-    "sums over partners understate totals (e.g. imports from China ≈ 95% of official)."
-)
 FLOWS = {"1": "import", "2": "export"}
 COMTRADE_URL = "https://comtradeapi.un.org"
 MEXICO_M49 = 484
@@ -45,7 +40,8 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read the Comtrade extract; section column is checked against the HS4's chapter."""
     table = ft.read_files(paths, _rows, reader=lambda p: ft.read_strings(p, COLUMNS),
                           constants=CONSTANTS)
-    notes = (AuditNote("incomplete_extract", table.num_rows, CAVEAT),)
+    notes = (AuditNote("incomplete_extract", table.num_rows,
+                       Msg("audit.detail.comtrade_incomplete")),)
     return ft.FlowLoad(SOURCE, table, tuple(paths), notes)
 
 

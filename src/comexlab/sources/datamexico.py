@@ -94,7 +94,7 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
     notes: tuple[AuditNote, ...] = ()
     if any("FORMAT_SAMPLE" in p.name for p in paths):
         notes = (AuditNote("format_sample", table.num_rows,
-                           "DataMéxico format sample: first rows of one state-month only"),)
+                           Msg("audit.detail.format_sample")),)
     return ft.FlowLoad(SOURCE, table, tuple(paths), notes)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.nomenclature.scian import subsectors
 from comexlab.nomenclature.states import state
 from comexlab.sources import flowtable as ft
@@ -76,5 +77,5 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
         out["flow"] = "export"
         tables.append(ft.to_flow_table(out))
     notes = (AuditNote("unit_converted", sum(t.num_rows for t in tables),
-                       "thousands of USD × 1000 → USD"),)
+                       Msg("audit.detail.thousands_usd")),)
     return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(paths), notes)

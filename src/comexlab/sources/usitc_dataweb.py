@@ -102,7 +102,7 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
         tables.append(table)
         skipped += zeros
     notes = (AuditNote("zero_value_rows_skipped", skipped,
-                       "HTS10 × country pairs listed by DataWeb with no imports in the month"),)
+                       Msg("audit.detail.zero_value_rows")),)
     return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes, tuple(empty))
 
 

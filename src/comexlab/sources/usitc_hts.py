@@ -483,11 +483,11 @@ def read_rows(ed: Edition, path: Path) -> tuple[list[SourceRow], list[AuditNote]
     rows, recovered = read_1300_rows(path)
     fragments = tuple(f"line {r.row_no}: {r.description}" for r in rows if r.fragment)
     notes = [AuditNote("recovered_extra_fields", len(recovered),
-                       "source lines with surplus empty '|' cells, removed to realign fields",
+                       Msg("audit.detail.recovered_extra_fields"),
                        tuple(recovered))] if recovered else []
     if fragments:
         notes.append(AuditNote("continuation_fragments", len(fragments),
-                               "rows holding text wrapped from the row above; kept unnumbered",
+                               Msg("audit.detail.continuation_fragments"),
                                fragments))
     return rows, notes
 

@@ -34,13 +34,11 @@ from comexlab.reports.exports import (
     STATES_IN_MEXICO,
     CutName,
     ExportReport,
-    Note,
     Reporter,
     ReportInput,
     SourceProfile,
     build_report,
     cuts_to_build,
-    note,
 )
 from comexlab.reports.windows import Window
 from comexlab.warehouse import engine, expr
@@ -260,10 +258,10 @@ def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: S
             national = add_cut_keys(window_rows(everyone, current, prior, profile),
                                     profile.classification)
         else:
-            reason = note("report.note.national_incomplete", n=n_states,
+            reason = Msg("report.note.national_incomplete", n=n_states,
                           total=STATES_IN_MEXICO)
     statuses = revision_statuses(con, profile.source, periods, reporter=req.reporter.code)
-    notes = tuple(note(f"report.note.status.{status}", inegi=inegi_label(profile.source),
+    notes = tuple(Msg(f"report.note.status.{status}", inegi=inegi_label(profile.source),
                        years=", ".join(years)) for status, years in statuses.items())
     return ReportInput(rows=add_cut_keys(rows, profile.classification), national=national,
                        national_reason=reason, prior_loaded=prior_loaded, notes=notes)
@@ -296,7 +294,7 @@ class StateLines:
     rows: pd.DataFrame                      # replace_with_real() columns
     allocation: alloc.Allocation            # national split (unallocated rows included)
     real_periods: tuple[str, ...] = ()      # months answered by DataMéxico
-    notes: tuple[Note, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
 
 def inegi_share_source(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -342,18 +340,18 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
                                   states=states_wanted, share_source=source)
 
 
-def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Note]:
+def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Msg]:
     """What the estimate rests on: INEGI source and year(s), stand-in years, preliminary ones."""
     inegi = inegi_label(allocation.share_source)
-    notes = [note("report.note.estimated_lines", inegi=inegi,
+    notes = [Msg("report.note.estimated_lines", inegi=inegi,
                   base_year=allocation.base_year_label())]
     for flow_year, year in allocation.fallbacks().items():
-        notes.append(note("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
+        notes.append(Msg("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
                           share_year=year))
     used = sorted(set(allocation.share_years.values()))
     for status, years in revision_statuses(con, allocation.share_source or "",
                                            [str(y) for y in used]).items():
-        notes.append(note(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
+        notes.append(Msg(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
     return notes
 
 
@@ -407,11 +405,11 @@ def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> S
     missing = sorted(set(periods) - loaded_periods_national(con) - set(real_periods))
     notes = share_notes(con, allocation)
     if real_periods:
-        notes.append(note("report.note.real_replaces", months=", ".join(real_periods)))
+        notes.append(Msg("report.note.real_replaces", months=", ".join(real_periods)))
     if missing:
-        notes.append(note("report.note.months_missing", months=", ".join(missing)))
+        notes.append(Msg("report.note.months_missing", months=", ".join(missing)))
     for reason, value in allocation.unallocated_by_reason().items():
-        notes.append(note(f"report.note.unallocated.{reason}", value=f"{value:,.0f}"))
+        notes.append(Msg(f"report.note.unallocated.{reason}", value=f"{value:,.0f}"))
     return StateLines(state, window, rows, allocation, real_periods, tuple(notes))
 
 
@@ -464,7 +462,7 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
     data = ReportInput(
         rows=add_cut_keys(_tag_windows(rows, req.window, profile), profile.classification),
         national=add_cut_keys(national, profile.classification),
-        national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
+        national_reason=Msg("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
                              inegi=inegi_label(allocation.share_source),
                              base_year=allocation.base_year_label()),
         prior_loaded=prior_loaded, notes=tuple(share_notes(con, allocation)[1:]))
