@@ -44,10 +44,10 @@ def _product_codes(df: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     if unknown.any():
         rows = df.index[unknown.to_numpy()]
         raise InputError(
-            f"{len(rows)} row(s) with a code that is neither a SCIAN subsector nor a "
-            f"'{TOTAL_LABEL}'/'{UNSPECIFIED_LABEL}' row",
-            problems=[Problem("unknown subsector", str(path), ft.file_row(i), "Código",
-                              f"{df.at[i, 'Código']} {df.at[i, 'Descripción']}")
+            Msg("error.src.eaef_unknown_rows", n=len(rows), total=TOTAL_LABEL,
+                unspecified=UNSPECIFIED_LABEL),
+            problems=[Problem.of(Msg("error.src.unknown_subsector"), str(path), ft.file_row(i),
+                                 "Código", f"{df.at[i, 'Código']} {df.at[i, 'Descripción']}")
                       for i in rows[: ft.MAX_PROBLEMS]])
     level = pd.Series("scian3", index=df.index).mask(product == "TOTAL", "total")
     return product, level

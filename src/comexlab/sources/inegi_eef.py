@@ -206,9 +206,9 @@ def _check_unique(parsed: pd.DataFrame) -> None:
     if dup.any():
         rows = parsed[dup.to_numpy()].head(ft.MAX_PROBLEMS)
         raise InputError(
-            f"{int(dup.sum())} duplicated row(s) for key {KEY}",
-            problems=[Problem(f"duplicated key ({', '.join(KEY)})", file, int(row),
-                              "CODIGO_SCIAN", key)
+            Msg("error.src.duplicated_rows", n=int(dup.sum()), key=str(KEY)),
+            problems=[Problem.of(Msg("error.src.duplicated_key", key=", ".join(KEY)), file,
+                                 int(row), "CODIGO_SCIAN", key)
                       for file, row, key in rows[["_file", "_row", "_key"]].to_numpy()])
 
 
