@@ -24,7 +24,6 @@ from comexlab.reports import render
 from comexlab.reports.exports import ALL_GROUP_CUTS, ExportReport
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
-from comexlab.settings import get_settings
 from comexlab.warehouse import reports as svc
 
 app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
@@ -36,13 +35,6 @@ FromOpt = Annotated[str, typer.Option("--from", help="First period: 'YYYY' or 'Y
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last period (default: --from).")]
 EstimatedOpt = Annotated[bool, typer.Option(
     "--estimated", help="Allow ESTIMATED state figures (DataWeb lines × INEGI shares).")]
-
-
-def _lang(lang: str | None) -> str:
-    value = (lang or get_settings().lang).lower()
-    if value not in ("es", "en"):
-        raise InputError(Msg("error.lang"), field="--lang", value=lang)
-    return value
 
 
 
@@ -60,7 +52,7 @@ def exports_command(
     source: Annotated[str | None, typer.Option(
         "--source", help="Force a source (default: chosen by what is loaded).")] = None,
     estimated: EstimatedOpt = False,
-    lang: LangOpt = "",
+    *, language: LangOpt,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
@@ -71,7 +63,6 @@ def exports_command(
     section/chapter), top products and top destinations — each with the prior window and %
     change — and lists the cuts the loaded data cannot give, with the reason.
     """
-    language = _lang(lang)
     if by is not None and by not in ALL_GROUP_CUTS:
         raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="--by",
                          value=by)
@@ -139,7 +130,7 @@ def top_command(
         "--from", help="First month 'YYYY-MM' (default: last 12 months loaded).")] = None,
     end: ToOpt = None,
     top: Annotated[int, typer.Option("--top", help="How many lines.")] = 20,
-    lang: LangOpt = "",
+    *, language: LangOpt,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
@@ -150,7 +141,6 @@ def top_command(
     DataWeb line × the state's INEGI share of the line's SCIAN subsector) and ``--estimated``
     must be given to accept that. See docs/methods/state-allocation.md.
     """
-    language = _lang(lang)
     who = resolve_reporter(reporter, language)
     if who.level != "state":
         raise InputError(Msg("error.top_state_reporter"), field="--reporter",
