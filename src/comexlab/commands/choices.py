@@ -32,3 +32,14 @@ def default_lang() -> Lang:
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", help="Language of labels and messages: es or en.", case_sensitive=False,
     default_factory=default_lang, show_default="COMEXLAB_LANG, else es")]
+
+
+#: Domain field names (services, loaders) → the option a reader typed (see
+#: :func:`comexlab.errors.rename_fields`; ``cli.main`` applies it to every error it prints).
+FLAGS: dict[str, str] = {
+    "reporter": "--reporter", "partner": "--partner", "window": "--window",
+    "source": "--source", "level": "--level", "lang": "--lang", "entity": "--entity",
+    "format": "--format", "standard": "--standard", "hops": "--hops", "start": "--from",
+    "end": "--to", "data_dir": "--data", "state": "--state", "base_url": "--base-url",
+    "on": "--on", "warehouse": "--warehouse", "output": "--output",
+}

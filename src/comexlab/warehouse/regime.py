@@ -72,7 +72,7 @@ def resolve_window(months: list[str], window: tuple[str, str] | None) -> tuple[s
     inside = [m for m in months if first <= m <= last]
     if not inside:
         raise InputError(Msg("error.regime_window", first=first, last=last,
-                             loaded=f"{months[0]}..{months[-1]}"), field="--window",
+                             loaded=f"{months[0]}..{months[-1]}"), field="window",
                          value=f"{first}..{last}")
     return inside[0], inside[-1]
 
@@ -156,7 +156,7 @@ def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
         st = state(code)
     except ValueError as exc:
         raise InputError(Msg("error.regime_reporter", reporter=repr(code)),
-                         field="--reporter", value=code) from exc
+                         field="reporter", value=code) from exc
     found = state_lines(con, st.reporter, Window.parse(window[0], window[1]))
     factors, unmatched = state_factors(found, national)
     lines = lines_for_state(national, factors, st.reporter, monthly=True)

@@ -213,7 +213,7 @@ def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportR
     loaded = loaded_periods(con, req.reporter.code)
     if req.source is not None and req.source not in prof.PROFILES:
         raise InputError(Msg("error.unknown_source", known=", ".join(prof.PROFILES)),
-                         field="--source", value=req.source)
+                         field="source", value=req.source)
     profile = prof.choose(loaded, reporter_level=req.reporter.level, window=req.window,
                           partner=req.partner, allow_estimated=req.allow_estimated,
                           only=req.source)
@@ -421,7 +421,7 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, 
     rows = lines.rows
     digits = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}.get(level)
     if digits is None:
-        raise InputError(Msg("error.level"), field="--level",
+        raise InputError(Msg("error.level"), field="level",
                          value=level)
     rows = rows.assign(product_code=rows["product_code"].str[:digits],
                        product_level=rows["product_level"].where(
@@ -430,7 +430,7 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, 
     descriptions = product_descriptions(con, list(table["product_code"]))
     table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
     if lang not in ("es", "en"):
-        raise InputError(Msg("error.lang"), field="--lang", value=lang)
+        raise InputError(Msg("error.lang"), field="lang", value=lang)
     return table, lines
 
 

@@ -263,11 +263,11 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     except ValueError as exc:
         raise InputError(Msg("error.scenario_reporter", reporter=repr(reporter),
                              known=", ".join(sorted(set(lines["reporter"].astype(str))))),
-                         field="--reporter", value=reporter) from exc
+                         field="reporter", value=reporter) from exc
     national = lines[lines["reporter"] == "MEX"].reset_index(drop=True)
     months = sorted(set(national["period"].astype(str)))
     if not months or len(months[0]) != len("YYYY-MM"):
-        raise InputError(Msg("error.scenario_state_months"), field="--reporter",
+        raise InputError(Msg("error.scenario_state_months"), field="reporter",
                          value=reporter)
     found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
     factors, unmatched = state_factors(found, national)

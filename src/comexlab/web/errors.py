@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from comexlab.errors import ComexlabError
+from comexlab.errors import ComexlabError, rename_fields
 from comexlab.i18n import Msg, text_of
 from comexlab.web.problems import HTTP_CODES, ErrorBody, ErrorDetail, WebError, error_response
 from comexlab.web.render import render_error_page, request_lang
@@ -65,7 +65,14 @@ def scrub_paths(text: str) -> str:
     return _WINDOWS_PATH.sub(lambda m: PureWindowsPath(m.group(0)).name or "…", text)
 
 
+#: Domain field names (services, loaders) → the API's parameter names, where they differ. The
+#: routes name their parameters like the services (``reporter``, ``start``, ``end``, ``on``), so
+#: the table is short; a CLI flag (``--from``) never reaches an API client.
+PARAMETERS: dict[str, str] = {}
+
+
 def _details_of_comexlab(exc: ComexlabError, lang: str) -> list[ErrorDetail]:
+    rename_fields(exc, PARAMETERS)
     return [ErrorDetail(field=p.field, row=p.row, message=p.text(lang)) for p in exc.problems]
 
 
