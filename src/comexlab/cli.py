@@ -160,8 +160,11 @@ def main() -> None:
         from rich.console import Console
         from rich.markup import escape
 
+        from comexlab.commands.choices import FLAGS
+        from comexlab.errors import rename_fields
         from comexlab.i18n import t
 
+        rename_fields(exc, FLAGS)  # services name fields in the domain's words: show the option
         lang = error_lang(sys.argv[1:])
         Console(stderr=True).print(f"[bold red]{t('error.prefix', lang)}:[/bold red] "
                                    f"{escape(exc.render(lang))}", highlight=False)

@@ -12,8 +12,8 @@ raised with (English unless the raiser knew the reader's language), and the edge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from comexlab.i18n import Msg, t, text_of
@@ -99,6 +99,26 @@ class ComexlabError(Exception):
         return "\n".join(lines)
 
 
+def rename_fields(exc: ComexlabError, names: Mapping[str, str]) -> ComexlabError:
+    """Name an input's fields the way the reader typed them, at the edge that shows ``exc``.
+
+    Services and loaders name what was wrong in the domain's words (``reporter``, ``start``,
+    ``data_dir``); the CLI shows the option (``--reporter``, ``--from``, ``--data``), the web
+    API its parameter. Only fields of problems that point at no file and no row are renamed:
+    those are options or parameters, while a file's field is its own column name (``usmca_value``)
+    and must stay as printed. Changes ``exc`` in place and returns it.
+    """
+    def renamed(p: Problem) -> Problem:
+        if p.file is None and p.row is None and p.field in names:
+            return replace(p, field=names[p.field])
+        return p
+
+    exc.problems = tuple(renamed(p) for p in exc.problems)
+    if isinstance(exc, InputError) and exc.file is None and exc.field in names:
+        exc.field = names[exc.field]
+    return exc
+
+
 class InputError(ComexlabError, ValueError):
     """The user's input (a file, an option, a request) is wrong; nothing was changed."""
 
@@ -157,5 +177,5 @@ class AuditNote:
 
     kind: str
     count: int
-    detail: str | Msg = ""  # a Msg is shown in the reader's language
+    detail: Msg  # shown in the reader's language
     examples: tuple[str, ...] = field(default_factory=tuple)

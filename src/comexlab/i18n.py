@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -77,30 +77,54 @@ class Msg:
     not know who will read it; it returns or raises a ``Msg`` and the edge that shows it calls
     :meth:`text` with the reader's language. ``str()`` gives English, for logs and tracebacks.
     Parameters may themselves be ``Msg`` (e.g. the name of a vocabulary), translated alike.
+
+    It is the one message type of comexlab (report notes, audit notes, error reasons): an
+    immutable value, equal when key and parameters are equal and hashable, so messages can sit
+    in frozen results, sets and ``lru_cache`` keys. Lists among the parameters are kept as
+    tuples so that hashing never fails on them.
     """
 
-    __slots__ = ("key", "params")
+    __slots__ = ("_params", "key")
+    key: str
+    _params: tuple[tuple[str, object], ...]
 
     def __init__(self, key: str, /, **params: object) -> None:
-        self.key = key
-        self.params: Mapping[str, object] = params
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "_params", tuple(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+    @property
+    def params(self) -> dict[str, object]:
+        """The parameters as keyword arguments (a copy: a message never changes)."""
+        return dict(self._params)
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``es`` or ``en``)."""
         return t(self.key, lang, **self.params)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Msg is immutable (cannot set {name!r})")
+
     def __str__(self) -> str:
         return self.text("en")
 
     def __repr__(self) -> str:
-        return f"Msg({self.key!r}, {dict(self.params)!r})"
+        return f"Msg({self.key!r}, {self.params!r})"
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Msg) and self.key == other.key
-                and dict(self.params) == dict(other.params))
+                and self.params == other.params)
 
     def __hash__(self) -> int:
-        return hash(self.key)
+        return hash((self.key, frozenset(self._params)))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickling (results handed between worker processes) rebuilds through __init__
+        return (_rebuild_msg, (self.key, self.params))
+
+
+def _rebuild_msg(key: str, params: dict[str, object]) -> Msg:
+    return Msg(key, **params)
 
 
 def text_of(message: str | Msg, lang: str) -> str:

@@ -16,6 +16,8 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from comexlab.i18n import Lang
+
 APP_NAME = "comexlab"
 
 
@@ -82,7 +84,7 @@ class Settings(BaseSettings):
         default=None, description="DuckDB memory_limit (e.g. '8GB'); past it DuckDB spills.")
     duckdb_temp_dir: Path | None = Field(
         default=None, description="DuckDB temp_directory where it spills (large scenarios).")
-    lang: str = Field(default="es", description="Default UI language (es or en).")
+    lang: Lang = Field(default="es", description="Default UI language (es or en).")
     secret_key: str | None = Field(
         default=None,
         description="Signs web sessions. Unset: a random key is generated on first start and "
@@ -126,7 +128,7 @@ class Settings(BaseSettings):
             raise ValueError(f"COMEXLAB_ENGINE must be 'duckdb' or 'spark', got {value!r}")
         return value
 
-    @field_validator("lang")
+    @field_validator("lang", mode="before")
     @classmethod
     def _known_lang(cls, value: str) -> str:
         if value not in ("es", "en"):

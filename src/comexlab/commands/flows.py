@@ -38,10 +38,6 @@ SourceOpt = Annotated[
 ]
 
 
-def _lang(lang: str | None) -> str:
-    return (lang or get_settings().lang).lower()
-
-
 def caveats(source: str, lang: str) -> list[str]:
     """Caveat lines every output using ``source`` must show."""
     key = flow_sources.get_source(source).caveat_key
@@ -58,10 +54,9 @@ def load_cmd(
     force: Annotated[bool, typer.Option(
         "--force", help="Load files with no data rows anyway (their months become empty).")
     ] = False,
-    lang: LangOpt = "",
+    *, lg: LangOpt,
 ) -> None:
     """Load flow sources from the data folder into the warehouse (atomic per source)."""
-    lg = _lang(lang)
     names = list(flow_sources.SHIPPED) if all_ else list(source or [])
     if not names:
         raise InputError(t("flows.error.no_source", lg), field="--source")
@@ -104,10 +99,9 @@ def download_cmd(
     base_url: Annotated[str | None, typer.Option(
         help="A mirror or test server instead of the publisher's URL.")] = None,
     refresh: Annotated[bool, typer.Option(help="Fetch again even what is saved.")] = False,
-    lang: LangOpt = "",
+    *, lg: LangOpt,
 ) -> None:
     """Keys come from COMEXLAB_DATAWEB_TOKEN / COMEXLAB_CENSUS_KEY / COMEXLAB_COMTRADE_KEY."""
-    lg = _lang(lang)
     settings = get_settings()
     plan = flow_downloads.plan(source, start, end, settings=settings, data_dir=data,
                                state=state)
@@ -146,9 +140,8 @@ def _show_downloads(plan: flow_downloads.Plan, results: list[flow_downloads.Unit
 
 @app.command("sources")
 def sources_cmd(warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.table,
-                output: OutputOpt = None, lang: LangOpt = "") -> None:
+                output: OutputOpt = None, *, lg: LangOpt) -> None:
     """What is loaded: rows, periods, reporters, total value, and each source's caveats."""
-    lg = _lang(lang)
     with options.open_warehouse(warehouse, read_only=False) as con:
         df = wf.loaded_sources(con)
     meta = {name: src for name, src in flow_sources.SOURCES.items()}
@@ -165,9 +158,8 @@ def sources_cmd(warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.ta
 @app.command("reconcile")
 def reconcile_cmd(source: SourceOpt = None, warehouse: WarehouseOpt = None,
                   data: DataOpt = None, fmt: FormatOpt = OutputFormat.table,
-                  output: OutputOpt = None, lang: LangOpt = "") -> None:
+                  output: OutputOpt = None, *, lg: LangOpt) -> None:
     """Per source: the file's own total against the warehouse total, to the dollar."""
-    lg = _lang(lang)
     with options.open_warehouse(warehouse, read_only=False) as con:
         names = list(source or wf.loaded_sources(con)["source"])
         results = [r for name in names for r in wf.reconcile(con, name, data_dir=data)]

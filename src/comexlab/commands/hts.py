@@ -35,7 +35,7 @@ def load(
     force: Annotated[bool, typer.Option(
         "--force", help="Load a file that looks incomplete (chapters missing, far fewer rows "
                         "than the edition) anyway; it replaces the whole edition.")] = False,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Load HTS editions from the data directory into the warehouse (atomic per edition)."""
     keys = list(usitc_hts.EDITIONS) if all_ else list(editions or [])
@@ -67,7 +67,7 @@ def show(
     warehouse: WarehouseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
     wide: Annotated[bool, typer.Option("--wide", help="Screen table with every column "
                                                       "(program names, rate kinds).")] = False,
 ) -> None:
@@ -182,7 +182,7 @@ def coverage(
     warehouse: WarehouseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Share of rate texts the parser understood (goal: 99.5% of general rates) and the rest."""
     with options.open_warehouse(warehouse) as con:
@@ -216,7 +216,7 @@ def diff(
     warehouse: WarehouseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Lines added, removed, and whose MFN or Mexican preference (MX → S) changed."""
     with options.open_warehouse(warehouse) as con:
@@ -238,7 +238,7 @@ def download(
         help="Mirror base URL (default: where the edition is published).")] = None,
     cache: Annotated[Path | None, typer.Option(help="Download folder.")] = None,
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Fetch an edition's official export from USITC into the cache and validate it."""
     path = usitc_hts.download(edition, base_url=base_url, cache=cache, refresh=refresh)
@@ -251,7 +251,7 @@ def editions(
     data: DataOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Known editions, their files, and whether they are loaded."""
     rows = []
@@ -276,7 +276,7 @@ def editions(
 def programs(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """The special-program codes (S/S+ = USMCA, MX/CA = NAFTA, A/A*/A+ = GSP, …)."""
     table = usitc_hts.programs_table(usitc_hts.read_programs()).to_pandas()

@@ -48,7 +48,7 @@ def report_cmd(
     output: OutputOpt = None,
     db_url: DbOpt = None,
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Exports and growth, firms certified, first-time exporters, meetings, program targets."""
     if not 2000 <= year <= 2100:

@@ -55,7 +55,7 @@ def rank_cmd(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """The markets of an exporter's product, largest export potential first."""
     request = service.RankRequest(product, exporter.upper(), year, top, dataset)
@@ -83,7 +83,7 @@ def load_cmd(
         "--dictionary", help="The release's country_codes_V*.csv (default: the one beside "
                              "each native file).")] = None,
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Load BACI files into the warehouse (each file atomically; a bad file loads nothing)."""
     with options.open_warehouse(warehouse, read_only=False) as con:
@@ -92,7 +92,7 @@ def load_cmd(
         typer.echo(t("markets.load.done", lang, dataset=item.dataset, rows=f"{item.rows:,}",
                      value=fmt_usd(item.value_usd, lang)))
         for note in item.notes:
-            typer.echo("  " + (note if isinstance(note, str) else note.text(lang)))
+            typer.echo("  " + note.text(lang))
 
 
 @app.command("download", help=t("markets.download.help", "en"))
@@ -101,7 +101,7 @@ def download_cmd(
     release: Annotated[str, typer.Option("--release", help="CEPII release, e.g. V202401b.")],
     base_url: Annotated[str | None, typer.Option(help="A mirror or test server.")] = None,
     refresh: Annotated[bool, typer.Option(help="Fetch again even what is cached.")] = False,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Fetch a BACI release zip into the cache (checked before it is kept)."""
     from comexlab.sources import baci

@@ -15,9 +15,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from comexlab.commands.choices import LangOpt
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, fmt_number, fmt_pct, t
-from comexlab.settings import get_settings
 
 app = typer.Typer(help="Buyer–supplier matching and export consortia over the firm registry.",
                   no_args_is_help=True)
@@ -35,13 +35,8 @@ DbOpt = Annotated[str | None, typer.Option(
     "--db", help="SQLAlchemy URL of the registry (default: COMEXLAB_REGISTRY_URL).")]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Day certificates are judged on, YYYY-MM-DD (default: today).")]
-LangOpt = Annotated[str | None, typer.Option(help="es or en (default COMEXLAB_LANG).")]
 TopOpt = Annotated[int, typer.Option(help="How many firms to list.")]
 COMPONENTS = ("processes", "certifications", "distance", "size", "history")
-
-
-def _lang(lang: str | None) -> str:
-    return (lang or get_settings().lang).lower()
 
 
 def _day(text: str | None, lang: str) -> date:
@@ -105,12 +100,11 @@ def need(
     as_of: AsOfOpt = None,
     db_url: DbOpt = None,
     fmt: FormatOpt = Format.table,
-    lang: LangOpt = None,
+    *, lang: LangOpt,
 ) -> None:
     """Rank registry firms for a buyer need: score components and gaps of each."""
     from comexlab.services import matching
 
-    lang = _lang(lang)
     request = matching.NeedRequest(_read(file, lang), _day(as_of, lang), code, lang)
     with _session(db_url) as session:
         result = matching.suppliers_for_need(session, request)
@@ -139,12 +133,11 @@ def firm(
     as_of: AsOfOpt = None,
     db_url: DbOpt = None,
     fmt: FormatOpt = Format.table,
-    lang: LangOpt = None,
+    *, lang: LangOpt,
 ) -> None:
     """The open needs a firm fits, and what it lacks for the others."""
     from comexlab.services import matching
 
-    lang = _lang(lang)
     files = tuple(_read(p, lang) for p in needs) if needs else (matching.demo_needs_file(),)
     request = matching.FirmRequest(rfc, files, _day(as_of, lang), lang)
     with _session(db_url) as session:
@@ -171,12 +164,11 @@ def consortium(
     as_of: AsOfOpt = None,
     db_url: DbOpt = None,
     fmt: FormatOpt = Format.table,
-    lang: LangOpt = None,
+    *, lang: LangOpt,
 ) -> None:
     """The fewest eligible SMEs whose processes cover a bill, with the proof of minimality."""
     from comexlab.services import matching
 
-    lang = _lang(lang)
     request = matching.ConsortiumRequest(_read(file, lang), _day(as_of, lang), time_limit,
                                          lang)
     with _session(db_url) as session:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import duckdb
 import typer
 
+from comexlab.commands.choices import LangOpt as LangOpt  # re-exported: every command's --lang
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.output import OutputFormat
@@ -27,9 +28,7 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (required for parquet/xlsx)."),
 ]
-LangOpt = Annotated[
-    str, typer.Option("--lang", help="Language of labels: es or en.", case_sensitive=False)
-]
+
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option("--warehouse", help="DuckDB warehouse file (default: COMEXLAB_WAREHOUSE)."),
@@ -81,7 +80,8 @@ def shared_options(options: type, annotations: Mapping[str, object]) -> Callable
     def decorate(fn: Command) -> Command:
         sig = inspect.signature(fn, eval_str=True)
         own = [p for p in sig.parameters.values() if p.name != "opts"]
-        extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=fields[name],
+        extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                   default=_default(annotations[name], fields[name]),
                                    annotation=annotations[name]) for name in fields]
 
         @functools.wraps(fn)
@@ -95,3 +95,15 @@ def shared_options(options: type, annotations: Mapping[str, object]) -> Callable
         return command  # type: ignore[return-value]
 
     return decorate
+
+
+def _default(annotation: object, default: object) -> object:
+    """The signature default of a shared option.
+
+    None for an option whose default Typer computes (``default_factory``, e.g. :data:`LangOpt`
+    from COMEXLAB_LANG): Typer refuses a function default beside it.
+    """
+    infos = getattr(annotation, "__metadata__", ())
+    if any(getattr(info, "default_factory", None) for info in infos):
+        return inspect.Parameter.empty
+    return default

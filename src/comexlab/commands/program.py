@@ -99,7 +99,7 @@ def report_cmd(
     output: OutputOpt = None,
     db_url: DbOpt = None,
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Firms onboarded, countries reached and sales abroad against targets; per firm."""
     request = service.ProgramRequest(name, as_of(date_), suggestions=suggestions)

@@ -102,7 +102,7 @@ def show(
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """ETR of a reporter's exports to the US on a date, decomposed by authority."""
     request = service.ShowRequest(_date(on, "--on"), reporter.upper(), by.value,
@@ -162,7 +162,7 @@ def series(
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
     data: DataOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Daily ETR over a range (CSV/xlsx/json), piecewise constant between measure changes."""
     request = service.SeriesRequest(_date(start, "--from"), _date(end, "--to"),
@@ -181,7 +181,7 @@ def check(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Chapter-99 headings of the timeline against the loaded HTS editions; mismatches listed."""
     with options.open_warehouse(warehouse) as con:

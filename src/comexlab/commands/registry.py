@@ -25,7 +25,6 @@ from comexlab.registry.demo import DEMO_SEED, seed_demo
 from comexlab.registry.entities import ENTITIES
 from comexlab.registry.exporter import export_frames, template_frames, write_tables
 from comexlab.registry.importer import ImportReport, import_files
-from comexlab.settings import get_settings
 from comexlab.supply.certification import DEFAULT_EXPIRING_DAYS, CertStatus
 
 app = typer.Typer(help="Firm registry: firms, plants, certifications, clusters, programs.",
@@ -42,11 +41,6 @@ AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Day certification status is computed for, YYYY-MM-DD (default: today).")]
 WithinOpt = Annotated[int, typer.Option(
     "--within-days", help="A certificate expiring within this many days is 'expiring'.")]
-_LANG_DEFAULT = None
-
-
-def _lang(lang: str | None) -> str:
-    return (lang or get_settings().lang).lower()
 
 
 def _day(text: str | None) -> date:
@@ -106,7 +100,7 @@ def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFo
     """
     with db.reading(_engine(db_url)) as session:
         df = query(session)
-    language = _lang(lang)
+    language = lang
     _show(df, fmt, output, t(f"registry.title.{title}", language, n=len(df), **title_args),
           language, vocab=vocab)
 
@@ -135,31 +129,31 @@ def _show(df: pd.DataFrame, fmt: OutputFormat, output: Path | None, title: str,
 # -- schema ---------------------------------------------------------------------------------
 
 @app.command()
-def init(db_url: DbOpt = None) -> None:
+def init(db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Create (or bring up to date) the registry database schema."""
     engine = _engine(db_url, migrated=False)
     db.upgrade(engine)
-    Console().print(t("registry.msg.schema_at", _lang(None), revision=db.current_revision(engine),
+    Console().print(t("registry.msg.schema_at", lang, revision=db.current_revision(engine),
                       url=engine.url.render_as_string()))
 
 
 @app.command()
 def upgrade(revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
-            db_url: DbOpt = None) -> None:
+            db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Apply migrations up to a revision (default: newest)."""
     engine = _engine(db_url, migrated=False)
     db.upgrade(engine, revision)
-    Console().print(t("registry.msg.schema_at", _lang(None), revision=db.current_revision(engine),
+    Console().print(t("registry.msg.schema_at", lang, revision=db.current_revision(engine),
                       url=engine.url.render_as_string()))
 
 
 @app.command()
 def downgrade(revision: Annotated[str, typer.Argument(help="Target revision ('base' drops all).")],
-              db_url: DbOpt = None) -> None:
+              db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Revert migrations down to a revision."""
     engine = _engine(db_url, migrated=False)
     db.downgrade(engine, revision)
-    Console().print(t("registry.msg.schema_at", _lang(None), revision=db.current_revision(engine),
+    Console().print(t("registry.msg.schema_at", lang, revision=db.current_revision(engine),
                       url=engine.url.render_as_string()))
 
 
@@ -178,13 +172,13 @@ def _entity_names(entity: str) -> list[str]:
 def template(entity: Annotated[str, typer.Argument(
                  help=f"all, or one of: {', '.join(ENTITIES)}.")],
              fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx or csv.")] = "xlsx",
-             output: OutputOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+             output: OutputOpt = None, *, lang: LangOpt) -> None:
     """Write an empty import template (xlsx has a help sheet describing every column)."""
     names = _entity_names(entity)
     target = output or Path(f"{entity}.{fmt}" if fmt == "xlsx" or len(names) == 1 else entity)
-    written = write_tables(template_frames(names, _lang(lang)), target, fmt=fmt)
+    written = write_tables(template_frames(names, lang), target, fmt=fmt)
     for path in written:
-        Console().print(t("registry.msg.wrote", _lang(lang), path=path))
+        Console().print(t("registry.msg.wrote", lang, path=path))
 
 
 def _print_report(report: ImportReport, lang: str) -> None:
@@ -199,11 +193,11 @@ def import_(files: Annotated[list[Path], typer.Argument(
                 help="Entity of a CSV/sheet whose name and columns do not say it.")] = None,
             strict_rfc: Annotated[bool, typer.Option(
                 help="Also reject RFCs whose SAT check digit is wrong.")] = False,
-            db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+            db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Import spreadsheets; any bad row (all are listed) imports nothing."""
     report = import_files(_engine(db_url), files, entity=entity, strict_rfc=strict_rfc,
-                          lang=_lang(lang))
-    _print_report(report, _lang(lang))
+                          lang=lang)
+    _print_report(report, lang)
 
 
 @app.command()
@@ -212,13 +206,13 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="File (xl
            entity: Annotated[list[str] | None, typer.Option(
                help="Entities to export (repeatable; default all).")] = None,
            fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx or csv.")] = "xlsx",
-           db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+           db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Export the registry in the importer's format (export → import is a round trip)."""
     with db.reading(_engine(db_url)) as session:
         frames = export_frames(session, entity)
     written = write_tables(frames, output, fmt=fmt)
     for path in written:
-        Console().print(t("registry.msg.wrote", _lang(lang), path=path))
+        Console().print(t("registry.msg.wrote", lang, path=path))
 
 
 # -- questions ------------------------------------------------------------------------------
@@ -239,7 +233,7 @@ def firms(process: Annotated[str | None, typer.Option(help="Process code.")] = N
                                                     help="Only demo / only real firms.")] = None,
           as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DAYS,
           fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-          db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+          db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """List or search firms by process, certification status, cluster, program, state, size."""
     flt = services.FirmFilter(process=process, standard=standard, cert_status=status,
                               cluster=cluster, program=program, state=state, size=size,
@@ -252,9 +246,8 @@ def firms(process: Annotated[str | None, typer.Option(help="Process code.")] = N
 def firm_show(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
               as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DAYS,
               json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-              db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+              db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Everything the registry holds about one firm, with certificate status."""
-    lang = _lang(lang)
     with db.reading(_engine(db_url)) as session:
         profile = services.firm_profile(session, rfc, today=_day(as_of),
                                         within_days=within_days, lang=lang)
@@ -285,9 +278,8 @@ def firm_show(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
 def gap(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
         sector: Annotated[str, typer.Argument(help="Sector code (automotive, aerospace, …).")],
         as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DAYS,
-        db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+        db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Certifications a firm lacks to supply a sector (automotive: IATF 16949 on ISO 9001)."""
-    lang = _lang(lang)
     from comexlab.registry.reference import standards
 
     with db.reading(_engine(db_url)) as session:
@@ -317,7 +309,7 @@ def gap(rfc: Annotated[str, typer.Argument(help="RFC of the firm.")],
 @app.command()
 def expiring(as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DAYS,
              fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-             db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+             db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Certificates expired or expiring soon (follow-up list for the agency)."""
     _list(lambda s: services.expiring_certificates(s, today=_day(as_of),
                                                    within_days=within_days),
@@ -327,14 +319,14 @@ def expiring(as_of: AsOfOpt = None, within_days: WithinOpt = DEFAULT_EXPIRING_DA
 
 @app.command()
 def clusters(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-             db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+             db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Clusters with member and link counts."""
     _list(services.list_clusters, "clusters", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
 
 @cluster_app.command("graph")
 def cluster_graph(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-                  db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+                  db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Every link between clusters (the edges of the cluster graph)."""
     _list(services.cluster_links, "graph", fmt=fmt, output=output, db_url=db_url, lang=lang)
 
@@ -342,7 +334,7 @@ def cluster_graph(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
 @cluster_app.command("neighbours")
 def cluster_neighbours(code: str, fmt: FormatOpt = OutputFormat.table,
                        output: OutputOpt = None, db_url: DbOpt = None,
-                       lang: LangOpt = _LANG_DEFAULT) -> None:
+                       *, lang: LangOpt) -> None:
     """Clusters directly linked to CODE."""
     _list(lambda s: services.cluster_neighbours(s, code), "neighbours", fmt=fmt,
           output=output, db_url=db_url, lang=lang, code=code.upper())
@@ -361,7 +353,7 @@ def cluster_firms(code: str,
                   hops: Annotated[int, typer.Option(help="Links away (0 = own members).")] = 1,
                   process: Annotated[str | None, typer.Option(help="Process code.")] = None,
                   fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-                  db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+                  db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Firms reachable from cluster CODE within --hops links (optionally with a process)."""
     _list(lambda s: services.firms_reachable(s, code, max_hops=hops, process=process),
           "reachable", fmt=fmt, output=output, db_url=db_url, lang=lang, code=code.upper(),
@@ -370,7 +362,7 @@ def cluster_firms(code: str,
 
 @app.command()
 def programs(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-             db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+             db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Programs with enrolment counts by status."""
     _list(services.list_programs, "programs", fmt=fmt, output=output, db_url=db_url, lang=lang,
           vocab={"kind": "program_kind"})
@@ -381,7 +373,7 @@ def enrolments(program: Annotated[str | None, typer.Option(help="Program code.")
                status: Annotated[str | None, typer.Option(help="Current status.")] = None,
                rfc: Annotated[str | None, typer.Option(help="Firm RFC.")] = None,
                fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-               db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+               db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Enrolments with their status history and outcomes."""
     _list(lambda s: services.list_enrolments(s, program=program, status=status, rfc=rfc),
           "enrolments", fmt=fmt, output=output, db_url=db_url, lang=lang,
@@ -392,9 +384,8 @@ def enrolments(program: Annotated[str | None, typer.Option(help="Program code.")
 def enrolment_status(program: str, rfc: str, status: str,
                      on: Annotated[str | None, typer.Option(help="Date (default today).")] = None,
                      note: Annotated[str | None, typer.Option(help="Why.")] = None,
-                     db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+                     db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Move an enrolment to a new status (recorded in its history)."""
-    lang = _lang(lang)
     with db.transaction(_engine(db_url)) as session:
         enrolment = services.change_enrolment_status(session, program, rfc, status,
                                                      on=_day(on), note=note)
@@ -405,26 +396,26 @@ def enrolment_status(program: str, rfc: str, status: str,
 
 @app.command()
 def processes(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-              lang: LangOpt = _LANG_DEFAULT) -> None:
+              *, lang: LangOpt) -> None:
     """The process taxonomy (codes used in the firms sheet)."""
-    _show(services.list_processes(_lang(lang)), fmt, output,
-          t("registry.title.processes", _lang(lang)), _lang(lang))
+    _show(services.list_processes(lang), fmt, output,
+          t("registry.title.processes", lang), lang)
 
 
 @app.command()
 def requirements(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-                 lang: LangOpt = _LANG_DEFAULT) -> None:
+                 *, lang: LangOpt) -> None:
     """Certifications each sector's buyers require, with sources."""
-    _show(services.list_requirements(_lang(lang)), fmt, output,
-          t("registry.title.requirements", _lang(lang)), _lang(lang))
+    _show(services.list_requirements(lang), fmt, output,
+          t("registry.title.requirements", lang), lang)
 
 
 @app.command()
 def demo(as_of: AsOfOpt = None,
          seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = DEMO_SEED,
-         db_url: DbOpt = None, lang: LangOpt = _LANG_DEFAULT) -> None:
+         db_url: DbOpt = None, *, lang: LangOpt) -> None:
     """Seed the clearly labelled DEMO registry (migrates first; re-running changes nothing)."""
     engine = _engine(db_url, migrated=False)
     db.upgrade(engine)
     report = seed_demo(engine, as_of=_day(as_of), seed=seed)
-    _print_report(report, _lang(lang))
+    _print_report(report, lang)

@@ -24,7 +24,6 @@ from comexlab.reports.exports import ExportReport
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
 from comexlab.services import reports as svc
-from comexlab.settings import get_settings
 
 app = typer.Typer(help="Reports an agency analyst runs: state exports (S1), top state lines.",
                   no_args_is_help=True)
@@ -35,13 +34,6 @@ FromOpt = Annotated[str, typer.Option("--from", help="First period: 'YYYY' or 'Y
 ToOpt = Annotated[str | None, typer.Option("--to", help="Last period (default: --from).")]
 EstimatedOpt = Annotated[bool, typer.Option(
     "--estimated", help="Allow ESTIMATED state figures (DataWeb lines × INEGI shares).")]
-
-
-def _lang(lang: str | None) -> str:
-    value = (lang or get_settings().lang).lower()
-    if value not in ("es", "en"):
-        raise InputError(Msg("error.lang"), field="--lang", value=lang)
-    return value
 
 
 
@@ -59,7 +51,7 @@ def exports_command(
     source: Annotated[str | None, typer.Option(
         "--source", help="Force a source (default: chosen by what is loaded).")] = None,
     estimated: EstimatedOpt = False,
-    lang: LangOpt = "",
+    *, language: LangOpt,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
@@ -70,7 +62,6 @@ def exports_command(
     section/chapter), top products and top destinations — each with the prior window and %
     change — and lists the cuts the loaded data cannot give, with the reason.
     """
-    language = _lang(lang)
     request = svc.report_request(svc.ReportQuestion(
         reporter=reporter, first=start, last=end, partner=partner, by=by, top=top,
         source=source, allow_estimated=estimated, lang=language))
@@ -133,7 +124,7 @@ def top_command(
         "--from", help="First month 'YYYY-MM' (default: last 12 months loaded).")] = None,
     end: ToOpt = None,
     top: Annotated[int, typer.Option("--top", help="How many lines.")] = 20,
-    lang: LangOpt = "",
+    *, language: LangOpt,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     warehouse: WarehouseOpt = None,
@@ -144,7 +135,6 @@ def top_command(
     DataWeb line × the state's INEGI share of the line's SCIAN subsector) and ``--estimated``
     must be given to accept that. See docs/methods/state-allocation.md.
     """
-    language = _lang(lang)
     who = resolve_reporter(reporter, language)
     if who.level != "state":
         raise InputError(Msg("error.top_state_reporter"), field="--reporter",
@@ -164,7 +154,7 @@ def top_command(
     suffix = t("report.top.estimated_suffix", language) if needs_estimate else ""
     heading = t("report.top.title", language, level=level.upper(), reporter=who.name,
                 window=window.label(language), estimated=suffix)
-    notes = [heading, *(render.tr(n, language) for n in lines.notes)]
+    notes = [heading, *(n.text(language) for n in lines.notes)]
     frame = _top_frame(table, language, formatted=fmt is OutputFormat.table,
                        estimated=needs_estimate)
     emit(frame, fmt, output=output, title=heading, notes=notes[1:] if fmt is

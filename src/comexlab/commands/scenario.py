@@ -19,7 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
-from comexlab.i18n import Msg, t
+from comexlab.i18n import Lang, Msg, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.presentation.scenario import (
     PERCENT,
@@ -62,7 +62,7 @@ class RunOptions:
     output: Path | None = None
     warehouse: Path | None = None
     data: Path | None = None
-    lang: str = "es"
+    lang: Lang = "es"  # on the command line: --lang, default COMEXLAB_LANG (see LangOpt)
 
 
 RUN_OPTIONS = {"reporter": ReporterOpt, "fmt": FormatOpt, "output": OutputOpt,
@@ -201,7 +201,7 @@ def compare(
 
 @app.command("list")
 def list_(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-          lang: LangOpt = "es") -> None:
+          *, lang: LangOpt) -> None:
     """The scenarios shipped with comexlab."""
     rows = []
     for name in service.shipped_scenarios():
@@ -216,7 +216,7 @@ def list_(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     warehouse: WarehouseOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Check a scenario file (keys, rates, programs, lists; prefixes if a schedule is loaded)."""
     if options.warehouse_path(warehouse).exists():
@@ -233,7 +233,7 @@ def new(
     path: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path(
         "my-scenario.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Write a commented scenario template to edit."""
     if path.exists() and not force:

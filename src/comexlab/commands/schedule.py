@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from comexlab.commands.choices import LangOpt
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, fmt_number, fmt_pct, t
-from comexlab.settings import get_settings
 
 app = typer.Typer(help="B2B meeting scheduler: optimal agendas for a fair's requests.",
                   invoke_without_command=True, no_args_is_help=True)
@@ -52,12 +52,11 @@ def schedule(
         help="trade_mission, trade_fair or b2b_round (with --save-event).")] = "b2b_round",
     db_url: Annotated[str | None, typer.Option(
         "--db", help="Registry URL for --save-event (default: COMEXLAB_REGISTRY_URL).")] = None,
-    lang: Annotated[str | None, typer.Option(help="es or en (default COMEXLAB_LANG).")] = None,
+    *, lang: LangOpt,
 ) -> None:
     """Schedule a fair: maximise the summed priority, report the LP bound, gap and greedy."""
     from comexlab.services import fair as service
 
-    lang = (lang or get_settings().lang).lower()
     before = (service.read_previous(*service.read_path(previous, lang=lang), lang=lang)
               if previous else None)
     request = service.ScheduleRequest(

@@ -24,7 +24,6 @@ from comexlab.i18n import Msg, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.registry import db
 from comexlab.services import sites as svc
-from comexlab.settings import get_settings
 from comexlab.sources import se_fdi
 from comexlab.sources.files import data_path
 from comexlab.warehouse import sites as wsites
@@ -54,10 +53,6 @@ ProcessOpt = Annotated[list[str] | None, typer.Option(
                       "plastic_injection, mold_fabrication).")]
 SiteFormatOpt = Annotated[SiteFormat, typer.Option(
     "--format", "-f", help="table (screen), json, xlsx, html or pdf.")]
-
-
-def _lang(lang: str | None) -> str:
-    return (lang or get_settings().lang).lower()
 
 
 def _engine(url: str | None) -> Engine | None:
@@ -108,12 +103,11 @@ def profile_cmd(
     radius: RadiusOpt = 150.0, depth_radius: DepthOpt = 100.0, process: ProcessOpt = None,
     year: Annotated[int | None, typer.Option(help="RETC year (default: latest loaded).")] = None,
     warehouse: WarehouseOpt = None, db_url: DbOpt = None,
-    fmt: SiteFormatOpt = SiteFormat.table, output: OutputOpt = None, lang: LangOpt = "",
+    fmt: SiteFormatOpt = SiteFormat.table, output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """One site's profile: OEM and Tier-1 plants within reach, supply base, FDI, exports."""
     from comexlab.sitesheet import page, tables
 
-    lg = _lang(lang)
     request = svc.ProfileRequest(_query(park, municipality, at), radius, depth_radius,
                                  tuple(process or svc.DEFAULT_PROCESSES), year)
     with options.open_warehouse(warehouse) as con:
@@ -152,12 +146,11 @@ def compare_cmd(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f",
                                               help="table, csv, json or xlsx.")] =
     OutputFormat.table,
-    output: OutputOpt = None, lang: LangOpt = "",
+    output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """Sites side by side on the same indicators."""
     from comexlab.sitesheet import tables
 
-    lg = _lang(lang)
     sites = ([svc.SiteQuery(park=p) for p in park or ()]
              + [svc.SiteQuery(municipality=m) for m in municipality or ()]
              + [svc.SiteQuery(at=parse_point(a)) for a in at or ()])
@@ -175,12 +168,11 @@ def parks_cmd(
     year: Annotated[int | None, typer.Option(help="RETC year (default: latest).")] = None,
     warehouse: WarehouseOpt = None, fmt: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="table, csv, json or xlsx.")] = OutputFormat.table,
-    output: OutputOpt = None, lang: LangOpt = "",
+    output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """RETC's free-text industrial park names, normalised and grouped."""
     from comexlab.sitesheet.tables import state_abbr
 
-    lg = _lang(lang)
     with options.open_warehouse(warehouse) as con:
         result = svc.retc_parks(con, year)
     if ungrouped:
@@ -204,10 +196,9 @@ def load_fdi_cmd(
     file: Annotated[Path | None, typer.Option(
         "--file", help="The SE file (default: se_fdi_by_state/ied_entidad_tipo.csv.gz).")] =
     None,
-    warehouse: WarehouseOpt = None, data: DataOpt = None, lang: LangOpt = "",
+    warehouse: WarehouseOpt = None, data: DataOpt = None, *, lg: LangOpt,
 ) -> None:
     """Load SE's FDI by state × type × quarter into the warehouse (all or nothing)."""
-    lg = _lang(lang)
     path = file or data_path(f"{se_fdi.FOLDER}/{se_fdi.FILE}", data_dir=data)
     with options.open_warehouse(warehouse, read_only=False) as con:
         n = wsites.load_fdi(con, path)

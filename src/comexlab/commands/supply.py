@@ -21,7 +21,6 @@ from comexlab.i18n import Msg, label, t
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.registry import db
 from comexlab.services import supply as svc
-from comexlab.settings import get_settings
 from comexlab.sources import inegi_denue, se_siavi, semarnat_retc
 from comexlab.sources.files import data_path
 from comexlab.supply.opportunities import Weights
@@ -33,10 +32,6 @@ app = typer.Typer(help="Supply chains: complexity, import substitution, plant re
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="SQLAlchemy URL of the registry (default: COMEXLAB_REGISTRY_URL).")]
 REGISTERS = ("retc", "denue", "siavi")
-
-
-def _lang(lang: str | None) -> str:
-    return (lang or get_settings().lang).lower()
 
 
 def _engine(url: str | None) -> Engine:
@@ -64,10 +59,9 @@ def load_cmd(
         "--file", help="The file to load (default: the one in the data folder).")] = None,
     year: Annotated[int | None, typer.Option(
         help="RETC: the reporting year (default: from the file name; 2022).")] = None,
-    warehouse: WarehouseOpt = None, data: DataOpt = None, lang: LangOpt = "",
+    warehouse: WarehouseOpt = None, data: DataOpt = None, *, lg: LangOpt,
 ) -> None:
     """Load an establishment register or SIAVI's pages into the warehouse (all or nothing)."""
-    lg = _lang(lang)
     if what not in REGISTERS:
         raise InputError(Msg("supply.error.register", known=", ".join(REGISTERS)),
                          field="what", value=what)
@@ -77,7 +71,7 @@ def load_cmd(
         if what == "retc":
             n, audit = est.load_retc(con, path, year=year)
             notes = [f"{label('audit', a.kind, lg)}: {a.count:,} — "
-                     f"{a.detail.text(lg) if isinstance(a.detail, Msg) else a.detail}; "
+                     f"{a.detail.text(lg)}; "
                      f"{'; '.join(a.examples)}" for a in audit]
         elif what == "denue":
             n = est.load_denue(con, path)
@@ -95,10 +89,9 @@ def import_plants_cmd(
     state: Annotated[list[str] | None, typer.Option(
         "--state", help="Only these states (repeat: --state GTO --state JAL).")] = None,
     warehouse: WarehouseOpt = None, db_url: DbOpt = None, fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None, lang: LangOpt = "",
+    output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """Import RETC manufacturing plants into the registry, labelled with their source."""
-    lg = _lang(lang)
     with options.open_warehouse(warehouse) as con:
         result = svc.import_retc_plants(con, _engine(db_url), svc.ImportPlantsRequest(
             year=year, states=tuple(state or ())))
@@ -117,10 +110,9 @@ def import_plants_cmd(
 def plants_cmd(
     state: Annotated[str | None, typer.Option(help="The state (JAL, Jalisco or 14).")] = None,
     db_url: DbOpt = None, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None,
-    lang: LangOpt = "",
+    *, lg: LangOpt,
 ) -> None:
     """Plants from public registers (RETC) in the registry, with their source and processes."""
-    lg = _lang(lang)
     rows = svc.list_source_plants(_engine(db_url), svc.PlantsRequest(state=state))
     title = t("supply.title.plants", lg, n=len(rows))
     if fmt is OutputFormat.table:  # narrow: name, class, place; the rest in files
@@ -147,10 +139,9 @@ def complexity_cmd(
     state: Annotated[str | None, typer.Option(
         help="Show only this state, with its subsectors (GTO, Guanajuato or 11).")] = None,
     warehouse: WarehouseOpt = None, fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None, lang: LangOpt = "",
+    output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """States ranked by economic complexity (ECI) of their exports by SCIAN subsector."""
-    lg = _lang(lang)
     with options.open_warehouse(warehouse) as con:
         result = svc.state_complexity(con, svc.ComplexityRequest(year=year, state=state))
     states = [s for s in result.states if result.state is None or s.state == result.state]
@@ -298,10 +289,9 @@ def opportunities_cmd(
     w_feasibility: Annotated[float, typer.Option("--w-feasibility")] = Weights.feasibility,
     w_coverage: Annotated[float, typer.Option("--w-coverage")] = Weights.coverage,
     warehouse: WarehouseOpt = None, db_url: DbOpt = None, fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None, lang: LangOpt = "",
+    output: OutputOpt = None, *, lg: LangOpt,
 ) -> None:
     """What the state's industry imports from ORIGIN that local firms could make, and who."""
-    lg = _lang(lang)
     if source not in ("auto", "datamexico", "comtrade", "siavi"):
         raise InputError(Msg("supply.error.import_source"), field="source", value=source)
     try:

@@ -42,7 +42,7 @@ def export_frames(session: Session, entities: Iterable[str] | None = None
     unknown = [n for n in names if n not in ENTITIES]
     if unknown:
         raise InputError(f"unknown entity; choose from {', '.join(ENTITIES)}",
-                         field="--entity", value=", ".join(unknown))
+                         field="entity", value=", ".join(unknown))
     return {name: frame(ENTITIES[name], ENTITIES[name].export(session)) for name in names}
 
 
@@ -97,7 +97,7 @@ def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
         write_xlsx(frames, path, notes=list(notes))
         return [path]
     if fmt != "csv":
-        raise InputError("registry tables export as xlsx or csv", field="--format", value=fmt)
+        raise InputError("registry tables export as xlsx or csv", field="format", value=fmt)
     data = {k: v for k, v in frames.items() if k != "help"}
     if len(data) == 1 and path.suffix.lower() == ".csv":
         ((_, df),) = data.items()

@@ -426,7 +426,7 @@ def import_files(engine: Engine, paths: Iterable[Path], *, entity: str | None = 
     """Read ``paths`` and import them all in one transaction (the CLI's ``import``)."""
     if entity is not None and entity not in ENTITIES:
         raise InputError(Msg("import.unknown_entity", entities=", ".join(ENTITIES)),
-                         field="--entity", value=entity, lang=lang)
+                         field="entity", value=entity, lang=lang)
     paths = list(paths)
     sheets = read_tables(paths, entity=entity, lang=lang)
     if not any(sheet.rows or sheet.problems for sheet in sheets):  # nothing, or headers only

@@ -86,7 +86,7 @@ def _filtered(query: Select, flt: FirmFilter, today: date, within_days: int) -> 
         if flt.standard:
             code = reference.standard_code(flt.standard)
             if code is None:
-                raise InputError(Msg("error.unknown_standard"), field="--standard",
+                raise InputError(Msg("error.unknown_standard"), field="standard",
                                  value=flt.standard)
             conditions.append(Certification.standard == code)
         if flt.cert_status:
@@ -302,7 +302,7 @@ def firms_reachable(session: Session, code: str, *, max_hops: int = 1,
     This is how a cluster manager finds, say, a stamping supplier in a partner cluster.
     """
     if max_hops < 0:
-        raise InputError(Msg("error.hops"), field="--hops", value=max_hops)
+        raise InputError(Msg("error.hops"), field="hops", value=max_hops)
     graph = cluster_graph(session)
     hops = nx.single_source_shortest_path_length(graph, _node(graph, code), cutoff=max_hops)
     query = (select(ClusterMember).join(Cluster).where(Cluster.code.in_(list(hops)))

@@ -18,6 +18,7 @@ from typing import Literal
 
 import pandas as pd
 
+from comexlab.i18n import Msg
 from comexlab.reports.windows import Grain, Window
 
 CutName = Literal["total", "sector", "subsector", "section", "chapter", "product", "partner"]
@@ -77,28 +78,11 @@ class Reporter:
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
-    """A translatable line of the report's notes: catalog key plus its parameters."""
-
-    key: str
-    params: tuple[tuple[str, str], ...] = ()
-
-    def kwargs(self) -> dict[str, str]:
-        """Parameters as keyword arguments for :func:`comexlab.i18n.t`."""
-        return dict(self.params)
-
-
-def note(key: str, **params: object) -> Note:
-    """Build a :class:`Note` (parameters kept as strings so the report stays hashable/plain)."""
-    return Note(key, tuple((k, str(v)) for k, v in params.items()))
-
-
-@dataclass(frozen=True, slots=True)
 class MissingCut:
-    """A cut the report cannot give, with the reason (a :class:`Note`)."""
+    """A cut the report cannot give, with the reason (a catalog message)."""
 
     cut: CutName
-    reason: Note
+    reason: Msg
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -134,7 +118,7 @@ class ExportReport:
     total: TotalLine
     cuts: tuple[CutTable, ...]
     missing: tuple[MissingCut, ...]
-    notes: tuple[Note, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
     engine: str = "duckdb"  # what computed it (COMEXLAB_ENGINE), recorded in every output
 
     def cut(self, name: CutName) -> pd.DataFrame:
@@ -159,10 +143,10 @@ class ReportInput:
 
     rows: pd.DataFrame
     national: pd.DataFrame | None = None
-    national_reason: Note | None = None
+    national_reason: Msg | None = None
     prior_loaded: bool = True
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    notes: tuple[Note, ...] = ()  # source-specific notes (preliminary years, share years …)
+    notes: tuple[Msg, ...] = ()  # source-specific notes (preliminary years, share years …)
 
 
 def pct_change(value: float | None, prior: float | None) -> float | None:
@@ -272,17 +256,17 @@ def missing_cuts(profile: SourceProfile, *, partner: str | None,
     supported = GROUP_CUTS[profile.classification]
     for cut in wanted:
         if cut in ALL_GROUP_CUTS and cut not in supported:
-            out.append(MissingCut(cut, note(f"report.why.{cut}_not_in_{profile.classification}",
+            out.append(MissingCut(cut, Msg(f"report.why.{cut}_not_in_{profile.classification}",
                                             source=profile.source)))
     if profile.classification == "SCIAN":
-        out.append(MissingCut("product", note("report.why.product_scian", source=profile.source)))
+        out.append(MissingCut("product", Msg("report.why.product_scian", source=profile.source)))
     if partner is not None:
-        out.append(MissingCut("partner", note("report.why.partner_filtered", partner=partner)))
+        out.append(MissingCut("partner", Msg("report.why.partner_filtered", partner=partner)))
     elif profile.destinations == "world_only":
-        out.append(MissingCut("partner", note("report.why.partner_world_only",
+        out.append(MissingCut("partner", Msg("report.why.partner_world_only",
                                               source=profile.source)))
     elif profile.destinations == "us_only":
-        out.append(MissingCut("partner", note("report.why.partner_us_only",
+        out.append(MissingCut("partner", Msg("report.why.partner_us_only",
                                               source=profile.source)))
     return tuple(out)
 
@@ -318,11 +302,11 @@ def build_report(reporter: Reporter, window: Window, profile: SourceProfile,
         for cut in cuts_to_build(profile, by=by, partner=partner)
     )
     wanted: tuple[CutName, ...] = (by,) if by is not None else ()
-    notes = [note(key, source=profile.source) for key in profile.caveats]
+    notes = [Msg(key, source=profile.source) for key in profile.caveats]
     if profile.estimated:
-        notes.insert(0, note("report.note.estimated"))
+        notes.insert(0, Msg("report.note.estimated"))
     if not data.prior_loaded:
-        notes.append(note("report.note.prior_not_loaded", prior=window.prior()))
+        notes.append(Msg("report.note.prior_not_loaded", prior=window.prior()))
     if data.national_reason is not None:
         notes.append(data.national_reason)
     notes.extend(data.notes)

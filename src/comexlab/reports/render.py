@@ -22,17 +22,11 @@ from comexlab.reports.exports import (
     PERCENT_COLUMNS,
     UNASSIGNED,
     ExportReport,
-    Note,
 )
 
 UNSPECIFIED = "UNSPECIFIED"
 
 MONEY_COLUMNS = ("value_usd", "prior_value_usd", "change_usd", "national_value_usd")
-
-
-def tr(n: Note, lang: str) -> str:
-    """Translate a report note."""
-    return t(n.key, lang, **n.kwargs())
 
 
 def title(report: ExportReport, lang: str) -> str:
@@ -93,7 +87,7 @@ def missing_frame(report: ExportReport, lang: str) -> pd.DataFrame:
     """The cuts the data cannot give, with the reason, translated."""
     return pd.DataFrame({
         t("report.col.cut", lang): [t(f"report.cut.{m.cut}", lang) for m in report.missing],
-        t("report.col.reason", lang): [tr(m.reason, lang) for m in report.missing],
+        t("report.col.reason", lang): [m.reason.text(lang) for m in report.missing],
     })
 
 
@@ -104,9 +98,9 @@ def notes(report: ExportReport, lang: str, *, files: Sequence[tuple[str, str, st
     lines = [title(report, lang), f"{t('report.label.source', lang)}: {source}",
              f"{t('report.label.window', lang)}: {report.window.label(lang)} ({report.window}); "
              f"{t('report.label.prior', lang)}: {report.prior.label(lang)} ({report.prior})"]
-    lines += [tr(n, lang) for n in report.notes]
+    lines += [n.text(lang) for n in report.notes]
     lines += [t("report.label.missing", lang, cut=t(f"report.cut.{m.cut}", lang),
-                reason=tr(m.reason, lang)) for m in report.missing]
+                reason=m.reason.text(lang)) for m in report.missing]
     lines += file_lines(files, lang, limit=file_limit)
     lines.append(t("report.label.engine", lang, engine=report.engine))
     return lines
@@ -197,7 +191,7 @@ def to_document(report: ExportReport, lang: str, *,
         "window": report.window.codes(), "prior": report.prior.codes(),
         "source": report.source.source, "estimated": report.source.estimated,
         "cuts": {name: records(f) for name, f in cut_frames(report).items()},
-        "missing": [{"cut": m.cut, "reason": tr(m.reason, lang)} for m in report.missing],
+        "missing": [{"cut": m.cut, "reason": m.reason.text(lang)} for m in report.missing],
         "notes": notes(report, lang, files=files, file_limit=len(files)),
         "engine": report.engine,
     }

@@ -52,7 +52,7 @@ def resolve_reporter(text: str, lang: str = "es") -> Reporter:
     except ValueError:
         iso3 = _country(text)
         if iso3 is None:
-            raise InputError(Msg("error.unknown_reporter"), field="--reporter",
+            raise InputError(Msg("error.unknown_reporter"), field="reporter",
                              value=text) from None
         return Reporter(iso3, "country", countries.country_name(iso3, lang))
     return Reporter(st.reporter, "state", st.short_name)

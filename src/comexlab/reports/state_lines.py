@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from comexlab.i18n import Msg
 from comexlab.reports import allocation as alloc
-from comexlab.reports.exports import Note
 from comexlab.reports.windows import Window
 
 
@@ -27,7 +27,7 @@ class StateLines:
     rows: pd.DataFrame                      # replace_with_real() columns
     allocation: alloc.Allocation            # national split (unallocated rows included)
     real_periods: tuple[str, ...] = ()      # months answered by DataMéxico
-    notes: tuple[Note, ...] = field(default_factory=tuple)
+    notes: tuple[Msg, ...] = field(default_factory=tuple)
 
 
 

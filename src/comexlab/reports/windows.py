@@ -78,17 +78,17 @@ class Window:
         if self.start.grain != self.end.grain:
             raise InputError(
                 Msg("error.window_grain"),
-                field="--to", value=f"{self.start}..{self.end}",
+                field="end", value=f"{self.start}..{self.end}",
             )
         if self.end < self.start:
-            raise InputError(Msg("error.window_order"), field="--to",
+            raise InputError(Msg("error.window_order"), field="end",
                              value=f"{self.start}..{self.end}")
 
     @classmethod
     def parse(cls, start: str, end: str | None = None) -> Window:
         """Window from the CLI's ``--from``/``--to`` (``--to`` defaults to ``--from``)."""
-        first = Period.parse(start, field="--from")
-        last = Period.parse(end, field="--to") if end else first
+        first = Period.parse(start, field="start")
+        last = Period.parse(end, field="end") if end else first
         return cls(first, last)
 
     @property

@@ -124,7 +124,7 @@ class Loaded:
     file: Path
     rows: int
     value_usd: float
-    notes: tuple[Msg | str, ...]
+    notes: tuple[Msg, ...]
 
 
 def load(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],

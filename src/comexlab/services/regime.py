@@ -135,7 +135,7 @@ def _state(con: duckdb.DuckDBPyConnection, national: pd.DataFrame, code: str,
         st = state(code)
     except ValueError as exc:
         raise InputError(Msg("error.regime_reporter", reporter=repr(code)),
-                         field="--reporter", value=code) from exc
+                         field="reporter", value=code) from exc
     found = state_lines(con, st.reporter, Window.parse(window[0], window[1]))
     factors, unmatched = state_factors(found, national)
     lines = lines_for_state(national, factors, st.reporter, monthly=True)

@@ -30,14 +30,12 @@ from comexlab.reports.exports import (
     STATES_IN_MEXICO,
     CutName,
     ExportReport,
-    Note,
     Reporter,
     ReportInput,
     SourceProfile,
     build_report,
     cuts_to_build,
     drop_world_if_partners,
-    note,
     window_total,
 )
 from comexlab.reports.reporters import resolve_reporter
@@ -96,7 +94,7 @@ def report_request(question: ReportQuestion) -> ReportRequest:
     typo never waits on (or reports a missing) warehouse.
     """
     if question.by is not None and question.by not in ALL_GROUP_CUTS:
-        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="--by",
+        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="by",
                          value=question.by)
     return ReportRequest(
         reporter=resolve_reporter(question.reporter, question.lang),
@@ -160,7 +158,7 @@ def export_report(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> ExportR
     loaded = q.loaded_periods(con, req.reporter.code)
     if req.source is not None and req.source not in prof.PROFILES:
         raise InputError(Msg("error.unknown_source", known=", ".join(prof.PROFILES)),
-                         field="--source", value=req.source)
+                         field="source", value=req.source)
     profile = prof.choose(loaded, reporter_level=req.reporter.level, window=req.window,
                           partner=req.partner, allow_estimated=req.allow_estimated,
                           only=req.source)
@@ -204,10 +202,10 @@ def _loaded_input(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: S
             national = add_cut_keys(q.window_rows(everyone, current, prior, profile),
                                     profile.classification)
         else:
-            reason = note("report.note.national_incomplete", n=n_states,
+            reason = Msg("report.note.national_incomplete", n=n_states,
                           total=STATES_IN_MEXICO)
     statuses = q.revision_statuses(con, profile.source, periods, reporter=req.reporter.code)
-    notes = tuple(note(f"report.note.status.{status}", inegi=inegi_label(profile.source),
+    notes = tuple(Msg(f"report.note.status.{status}", inegi=inegi_label(profile.source),
                        years=", ".join(years)) for status, years in statuses.items())
     return ReportInput(rows=add_cut_keys(rows, profile.classification), national=national,
                        national_reason=reason, prior_loaded=prior_loaded, notes=notes)
@@ -257,18 +255,18 @@ def allocate_window(con: duckdb.DuckDBPyConnection, periods: Sequence[str], *,
                                   shares, states=states_wanted, share_source=source)
 
 
-def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Note]:
+def share_notes(con: duckdb.DuckDBPyConnection, allocation: alloc.Allocation) -> list[Msg]:
     """What the estimate rests on: INEGI source and year(s), stand-in years, preliminary ones."""
     inegi = inegi_label(allocation.share_source)
-    notes = [note("report.note.estimated_lines", inegi=inegi,
+    notes = [Msg("report.note.estimated_lines", inegi=inegi,
                   base_year=allocation.base_year_label())]
     for flow_year, year in allocation.fallbacks().items():
-        notes.append(note("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
+        notes.append(Msg("report.note.share_year_fallback", inegi=inegi, flow_year=flow_year,
                           share_year=year))
     used = sorted(set(allocation.share_years.values()))
     for status, years in q.revision_statuses(con, allocation.share_source or "",
                                              [str(y) for y in used]).items():
-        notes.append(note(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
+        notes.append(Msg(f"report.note.status.{status}", inegi=inegi, years=", ".join(years)))
     return notes
 
 
@@ -290,11 +288,11 @@ def state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window) -> S
     missing = sorted(set(periods) - q.loaded_periods_national(con) - set(real_periods))
     notes = share_notes(con, allocation)
     if real_periods:
-        notes.append(note("report.note.real_replaces", months=", ".join(real_periods)))
+        notes.append(Msg("report.note.real_replaces", months=", ".join(real_periods)))
     if missing:
-        notes.append(note("report.note.months_missing", months=", ".join(missing)))
+        notes.append(Msg("report.note.months_missing", months=", ".join(missing)))
     for reason, value in allocation.unallocated_by_reason().items():
-        notes.append(note(f"report.note.unallocated.{reason}", value=f"{value:,.0f}"))
+        notes.append(Msg(f"report.note.unallocated.{reason}", value=f"{value:,.0f}"))
     return StateLines(state, window, rows, allocation, real_periods, tuple(notes))
 
 
@@ -328,13 +326,13 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, request: TopLinesRequest) ->
     window = request.window or _last_months(con, 12)
     lines = state_lines(con, request.state, window)
     if request.level not in alloc.LEVEL_DIGITS:
-        raise InputError(Msg("error.level"), field="--level",
+        raise InputError(Msg("error.level"), field="level",
                          value=request.level)
     table = alloc.top_lines(alloc.at_level(lines.rows, request.level), top=request.top)
     descriptions = q.product_descriptions(con, list(table["product_code"]))
     table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
     if request.lang not in ("es", "en"):
-        raise InputError(Msg("error.lang"), field="--lang", value=request.lang)
+        raise InputError(Msg("error.lang"), field="lang", value=request.lang)
     return TopLines(table, lines, window)
 
 
@@ -342,7 +340,7 @@ def _last_months(con: duckdb.DuckDBPyConnection, n: int) -> Window:
     """The last ``n`` months of Mexico → US lines loaded."""
     months = sorted(q.loaded_periods_national(con))
     if not months:
-        raise InputError(Msg("error.top_no_lines"), field="--from")
+        raise InputError(Msg("error.top_no_lines"), field="from")
     return Window.parse(months[max(0, len(months) - n)], months[-1])
 
 
@@ -370,7 +368,7 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
     data = ReportInput(
         rows=add_cut_keys(prof.tag_windows(rows, req.window, profile), profile.classification),
         national=add_cut_keys(national, profile.classification),
-        national_reason=note("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
+        national_reason=Msg("report.note.unallocated_window", value=f"{unalloc_now:,.0f}",
                              inegi=inegi_label(allocation.share_source),
                              base_year=allocation.base_year_label()),
         prior_loaded=prior_loaded, notes=tuple(share_notes(con, allocation)[1:]))

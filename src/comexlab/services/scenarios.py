@@ -176,28 +176,26 @@ def _state_notes(state: StateLines, unmatched: float) -> list[AuditNote]:
     inegi = inegi_label(allocation.share_source)
     notes = [AuditNote(
         "unallocated_lines", len(unallocated),
-        f"national lines with no SCIAN subsector in INEGI {inegi} (base year "
-        f"{allocation.base_year_label()}; subsectors INEGI does not give, unmapped codes) "
-        f"cannot be allocated to any state (US${value_out:,.0f} nationally, left out of "
-        f"{state.state})")]
+        Msg("audit.detail.unallocated_lines", inegi=inegi,
+            base_year=allocation.base_year_label(), value=f"{value_out:,.0f}",
+            state=state.state))]
     fallbacks = allocation.fallbacks()
     if fallbacks:
         notes.append(AuditNote(
             "share_year_fallback", len(fallbacks),
-            "; ".join(f"{fy} flows split by INEGI {inegi} {sy} shares (latest year published)"
-                      for fy, sy in fallbacks.items()),
+            Msg("audit.detail.joined", items=[
+                Msg("audit.detail.share_year_fallback", flow_year=fy, inegi=inegi, share_year=sy)
+                for fy, sy in fallbacks.items()]),
             tuple(str(fy) for fy in fallbacks)))
     if state.real_periods:
         notes.append(AuditNote(
             "state_real_data", len(state.real_periods),
-            f"real DataMéxico state × HS6 exports to the US replace the estimate for "
-            f"{', '.join(state.real_periods)} (each HS6 spread over its HTS10 lines by their "
-            f"national value)", state.real_periods))
+            Msg("audit.detail.state_real_data", periods=", ".join(state.real_periods)),
+            state.real_periods))
     if unmatched:
         notes.append(AuditNote(
             "state_real_unmatched", 1,
-            f"DataMéxico HS6 value with no Mexican DataWeb line that month, so no rate: "
-            f"US${unmatched:,.0f} left out"))
+            Msg("audit.detail.state_real_unmatched", value=f"{unmatched:,.0f}")))
     return notes
 
 
@@ -272,11 +270,11 @@ def _restrict(con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, notes: list[A
     except ValueError as exc:
         raise InputError(Msg("error.scenario_reporter", reporter=repr(reporter),
                              known=", ".join(sorted(set(lines["reporter"].astype(str))))),
-                         field="--reporter", value=reporter) from exc
+                         field="reporter", value=reporter) from exc
     national = lines[lines["reporter"] == "MEX"].reset_index(drop=True)
     months = sorted(set(national["period"].astype(str)))
     if not months or len(months[0]) != len("YYYY-MM"):
-        raise InputError(Msg("error.scenario_state_months"), field="--reporter",
+        raise InputError(Msg("error.scenario_state_months"), field="reporter",
                          value=reporter)
     found = state_lines(con, st.reporter, Window.parse(months[0], months[-1]))
     factors, unmatched = state_factors(found, national)

@@ -39,7 +39,7 @@ def read_answer(path: Path) -> pd.DataFrame:
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not a Census API JSON answer: {exc}", file=path) from exc
+        raise InputError(Msg("error.src.census_json", detail=exc), file=path) from exc
     check_answer(rows, path)
     header, body = rows[0], rows[1:]
     df = pd.DataFrame(body, columns=header, dtype=str)
@@ -50,10 +50,11 @@ def read_answer(path: Path) -> pd.DataFrame:
 def check_answer(rows: object, where: Path | str) -> None:
     """An API answer is an array of arrays whose first row names :data:`COLUMNS`."""
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
-        raise InputError("Census API answer must be a JSON array of arrays", file=where)
+        raise InputError(Msg("error.src.census_shape"), file=where)
     missing = [c for c in COLUMNS if c not in rows[0]]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=where, row=1,
+        raise InputError(Msg("error.src.missing_columns", columns=", ".join(missing)),
+                         file=where, row=1,
                          field=missing[0])
 
 
@@ -81,8 +82,8 @@ def check_no_overlap(paths: Sequence[Path]) -> None:
         countries = set(m.group(3).split("-")) if m.group(3) else None
         for other, other_path in seen.setdefault(f"{m.group(1)}-{m.group(2)}", []):
             if countries is None or other is None or countries & other:
-                raise InputError(f"same month and countries as {other_path.name}: loading both "
-                                 "would count that trade twice; keep one", file=path)
+                raise InputError(Msg("error.src.census_overlap", other=other_path.name),
+                                 file=path)
         seen[f"{m.group(1)}-{m.group(2)}"].append((countries, path))
 
 
@@ -92,7 +93,7 @@ def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     value = ft.parse_numbers(df, "CON_VAL_MO", path)
     period = df["time"].str.strip()
     ft.fail_at_first(df, ~period.str.fullmatch(r"\d{4}-\d{2}"), path, "time",
-                     "time must be YYYY-MM")
+                     Msg("error.src.period_yyyy_mm", column="time"))
     return pd.DataFrame({
         "reporter": ft.map_codes(df, "CTY_CODE", path, census_to_iso3),
         "product_code": df["I_COMMODITY"], "value_usd": value.astype("float64"),

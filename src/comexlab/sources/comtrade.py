@@ -4,8 +4,8 @@ Columns ``year, section, SA_4, imp_exp, partner_code, tradevalue``: ``SA_4`` is 
 as a 4-digit string, ``partner_code`` UN M49 (Comtrade's variant: 842 = USA; 0 = World →
 'WLD'), ``imp_exp`` 1 = import, 2 = export, values in USD. The extract came from Comtrade's
 preview API, capped at 500 records per query: small partners are missing for many HS4 codes
-and the World rows exist for only part of them. :data:`CAVEAT` must be shown by every output
-that uses this source.
+and the World rows exist for only part of them. The caveat (catalog ``flows.caveat.comtrade``,
+and the load's audit note) must be shown by every output that uses this source.
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ FOLDER = "comtrade_mexico_hs4"
 PATTERN = "*_hs4_*.csv.gz"
 COLUMNS = ("year", "section", "SA_4", "imp_exp", "partner_code", "tradevalue")
 CAVEAT_KEY = "flows.caveat.comtrade"
-CAVEAT = (
-    "UN Comtrade extract is incomplete: pulled through the 500-record preview API, so smaller "
-    "partners are missing for many HS4 codes and 'World' rows exist for only part of them; "
-    "sums over partners understate totals (e.g. imports from China ≈ 95% of official)."
-)
 FLOWS = {"1": "import", "2": "export"}
 COMTRADE_URL = "https://comtradeapi.un.org"
 MEXICO_M49 = 484
@@ -45,7 +40,8 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
     """Read the Comtrade extract; section column is checked against the HS4's chapter."""
     table = ft.read_files(paths, _rows, reader=lambda p: ft.read_strings(p, COLUMNS),
                           constants=CONSTANTS)
-    notes = (AuditNote("incomplete_extract", table.num_rows, CAVEAT),)
+    notes = (AuditNote("incomplete_extract", table.num_rows,
+                       Msg("audit.detail.comtrade_incomplete")),)
     return ft.FlowLoad(SOURCE, table, tuple(paths), notes)
 
 
@@ -54,13 +50,14 @@ def _rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     year = ft.parse_numbers(df, "year", path, integer=True).astype(int)
     value = ft.parse_numbers(df, "tradevalue", path)
     section = ft.parse_numbers(df, "section", path, integer=True).astype(int)
-    flow = ft.map_fixed(df, "imp_exp", path, FLOWS, "imp_exp must be 1 (import) or 2 (export)")
+    flow = ft.map_fixed(df, "imp_exp", path, FLOWS,
+                        Msg("error.src.flow_import_export", column="imp_exp"))
     expected = df["SA_4"].map(lambda c: section_of(c).number)
     wrong = (expected != section).to_numpy()
     if wrong.any():
         first = df.index[wrong][0]
-        ft.fail_at_first(df, wrong, path, "section", f"section does not match HS4 "
-                         f"{df.at[first, 'SA_4']} (expected {expected[first]})")
+        ft.fail_at_first(df, wrong, path, "section", Msg(
+            "error.src.section_mismatch", hs4=df.at[first, "SA_4"], expected=expected[first]))
     ft.check_unique(df, ("year", "SA_4", "imp_exp", "partner_code"), path)
     return pd.DataFrame({
         "partner": ft.map_codes(df, "partner_code", path, m49_to_iso3),
@@ -93,17 +90,18 @@ def query(year: int, *, flow: str, partners: Sequence[int], max_records: int
 def check_answer(payload: object, what: str, cap: int) -> None:
     """A ``{count, data, error}`` answer, refused when it reached the record cap (truncated)."""
     if not isinstance(payload, dict):
-        raise InputError("Comtrade answer is not a JSON object", file=what)
+        raise InputError(Msg("error.src.not_json_object", source="Comtrade"), file=what)
     if payload.get("error"):
         raise DownloadError(Msg("download.error.comtrade_api", what=what,
                                 detail=str(payload["error"])[:200]))
     records = payload.get("data")
     if not isinstance(records, list):
-        raise InputError("Comtrade answer has no 'data' list", file=what, field="data")
+        raise InputError(Msg("error.src.no_data_list", source="Comtrade"), file=what,
+                         field="data")
     count = payload.get("count", len(records))
     if not isinstance(count, int) or count < len(records):
-        raise InputError(f"'count' {count!r} does not match the {len(records)} records",
-                         file=what, field="count")
+        raise InputError(Msg("error.src.count_mismatch", count=repr(count),
+                             records=len(records)), file=what, field="count")
     if len(records) >= cap or count > len(records):  # at the cap, or fewer sent than counted
         hint = Msg("download.hint.comtrade_key") if cap == PREVIEW_CAP else ""
         raise DownloadError(Msg("download.error.comtrade_cap", what=what, count=count, cap=cap,

@@ -45,10 +45,11 @@ def split_hs6_id(hs6_id: str) -> tuple[int, str]:
     """
     text = hs6_id.strip()
     if not text.isdigit() or not 7 <= len(text) <= 8:
-        raise ValueError(f"not a DataMéxico HS6 ID: {hs6_id!r}")
+        raise InputError(Msg("error.src.hs6_id", value=repr(hs6_id)))
     section, hs6 = int(text[:-6]), text[-6:]
     if section_of(hs6).number != section:
-        raise ValueError(f"HS6 ID {hs6_id!r}: prefix {section} is not the section of {hs6}")
+        raise InputError(Msg("error.src.hs6_id_section", value=repr(hs6_id), section=section,
+                             hs6=hs6))
     return section, hs6
 
 
@@ -70,9 +71,10 @@ def frame_to_flows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     month_id = ft.parse_numbers(df, "Month ID", path, integer=True).astype(int)
     value = ft.parse_numbers(df, "Trade Value", path)
     hs6 = ft.map_codes(df, "HS6 ID", path, lambda c: split_hs6_id(c)[1])
-    flow = ft.map_fixed(df, "Flow ID", path, FLOWS, "Flow ID must be 1 (imports) or 2 (exports)")
+    flow = ft.map_fixed(df, "Flow ID", path, FLOWS,
+                        Msg("error.src.flow_imports_exports", column="Flow ID"))
     ft.fail_at_first(df, ~(month_id % 100).between(1, 12), path, "Month ID",
-                     "Month ID must be YYYYMM")
+                     Msg("error.src.month_id"))
     ft.check_unique(df, ("Month ID", "State ID", "HS6 ID", "Flow ID", "Country ID"), path)
     out = pd.DataFrame({
         "reporter": ft.map_codes(df, "State ID", path, lambda c: state(int(c)).reporter),
@@ -94,7 +96,7 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
     notes: tuple[AuditNote, ...] = ()
     if any("FORMAT_SAMPLE" in p.name for p in paths):
         notes = (AuditNote("format_sample", table.num_rows,
-                           "DataMéxico format sample: first rows of one state-month only"),)
+                           Msg("audit.detail.format_sample")),)
     return ft.FlowLoad(SOURCE, table, tuple(paths), notes)
 
 
@@ -123,11 +125,13 @@ def check_records(payload: object, what: str) -> None:
     """A ``{"data": [records]}`` answer whose records have the loader's columns."""
     records = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(records, list):
-        raise InputError("DataMéxico answer has no 'data' list", file=what, field="data")
+        raise InputError(Msg("error.src.no_data_list", source="DataMéxico"), file=what,
+                         field="data")
     for i, record in enumerate(records[:1] + records[-1:]):
         missing = [c for c in COLUMNS if not isinstance(record, dict) or c not in record]
         if missing:
-            raise InputError(f"DataMéxico record lacks {', '.join(missing)}", file=what,
+            raise InputError(Msg("error.src.record_lacks", columns=", ".join(missing)),
+                             file=what,
                              row=1 if i == 0 else len(records), field=missing[0])
 
 

@@ -82,9 +82,9 @@ def parse_month(text: str, option: str) -> tuple[int, int]:
 
 def units_between(start: str, end: str, *, annual: bool) -> tuple[Unit, ...]:
     """Every month (or year) from ``start`` to ``end`` inclusive."""
-    (y0, m0), (y1, m1) = parse_month(start, "--from"), parse_month(end, "--to")
+    (y0, m0), (y1, m1) = parse_month(start, "start"), parse_month(end, "end")
     if (y0, m0) > (y1, m1):
-        raise InputError(Msg("flows.download.error.period"), field="--from", value=start)
+        raise InputError(Msg("flows.download.error.period"), field="start", value=start)
     if annual:
         return tuple(Unit(y) for y in range(y0, y1 + 1))
     return tuple(Unit(y, m) for y in range(y0, y1 + 1) for m in range(1, 13)
@@ -97,10 +97,10 @@ def _check_writable(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(Msg("flows.download.error.folder", folder=str(folder),
-                             detail=exc.strerror or str(exc)), field="--data") from exc
+                             detail=exc.strerror or str(exc)), field="data_dir") from exc
     if not os.access(folder, os.W_OK):
         raise InputError(Msg("flows.download.error.folder", folder=str(folder),
-                             detail="read-only"), field="--data")
+                             detail="read-only"), field="data_dir")
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -112,14 +112,14 @@ def plan(source: str, start: str, end: str, *, settings: Settings,
     """Check the request and resolve folders and key; nothing is fetched or written yet."""
     if source not in DOWNLOADABLE:
         raise InputError(Msg("flows.download.error.source", known=", ".join(DOWNLOADABLE)),
-                         field="--source", value=source)
+                         field="source", value=source)
     if source == "datamexico":
         if not state:
-            raise InputError(Msg("flows.download.error.state"), field="--state")
+            raise InputError(Msg("flows.download.error.state"), field="state")
         try:
             state = find_state(state).reporter
         except ValueError as exc:
-            raise InputError(str(exc), field="--state", value=state) from exc
+            raise InputError(str(exc), field="state", value=state) from exc
     keys = {"usitc_dataweb": settings.dataweb_token, "census_intltrade": settings.census_key,
             "comtrade": settings.comtrade_key}
     folder = Path(data_dir or settings.data) / get_source(source).folder
@@ -144,7 +144,7 @@ def check_key_destination(p: Plan, base_url: str | None) -> None:
     if host not in LOCAL_HOSTS and host != OFFICIAL_HOSTS.get(p.source):
         raise InputError(Msg("flows.download.error.key_host", host=host,
                              official=OFFICIAL_HOSTS.get(p.source, "?")),
-                         field="--base-url", value=base_url)
+                         field="base_url", value=base_url)
 
 
 def run_unit(p: Plan, unit: Unit, *, base_url: str | None = None,

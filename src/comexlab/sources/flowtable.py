@@ -104,7 +104,7 @@ def write_csv(df: pd.DataFrame, dest: Path) -> Path:
 
 
 def fail_at_first(df: pd.DataFrame, bad: pd.Series | npt.NDArray[np.bool_], path: Path,
-                  column: str, message: str | Msg) -> None:
+                  column: str, message: Msg) -> None:
     """Raise :class:`InputError` naming file, row, field and value of the first ``bad`` row."""
     mask = np.asarray(bad, dtype=bool)
     if mask.any():
@@ -114,7 +114,7 @@ def fail_at_first(df: pd.DataFrame, bad: pd.Series | npt.NDArray[np.bool_], path
 
 
 def map_fixed(df: pd.DataFrame, column: str, path: Path, mapping: Mapping[str, str],
-              message: str) -> pd.Series:
+              message: Msg) -> pd.Series:
     """Map a column through a closed code list (e.g. flow 1/2); the first other value raises."""
     out = df[column].str.strip().map(mapping)
     fail_at_first(df, out.isna(), path, column, message)
@@ -136,13 +136,15 @@ def read_strings(path: Path, required: Sequence[str], *, sep: str = ",") -> pd.D
     except UnicodeDecodeError as exc:
         raise InputError(Msg("error.not_utf8", position=exc.start), file=path) from exc
     except (pd.errors.ParserError, EOFError, OSError) as exc:
-        raise InputError(f"cannot read as CSV: {exc}", file=path) from exc
+        raise InputError(Msg("error.src.csv_unreadable", detail=exc), file=path) from exc
     _check_header_unique([str(h).strip() for h in header], path)
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns)}",
-            problems=[Problem("column missing", str(path), 1, c) for c in missing],
+            Msg("error.src.missing_columns_found", columns=", ".join(missing),
+                found=", ".join(df.columns)),
+            problems=[Problem.of(Msg("error.src.column_missing"), str(path), 1, c)
+                      for c in missing],
         )
     return df
 
@@ -196,9 +198,9 @@ def parse_numbers(df: pd.DataFrame, column: str, path: Path, *, integer: bool = 
         bad |= values.notna() & (values != values.round())
     if bad.any():
         rows = df.index[bad.to_numpy()]
-        problems = [Problem("not a number", str(path), file_row(i), column, df.at[i, column])
-                    for i in rows[:MAX_PROBLEMS]]
-        raise InputError(f"{int(bad.sum())} non-numeric value(s) in column {column!r}",
+        problems = [Problem.of(Msg("error.src.not_a_number"), str(path), file_row(i), column,
+                               df.at[i, column]) for i in rows[:MAX_PROBLEMS]]
+        raise InputError(Msg("error.src.non_numeric", n=int(bad.sum()), column=column),
                          problems=problems)
     return values
 
@@ -208,9 +210,11 @@ def check_codes(df: pd.DataFrame, column: str, path: Path, *, digits: int) -> No
     ok = df[column].str.fullmatch(rf"\d{{{digits}}}")
     if not ok.all():
         rows = df.index[~ok.to_numpy()]
-        problems = [Problem(f"not a {digits}-digit code", str(path), file_row(i), column,
-                            df.at[i, column]) for i in rows[:MAX_PROBLEMS]]
-        raise InputError(f"{len(rows)} malformed code(s) in column {column!r}", problems=problems)
+        problems = [Problem.of(Msg("error.src.not_digit_code", digits=digits), str(path),
+                               file_row(i), column, df.at[i, column])
+                    for i in rows[:MAX_PROBLEMS]]
+        raise InputError(Msg("error.src.malformed_codes", n=len(rows), column=column),
+                         problems=problems)
 
 
 def check_unique(df: pd.DataFrame, key: Sequence[str], path: Path) -> None:
@@ -219,11 +223,12 @@ def check_unique(df: pd.DataFrame, key: Sequence[str], path: Path) -> None:
     if dup.any():
         rows = df.index[dup.to_numpy()]
         problems = [
-            Problem(f"duplicated key ({', '.join(key)})", str(path), file_row(i), key[-1],
-                    "/".join(str(df.at[i, k]) for k in key))
+            Problem.of(Msg("error.src.duplicated_key", key=", ".join(key)), str(path),
+                       file_row(i), key[-1], "/".join(str(df.at[i, k]) for k in key))
             for i in rows[:MAX_PROBLEMS]
         ]
-        raise InputError(f"{len(rows)} duplicated row(s) for key {tuple(key)}", problems=problems)
+        raise InputError(Msg("error.src.duplicated_rows", n=len(rows), key=str(tuple(key))),
+                         problems=problems)
 
 
 def map_codes(df: pd.DataFrame, column: str, path: Path, mapper: object) -> pd.Series:
@@ -237,8 +242,8 @@ def map_codes(df: pd.DataFrame, column: str, path: Path, mapper: object) -> pd.S
             unknown.append(code)
     if unknown:
         rows = df.index[df[column].isin(unknown).to_numpy()]
-        problems = [Problem("unknown code", str(path), file_row(i), column, df.at[i, column])
-                    for i in rows[:MAX_PROBLEMS]]
-        raise InputError(f"{len(unknown)} unknown code(s) in column {column!r}",
+        problems = [Problem.of(Msg("error.src.unknown_code"), str(path), file_row(i), column,
+                               df.at[i, column]) for i in rows[:MAX_PROBLEMS]]
+        raise InputError(Msg("error.src.unknown_codes", n=len(unknown), column=column),
                          problems=problems)
     return df[column].map(mapping)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from comexlab.errors import AuditNote, InputError, Problem
+from comexlab.i18n import Msg
 from comexlab.nomenclature.scian import subsectors
 from comexlab.nomenclature.states import state
 from comexlab.sources import flowtable as ft
@@ -43,10 +44,10 @@ def _product_codes(df: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.Series]:
     if unknown.any():
         rows = df.index[unknown.to_numpy()]
         raise InputError(
-            f"{len(rows)} row(s) with a code that is neither a SCIAN subsector nor a "
-            f"'{TOTAL_LABEL}'/'{UNSPECIFIED_LABEL}' row",
-            problems=[Problem("unknown subsector", str(path), ft.file_row(i), "Código",
-                              f"{df.at[i, 'Código']} {df.at[i, 'Descripción']}")
+            Msg("error.src.eaef_unknown_rows", n=len(rows), total=TOTAL_LABEL,
+                unspecified=UNSPECIFIED_LABEL),
+            problems=[Problem.of(Msg("error.src.unknown_subsector"), str(path), ft.file_row(i),
+                                 "Código", f"{df.at[i, 'Código']} {df.at[i, 'Descripción']}")
                       for i in rows[: ft.MAX_PROBLEMS]])
     level = pd.Series("scian3", index=df.index).mask(product == "TOTAL", "total")
     return product, level
@@ -76,5 +77,5 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
         out["flow"] = "export"
         tables.append(ft.to_flow_table(out))
     notes = (AuditNote("unit_converted", sum(t.num_rows for t in tables),
-                       "thousands of USD × 1000 → USD"),)
+                       Msg("audit.detail.thousands_usd")),)
     return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(paths), notes)

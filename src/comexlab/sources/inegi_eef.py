@@ -206,9 +206,9 @@ def _check_unique(parsed: pd.DataFrame) -> None:
     if dup.any():
         rows = parsed[dup.to_numpy()].head(ft.MAX_PROBLEMS)
         raise InputError(
-            f"{int(dup.sum())} duplicated row(s) for key {KEY}",
-            problems=[Problem(f"duplicated key ({', '.join(KEY)})", file, int(row),
-                              "CODIGO_SCIAN", key)
+            Msg("error.src.duplicated_rows", n=int(dup.sum()), key=str(KEY)),
+            problems=[Problem.of(Msg("error.src.duplicated_key", key=", ".join(KEY)), file,
+                                 int(row), "CODIGO_SCIAN", key)
                       for file, row, key in rows[["_file", "_row", "_key"]].to_numpy()])
 
 
@@ -244,19 +244,20 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
 
 def _notes(parsed: pd.DataFrame, rows: int) -> tuple[AuditNote, ...]:
     """Unit conversion, withheld cells by status, and the years that are not definitive."""
-    notes = [AuditNote("unit_converted", rows, "thousands of USD × 1000 → USD")]
+    notes = [AuditNote("unit_converted", rows, Msg("audit.detail.thousands_usd"))]
     hidden = parsed[parsed["cell_status"] != AVAILABLE]
     for status, count in sorted(hidden["cell_status"].value_counts().items()):
         notes.append(AuditNote(f"withheld_{status}", int(count),
-                               "no figure published: kept in flow_withheld, not in flow"))
+                               Msg("audit.detail.withheld")))
     unspecified = int(((parsed["product_code"] == UNSPECIFIED_CODE)
                        & (parsed["cell_status"] == AVAILABLE)).sum())
     notes.append(AuditNote("confidential_sum", unspecified,
-                           "code 000 (sum of confidential subsectors) → UNSPECIFIED"))
+                           Msg("audit.detail.confidential_sum")))
     for status, years in parsed.groupby("revision_status")["period"]:
         if status != "definitive":
             span = sorted(str(y) for y in set(years))
             notes.append(AuditNote(f"{status!s}_figures", len(span),
-                                   f"{span[0]}–{span[-1]}" if len(span) > 1 else span[0],
+                                   Msg("audit.detail.span", span=f"{span[0]}–{span[-1]}"
+                                       if len(span) > 1 else span[0]),
                                    tuple(span)))
     return tuple(notes)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.sources.files import data_path
 from comexlab.tariffs.scenario import PRODUCT_LISTS, ProductList
 from comexlab.tariffs.smart import ElasticityTables
@@ -33,14 +34,14 @@ def read_product_list(name: str, *, data_dir: Path | None = None,
     """HTS prefixes (digits only) of a named list from ``catalog`` (:data:`PRODUCT_LISTS`)."""
     spec = (PRODUCT_LISTS if catalog is None else catalog).get(name)
     if spec is None:
-        raise InputError(f"unknown product list {name!r}", field="lists", value=name)
+        raise InputError(Msg("error.src.unknown_list", name=name), field="lists", value=name)
     path = data_path(spec.file, data_dir=data_dir)
     if spec.code_column is None:
         codes = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         if spec.code_column not in frame.columns:
-            raise InputError(f"column {spec.code_column!r} missing", file=path,
+            raise InputError(Msg("error.src.column_absent", column=spec.code_column), file=path,
                              field=spec.code_column)
         for column, values in spec.filters:
             frame = frame[frame[column].isin(values)]
@@ -48,7 +49,7 @@ def read_product_list(name: str, *, data_dir: Path | None = None,
     cleaned = [c.replace(".", "").strip() for c in codes]
     bad = [c for c in cleaned if c and not c.isdigit()]
     if bad:
-        raise InputError("product list holds a non-numeric code", file=path, value=bad[0])
+        raise InputError(Msg("error.src.list_non_numeric"), file=path, value=bad[0])
     return sorted({c for c in cleaned if c})
 
 

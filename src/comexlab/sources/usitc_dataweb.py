@@ -40,11 +40,10 @@ def period_of(path: Path) -> tuple[int, int]:
     """(year, month) from the file name; other names are refused (the period is not in the rows)."""
     m = _NAME.search(path.name)
     if not m:
-        raise InputError("file name must be usmca_product_shares_YYYY_MM.csv[.gz] "
-                         "(the month is only in the name)", file=path)
+        raise InputError(Msg("error.src.dataweb_name"), file=path)
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
-        raise InputError(f"month {month} out of range in file name", file=path)
+        raise InputError(Msg("error.src.name_month", month=month), file=path)
     return year, month
 
 
@@ -74,7 +73,7 @@ def read_month(path: Path) -> tuple[pa.Table, int]:
     usmca = ft.parse_numbers(df, "usmca_value", path)
     for column, values in (("total_value", total), ("usmca_value", usmca)):
         ft.check_amounts(df, values, column, path, maximum=MAX_LINE_VALUE)
-    ft.fail_at_first(df, usmca > total, path, "usmca_value", "usmca_value exceeds total_value")
+    ft.fail_at_first(df, usmca > total, path, "usmca_value", Msg("error.src.usmca_exceeds"))
     reporter = ft.map_codes(df, "cty_code", path, census_to_iso3)
     keep = total != 0
     out = pd.DataFrame({
@@ -93,8 +92,8 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
     for path in sorted(paths):
         period = period_of(path)
         if period in seen:
-            raise InputError(f"month {period[0]}-{period[1]:02d} given twice "
-                             f"(also in {seen[period].name})", file=path)
+            raise InputError(Msg("error.src.month_twice", month=f"{period[0]}-{period[1]:02d}",
+                                 other=seen[period].name), file=path)
         seen[period] = path
         table, zeros = read_month(path)
         if table.num_rows == 0:
@@ -102,7 +101,7 @@ def load(paths: Sequence[Path]) -> ft.FlowLoad:
         tables.append(table)
         skipped += zeros
     notes = (AuditNote("zero_value_rows_skipped", skipped,
-                       "HTS10 × country pairs listed by DataWeb with no imports in the month"),)
+                       Msg("audit.detail.zero_value_rows")),)
     return ft.FlowLoad(SOURCE, ft.concat(tables), tuple(sorted(paths)), notes, tuple(empty))
 
 
@@ -187,9 +186,10 @@ def parse_runreport(payload: dict[str, object]) -> dict[tuple[str, str], float]:
     """
     dto = payload.get("dto")
     if not isinstance(dto, dict):
-        raise InputError("DataWeb answer has no 'dto' object", field="dto")
+        raise InputError(Msg("error.src.dataweb_no_dto"), field="dto")
     if dto.get("errors"):
-        raise InputError(f"DataWeb reported errors: {dto['errors']}", field="dto.errors")
+        raise InputError(Msg("error.src.dataweb_errors", errors=str(dto["errors"])),
+                         field="dto.errors")
     names = {"Mexico": "2010", "Canada": "1220"}
     out: dict[tuple[str, str], float] = {}
     for table in dto.get("tables") or []:
@@ -198,7 +198,7 @@ def parse_runreport(payload: dict[str, object]) -> dict[tuple[str, str], float]:
                 entries = [e.get("value") for e in row["rowEntries"]]
                 country = next((names[v] for v in entries[:-1] if v in names), None)
                 if country is None:
-                    raise InputError(f"DataWeb row without Mexico/Canada column: {entries}",
+                    raise InputError(Msg("error.src.dataweb_row", entries=str(entries)),
                                      field="rowEntries")
                 out[(str(entries[0]), country)] = float(str(entries[-1]).replace(",", ""))
     return out
@@ -215,13 +215,14 @@ def row_count(payload: dict[str, object]) -> int:
 def _check(payload: object, what: str) -> None:
     """Validate an answer before it is cached: a dict that :func:`parse_runreport` reads."""
     if not isinstance(payload, dict):
-        raise InputError("DataWeb answer is not a JSON object", file=what)
+        raise InputError(Msg("error.src.not_json_object", source="DataWeb"), file=what)
     try:
         parse_runreport(payload)
     except InputError:
         raise
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
-        raise InputError(f"unexpected runReport shape: {exc!r}", file=what) from exc
+        raise InputError(Msg("error.src.runreport_shape", detail=repr(exc)),
+                         file=what) from exc
 
 
 def _batch_values(chapters: Sequence[str], programs: Sequence[str], *, year: int, month: int,

@@ -139,7 +139,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return gzip.decompress(raw)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise InputError(f"corrupt or truncated gzip file: {exc}", file=path) from exc
+        raise InputError(Msg("error.src.gzip", detail=exc), file=path) from exc
 
 
 # --- JSON export -------------------------------------------------------------------------------
@@ -148,19 +148,20 @@ def _json_text(value: Any, *, path: Path, row: int, key: str,
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems.append(Problem(f"expected text, got {type(value).__name__}", str(path), row,
-                                key, repr(value)[:60]))
+        problems.append(Problem.of(Msg("error.src.expected_text", type=type(value).__name__),
+                                   str(path), row, key, repr(value)[:60]))
         return ""
     return value
 
 
 def _json_row(obj: Any, row: int, path: Path, problems: list[Problem]) -> SourceRow | None:
     if not isinstance(obj, dict):
-        problems.append(Problem(f"expected an object, got {type(obj).__name__}", str(path), row))
+        problems.append(Problem.of(Msg("error.src.expected_object", type=type(obj).__name__),
+                                   str(path), row))
         return None
     missing = [k for k in JSON_REQUIRED if k not in obj]
     for key in missing:
-        problems.append(Problem("required key missing", str(path), row, key))
+        problems.append(Problem.of(Msg("error.src.required_key"), str(path), row, key))
     if missing:
         return None
     texts = {k: _json_text(obj.get(k), path=path, row=row, key=k, problems=problems)
@@ -168,16 +169,17 @@ def _json_row(obj: Any, row: int, path: Path, problems: list[Problem]) -> Source
     indent = _indent(obj["indent"], path, row, "indent", problems)
     htsno = texts["htsno"].strip()
     if htsno and not _HTSNO.match(htsno):
-        problems.append(Problem("not an HTS number", str(path), row, "htsno", htsno))
+        problems.append(Problem.of(Msg("error.src.not_hts_number"), str(path), row, "htsno",
+                                   htsno))
     units = obj.get("units") or []
     if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
-        problems.append(Problem("expected a list of unit names", str(path), row, "units",
-                                repr(units)[:60]))
+        problems.append(Problem.of(Msg("error.src.units_list"), str(path), row, "units",
+                                   repr(units)[:60]))
         units = []
     notes = obj.get("footnotes") or []
     if not isinstance(notes, list):
-        problems.append(Problem("expected a list of footnotes", str(path), row, "footnotes",
-                                repr(notes)[:60]))
+        problems.append(Problem.of(Msg("error.src.footnotes_list"), str(path), row,
+                                   "footnotes", repr(notes)[:60]))
         notes = []
     footnotes = tuple(str(n.get("value", "")).strip() if isinstance(n, dict) else str(n).strip()
                       for n in notes)
@@ -193,11 +195,12 @@ def _indent(value: Any, path: Path, row: int, name: str, problems: list[Problem]
     try:
         indent = int(str(value).strip())
     except ValueError:
-        problems.append(Problem("indent is not a whole number", str(path), row, name,
-                                str(value)[:40]))
+        problems.append(Problem.of(Msg("error.src.indent_whole"), str(path), row, name,
+                                   str(value)[:40]))
         return None
     if not 0 <= indent <= 20:
-        problems.append(Problem("indent out of range 0-20", str(path), row, name, str(indent)))
+        problems.append(Problem.of(Msg("error.src.indent_range"), str(path), row, name,
+                                   str(indent)))
         return None
     return indent
 
@@ -208,12 +211,12 @@ def read_json_rows(path: Path) -> list[SourceRow]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON (truncated?): {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}", file=path, row=exc.lineno) from exc
+        raise InputError(Msg("error.src.json_invalid", detail=exc.msg, line=exc.lineno,
+                             column=exc.colno), file=path, row=exc.lineno) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 JSON: {exc}", file=path) from exc
+        raise InputError(Msg("error.src.json_not_utf8", detail=exc), file=path) from exc
     if not isinstance(data, list):
-        raise InputError(f"expected a JSON list of HTS rows, got a {type(data).__name__}",
+        raise InputError(Msg("error.src.hts_not_list", type=type(data).__name__),
                          file=path, field="(top level)")
     problems: list[Problem] = []
     rows = [_json_row(obj, i, path, problems) for i, obj in enumerate(data, start=1)]
@@ -254,7 +257,7 @@ def _has_rate(row: SourceRow) -> bool:
 def _raise_if(problems: list[Problem], path: Path) -> None:
     if problems:
         first = problems[0]
-        raise InputError(f"{path.name}: {len(problems)} problem(s) in the HTS file",
+        raise InputError(Msg("error.src.hts_problems", file=path.name, n=len(problems)),
                          file=path, row=first.row, field=first.field,
                          problems=problems[:MAX_PROBLEMS])
 
@@ -298,8 +301,8 @@ def read_1300_rows(path: Path) -> tuple[list[SourceRow], list[str]]:
     if header != HEADER_1300:
         missing = [h for h in HEADER_1300 if h not in header]
         raise InputError(
-            "header is not the USITC 1300 layout"
-            + (f"; missing column(s): {', '.join(missing)}" if missing else ""),
+            Msg("error.src.header_1300_missing", columns=", ".join(missing)) if missing
+            else Msg("error.src.header_1300"),
             file=path, row=1, field=missing[0] if missing else "header", value=header_line[:120],
         )
     rows: list[SourceRow] = []
@@ -310,14 +313,15 @@ def read_1300_rows(path: Path) -> tuple[list[SourceRow], list[str]]:
         if len(fields) > len(HEADER_1300):
             fixed = _recover_extra_fields(fields)
             if fixed is None:
-                problems.append(Problem(f"{len(fields)} fields and the surplus ones are not empty",
-                                        str(path), line_no, None, line[:120]))
+                problems.append(Problem.of(Msg("error.src.surplus_fields", n=len(fields)),
+                                           str(path), line_no, None, line[:120]))
                 continue
             recovered.append(f"line {line_no}: {line}")
             fields = fixed
         if len(fields) < len(HEADER_1300):
-            problems.append(Problem(f"only {len(fields)} of {len(HEADER_1300)} fields",
-                                    str(path), line_no, HEADER_1300[len(fields)], line[:120]))
+            problems.append(Problem.of(Msg("error.src.too_few_fields", n=len(fields),
+                                           total=len(HEADER_1300)),
+                                       str(path), line_no, HEADER_1300[len(fields)], line[:120]))
             continue
         row = _row_1300(fields, line_no, path, problems)
         if row is not None:
@@ -483,11 +487,11 @@ def read_rows(ed: Edition, path: Path) -> tuple[list[SourceRow], list[AuditNote]
     rows, recovered = read_1300_rows(path)
     fragments = tuple(f"line {r.row_no}: {r.description}" for r in rows if r.fragment)
     notes = [AuditNote("recovered_extra_fields", len(recovered),
-                       "source lines with surplus empty '|' cells, removed to realign fields",
+                       Msg("audit.detail.recovered_extra_fields"),
                        tuple(recovered))] if recovered else []
     if fragments:
         notes.append(AuditNote("continuation_fragments", len(fragments),
-                               "rows holding text wrapped from the row above; kept unnumbered",
+                               Msg("audit.detail.continuation_fragments"),
                                fragments))
     return rows, notes
 

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from comexlab.errors import ComexlabError
+from comexlab.i18n import Msg
 from comexlab.warehouse.schema import ensure_schema
 
 
@@ -43,11 +44,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(path_str, read_only=read_only, config=spill_config())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseBusyError(
-                f"the warehouse {path_str} is open in another process (a running "
-                "'comexlab web serve' or 'demo run'?): stop it, or point COMEXLAB_WAREHOUSE "
-                "at another file"
-            ) from exc
+            raise WarehouseBusyError(Msg("error.src.warehouse_busy", path=path_str)) from exc
         raise
     if not read_only:
         ensure_schema(con)

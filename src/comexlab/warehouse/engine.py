@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import ibis.expr.types as ir
 
-from comexlab.errors import ComexlabError
+from comexlab.errors import ComexlabError, InputError
 from comexlab.i18n import Msg
 
 if TYPE_CHECKING:  # pyspark is an optional extra (pip install 'comexlab[spark]')
@@ -68,7 +68,8 @@ def current() -> str:
 def using(name: str) -> Iterator[str]:
     """Run the block's analytics on engine ``name`` (``duckdb`` or ``spark``)."""
     if name not in ENGINES:
-        raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
+        raise InputError(Msg("error.src.unknown_engine", name=name, known=", ".join(ENGINES)),
+                         field="engine", value=name)
     token = _OVERRIDE.set(name)
     try:
         yield name

@@ -29,6 +29,7 @@ import sqlglot
 from ibis.backends.duckdb import Backend
 
 from comexlab.errors import InputError
+from comexlab.i18n import Msg
 from comexlab.nomenclature.hs import sections
 from comexlab.warehouse import engine
 
@@ -111,7 +112,8 @@ def product_at(code: ir.StringValue, level: str) -> ir.StringValue:
     if level == "section":
         return section_number(code)
     if level not in LEVEL_DIGITS or level == "hts10":
-        raise InputError(f"unknown product level {level!r}", field="level", value=level)
+        raise InputError(Msg("error.src.product_level", level=level), field="level",
+                         value=level)
     return code.substr(0, LEVEL_DIGITS[level])
 
 

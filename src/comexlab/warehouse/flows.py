@@ -184,11 +184,11 @@ def read_hts_naics(path: Path) -> pa.Table:
     bad = ~df["naics"].str.fullmatch(r"\d{3}[\dX]{3}")
     if bad.any():
         i = int(df.index[bad.to_numpy()][0])
-        raise InputError("not a NAICS6 code", file=path, row=i + 2, field="naics",
+        raise InputError(Msg("error.src.not_naics6"), file=path, row=i + 2, field="naics",
                          value=df.at[i, "naics"])
     if df["hs10"].duplicated().any():
         i = int(df.index[df["hs10"].duplicated().to_numpy()][0])
-        raise InputError("duplicated HTS10", file=path, row=i + 2, field="hs10",
+        raise InputError(Msg("error.src.duplicated_hts10"), file=path, row=i + 2, field="hs10",
                          value=df.at[i, "hs10"])
     return pa.table({
         "hts10": df["hs10"].to_numpy(), "naics6": df["naics"].to_numpy(),
@@ -227,7 +227,8 @@ def rollup_expr(con: duckdb.DuckDBPyConnection, level: str, *, where: str = "TRU
     Compose it further (filter, join, top-N) before executing.
     """
     if level not in (*ROLLUP_DIGITS, "section"):
-        raise InputError(f"unknown product level {level!r}", field="level", value=level)
+        raise InputError(Msg("error.src.product_level", level=level), field="level",
+                         value=level)
     return expr.rollup(expr.sql_filtered(con, "flow", where, params), level)
 
 

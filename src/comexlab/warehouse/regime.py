@@ -66,7 +66,7 @@ def resolve_window(months: list[str], window: tuple[str, str] | None) -> tuple[s
     inside = [m for m in months if first <= m <= last]
     if not inside:
         raise InputError(Msg("error.regime_window", first=first, last=last,
-                             loaded=f"{months[0]}..{months[-1]}"), field="--window",
+                             loaded=f"{months[0]}..{months[-1]}"), field="window",
                          value=f"{first}..{last}")
     return inside[0], inside[-1]
 

@@ -154,10 +154,8 @@ def _hs4_rates(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> tuple[pd.D
     fallback = int((mfn_method == "fallback_adval_only").sum())
     notes = [
         AuditNote("hs4_simple_average", len(heads),
-                  f"APPROXIMATE: heading rates are the simple (trade-unweighted) average of the "
-                  f"AVEs of {len(frame):,} rate-bearing lines of the {ed} edition"),
-        AuditNote("ave_fallback", fallback, "rate-bearing lines with specific duties averaged on "
-                  "their ad valorem part only (no unit values at HS4): lower bound"),
+                  Msg("audit.detail.hs4_simple_average", lines=f"{len(frame):,}", edition=ed)),
+        AuditNote("ave_fallback", fallback, Msg("audit.detail.hs4_ave_fallback")),
     ]
     return heads, notes
 

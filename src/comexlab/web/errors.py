@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -26,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from comexlab.errors import ComexlabError
+from comexlab.errors import ComexlabError, rename_fields
 from comexlab.i18n import Msg, text_of
 from comexlab.web.problems import HTTP_CODES, ErrorBody, ErrorDetail, WebError, error_response
 from comexlab.web.render import render_error_page, request_lang
@@ -64,22 +65,70 @@ def scrub_paths(text: str) -> str:
     return _WINDOWS_PATH.sub(lambda m: PureWindowsPath(m.group(0)).name or "…", text)
 
 
+#: Domain field names (services, loaders) → the API's parameter names, where they differ. The
+#: routes name their parameters like the services (``reporter``, ``start``, ``end``, ``on``), so
+#: the table is short; a CLI flag (``--from``) never reaches an API client.
+PARAMETERS: dict[str, str] = {}
+
+
 def _details_of_comexlab(exc: ComexlabError, lang: str) -> list[ErrorDetail]:
+    rename_fields(exc, PARAMETERS)
     return [ErrorDetail(field=p.field, row=p.row, message=p.text(lang)) for p in exc.problems]
 
 
-def _details_of_validation(exc: RequestValidationError) -> list[ErrorDetail]:
+#: pydantic error types → catalog messages that name the field (pydantic's text is English).
+_VALIDATION_KEYS: dict[str, str] = {
+    "missing": "web.invalid.missing",
+    "greater_than_equal": "web.invalid.at_least", "greater_than": "web.invalid.more_than",
+    "less_than_equal": "web.invalid.at_most", "less_than": "web.invalid.less_than",
+    "string_too_long": "web.invalid.too_long", "string_too_short": "web.invalid.too_short",
+    "too_long": "web.invalid.too_many", "too_short": "web.invalid.too_few",
+    "int_parsing": "web.invalid.integer", "int_type": "web.invalid.integer",
+    "int_from_float": "web.invalid.integer", "float_parsing": "web.invalid.number",
+    "float_type": "web.invalid.number", "finite_number": "web.invalid.number",
+    "bool_parsing": "web.invalid.bool", "bool_type": "web.invalid.bool",
+    "string_type": "web.invalid.text", "string_pattern_mismatch": "web.invalid.pattern",
+    "literal_error": "web.invalid.choice", "enum": "web.invalid.choice",
+    "date_parsing": "web.invalid.date", "date_type": "web.invalid.date",
+    "date_from_datetime_parsing": "web.invalid.date", "list_type": "web.invalid.list",
+    "dict_type": "web.invalid.object", "model_attributes_type": "web.invalid.object",
+    "model_type": "web.invalid.object", "extra_forbidden": "web.invalid.extra",
+    "json_invalid": "web.invalid.json",
+}
+_LIMITS = ("ge", "gt", "le", "lt", "max_length", "min_length")
+
+
+def validation_message(err: Mapping[str, Any], field: str) -> Msg:
+    """The catalog message for one pydantic error, naming ``field``.
+
+    A validator that knows the reader's words raises ``ValueError(Msg(...))``: that message is
+    used as is. Other errors are told by their pydantic type and bounds (``le=1000000`` →
+    "employees must be at most 1,000,000"); an unknown type gets a plain "not accepted".
+    """
+    ctx = err.get("ctx") or {}
+    error = ctx.get("error")
+    if isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+        return error.args[0]
+    limit = next((ctx[k] for k in _LIMITS if k in ctx), "")
+    shown = f"{limit:,}" if isinstance(limit, int) and not isinstance(limit, bool) else limit
+    choices = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    return Msg(_VALIDATION_KEYS.get(str(err.get("type")), "web.invalid.other"), field=field,
+               limit=str(shown), choices=choices or str(ctx.get("expected", "")))
+
+
+def _details_of_validation(exc: RequestValidationError, lang: str) -> list[ErrorDetail]:
     details = []
     for err in exc.errors():
         loc: tuple[Any, ...] = tuple(err.get("loc", ()))
         # ("query", "page") / ("body", "rows", 3, "rfc"): name the field, keep a list index as row
         names = [str(p) for p in loc[1:] if not isinstance(p, int)] or [str(p) for p in loc]
         rows = [p for p in loc if isinstance(p, int)]
+        field = ".".join(names) or None
         details.append(
             ErrorDetail(
-                field=".".join(names) or None,
+                field=field,
                 row=rows[0] if rows else None,
-                message=str(err.get("msg", "invalid")),
+                message=validation_message(err, field or "body").text(lang),
             )
         )
     return details
@@ -128,9 +177,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return _render(request, 422, "invalid_input",
-                       Msg("web.error.invalid_request").text(request_lang(request)),
-                       _details_of_validation(exc))
+        lang = request_lang(request)
+        return _render(request, 422, "invalid_input", Msg("web.error.invalid_request").text(lang),
+                       _details_of_validation(exc, lang))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

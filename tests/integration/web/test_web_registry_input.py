@@ -127,6 +127,34 @@ def test_api_refuses_employees_out_of_range(as_user, web_env, employees: int) ->
     assert body["details"][0]["field"] == "employees"
 
 
+API_ERRORS = {  # issue 11: was pydantic's English ("Input should be less than or equal to …")
+    ("employees", -5, "es"): "employees debe ser como mínimo 0",
+    ("employees", -5, "en"): "employees must be at least 0",
+    ("employees", 9_999_999_999, "es"): "employees debe ser como máximo 1,000,000",
+    ("employees", 9_999_999_999, "en"): "employees must be at most 1,000,000",
+    ("employees", "muchos", "es"): "employees debe ser un número entero",
+    ("website", "x" * 301, "es"): "website debe tener como máximo 300 caracteres",
+    ("website", "x" * 301, "en"): "website must have at most 300 characters",
+    ("exporter", "quizás", "es"): "exporter debe ser true o false",
+}
+
+
+@pytest.mark.parametrize(("field", "value", "lang"), list(API_ERRORS))
+def test_api_error_is_the_catalog_message_in_the_readers_language(
+        as_user, web_env, field: str, value: object, lang: str) -> None:
+    before = _firm_by_rfc(web_env, _firm_rfc(web_env))
+    c = as_user("firm_a")
+    c.cookies.set("lang", lang)
+    body = assert_error(c.patch(f"/api/firms/{web_env.firm_a}", json={field: value}),
+                        422, "invalid_input")
+    assert body["message"] == {"es": "solicitud no válida", "en": "invalid request"}[lang]
+    assert body["details"] == [{"field": field, "row": None,
+                                "message": API_ERRORS[field, value, lang]}]
+    after = _firm_by_rfc(web_env, before.rfc)
+    assert (after.employees, after.website, after.exporter) == (
+        before.employees, before.website, before.exporter)
+
+
 # ------------------------------------------------------------------ files users really send
 def test_latin1_csv_from_spanish_excel_imports(as_user, web_env) -> None:
     """Was a 500 (UnicodeDecodeError): Excel's "CSV" in Spanish Windows is cp1252."""

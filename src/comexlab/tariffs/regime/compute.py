@@ -150,7 +150,7 @@ def edition_on(editions: Sequence[EditionDate], loaded: Iterable[str], day: dt.d
     found = [e for e in editions if e.edition in have and e.effective_from <= day]
     if not found:
         raise InputError(Msg("error.regime_no_edition", day=day.isoformat(),
-                             loaded=", ".join(sorted(have)) or "—"), field="--on",
+                             loaded=", ".join(sorted(have)) or "—"), field="on",
                          value=day.isoformat())
     return max(found, key=lambda e: e.effective_from).edition
 
@@ -315,7 +315,7 @@ def series(prep: Prepared, start: dt.date, end: dt.date, loaded: Iterable[str]) 
     """ETR for every day of [start, end], computed once per distinct regime."""
     if end < start:
         raise InputError(Msg("error.regime_range", start=start.isoformat(),
-                             end=end.isoformat()), field="--to", value=end.isoformat())
+                             end=end.isoformat()), field="end", value=end.isoformat())
     loaded = list(loaded)
     cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, float]]] = {}
     rows = []

@@ -95,7 +95,7 @@ def dashboard(
         group = next((c.cut for c in report.cuts if c.cut in GROUP_CUTS[
             report.source.classification]), None)
     total = report.total
-    notes = [render.tr(n, lang) for n in report.notes]
+    notes = [n.text(lang) for n in report.notes]
     return Dashboard(
         reporter=who.code, reporter_label=who.name, estimated=report.source.estimated,
         start=window.start.code,
@@ -107,7 +107,7 @@ def dashboard(
         products=_cut_rows(report, "product", lang),
         destinations=_cut_rows(report, "partner", lang),
         series=_series(con, report),
-        missing=[Missing(cut=t(f"report.cut.{m.cut}", lang), reason=render.tr(m.reason, lang))
+        missing=[Missing(cut=t(f"report.cut.{m.cut}", lang), reason=m.reason.text(lang))
                  for m in report.missing],
         notes=notes,
         sources=[render.title(report, lang), t(f"report.source.{report.source.source}", lang)],

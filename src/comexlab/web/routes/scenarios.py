@@ -49,7 +49,7 @@ class RunRequest(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> RunRequest:
         if (self.scenario is None) == (self.yaml is None):
-            raise ValueError("give exactly one of 'scenario' (a shipped name) or 'yaml'")
+            raise ValueError(Msg("web.invalid.one_source"))
         return self
 
 
