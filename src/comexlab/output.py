@@ -14,8 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
+from rich import box
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -83,24 +84,31 @@ class _ScreenColumn:
 
 def screen_table(df: pd.DataFrame, *, title: str | None = None, width: int = 80,
                  max_rows: int = 50, wrap: Sequence[str] | None = None,
-                 lang: str = "es") -> Table:
+                 lang: str = "es") -> Table | Group:
     """The one way the CLI draws a table: readable at ``width`` (an 80-column terminal too).
 
     Figures, codes and other short cells never wrap; text columns (``wrap``, or by default the
     non-numeric columns with cells wider than :data:`WRAP_OVER`) wrap between words and get
     what width is left; a word wider than its column is cut with "…", never split over lines.
     When the one-line columns and :data:`TEXT_MIN` per text column do not fit in ``width``,
-    each row becomes a block of "field  value" lines instead (a record layout, like psql's
+    the vertical rules go; when they still do not fit, each row becomes a block of
+    "field  value" lines instead (a record layout, like psql's
     expanded display): a rich table squeezed below its content breaks words and numbers
     letter by letter. Cells are plain text (a firm named "[bold]" is shown as typed).
     """
     shown = df.head(max_rows)
     columns = [_column(str(name), shown.iloc[:, i], wrap) for i, name in enumerate(df.columns)]
-    widths = _fit(columns, width)
-    table = (_record_table(columns, title, width) if widths is None
-             else _wide_table(columns, widths, title))
-    if len(df) > max_rows:
-        table.caption = t("output.truncated", lang, shown=max_rows, total=f"{len(df):,}")
+    table = _record_table(columns, title, width)
+    for compact in (False, True):  # ruled grid; then no vertical rules (4 columns more room)
+        widths = _fit(columns, width - (3 * len(columns) - 3 if compact else
+                                        3 * len(columns) + 1))
+        if widths is not None:
+            table = _wide_table(columns, widths, title, compact=compact)
+            break
+    if len(df) > max_rows:  # below the table, not as its caption: a caption wraps to the
+        #                     table's width and rich folds its words letter by letter
+        return Group(table, Text(t("output.truncated", lang, shown=max_rows,
+                                   total=f"{len(df):,}"), style="dim"))
     return table
 
 
@@ -108,7 +116,8 @@ def _column(name: str, values: pd.Series, wrap: Sequence[str] | None) -> _Screen
     cells = tuple(_cell(v) for v in values.tolist())
     filled = [x for x in cells if x not in ("", "—")]
     numeric = pd.api.types.is_numeric_dtype(values) or (  # digits only: codes, left-aligned
-        all(_FIGURE.fullmatch(x) for x in filled) and not all(x.isdigit() for x in filled))
+        all(_FIGURE.fullmatch(x) for x in filled)
+        and not (filled and all(x.isdigit() for x in filled)))
     if wrap is not None:
         wraps = name in wrap
     else:
@@ -117,29 +126,27 @@ def _column(name: str, values: pd.Series, wrap: Sequence[str] | None) -> _Screen
     return _ScreenColumn(name, cells, numeric, wraps)
 
 
-def _fit(columns: Sequence[_ScreenColumn], width: int) -> list[int] | None:
-    """Content widths of the columns in ``width``, or None when even the least do not fit.
+def _fit(columns: Sequence[_ScreenColumn], room: int) -> list[int] | None:
+    """Content widths of the columns in ``room``, or None when even the least do not fit.
 
     Each column gets its least width; the room left goes first to the text columns (fewer
-    lines per row), then to headers that would otherwise wrap, each in proportion to what it
-    still lacks for one line.
+    lines per row), then to headers that would otherwise wrap; within each, the columns that
+    lack least for one line come first (as many as possible end up on one line).
     """
-    room = width - (3 * len(columns) + 1)  # a space either side of each cell, and the rules
     widths = [c.least for c in columns]
     if sum(widths) > room:
         return None
     for text_first in (True, False):
-        lack = [c.natural - w if c.wraps == text_first else 0
-                for c, w in zip(columns, widths, strict=True)]
-        spare = room - sum(widths)
-        share = [gap if sum(lack) <= spare else spare * gap // sum(lack) for gap in lack]
-        widths = [w + extra for w, extra in zip(widths, share, strict=True)]
+        chosen = [i for i, c in enumerate(columns) if c.wraps == text_first]
+        for i in sorted(chosen, key=lambda i: columns[i].natural - widths[i]):
+            widths[i] += min(columns[i].natural - widths[i], room - sum(widths))
     return widths
 
 
-def _wide_table(columns: Sequence[_ScreenColumn], widths: Sequence[int],
-                title: str | None) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
+def _wide_table(columns: Sequence[_ScreenColumn], widths: Sequence[int], title: str | None,
+                *, compact: bool) -> Table:
+    table = (Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
+                   pad_edge=False) if compact else Table(title=title, header_style="bold"))
     for column, width in zip(columns, widths, strict=True):
         table.add_column(column.header, width=width, overflow="ellipsis",
                          justify="right" if column.numeric else "left",
