@@ -2,8 +2,9 @@
 
 A firm named ``=HYPERLINK("http://evil.example","clic")`` or ``@SUM(...)`` typed into the
 registry, exported and opened in Excel or LibreOffice, would run as a formula on the reader's
-machine (CSV/formula injection, OWASP). Every writer of csv and xlsx (CLI and web) goes
-through this module:
+machine (CSV/formula injection, OWASP). Every writer of csv and xlsx (CLI, web, registry
+export, fair take-aways) goes through this module (:func:`csv_text`, :func:`csv_bytes`,
+:func:`write_xlsx`):
 
 * CSV has no types, so a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
   return gets a leading ``'`` (what Excel itself shows for text typed that way); the registry
@@ -68,17 +69,37 @@ def _text_columns(df: pd.DataFrame) -> list[Any]:
                     or pd.api.types.is_datetime64_any_dtype(df[c]))]
 
 
-def csv_text(df: pd.DataFrame) -> str:
+def csv_text(df: pd.DataFrame, *, line_end: str = "\n") -> str:
     """``df`` as CSV text (no index) with formula-like text cells escaped.
 
     A carriage return inside a text cell becomes a line feed: pandas leaves a field holding a
     bare CR unquoted, which splits the row for every reader (xlsx readers normalise it to LF
-    too, as XML requires).
+    too, as XML requires). ``line_end`` ends each record (CR LF for RFC 4180 files).
     """
     out = escape_frame(df)
     for column in _text_columns(out):
         out[column] = out[column].astype(object).map(_one_line_break)
-    return out.to_csv(index=False)
+    return out.to_csv(index=False, lineterminator=line_end)
+
+
+def csv_bytes(df: pd.DataFrame, *, line_end: str = "\n") -> bytes:
+    """``df`` as a CSV file for a spreadsheet: :func:`csv_text` in UTF-8 with a BOM.
+
+    The BOM is what makes Excel read the file as UTF-8 (accents in names and labels);
+    every downloaded or exported CSV (web, registry export, fair take-aways) is these bytes.
+    """
+    return ("\ufeff" + csv_text(df, line_end=line_end)).encode("utf-8")
+
+
+def rows_csv_bytes(rows: Sequence[Mapping[str, object]], *, line_end: str = "\n") -> bytes:
+    """Records with the same keys (the first record's order is the header) as :func:`csv_bytes`.
+
+    No records → the BOM only (an empty file, no header to guess).
+    """
+    if not rows:
+        return "\ufeff".encode()
+    return csv_bytes(pd.DataFrame.from_records(list(rows), columns=list(rows[0])),
+                     line_end=line_end)
 
 
 def _one_line_break(value: Any) -> Any:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import re
+from pathlib import Path
+
 import pycountry
 import pytest
 
+import comexlab
+from comexlab.errors import InputError
 from comexlab.sources.usitc_hts import read_programs
-from comexlab.tariffs.programs import programs_from_rows
+from comexlab.tariffs.programs import KNOWN_PROGRAMS, programs_from_rows
+from comexlab.tariffs.scenario import parse_scenario
 
 
 def test_mexico_and_canada_programs_by_era() -> None:
@@ -52,3 +59,43 @@ def test_a_program_listed_twice_is_a_data_bug() -> None:
     row = {"program": "S", "name_en": "a", "name_es": "b", "agreement": "c", "countries": ""}
     with pytest.raises(ValueError, match="'S' listed twice"):
         programs_from_rows([row, row])
+
+
+def _csv_codes() -> set[str]:
+    """The codes of tariffs/data/programs.csv, read straight from the file (independent of the
+    package's own reader)."""
+    path = Path(comexlab.__file__).parent / "tariffs" / "data" / "programs.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["program"].strip() for row in csv.DictReader(handle)}
+
+
+def test_scenario_program_codes_are_the_program_table() -> None:
+    # Issue 11: KNOWN_PROGRAMS used to be a second, hand-kept list that disagreed with the CSV
+    # (it had 'N', which no edition prints, and lacked JP, NP and P+).
+    assert set(KNOWN_PROGRAMS) == _csv_codes() == set(read_programs())
+    assert {"JP", "NP", "P+"} <= KNOWN_PROGRAMS and "N" not in KNOWN_PROGRAMS
+
+
+def test_program_codes_have_one_literal_source() -> None:
+    # no module of the package spells the program list again (a frozenset of code literals)
+    root = Path(comexlab.__file__).parent
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if re.search(r'"S\+",\s*"MX"|"MX",\s*"CA",\s*"A"', p.read_text("utf-8"))]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("code", sorted(_csv_codes()))
+def test_a_scenario_may_name_every_program_in_the_table(code: str) -> None:
+    text = (f"name: p\ntitle: P\nbase: {{edition: 2026r10, programs: ['{code}'], "
+            "source: usitc_dataweb, years: [2025], reporters: [MEX]}\n"
+            "overlays:\n  - {type: linear_cut, cut: 10%}\n")
+    assert parse_scenario(text).base.programs == (code,)
+
+
+def test_a_scenario_naming_a_code_outside_the_table_is_refused() -> None:
+    text = ("name: p\ntitle: P\nbase: {edition: 2026r10, programs: [N], "
+            "source: usitc_dataweb, years: [2025], reporters: [MEX]}\n"
+            "overlays:\n  - {type: linear_cut, cut: 10%}\n")
+    with pytest.raises(InputError) as info:
+        parse_scenario(text)
+    assert "unknown program 'N'" in info.value.render("en")

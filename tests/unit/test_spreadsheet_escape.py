@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+import comexlab
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.reports.render import ExportReport
-from comexlab.spreadsheet import csv_text, escape, escape_frame, unescape
+from comexlab.spreadsheet import (
+    csv_bytes,
+    csv_text,
+    escape,
+    escape_frame,
+    rows_csv_bytes,
+    unescape,
+)
 from comexlab.web.lines import CompletedRun, to_csv, to_xlsx
 
 HOSTILE = ["=1+1", '=HYPERLINK("http://evil.example","clic")', "@SUM(A1:A2)", "+52 33 1234",
@@ -150,3 +159,37 @@ def test_report_files_write_text_not_formulas(tmp_path: Path, fmt: OutputFormat)
     ws = wb["Principales productos"]
     assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("=1+1", "s", True)
     assert (ws["E2"].value, ws["F2"].value) == (-20, -0.2)
+
+
+# ------------------------------------------------------------------ one writer (issue 11)
+
+def test_csv_bytes_is_csv_text_with_a_bom() -> None:
+    assert csv_bytes(_frame()) == b"\xef\xbb\xbf" + csv_text(_frame()).encode("utf-8")
+    _assert_csv_inert(csv_bytes(_frame()).decode("utf-8-sig"))
+
+
+def test_rows_csv_bytes_escapes_and_keeps_the_record_layout() -> None:
+    # the fair take-aways' layout: header from the first record, CR LF, BOM; ints stay ints
+    rows = [{"Name": "=HYPERLINK(\"x\")", "Slot": 1, "Table": 2},
+            {"Name": "Acme, S.A.", "Slot": 2, "Table": 1}]
+    assert rows_csv_bytes(rows, line_end="\r\n") == (
+        '\ufeffName,Slot,Table\r\n"\'=HYPERLINK(""x"")",1,2\r\n"Acme, S.A.",2,1\r\n'
+    ).encode("utf-8")
+    assert rows_csv_bytes([]) == b"\xef\xbb\xbf"
+
+
+_OWN_WRITER = re.compile(r"csv\.writer\(|DictWriter\(|\.to_csv\([^)]*index=|"
+                         r"write_text\(.*utf-8-sig|encode\(\"utf-8-sig\"\)|\"\\ufeff\" \+")
+# sources/flowtable.write_csv stores a downloaded API answer as the file its loader reads: data,
+# not a spreadsheet export, so escaping would change the figures the loader sees.
+_NOT_EXPORTS = {"spreadsheet.py", "sources/flowtable.py"}
+
+
+def test_every_csv_file_is_written_by_the_spreadsheet_module() -> None:
+    root = Path(comexlab.__file__).parent
+    offenders = [f"{path.relative_to(root)}:{n}: {line.strip()}"
+                 for path in sorted(root.rglob("*.py"))
+                 if str(path.relative_to(root)) not in _NOT_EXPORTS
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if _OWN_WRITER.search(line)]
+    assert offenders == [], "write CSV through comexlab.spreadsheet:\n" + "\n".join(offenders)

@@ -71,18 +71,7 @@ def report_cmd(
 
 
 def _screen(shown: pd.DataFrame, title: str, notes: list[str]) -> None:
-    """A table whose first column (the indicator) keeps a readable width; figures never wrap."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, header_style="bold")
-    for i, col in enumerate(shown.columns):
-        table.add_column(str(col), min_width=24 if i == 0 else None, no_wrap=i > 0,
-                         justify="left" if i == 0 else "right")
-    for row in shown.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
-    console = Console()
-    console.print(table)
-    for note in notes:
-        console.print(f"[dim]{note}[/dim]", highlight=False)
+    """A table whose first column (the indicator) wraps between words; figures never wrap."""
+    emit(shown, OutputFormat.table, title=title, notes=notes, max_rows=len(shown),
+         wrap=[shown.columns[0]])
 

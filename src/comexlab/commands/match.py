@@ -6,18 +6,24 @@ Presentation only: the questions are answered by :mod:`comexlab.services.matchin
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from comexlab.commands.choices import LangOpt
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, fmt_number, fmt_pct, t
+
+if TYPE_CHECKING:  # pandas and the table writer load when a command prints, not on --help
+    import pandas as pd
 
 app = typer.Typer(help="Buyer–supplier matching and export consortia over the firm registry.",
                   no_args_is_help=True)
@@ -67,28 +73,54 @@ def _match_json(m: Any, lang: str) -> dict[str, Any]:
             "gaps": [g.text(lang) for g in m.gaps]}
 
 
-def _rows(matches: Any, lang: str, *, by_need: bool = False) -> list[list[str]]:
-    rows = []
-    for i, m in enumerate(matches, start=1):
-        first = [escape(m.need)] if by_need else [str(i), m.rfc, escape(m.name)]
-        rows.append([*first, fmt_number(100 * m.score, lang, digits=1),
-                     *(fmt_pct(m.components[c], lang, digits=0) for c in COMPONENTS),
-                     "—" if m.distance_km is None else fmt_number(m.distance_km, lang),
-                     escape("; ".join(g.text(lang) for g in m.gaps) or "—")])
-    return rows
+def _frame(matches: Sequence[Any], lang: str, first: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Matches as a screen table: the ``first`` columns, score, components, km, gaps."""
+    import pandas as pd
+
+    columns: dict[str, Sequence[str]] = dict(first)
+    columns[t("match.col.score", lang)] = [fmt_number(100 * m.score, lang, digits=1)
+                                           for m in matches]
+    for c in COMPONENTS:
+        columns[t(f"match.col.{c}", lang)] = [fmt_pct(m.components[c], lang, digits=0)
+                                              for m in matches]
+    columns[t("match.col.km", lang)] = ["—" if m.distance_km is None
+                                        else fmt_number(m.distance_km, lang) for m in matches]
+    columns[t("match.col.gaps", lang)] = ["; ".join(g.text(lang) for g in m.gaps) or "—"
+                                          for m in matches]
+    return pd.DataFrame(columns)
 
 
-def _table(title: str, first: list[str], rows: list[list[str]], lang: str) -> None:
-    from rich.table import Table
+def _ranked(matches: Sequence[Any], lang: str) -> pd.DataFrame:
+    return _frame(matches, lang, {t("match.col.rank", lang): [str(i) for i in
+                                                              range(1, len(matches) + 1)],
+                                  t("match.col.rfc", lang): [m.rfc for m in matches],
+                                  t("match.col.name", lang): [m.name for m in matches]})
 
-    table = Table(title=title, header_style="bold", show_lines=True)
-    for name in [*first, "match.col.score", *(f"match.col.{c}" for c in COMPONENTS),
-                 "match.col.km", "match.col.gaps"]:
-        table.add_column(t(name, lang) if name.startswith("match.") else name,
-                         overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
+
+@dataclass(frozen=True, slots=True)
+class _Screen:
+    """What ``--format table`` prints: lines, titled tables, lines (plain text, no markup)."""
+
+    tables: Sequence[tuple[str, pd.DataFrame]]
+    before: Sequence[str] = ()
+    after: Sequence[str] = ()
+
+
+def _output(fmt: Format, document: Mapping[str, Any], screen: _Screen, lang: str) -> None:
+    """The one output block of every ``match`` command: the JSON document or the screen."""
+    from comexlab.output import OutputFormat, emit
+
+    if fmt is Format.json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    for line in screen.before:
+        console.print(Text(line))
+    for title, frame in screen.tables:
+        emit(frame, OutputFormat.table, title=title, console=console, lang=lang,
+             max_rows=len(frame))
+    for line in screen.after:
+        console.print(Text(line, style="dim"))
 
 
 @app.command()
@@ -110,19 +142,15 @@ def need(
         result = matching.suppliers_for_need(session, request)
     qualified = result.qualified[:top]
     near = [m for m in result.matches if not m.qualified][:top]
-    if fmt is Format.json:
-        typer.echo(json.dumps({"need": result.need.code, "buyer": result.need.buyer,
-                               "qualified": [_match_json(m, lang) for m in qualified],
-                               "near": [_match_json(m, lang) for m in near]},
-                              ensure_ascii=False, indent=1))
-        return
-    first = [t("match.col.rank", lang), t("match.col.rfc", lang), t("match.col.name", lang)]
-    _table(t("match.title.qualified", lang, count=len(result.qualified), need=result.need.code,
-             buyer=result.need.buyer), first, _rows(qualified, lang), lang)
+    tables = [(t("match.title.qualified", lang, count=len(result.qualified),
+                 need=result.need.code, buyer=result.need.buyer), _ranked(qualified, lang))]
     if near:
-        failed = ", ".join(sorted(result.need.hard))
-        _table(t("match.title.near", lang, failed=failed), first, _rows(near, lang), lang)
-    Console().print(f"[dim]{t('match.basis', lang)}[/dim]")
+        tables.append((t("match.title.near", lang, failed=", ".join(sorted(result.need.hard))),
+                       _ranked(near, lang)))
+    _output(fmt, {"need": result.need.code, "buyer": result.need.buyer,
+                  "qualified": [_match_json(m, lang) for m in qualified],
+                  "near": [_match_json(m, lang) for m in near]},
+            _Screen(tables, after=[t("match.basis", lang)]), lang)
 
 
 @app.command()
@@ -142,19 +170,15 @@ def firm(
     request = matching.FirmRequest(rfc, files, _day(as_of, lang), lang)
     with _session(db_url) as session:
         result = matching.needs_for_firm(session, request)
-    if fmt is Format.json:
-        typer.echo(json.dumps({"rfc": result.supplier.rfc, "name": result.supplier.name,
-                               "needs": [_match_json(m, lang) for m in result.matches]},
-                              ensure_ascii=False, indent=1))
-        return
-    if not needs:
-        Console().print(t("match.demo_needs", lang, file=matching.DEMO_NEEDS))
     title = t("match.title.firm", lang, name=result.supplier.name, rfc=result.supplier.rfc,
               count=len(result.needs))
-    rows = [[*row[:1], "✓" if m.qualified else "✗",
-             *row[1:]] for row, m in zip(_rows(result.matches, lang, by_need=True),
-                                         result.matches, strict=True)]
-    _table(title, [t("match.col.need", lang), t("match.col.qualified", lang)], rows, lang)
+    frame = _frame(result.matches, lang, {
+        t("match.col.need", lang): [m.need for m in result.matches],
+        t("match.col.qualified", lang): ["✓" if m.qualified else "✗" for m in result.matches]})
+    _output(fmt, {"rfc": result.supplier.rfc, "name": result.supplier.name,
+                  "needs": [_match_json(m, lang) for m in result.matches]},
+            _Screen([(title, frame)], before=[] if needs else [
+                t("match.demo_needs", lang, file=matching.DEMO_NEEDS)]), lang)
 
 
 @app.command()
@@ -174,39 +198,32 @@ def consortium(
     with _session(db_url) as session:
         result = matching.consortium_for_bill(session, request)
     c = result.consortium
-    if fmt is Format.json:
-        typer.echo(json.dumps({
-            "bill": list(c.bill), "size": c.size, "members": list(c.members),
-            "covers": {p: list(v) for p, v in c.covers.items()},
-            "uncovered": list(c.uncovered), "lp_bound": c.lp_bound,
-            "dual_bound": c.dual_bound, "status": c.status,
-            "proven_optimal": c.proven_optimal, "gap": c.gap, "eligible": c.eligible,
-            "member_matches": [_match_json(m, lang) for m in result.members]},
-            ensure_ascii=False, indent=1))
-        return
-    _print_consortium(result, lang)
+    _output(fmt, {
+        "bill": list(c.bill), "size": c.size, "members": list(c.members),
+        "covers": {p: list(v) for p, v in c.covers.items()},
+        "uncovered": list(c.uncovered), "lp_bound": c.lp_bound,
+        "dual_bound": c.dual_bound, "status": c.status,
+        "proven_optimal": c.proven_optimal, "gap": c.gap, "eligible": c.eligible,
+        "member_matches": [_match_json(m, lang) for m in result.members]},
+        _consortium_screen(result, lang), lang)
 
 
-def _print_consortium(result: Any, lang: str) -> None:
-    import math
-
-    from rich.table import Table
+def _consortium_screen(result: Any, lang: str) -> _Screen:
+    import pandas as pd
 
     c = result.consortium
     names = {m.rfc: m.name for m in result.members}
-    table = Table(title=t("match.consortium.title", lang, count=len(c.bill), size=c.size,
-                          eligible=c.eligible), header_style="bold")
-    table.add_column(t("match.col.process", lang))
-    table.add_column(t("match.col.members", lang), overflow="fold")
-    for process, rfcs in c.covers.items():
-        table.add_row(t(f"enum.process.{process}", lang),
-                      escape("; ".join(f"{r} {names.get(r, '')}" for r in rfcs)))
-    console = Console()
-    console.print(table)
+    frame = pd.DataFrame({
+        t("match.col.process", lang): [t(f"enum.process.{p}", lang) for p in c.covers],
+        t("match.col.members", lang): ["; ".join(f"{r} {names.get(r, '')}" for r in rfcs)
+                                       for rfcs in c.covers.values()]})
     verdict = t("match.consortium.optimal", lang) if c.proven_optimal else t(
         "match.consortium.not_proven", lang, gap=fmt_pct(c.gap, lang))
-    console.print(t("match.consortium.proof", lang, lp=fmt_number(c.lp_bound, lang, digits=2),
-                    ceil=math.ceil(c.lp_bound - 1e-9), status=c.status, verdict=verdict))
+    after = [t("match.consortium.proof", lang, lp=fmt_number(c.lp_bound, lang, digits=2),
+               ceil=math.ceil(c.lp_bound - 1e-9), status=c.status, verdict=verdict)]
     if c.uncovered:
-        console.print(t("match.consortium.uncovered", lang, processes=", ".join(
+        after.append(t("match.consortium.uncovered", lang, processes=", ".join(
             t(f"enum.process.{p}", lang) for p in c.uncovered)))
+    title = t("match.consortium.title", lang, count=len(c.bill), size=c.size,
+              eligible=c.eligible)
+    return _Screen([(title, frame)], after=after)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from comexlab.commands.choices import LangOpt
 from comexlab.errors import InputError
@@ -111,7 +110,9 @@ def _timing(start: str, slot_minutes: int, tz: str, lang: str):  # type: ignore[
 
 
 def _print(result, lang: str) -> None:  # type: ignore[no-untyped-def]
-    from rich.table import Table
+    import pandas as pd
+
+    from comexlab.output import OutputFormat, emit
 
     s, fair = result.schedule, result.fair
     console = Console()
@@ -126,12 +127,8 @@ def _print(result, lang: str) -> None:  # type: ignore[no-untyped-def]
     if s.moved is not None:
         console.print(t("fair.summary.late", lang, moved=s.moved, dropped=s.dropped,
                         kept=len(s.kept)))
-    table = Table(header_style="bold")
-    for key in ("fair.col.slot", "fair.col.table", "fair.col.a", "fair.col.b",
-                "fair.col.weight"):
-        table.add_column(t(key, lang))
-    for m in s.meetings[:50]:
-        table.add_row(str(m.slot), str(m.table), escape(m.a), escape(m.b), str(m.weight))
-    console.print(table)
-    if len(s.meetings) > 50:
-        console.print(t("output.truncated", lang, shown=50, total=len(s.meetings)))
+    emit(pd.DataFrame([(m.slot, m.table, m.a, m.b, m.weight) for m in s.meetings],
+                      columns=[t(key, lang) for key in ("fair.col.slot", "fair.col.table",
+                                                        "fair.col.a", "fair.col.b",
+                                                        "fair.col.weight")]),
+         OutputFormat.table, console=console, max_rows=50, lang=lang)

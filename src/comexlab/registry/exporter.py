@@ -19,7 +19,7 @@ from comexlab.errors import InputError
 from comexlab.i18n import catalog, label, t
 from comexlab.registry import cells
 from comexlab.registry.entities import ENTITIES, Column, EntitySpec
-from comexlab.spreadsheet import csv_text, write_xlsx
+from comexlab.spreadsheet import csv_bytes, write_xlsx
 
 _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean"}
 
@@ -113,4 +113,4 @@ def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    path.write_text(csv_text(df), encoding="utf-8-sig")
+    path.write_bytes(csv_bytes(df))

@@ -21,7 +21,7 @@ from comexlab.i18n import Msg
 from comexlab.matching import agenda, fairfile
 from comexlab.matching.agenda import Timing
 from comexlab.matching.schedule import Fair, Meeting, Schedule, reschedule, solve
-from comexlab.spreadsheet import escape
+from comexlab.spreadsheet import rows_csv_bytes
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -160,13 +160,7 @@ def as_json(result: FairResult) -> dict[str, Any]:
 
 def csv_bytes(rows: Sequence[Mapping[str, object]]) -> bytes:
     """UTF-8 (with BOM, so Excel shows accents) CSV; text that looks like a formula quoted."""
-    out = io.StringIO()
-    if rows:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([escape(c) for c in rows[0]])
-        for row in rows:
-            writer.writerow([escape(v) for v in row.values()])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return rows_csv_bytes(rows, line_end="\r\n")
 
 
 def xlsx_bytes(sheets: Mapping[str, Sequence[Mapping[str, object]]]) -> bytes:

@@ -18,7 +18,7 @@ import pandas as pd
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
 from comexlab.sources.files import data_path
-from comexlab.tariffs.scenario import PRODUCT_LISTS, ProductList
+from comexlab.tariffs.product_lists import PRODUCT_LISTS, ProductList
 from comexlab.tariffs.smart import ElasticityTables
 
 HAUK = "us_trade_elasticities_hauk"

@@ -35,9 +35,8 @@ import pyarrow as pa
 
 from comexlab.errors import AuditNote, InputError, NotFoundError, Problem
 from comexlab.i18n import Msg
-from comexlab.package_data import csv_table
 from comexlab.sources.files import data_path
-from comexlab.tariffs.programs import Program, programs_from_rows
+from comexlab.tariffs.programs import Program, shipped_programs
 from comexlab.tariffs.rate_parser import parse_rate, parse_special
 from comexlab.tariffs.rates import Rate
 
@@ -466,7 +465,7 @@ def _rate_records(ed: str, rows: list[SourceRow], known: set[str]) -> list[dict[
 
 def read_programs() -> dict[str, Program]:
     """The program table shipped as package data (tariffs/data/programs.csv)."""
-    return programs_from_rows(list(csv_table("comexlab.tariffs", "programs")))
+    return shipped_programs()
 
 
 def programs_table(programs: dict[str, Program]) -> pa.Table:

@@ -47,6 +47,7 @@ from comexlab.tariffs.ave import (
     method_labels,
 )
 from comexlab.tariffs.formulas import linear_cut, neutralising_cut, swiss
+from comexlab.tariffs.prefixes import prefix_mask
 from comexlab.tariffs.scenario import Overlay, Products, Scenario, Stacking
 from comexlab.tariffs.smart import ElasticityTables, SmartParams, lookup_elasticity, smart_effects
 
@@ -109,24 +110,6 @@ def _series(frame: pd.DataFrame, name: str, default: float = np.nan) -> FloatArr
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
-    """Rows whose product code starts with any prefix, evaluated once per distinct code."""
-    if not prefixes:
-        return np.zeros(len(codes), dtype=bool)
-    idx, uniques = pd.factorize(codes, sort=False)
-    uniq = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
-    hit = np.zeros(len(uniq), dtype=bool)
-    for length in sorted({len(p) for p in prefixes}):
-        wanted = {p for p in prefixes if len(p) == length}
-        hit |= uniq.str[:length].isin(wanted).to_numpy() & (uniq.str.len() >= length).to_numpy()
-    return hit[idx]
-
-
-def prefix_mask(codes: pd.Series, prefixes: Sequence[str]) -> BoolArray:
-    """Rows whose product code starts with any of ``prefixes`` (shared with the regime)."""
-    return _prefix_mask(codes, prefixes)
-
-
 def _products_mask(codes: pd.Series, products: Products,
                    product_lists: Mapping[str, Sequence[str]]) -> BoolArray:
     def resolve(prefixes: Sequence[str], lists: Sequence[str]) -> list[str]:
@@ -140,10 +123,10 @@ def _products_mask(codes: pd.Series, products: Products,
     if products.everything:
         mask = np.ones(len(codes), dtype=bool)
     else:
-        mask = _prefix_mask(codes, resolve(products.prefixes, products.lists))
+        mask = prefix_mask(codes, resolve(products.prefixes, products.lists))
     excluded = resolve(products.exclude_prefixes, products.exclude_lists)
     if excluded:
-        mask &= ~_prefix_mask(codes, excluded)
+        mask &= ~prefix_mask(codes, excluded)
     return mask
 
 

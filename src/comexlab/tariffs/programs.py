@@ -2,12 +2,16 @@
 
 The table itself is package data (``tariffs/data/programs.csv``, from HTS General Note 3(c)(i)
 and the general note of each program) so analysts can read and correct it without touching code;
-this module only gives it a type.
+this module only gives it a type and reads it (through :mod:`comexlab.package_data`). It is
+the one list of program codes: the scenario parser's :data:`KNOWN_PROGRAMS` and the warehouse's
+``hts_program`` table are both built from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from comexlab.package_data import csv_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +48,14 @@ def programs_from_rows(rows: list[dict[str, str]]) -> dict[str, Program]:
             general_note=row.get("general_note", "").strip() or None,
         )
     return table
+
+
+def shipped_programs() -> dict[str, Program]:
+    """The program table shipped as package data (``tariffs/data/programs.csv``)."""
+    return programs_from_rows(list(csv_table("comexlab.tariffs", "programs")))
+
+
+KNOWN_PROGRAMS: frozenset[str] = frozenset(shipped_programs())
+"""Special-column program codes of the HTS general notes, as listed in ``programs.csv``: what a
+scenario may name before any HTS edition is loaded (afterwards the loaded ``hts_program``
+table, built from the same file, is passed in)."""

@@ -43,54 +43,9 @@ from comexlab.errors import InputError, Problem
 from comexlab.i18n import Msg
 from comexlab.nomenclature.countries import is_known
 from comexlab.tariffs.formulas import SWISS_A_DEFAULT
+from comexlab.tariffs.product_lists import PRODUCT_LISTS
+from comexlab.tariffs.programs import KNOWN_PROGRAMS
 from comexlab.tariffs.regime.timeline import RegimeChanges, Usmca, shipped_timeline
-
-KNOWN_PROGRAMS: frozenset[str] = frozenset({
-    "S", "S+", "MX", "CA", "A", "A*", "A+", "AU", "B", "BH", "C", "CL", "CO", "D", "E", "E*",
-    "IL", "JO", "J", "J*", "J+", "K", "KR", "L", "MA", "N", "OM", "P", "PA", "PE", "R", "SG",
-})
-"""Special-column program codes of the HTS general notes (the hts branch's program table is the
-authoritative list; the edge passes it in when loaded)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProductList:
-    """A named product list resolved at the I/O edge from a ``budgetlab_tariff_resources`` file."""
-
-    name: str
-    file: str
-    code_column: str | None          # None: plain text file, one code a line
-    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (column, accepted values)
-    description: str = ""
-
-
-_ANNEX = "budgetlab_tariff_resources/s232_annex_products.csv"
-PRODUCT_LISTS: dict[str, ProductList] = {p.name: p for p in (
-    ProductList("budgetlab:s232_auto_parts", "budgetlab_tariff_resources/s232_auto_parts.txt",
-                None, description="Section 232 automobile parts (HTS10)"),
-    ProductList("budgetlab:s232_mhd_parts", "budgetlab_tariff_resources/s232_mhd_parts.txt",
-                None, description="Section 232 medium/heavy-duty vehicle parts (HTS10)"),
-    ProductList("budgetlab:s232_steel", _ANNEX, "hts_prefix", (("metal_type", ("steel",)),),
-                "Section 232 steel, all annexes (1a, 1b, 2, 3)"),
-    ProductList("budgetlab:s232_aluminum", _ANNEX, "hts_prefix",
-                (("metal_type", ("aluminum",)),), "Section 232 aluminium, all annexes"),
-    ProductList("budgetlab:s232_steel_1a", _ANNEX, "hts_prefix",
-                (("metal_type", ("steel",)), ("annex", ("1a",))),
-                "Section 232 steel, annex 1a (the metal articles themselves)"),
-    ProductList("budgetlab:s232_aluminum_1a", _ANNEX, "hts_prefix",
-                (("metal_type", ("aluminum",)), ("annex", ("1a",))),
-                "Section 232 aluminium, annex 1a (the metal articles themselves)"),
-    ProductList("budgetlab:s232_copper", "budgetlab_tariff_resources/s232_copper_products.csv",
-                "hts10", description="Section 232 copper products"),
-    ProductList("budgetlab:s232_derivatives",
-                "budgetlab_tariff_resources/s232_derivative_products.csv", "hts_prefix",
-                description="Section 232 steel/aluminium derivative products"),
-    ProductList("budgetlab:ieepa_exempt", "budgetlab_tariff_resources/ieepa_exempt_products.csv",
-                "hts10", description="IEEPA-exempt products (HTS10)"),
-    ProductList("budgetlab:fentanyl_carveout",
-                "budgetlab_tariff_resources/fentanyl_carveout_products.csv", "hts8",
-                description="IEEPA fentanyl tariff carve-outs (HTS8)"),
-)}
 
 
 class Stacking(StrEnum):

@@ -2,7 +2,7 @@
 
 Presentation only: every table comes from the view model the page itself renders (so a firm
 user's download holds exactly what their page holds), and every file goes through
-:func:`comexlab.spreadsheet.write_xlsx` / :func:`~comexlab.spreadsheet.csv_text`, which escape
+:func:`comexlab.spreadsheet.write_xlsx` / :func:`~comexlab.spreadsheet.csv_bytes`, which escape
 formula-like text — firm names and RFCs are typed by people and must stay inert in Excel.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 from fastapi.responses import Response
 
 from comexlab.i18n import label, t
-from comexlab.spreadsheet import csv_text, write_xlsx
+from comexlab.spreadsheet import csv_bytes, write_xlsx
 from comexlab.web.views import ClusterGraph, Cut, Dashboard, FirmPage, GapView
 
 Format = Literal["csv", "xlsx"]
@@ -34,7 +34,7 @@ def download(name: str, sheets: Mapping[str, pd.DataFrame], fmt: Format, *,
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "export"
     if fmt == "csv":
         first = next(iter(sheets.values()))
-        return Response("\ufeff" + csv_text(first), media_type="text/csv; charset=utf-8",
+        return Response(csv_bytes(first), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{safe}.csv"'})
     buffer = io.BytesIO()
     write_xlsx(sheets, buffer, percent_columns=percent_columns, notes=notes)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.spreadsheet import csv_text, write_xlsx
+from comexlab.spreadsheet import csv_bytes, write_xlsx
 from comexlab.web.views import Column, LinePage, RunResult
 
 MAX_PAGE_SIZE = 200
@@ -96,7 +96,7 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
     Formula-like text (a scenario or line description starting with ``=``) is quoted.
     """
-    return csv_text(df).encode("utf-8-sig")
+    return csv_bytes(df)
 
 
 def to_xlsx(run: CompletedRun, title: str) -> bytes:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from comexlab.errors import InputError
 from comexlab.i18n import Msg
-from comexlab.tariffs.engine import prefix_mask
+from comexlab.tariffs.prefixes import prefix_mask
 from comexlab.tariffs.regime.stacking import Hit, TrackRates, stack
 from comexlab.tariffs.regime.timeline import (
     METALS,

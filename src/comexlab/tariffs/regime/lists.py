@@ -1,6 +1,6 @@
 """Named product lists of the regime timeline that the scenario catalog does not already hold.
 
-Each is a :class:`~comexlab.tariffs.scenario.ProductList` (file of
+Each is a :class:`~comexlab.tariffs.product_lists.ProductList` (file of
 ``budgetlab_tariff_resources`` + code column + row filters), resolved to HTS prefixes at the I/O
 edge (:func:`comexlab.sources.scenario_inputs.read_product_list`). ``regime:`` lists are
 defined in the timeline file itself.
@@ -8,7 +8,7 @@ defined in the timeline file itself.
 
 from __future__ import annotations
 
-from comexlab.tariffs.scenario import PRODUCT_LISTS, ProductList
+from comexlab.tariffs.product_lists import PRODUCT_LISTS, ProductList
 
 _BL = "budgetlab_tariff_resources/"
 _ANNEX = _BL + "s232_annex_products.csv"
