@@ -43,7 +43,8 @@ bench: install
 ## 2 cores). Scores per module: bench/README-mutation.md.
 mutate: install
 	rm -rf mutants
-	COMEXLAB_HYPOTHESIS=mutate $(VENV)/bin/mutmut run --max-children $${MUTATE_JOBS:-2}
+	COMEXLAB_DATA=$${COMEXLAB_DATA:-$(abspath ../shared/data)} COMEXLAB_HYPOTHESIS=mutate \
+	  $(VENV)/bin/mutmut run --max-children $${MUTATE_JOBS:-2} $(MUTANTS)
 	$(PY) bench/mutation_score.py mutants --survivors mutants/survivors.txt
 
 clean:

@@ -147,3 +147,113 @@ def test_lines_not_hit_keep_their_base_rate() -> None:
               shares={m: np.zeros(2) for m in ("steel", "aluminum", "copper")},
               us_content=0.4)
     assert r.total("rest").tolist() == pytest.approx([0.30, 0.05])
+
+
+# --- several lines, several measures of one role (mutation testing, issue 11) ----------------
+
+def run_lines(hits: list[Hit], *, mfn: list[float], pref: list[float] | None = None,
+              **shares: list[float]) -> TrackRates:
+    n = len(mfn)
+    metals = {m: np.array(shares.get(m, [0.0] * n)) for m in ("steel", "aluminum", "copper")}
+    return stack(hits, base_claimed=np.array(pref if pref is not None else [0.0] * n),
+                 base_rest=np.array(mfn), shares=metals, us_content=0.40)
+
+
+def rates(r: TrackRates, track: str, authority: Authority | None = None) -> list[float]:
+    if authority is None:
+        return r.total(track).tolist()
+    got = r.claimed if track == "claimed" else r.rest
+    return got.get(authority, np.zeros(len(r.total(track)))).tolist()
+
+
+YES, NO = True, False
+
+
+def test_two_carve_outs_each_free_their_own_lines() -> None:
+    carve_b = measure("annex2b", Authority.s232, 0.0, Role.carve_out)
+    r = run_lines([Hit(ANNEX2, np.array([YES, NO, NO])), Hit(carve_b, np.array([NO, YES, NO])),
+                   Hit(STEEL, np.array([YES, YES, YES]))], mfn=[0.0] * 3)
+    assert rates(r, "rest", Authority.s232) == pytest.approx([0.0, 0.0, 0.50])
+
+
+def test_a_heading_line_keeps_its_heading_when_a_lower_one_hits_other_lines() -> None:
+    # line 0: parts (25%); line 1: buses (10%); both on the steel list and under IEEPA
+    hits = [Hit(PARTS, np.array([YES, NO])), Hit(BUSES, np.array([NO, YES])),
+            Hit(STEEL, np.array([YES, YES])), Hit(IEEPA, np.array([YES, YES]))]
+    r = run_lines(hits, mfn=[0.0, 0.0], steel=[1.0, 1.0])
+    assert rates(r, "rest", Authority.s232) == pytest.approx([0.25, 0.10])
+    assert rates(r, "rest", Authority.ieepa_fentanyl) == pytest.approx([0.0, 0.0])
+
+
+def test_full_value_metals_on_different_lines_both_count() -> None:
+    alu = measure("alu", Authority.s232, 0.25, Role.metal, metal="aluminum")
+    r = run_lines([Hit(STEEL, np.array([YES, NO])), Hit(alu, np.array([NO, YES]))],
+                  mfn=[0.0, 0.0])
+    assert rates(r, "rest", Authority.s232) == pytest.approx([0.50, 0.25])
+    assert rates(r, "claimed", Authority.s232) == pytest.approx([0.50, 0.25])
+
+
+def test_content_duties_add_on_the_claimed_track_too_and_only_where_they_hit() -> None:
+    # line 0: aluminium 0.3 and copper 0.2 → 0.25 on both tracks, IEEPA 25% on the other 0.5;
+    # line 1: no metal programme → IEEPA on the whole value
+    hits = [Hit(ALU_DERIV, np.array([YES, NO])), Hit(COPPER, np.array([YES, NO])),
+            Hit(IEEPA, np.array([YES, YES]))]
+    r = run_lines(hits, mfn=[0.0, 0.0], aluminum=[0.3, 0.3], copper=[0.2, 0.2])
+    assert rates(r, "claimed", Authority.s232) == pytest.approx([0.25, 0.0])
+    assert rates(r, "rest", Authority.ieepa_fentanyl) == pytest.approx([0.125, 0.25])
+
+
+def test_metal_shares_over_one_leave_no_negative_ieepa() -> None:
+    # aluminium 0.7 + copper 0.6 of the value: the 232 programmes cover it all, IEEPA is 0
+    r = run(ALU_DERIV, COPPER, IEEPA, aluminum=0.7, copper=0.6)
+    assert rate(r, "rest", Authority.s232) == pytest.approx(0.65)
+    assert rate(r, "rest", Authority.ieepa_fentanyl) == 0.0
+
+
+def test_metal_usmca_exemptions_give_the_claimed_track_nothing() -> None:
+    # exempt_claimed metal measures (content, full value, floor): the claimed track pays none
+    content = measure("c", Authority.s232, 0.5, Role.metal, basis=ValueBasis.metal_content,
+                      metal="copper", usmca=Usmca.exempt_claimed)
+    full = measure("f", Authority.s232, 0.5, Role.metal, metal="steel",
+                   usmca=Usmca.exempt_claimed)
+    floor = measure("fl", Authority.s232, 0.15, Role.metal, basis=ValueBasis.floor,
+                    usmca=Usmca.exempt_claimed)
+    for m, rest in ((content, 0.25), (full, 0.5), (floor, 0.10)):
+        r = run(m, mfn=0.05, pref=0.0, copper=0.5)
+        assert rate(r, "claimed", Authority.s232) == 0.0, m.id
+        assert rate(r, "rest", Authority.s232) == pytest.approx(rest), m.id
+
+
+def test_a_floor_on_the_claimed_track_tops_up_from_the_preferential_rate() -> None:
+    # annex III floor 15%: MFN 8% → +7% on the rest; USMCA rate 5% → +10% on the claimed part;
+    # a claimed rate already above 15% gets nothing
+    r = run(ANNEX3, mfn=0.08, pref=0.05)
+    assert rate(r, "rest", Authority.s232) == pytest.approx(0.07)
+    assert rate(r, "claimed", Authority.s232) == pytest.approx(0.10)
+    assert rate(run(ANNEX3, mfn=0.20, pref=0.18), "claimed", Authority.s232) == 0.0
+
+
+def test_additive_duties_only_on_their_lines_with_their_usmca_share() -> None:
+    vehicles_301 = measure("s301", Authority.s301, 0.25, Role.additive,
+                           usmca=Usmca.non_us_content)
+    r = run_lines([Hit(vehicles_301, np.array([YES, NO]))], mfn=[0.0, 0.0])
+    assert rates(r, "rest", Authority.s301) == pytest.approx([0.25, 0.0])
+    assert rates(r, "claimed", Authority.s301) == pytest.approx([0.25 * 0.6, 0.0])
+
+
+def test_each_rule_also_runs_on_its_own() -> None:
+    # a metal or residual rule with no heading/metal rule before it: nothing is covered
+    from comexlab.tariffs.regime.stacking import StackState, rule_metal, rule_residual
+
+    def state() -> StackState:
+        return StackState(base_claimed=np.zeros(1), base_rest=np.zeros(1),
+                          shares={"steel": np.ones(1), "aluminum": np.zeros(1),
+                                  "copper": np.zeros(1)}, us_content=0.4)
+
+    st = state()
+    rule_metal(st, [Hit(STEEL, np.array([YES]))])
+    assert st.rest[Authority.s232].tolist() == [0.5]
+    assert st.covered is not None and st.covered.tolist() == [1.0]
+    st = state()
+    rule_residual(st, [Hit(IEEPA, np.array([YES]))])
+    assert st.rest[Authority.ieepa_fentanyl].tolist() == [0.25]

@@ -173,3 +173,37 @@ def test_regime_changes_need_a_regime_date_and_known_measures() -> None:
     texts = [p.render("en") for p in err.value.problems]
     assert any("needs base.regime" in p for p in texts)
     assert any("ieepa-everything" in p and "not a modelled measure" in p for p in texts)
+
+
+def test_regime_changes_remove_add_and_retreat_measures_by_id() -> None:
+    from comexlab.tariffs.regime.timeline import RegimeChanges
+
+    late = GOOD.replace("ieepa-x", "later").replace("2025-03-07", "2027-01-01").replace(
+        "2026-02-23", "null")
+    third = GOOD.replace("ieepa-x", "third")
+    tl = parse_timeline(HEAD + GOOD + late + third, source="t.yaml")
+    day = dt.date(2026, 6, 1)
+    # removing the first measure keeps the ones after it
+    assert [m.id for m in RegimeChanges(remove=("ieepa-x",)).apply(tl, day).measures] == [
+        "later", "third"]
+    # adding a measure that starts later puts it in force from the regime's date, open-ended
+    added = RegimeChanges(add=("later",)).apply(tl, day).measure("later")
+    assert (added.effective_from, added.effective_to) == (day, None)
+    assert added.active_on(day)
+    # an ended measure added back keeps its first day
+    back = RegimeChanges(add=("ieepa-x",)).apply(tl, day).measure("ieepa-x")
+    assert (back.effective_from, back.effective_to) == (dt.date(2025, 3, 7), None)
+    assert RegimeChanges().empty and not RegimeChanges(remove=("x",)).empty
+
+
+def test_excluded_partners_are_not_covered_even_by_a_wildcard() -> None:
+    text = HEAD + GOOD.replace("partners: [MEX]", 'partners: ["*"]\n    exclude_partners: [CAN]')
+    m = parse_timeline(text, source="t.yaml").measure("ieepa-x")
+    assert m.applies_to("MEX") and m.applies_to("CHN")
+    assert not m.applies_to("CAN")
+
+
+def test_an_unknown_measure_id_is_named() -> None:
+    tl = parse_timeline(HEAD + GOOD, source="t.yaml")
+    with pytest.raises(KeyError, match="no-such-measure"):
+        tl.measure("no-such-measure")
