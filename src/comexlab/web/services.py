@@ -44,6 +44,7 @@ class Services:
 
     dashboard: Callable[..., Any]
     dashboard_options: Callable[..., Any]
+    state_exports: Callable[..., Any]
     scenario_catalog: Callable[..., Any]
     scenario_run: Callable[..., Any]
     scenario_validate: Callable[..., Any]
@@ -67,6 +68,7 @@ def default_services() -> Services:
     return Services(
         dashboard=_lazy(f"{a}.report", "dashboard"),
         dashboard_options=_lazy(f"{a}.report", "dashboard_options"),
+        state_exports=_lazy(f"{a}.report", "state_exports"),
         scenario_catalog=_lazy(f"{a}.scenario", "catalog"),
         scenario_run=_lazy(f"{a}.scenario", "run"),
         scenario_validate=_lazy(f"{a}.scenario", "validate"),
