@@ -211,6 +211,7 @@ def test_build_hatches_states_without_figures_and_links_each_state() -> None:
     assert zac.value_usd is None and zac.fill == state_map.NO_DATA_FILL
     assert m.ranked[-1].inegi == "32" and m.ranked[0].reporter == "MX-YUC"
     assert m.states[-1].reporter == "MX-JAL" and m.states[-1].current  # drawn last, on top
+    assert m.current_name == "Jalisco"  # the legend explains the orange outline
     assert sum(c.count for c in m.legend) == 31
     assert m.legend[0].fill == state_map.COLOURS[-1]  # legend lists the darkest class first
     jal = m.states[-1]
@@ -221,6 +222,7 @@ def test_build_hatches_states_without_figures_and_links_each_state() -> None:
 def test_build_without_the_year_points_to_the_latest_year() -> None:
     m = state_map.build(_exports({}, year="2026"), current="MEX")
     assert m.source is None and m.no_data == 32 and m.legend == ()
+    assert m.current_name is None  # a country reporter has no state to outline
     assert m.latest_href == "/dashboard?reporter=MX-GTO&start=2025&end=2025"
     assert state_map.build(_exports({}, year="2026"), current="MX-SON").latest_href == (
         "/dashboard?reporter=MX-SON&start=2025&end=2025")

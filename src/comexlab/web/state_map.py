@@ -19,8 +19,9 @@ from comexlab.presentation.choropleth import classify
 from comexlab.warehouse.reports import StateExports
 from comexlab.web.adapters.report import DEFAULT_REPORTER
 
-#: ColorBrewer "Greens", 5 classes (sequential, colour-blind safe, prints in grey).
-COLOURS = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")
+#: ColorBrewer "Greens" (sequential, colour-blind safe, prints in grey): the 6-class ramp less
+#: its near-white first step, so the lowest class still stands out from the page.
+COLOURS = ("#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")
 #: States without a figure: a grey hatch (an SVG pattern defined in the template).
 NO_DATA_FILL = "url(#smap-hatch)"
 
@@ -85,6 +86,7 @@ class StateMap:
     no_data: int
     latest_year: str | None
     latest_href: str | None
+    current_name: str | None
     credit: dict[str, str]
 
 
@@ -122,7 +124,8 @@ def build(exports: StateExports, *, current: str | None = None) -> StateMap:
         year=exports.year, source=exports.source, view_box=shapes.view_box,
         states=tuple(sorted(drawn, key=lambda s: s.current)), ranked=tuple(ranked),
         legend=legend[::-1], no_data=sum(s.value_usd is None for s in drawn),
-        latest_year=latest, latest_href=_latest_href(latest, current), credit=shapes.source)
+        latest_year=latest, latest_href=_latest_href(latest, current),
+        current_name=next((s.name for s in drawn if s.current), None), credit=shapes.source)
 
 
 def _latest_href(latest: str | None, current: str | None) -> str | None:

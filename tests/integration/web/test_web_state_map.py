@@ -50,7 +50,7 @@ def test_dashboard_draws_32_linked_states_with_values_in_titles(as_user) -> None
     # Chihuahua led 2025 (US$109.51 bn, INEGI EEF); Quintana Roo was last (US$19.5 M)
     assert by_code["08"][4] == "Chihuahua: US$109.51 mil M en 2025 — abrir su tablero"
     assert by_code["23"][4] == "Quintana Roo: US$19.5 M en 2025 — abrir su tablero"
-    assert by_code["08"][3] == "#006d2c" and by_code["23"][3] == "#edf8e9"
+    assert by_code["08"][3] == "#006d2c" and by_code["23"][3] == "#c7e9c0"
     assert 'id="smap-11" class="smap-state smap-current"' in html  # outlined: the state shown
     assert "Exportaciones por entidad federativa, 2025" in html
     assert "state-map-no-data" not in html  # every state has a 2025 figure
