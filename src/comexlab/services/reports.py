@@ -43,7 +43,7 @@ from comexlab.reports.state_lines import StateLines
 from comexlab.reports.windows import Window
 from comexlab.warehouse import engine
 from comexlab.warehouse import report_queries as q
-from comexlab.warehouse.report_queries import NATIONAL
+from comexlab.warehouse.report_queries import NATIONAL, StateExports
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,3 +378,8 @@ def _estimated_input(con: duckdb.DuckDBPyConnection, req: ReportRequest) -> Repo
 def source_label(source: str, lang: str) -> str:
     """Human name of a source for titles and notes."""
     return t(f"report.source.{source}", lang)
+
+
+def state_exports(con: duckdb.DuckDBPyConnection, year: str) -> StateExports:
+    """How much did each state export in ``year``? (the dashboard's map; INEGI EEF, else EAEF)."""
+    return q.state_exports(con, year)

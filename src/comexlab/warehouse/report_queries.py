@@ -13,6 +13,7 @@ receives one row per product, partner and window instead of one per month and re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 import ibis
@@ -247,3 +248,47 @@ def revision_statuses(con: duckdb.DuckDBPyConnection, source: str, periods: Sequ
     for r in found:
         out.setdefault(str(r["revision_status"]), []).append(str(r["period"]))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class StateExports:
+    """Every state's exports in one year from one INEGI source (the map of the dashboard).
+
+    ``values``: reporter ('MX-GTO') → US$, only for the states the source has that year (a
+    state it lacks is absent, never 0). ``source`` is ``None`` when no INEGI source has the
+    year; ``years``: the years some INEGI source has, newest first.
+    """
+
+    year: str
+    source: str | None
+    values: dict[str, float]
+    years: tuple[str, ...]
+
+
+def state_exports(con: duckdb.DuckDBPyConnection, year: str) -> StateExports:
+    """How much did each state export in ``year``? (INEGI EEF, else EAEF: same as the reports).
+
+    Each state's figure follows the report's total rule (:func:`window_total`: the source's
+    total rows where it gives them — EAEF —, else the sum of its subsector rows, confidential
+    remainder 'UNSPECIFIED' included), so a state's value on the map is the total its own
+    dashboard shows for that year.
+    """
+    flow = expr.table(con, "flow")
+    inegi = flow.filter(flow.source.isin(list(prof.INEGI_SOURCES)), flow.flow == "export",
+                        flow.reporter_level == "state")
+    years = inegi.select("source", "period").distinct().to_pyarrow().to_pylist()
+    having = {str(r["source"]) for r in years if r["period"] == year}
+    source = next((s for s in prof.INEGI_SOURCES if s in having), None)
+    all_years = tuple(sorted({str(r["period"]) for r in years}, reverse=True))
+    if source is None:
+        return StateExports(year=year, source=None, values={}, years=all_years)
+    level = prof.PROFILES[source].product_level
+    rows = inegi.filter(inegi.source == source, inegi.period == year,
+                        inegi.product_level.isin([level, "total"]))
+    sums = (rows.group_by(["reporter", "product_level"])
+            .aggregate(value_usd=rows.value_usd.sum()).to_pyarrow().to_pylist())
+    values: dict[str, float] = {}
+    for r in sorted(sums, key=lambda r: r["product_level"] != "total"):  # total rows first
+        if r["value_usd"] is not None:
+            values.setdefault(str(r["reporter"]), float(r["value_usd"]))
+    return StateExports(year=year, source=source, values=values, years=all_years)

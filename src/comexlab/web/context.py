@@ -4,10 +4,11 @@
 warehouse, the job runner, the caches) and keeps it as ``app.state.ctx``; handlers take it with
 :func:`app_context`, so mypy and an editor follow every attribute to its type.
 
-Routes import the adapter functions they call directly. Three calls go through
+Routes import the adapter functions they call directly. Four calls go through
 :class:`Services` instead, because tests replace them with doubles typed by the protocols
 below: the dashboard (a counting double proves the single-flight cache), the scenario run (a
-slow double holds a job open) and the clusters graph (a failing double checks the error pages).
+slow double holds a job open), the clusters graph (a failing double checks the error pages)
+and the states' exports of the map (a double without one state checks the no-data hatching).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from comexlab.services.reports import StateExports
 from comexlab.settings import Settings
 from comexlab.web.adapters import registry as registry_adapter
 from comexlab.web.adapters import report as report_adapter
@@ -53,6 +55,13 @@ class ScenarioRunService(Protocol):
         """Run a shipped (``scenario``) or uploaded (``yaml_text``) scenario, reporting progress."""
 
 
+class StateExportsService(Protocol):
+    """Every state's exports in one year (``adapters/report.state_exports``; the map)."""
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, *, year: str) -> StateExports:
+        """Each state's total for ``year`` from INEGI EEF, else EAEF."""
+
+
 class ClustersGraphService(Protocol):
     """Clusters and their links (``adapters/registry.clusters_graph``)."""
 
@@ -67,6 +76,7 @@ class Services:
     dashboard: DashboardService = report_adapter.dashboard
     scenario_run: ScenarioRunService = scenario_adapter.run
     clusters_graph: ClustersGraphService = registry_adapter.clusters_graph
+    state_exports: StateExportsService = report_adapter.state_exports
 
 
 @dataclass(frozen=True)

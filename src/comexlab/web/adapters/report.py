@@ -113,3 +113,7 @@ def dashboard(
         sources=[render.title(report, lang), t(f"report.source.{report.source.source}", lang)],
     )
 
+
+def state_exports(con: duckdb.DuckDBPyConnection, *, year: str) -> svc.StateExports:
+    """Every state's exports in ``year`` (the dashboard's map; INEGI EEF/EAEF)."""
+    return svc.state_exports(con, year)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
-from comexlab.web import charts, exports
+from comexlab.web import charts, exports, state_map
 from comexlab.web.adapters import registry, report
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
 from comexlab.web.context import app_context
@@ -62,6 +62,17 @@ async def dashboard_data(
     return options, data
 
 
+async def state_map_of(request: Request, data: Dashboard) -> state_map.StateMap:
+    """The map of every state's exports in the window's last year (cached like the report)."""
+    year = data.end[:4]
+    ctx = app_context(request)
+    exports_ = await ctx.dashboard_cache.aget_or_compute(
+        ("state-exports", year),
+        lambda: ctx.warehouse.read(lambda con: ctx.services.state_exports(con, year=year)),
+    )
+    return state_map.build(exports_, current=data.reporter)
+
+
 def _charts(data: Dashboard, lang: str) -> dict[str, object]:
     return {
         "sectors": charts.hbar(data.sectors, data.end, lang=lang),
@@ -97,7 +108,7 @@ async def dashboard_page(
     charts_ = _charts(data, request_lang(request))
     links = registry.sector_of_scian()
     return render(request, template, options=options, d=data, charts=charts_, error=None,
-                  sector_links=links,
+                  sector_links=links, state_map=await state_map_of(request, data),
                   chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
                           "estimated": estimated})
 
