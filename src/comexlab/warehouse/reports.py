@@ -44,6 +44,7 @@ from comexlab.reports.exports import (
 )
 from comexlab.reports.windows import Window
 from comexlab.warehouse import engine, expr
+from comexlab.warehouse.products import ENGLISH_ONLY, label_texts
 
 NATIONAL = "MEX"
 
@@ -273,15 +274,16 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
                  data: ReportInput) -> ReportInput:
     rows = data.rows
     cuts = cuts_to_build(profile, by=req.by, partner=req.partner)
-    products = (product_descriptions(con, sorted(rows["product"].dropna().unique()))
-                if "product" in cuts else {})
+    products, english = (label_texts(con, sorted(rows["product"].dropna().unique()), req.lang)
+                         if "product" in cuts else ({}, False))
     labels: dict[str, dict[str, str]] = {}
     for cut in cuts:
         codes = rows[cut].dropna().unique() if cut in rows else []
         labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
                        **residual_labels(req.lang)}
+    notes = (*data.notes, note(ENGLISH_ONLY)) if english else data.notes
     return ReportInput(rows=rows, national=data.national, national_reason=data.national_reason,
-                       prior_loaded=data.prior_loaded, labels=labels, notes=data.notes)
+                       prior_loaded=data.prior_loaded, labels=labels, notes=notes)
 
 
 # --------------------------------------------------------------------------- estimates
@@ -429,10 +431,12 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, state: str, window: Window, 
                        product_level=rows["product_level"].where(
                            rows["product_code"].str.len() <= digits, level))
     table = alloc.top_lines(rows, top=top)
-    descriptions = product_descriptions(con, list(table["product_code"]))
-    table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
     if lang not in ("es", "en"):
         raise InputError(Msg("error.lang"), field="--lang", value=lang)
+    descriptions, english = label_texts(con, list(table["product_code"]), lang)
+    table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
+    if english:
+        lines = dataclasses.replace(lines, notes=(*lines.notes, note(ENGLISH_ONLY)))
     return table, lines
 
 
