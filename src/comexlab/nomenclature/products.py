@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from comexlab.nomenclature.hs import clean
@@ -118,7 +119,7 @@ _SOURCE_ES = {2: "comtrade", 4: "comtrade", 6: "siavi"}
 
 def format_code(code: str) -> str:
     """Digits grouped as the schedules print them: 4 digits, then pairs ('8703.23.01.40')."""
-    if len(code) <= 4:
+    if len(code) <= 4 or not code.isdigit():
         return code
     return ".".join([code[:4], *(code[i:i + 2] for i in range(4, len(code), 2))])
 
@@ -188,13 +189,12 @@ def hts_paths(rows: Iterable[HtsRow]) -> dict[str, HtsPath]:
             stack.pop()
         parents.append(stack[-1] if stack else None)
         stack.append(i)
-    covers: list[set[str]] = [set() for _ in ordered]
-    for i, row in enumerate(ordered):
-        if row.hts and len(row.hts) >= 6:
-            j: int | None = i
-            while j is not None:
-                covers[j].add(row.hts[:6])
-                j = parents[j]
+    covers: list[set[str]] = [{r.hts[:6]} if r.hts and len(r.hts) >= 6 else set()
+                              for r in ordered]
+    for i in range(len(ordered) - 1, -1, -1):  # children come after their parent
+        parent = parents[i]
+        if parent is not None:
+            covers[parent] |= covers[i]
     out: dict[str, HtsPath] = {}
     for i, row in enumerate(ordered):
         if row.hts and len(row.hts) >= 8 and row.hts not in out:
@@ -226,6 +226,12 @@ def _split(chain: list[int], rows: list[HtsRow], covers: list[set[str]], hs6: st
 
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed: 'Vehículos, N.E.C.' → 'vehiculos n e c'."""
+    return _normalise(text)
+
+
+@lru_cache(maxsize=65536)
+def _normalise(text: str) -> str:
+    # Cached: the index normalises the same chapter and heading names thousands of times.
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", bare.casefold()).split())
@@ -265,8 +271,9 @@ class SearchEntry:
     haystack: str  # normalised, padded with spaces so ' word' finds word starts
 
 
-def search_entry(code: str, level: str, texts: Iterable[str]) -> SearchEntry:
-    """An index entry from every text that names the code (labels in both languages)."""
+def search_entry(code: str, level: str, labels: Iterable[ProductLabel]) -> SearchEntry:
+    """An index entry from every part of the code's labels (both languages, each part once)."""
+    texts = dict.fromkeys(p.text for label in labels for p in label.parts)
     return SearchEntry(code, level, " " + " ".join(normalise(t) for t in texts) + " ")
 
 

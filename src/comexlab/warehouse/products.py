@@ -129,8 +129,7 @@ def search_index(con: duckdb.DuckDBPyConnection) -> tuple[SearchEntry, ...]:
     codes = sorted({*names.hs_en, *names.hs_es, *names.hts})
     entries = tuple(
         search_entry(code, _LEVEL[len(code)],
-                     [product_label(code, "es", names).path,
-                      product_label(code, "en", names).path])
+                     [product_label(code, "es", names), product_label(code, "en", names)])
         for code in codes if len(code) in _LEVEL and code.isdigit())
     with _lock:
         _index[key] = entries
