@@ -41,7 +41,7 @@ HTS_2026 = "usitc_hts/hts_2026_rev_10.json.gz"
 @pytest.fixture(scope="module")
 def official(shared_file: Callable[[str], Path]) -> ProductNames:
     """Names from the official files: WCO HS, Comtrade ES and the 2026 Rev. 10 schedule."""
-    rows = json.loads(gzip.open(shared_file(HTS_2026)).read())
+    rows = json.loads(gzip.decompress(shared_file(HTS_2026).read_bytes()))
     printed = [HtsRow(i, int(r["indent"]), r["htsno"].replace(".", "") or None, r["description"])
                for i, r in enumerate(rows, start=1)]
     english, spanish = hs_name_maps()
