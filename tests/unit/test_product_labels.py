@@ -26,6 +26,7 @@ from comexlab.nomenclature.products import (
     ProductNames,
     format_code,
     hts_paths,
+    names_of,
     normalise,
     parse_query,
     product_label,
@@ -127,8 +128,7 @@ def test_codes_are_printed_as_the_schedules_print_them(code: str, printed: str) 
 
 # --------------------------------------------------------------------------- search
 
-ENTRIES = [search_entry(code, level, [product_label(code, lang, NAMES)
-                                      for lang in ("es", "en")])
+ENTRIES = [search_entry(code, level, names_of(code, NAMES))
            for code, level in (("87", "hs2"), ("8703", "hs4"), ("870323", "hs6"),
                                ("8703230140", "hts10"), ("5201", "hs4"))
            for NAMES in [ProductNames(
@@ -157,6 +157,14 @@ def test_search_by_words_ignores_accents_and_case_in_both_languages() -> None:
     assert _codes("cotton carded") == ["5201"]
     assert _codes("automoviles cylinder") == ["870323", "8703230140"]  # every word must match
     assert _codes("vehic") == _codes("vehiculos")  # words match from their start
+    assert _codes("automovil") == _codes("automóviles")  # plurals find the singular too
+
+
+def test_plural_words_also_find_names_printed_in_the_singular() -> None:
+    singular = [search_entry("87", "hs2", names_of("87", ProductNames(hs_es={"87": "Vehículo"})))]
+    assert [e.code for e in search(singular, parse_query("vehiculos"))[0]] == ["87"]
+    assert parse_query("motores camiones vehicles").words == ("motor", "camion", "vehicl")
+    assert parse_query("gas").words == ("gas",)  # short words stay as typed
 
 
 @pytest.mark.parametrize("text", ["", "   ", "%", "_", "%%", "' OR 1=1; --", "\x00", "…"])

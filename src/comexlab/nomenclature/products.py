@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from comexlab.nomenclature.hs import clean
@@ -72,30 +72,34 @@ class LabelPart:
     source: str  # 'wco' | 'comtrade' | 'siavi' | 'hts'
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProductLabel:
-    """A product's code and description path in the reader's language."""
+    """A product's code and description path in the reader's language.
+
+    The texts are computed once (``cached_property``): reports label thousands of lines and
+    the warehouse keeps the labels between requests.
+    """
 
     code: str
     lang: str
     parts: tuple[LabelPart, ...] = ()
 
-    @property
+    @cached_property
     def code_formatted(self) -> str:
         """'8703230140' → '8703.23.01.40'; '870323' → '8703.23'; '87' → '87'."""
         return format_code(self.code)
 
-    @property
+    @cached_property
     def path(self) -> str:
         """The parts joined with ' › '."""
         return PATH_SEP.join(p.text for p in self.parts)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """'8703.23 — Vehículo › Coches › Vehicles; with only…'; the code alone if unnamed."""
         return f"{self.code_formatted}{CODE_SEP}{self.path}" if self.parts else self.code_formatted
 
-    @property
+    @cached_property
     def foreign(self) -> bool:
         """Some part is not in the reader's language (no official text in it exists)."""
         return any(p.lang != self.lang for p in self.parts)
@@ -258,8 +262,22 @@ def parse_query(text: str) -> Query:
     stripped = text.strip()
     if stripped and _CODE_TEXT.fullmatch(stripped):
         return Query("code", digits=re.sub(r"\D", "", stripped))
-    words = tuple(dict.fromkeys(normalise(stripped).split()))[:MAX_WORDS]
+    words = tuple(dict.fromkeys(_stem(w) for w in normalise(stripped).split()))[:MAX_WORDS]
     return Query("words", words=words) if words else Query("empty")
+
+
+def _stem(word: str) -> str:
+    """A plural made singular, so that the word also finds names printed in the singular.
+
+    'vehiculos' → 'vehiculo' (finds 'Vehículo' and 'Vehículos'), 'motores' → 'motor',
+    'camiones' → 'camion', 'vehicles' → 'vehicl'. Words match from their start, so a shorter
+    stem only widens the match; short words are kept as typed.
+    """
+    if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +289,24 @@ class SearchEntry:
     haystack: str  # normalised, padded with spaces so ' word' finds word starts
 
 
-def search_entry(code: str, level: str, labels: Iterable[ProductLabel]) -> SearchEntry:
-    """An index entry from every part of the code's labels (both languages, each part once)."""
-    texts = dict.fromkeys(p.text for label in labels for p in label.parts)
-    return SearchEntry(code, level, " " + " ".join(normalise(t) for t in texts) + " ")
+def search_entry(code: str, level: str, texts: Iterable[str]) -> SearchEntry:
+    """An index entry from every text naming the code (each text once)."""
+    return SearchEntry(code, level,
+                       " " + " ".join(normalise(t) for t in dict.fromkeys(texts)) + " ")
+
+
+def names_of(code: str, names: ProductNames) -> list[str]:
+    """Every text of either language that may appear in the code's labels (for the index).
+
+    The same texts as :func:`product_label` in both languages, without building the labels:
+    the index covers some 37,000 codes.
+    """
+    texts = [t for n in (2, 4, 6) if len(code) >= n
+             for t in (names.hs_es.get(code[:n]), names.hs_en.get(code[:n])) if t]
+    line = (names.hts.get(code) or names.hts.get(code[:8])) if len(code) > 6 else None
+    if line is not None:
+        texts += [*line.above, *line.subheading, *line.below]
+    return texts
 
 
 _LEVEL_ORDER = {"hs2": 0, "hs4": 1, "hs6": 2, "hts8": 3, "hts10": 4}

@@ -21,6 +21,7 @@ from comexlab.nomenclature.products import (
     ProductNames,
     SearchEntry,
     hts_paths,
+    names_of,
     product_label,
     search_entry,
 )
@@ -33,6 +34,7 @@ _LEVEL = {2: "hs2", 4: "hs4", 6: "hs6", 8: "hts8", 10: "hts10"}
 _lock = threading.Lock()
 _names: dict[tuple[object, ...], ProductNames] = {}
 _index: dict[tuple[object, ...], tuple[SearchEntry, ...]] = {}
+_labels: dict[tuple[int, str], dict[str, ProductLabel]] = {}
 _KEEP = 4  # warehouses remembered (tests open several)
 
 
@@ -100,15 +102,29 @@ def product_names(con: duckdb.DuckDBPyConnection) -> ProductNames:
         if len(_names) >= _KEEP:
             _names.clear()
             _index.clear()
+            _labels.clear()
         _names[key] = names
     return names
 
 
 def product_labels(con: duckdb.DuckDBPyConnection, codes: Iterable[str], lang: str
                    ) -> dict[str, ProductLabel]:
-    """Each code's label (code and description path) in ``lang``."""
+    """Each code's label (code and description path) in ``lang``.
+
+    Labels are kept with the names they were made from: a DataWeb report names 14,000 lines,
+    and the next window or reporter asks for the same ones.
+    """
     names = product_names(con)
-    return {str(c): product_label(str(c), lang, names) for c in codes}
+    with _lock:
+        made = _labels.setdefault((id(names), lang), {})
+    out: dict[str, ProductLabel] = {}
+    for c in codes:
+        code = str(c)
+        label = made.get(code)
+        if label is None:
+            label = made[code] = product_label(code, lang, names)
+        out[code] = label
+    return out
 
 
 def label_texts(con: duckdb.DuckDBPyConnection, codes: Iterable[str], lang: str
@@ -129,7 +145,7 @@ def search_index(con: duckdb.DuckDBPyConnection) -> tuple[SearchEntry, ...]:
     codes = sorted({*names.hs_en, *names.hs_es, *names.hts})
     entries = tuple(
         search_entry(code, _LEVEL[len(code)],
-                     [product_label(code, "es", names), product_label(code, "en", names)])
+                     names_of(code, names))
         for code in codes if len(code) in _LEVEL and code.isdigit())
     with _lock:
         _index[key] = entries

@@ -58,7 +58,8 @@ def test_english_reader_gets_english_names_and_no_english_only_note(as_user) -> 
     c = as_user("analyst")
     c.get("/lang/en")
     d = _mexico_2025(c)
-    assert d["products"][0]["label"].startswith("8471.50.01.50 — Nuclear reactors")
+    assert d["products"][0]["label"].startswith(
+        "8471.50.01.50 — Machinery and mechanical appliances, boilers, nuclear reactors")
     assert t("products.note.english_only", "en") not in d["notes"]
 
 
