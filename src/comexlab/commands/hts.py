@@ -284,3 +284,40 @@ def programs(
     table = table.assign(countries=table.countries.map(lambda c: " ".join(c) or "—"))
     emit(table[["program", "agreement", name, "countries", "in_force", "general_note"]], fmt,
          output=output, title=t("hts.programs_title", lang))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(
+        help="Code prefix (8703, 8703.23) or words in Spanish or English (vehículos, cotton).")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200,
+                                       help="Most results shown.")] = 30,
+    warehouse: WarehouseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    lang: LangOpt = "es",
+) -> None:
+    """Find HS/HTS codes by code or word; each with its description path in ``--lang``.
+
+    Words match the start of words in either language, accents optional ('vehiculos' finds
+    'vehículos'); every word must match. US lines are searched in the loaded editions.
+    """
+    from comexlab.services.products import search_products
+
+    if not query.strip():
+        raise InputError(t("products.error.empty", lang), field="QUERY")
+    with options.open_warehouse(warehouse) as con:
+        found = search_products(con, query, lang=lang, limit=limit)
+    frame = pd.DataFrame({
+        t("products.col.code", lang): [h.code_formatted for h in found.hits],
+        t("products.col.level", lang): [t(f"products.level.{h.level}", lang)
+                                        for h in found.hits],
+        t("products.col.description", lang): [h.path for h in found.hits],
+    })
+    notes = [t("products.note.english_only", lang)] if any(
+        h.english_only for h in found.hits) else []
+    if not found.hits:
+        notes.insert(0, t("products.search.none", lang, q=found.query))
+    emit(frame, fmt, output=output, notes=notes, lang=lang,
+         title=t("products.search.title", lang, q=found.query, shown=len(found.hits),
+                 total=found.total))

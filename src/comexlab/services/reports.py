@@ -43,6 +43,7 @@ from comexlab.reports.state_lines import StateLines
 from comexlab.reports.windows import Window
 from comexlab.warehouse import engine
 from comexlab.warehouse import report_queries as q
+from comexlab.warehouse.products import ENGLISH_ONLY, label_texts
 from comexlab.warehouse.report_queries import NATIONAL, StateExports
 
 
@@ -215,15 +216,16 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
                  data: ReportInput) -> ReportInput:
     rows = data.rows
     cuts = cuts_to_build(profile, by=req.by, partner=req.partner)
-    products = (q.product_descriptions(con, sorted(rows["product"].dropna().unique()))
-                if "product" in cuts else {})
+    products, english = (label_texts(con, sorted(rows["product"].dropna().unique()), req.lang)
+                         if "product" in cuts else ({}, False))
     labels: dict[str, dict[str, str]] = {}
     for cut in cuts:
         codes = rows[cut].dropna().unique() if cut in rows else []
         labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
                        **residual_labels(req.lang)}
+    notes = (*data.notes, Msg(ENGLISH_ONLY)) if english else data.notes
     return ReportInput(rows=rows, national=data.national, national_reason=data.national_reason,
-                       prior_loaded=data.prior_loaded, labels=labels, notes=data.notes)
+                       prior_loaded=data.prior_loaded, labels=labels, notes=notes)
 
 
 # --------------------------------------------------------------------------- estimates
@@ -329,10 +331,12 @@ def top_state_lines(con: duckdb.DuckDBPyConnection, request: TopLinesRequest) ->
         raise InputError(Msg("error.level"), field="level",
                          value=request.level)
     table = alloc.top_lines(alloc.at_level(lines.rows, request.level), top=request.top)
-    descriptions = q.product_descriptions(con, list(table["product_code"]))
-    table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
     if request.lang not in ("es", "en"):
         raise InputError(Msg("error.lang"), field="lang", value=request.lang)
+    descriptions, english = label_texts(con, list(table["product_code"]), request.lang)
+    table.insert(1, "label", [descriptions.get(c, "") for c in table["product_code"]])
+    if english:
+        lines = dataclasses.replace(lines, notes=(*lines.notes, Msg(ENGLISH_ONLY)))
     return TopLines(table, lines, window)
 
 

@@ -51,6 +51,18 @@ def _names() -> dict[str, tuple[str, str]]:
             for code, en, es in df[["code", "name_en", "name_es"]].itertuples(index=False)}
 
 
+@cache
+def hs_name_maps() -> tuple[dict[str, str], dict[str, str]]:
+    """English HS2/HS4/HS6 names (WCO) and Spanish HS2/HS4 names (Comtrade), read once.
+
+    The inputs of :class:`comexlab.nomenclature.products.ProductNames`, from the default data
+    folder.
+    """
+    english = {code: " ".join(str(text).split()) for code, text in hs_descriptions().items()}
+    spanish = {code: es for code, (_en, es) in _names().items() if es}
+    return english, spanish
+
+
 def product_name(code: str, lang: str = "es") -> str | None:
     """The chapter (2 digits) or heading (4 digits) name in ``lang``; None when unknown.
 

@@ -169,6 +169,7 @@ def _include_routers(app: FastAPI) -> None:
         docs,
         markets,
         matching,
+        products,
         regime,
         registry,
         scenarios,
@@ -176,8 +177,8 @@ def _include_routers(app: FastAPI) -> None:
         supply,
     )
 
-    for module in (auth, dashboard, scenarios, regime, markets, registry, supply, sites,
-                   matching, admin):
+    for module in (auth, dashboard, scenarios, regime, markets, products, registry, supply,
+                   sites, matching, admin):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     app.include_router(docs.pages)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-AGENCY_PAGES = ["/dashboard", "/regime", "/scenarios", "/markets", "/supply/opportunities",
+AGENCY_PAGES = ["/dashboard", "/regime", "/scenarios", "/markets", "/products",
+                "/supply/opportunities",
                 "/supply/complexity", "/matching/need", "/registry/firms", "/registry/clusters",
                 "/matching/fair", "/programs/GTO-SUPPLY", "/kpi", "/sites"]
 ADMIN_PAGES = ["/registry/import", "/admin/users"]
@@ -28,7 +29,7 @@ def _links(nav: str) -> list[str]:
 
 def test_admin_menu_has_every_page_in_five_groups(as_user) -> None:
     nav = _nav(as_user("admin").get("/kpi").text)
-    assert _links(nav) == [*AGENCY_PAGES[:4], *AGENCY_PAGES[4:7], *AGENCY_PAGES[7:12],
+    assert _links(nav) == [*AGENCY_PAGES[:5], *AGENCY_PAGES[5:8], *AGENCY_PAGES[8:13],
                            "/sites", *ADMIN_PAGES]
     titles = re.findall(r'class="menu-title[^"]*"[^>]*>([^<]+)<', nav)
     assert [x.replace("▾", "").strip() for x in titles] == [
@@ -54,7 +55,7 @@ def test_analyst_has_no_admin_group(as_user) -> None:
 def test_firm_user_menu_offers_only_what_it_may_open(as_user) -> None:
     c = as_user("firm_a")
     links = _links(_nav(c.get("/registry/firms").text))
-    assert links == ["/markets", "/registry/firms"]
+    assert links == ["/markets", "/products", "/registry/firms"]
     assert all(c.get(p).status_code == 200 for p in links)
     assert c.get("/kpi").status_code == 403
 
