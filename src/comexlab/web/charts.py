@@ -17,6 +17,7 @@ _BASE: dict[str, Any] = {"color": _PALETTE, "animation": False}
 # legend here sits on top, and the grid of a chart with a legend starts below it.
 LEGEND_TOP: dict[str, Any] = {"top": 0, "left": "center", "type": "scroll"}
 GRID_TOP_WITH_LEGEND = 34
+_NAME_BELOW = 24  # room under the axis labels for a value axis' name
 _BILLION_FROM = 10_000.0  # an axis reaching US$10,000 M reads better in US$ billions
 
 
@@ -41,8 +42,9 @@ def _scaled(values: Sequence[float | None], divisor: float) -> list[float | None
 
 
 def _value_axis(name: str) -> dict[str, Any]:
-    return {"type": "value", "name": name, "splitNumber": 3, "nameGap": 8,
-            "axisLabel": {"hideOverlap": True}}
+    """A horizontal value axis named under its middle (at its end the name was cut off)."""
+    return {"type": "value", "name": name, "splitNumber": 3, "nameLocation": "middle",
+            "nameGap": 24, "axisLabel": {"hideOverlap": True}}
 
 
 def period_label(start: str | None, end: str | None) -> str:
@@ -77,8 +79,8 @@ def hbar(rows: Sequence[Cut], *, current: str, prior: str | None = None, lang: s
         **_BASE,
         "tooltip": {"trigger": "axis"},
         "legend": {**LEGEND_TOP, "data": [s["name"] for s in series]},
-        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND, "bottom": 10,
-                 "containLabel": True},
+        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND,
+                 "bottom": _NAME_BELOW, "containLabel": True},
         "xAxis": _value_axis(unit),
         "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
         "series": series,
@@ -138,8 +140,8 @@ def exposure_bars(rows: Sequence[AggRow], *, lang: str = "es",
         "color": ["#e76f51", _PRIOR_COLOUR],
         "tooltip": {"trigger": "axis"},
         "legend": {**LEGEND_TOP, "data": [exposed_name, rest_name]},
-        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND, "bottom": 10,
-                 "containLabel": True},
+        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND,
+                 "bottom": _NAME_BELOW, "containLabel": True},
         "xAxis": _value_axis(unit),
         "yAxis": {"type": "category", "data": [r.label[:40] for r in top]},
         "series": [
@@ -180,7 +182,9 @@ def cluster_graph(graph: ClusterGraph, lang: str = "es") -> dict[str, Any]:
             "circular": {"rotateLabel": False},
             "categories": [{"name": s} for s in states],
             "data": nodes, "links": links,
-            "label": {"show": True, "position": "right"},
+            # names on a light box, readable where a link passes behind them
+            "label": {"show": True, "position": "right", "backgroundColor": "#ffffffd9",
+                      "padding": [1, 3]},
             "labelLayout": {"hideOverlap": True},
             "edgeLabel": {"show": False, "fontSize": 11, "backgroundColor": "#ffffffcc",
                           "padding": 2},
@@ -235,8 +239,8 @@ def market_bars(rows: Sequence[dict[str, Any]], lang: str = "es",
         **_BASE,
         "tooltip": {"trigger": "axis"},
         "legend": dict(LEGEND_TOP),
-        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND, "bottom": 10,
-                 "containLabel": True},
+        "grid": {"left": 10, "right": 40, "top": GRID_TOP_WITH_LEGEND,
+                 "bottom": _NAME_BELOW, "containLabel": True},
         "xAxis": _value_axis(unit),
         "yAxis": {"type": "category", "data": [str(r["market"]) for r in top]},
         "series": [
