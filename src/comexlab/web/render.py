@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from comexlab import i18n
 from comexlab.web.auth.security import csrf_token, current_user_or_none
@@ -56,6 +58,50 @@ def _fmt_date(value: date | None, lang: str) -> str:
     return "—" if value is None else i18n.fmt_date(value, lang)
 
 
+def usd_nowrap(value: float | None, lang: str, scale: str = "auto") -> str:
+    """:func:`comexlab.i18n.fmt_usd` with no-break spaces, for pages.
+
+    Why: "US$41.52 mil M" broke as "US$41.52 / mil M" in narrow cells and cards; a no-break
+    space keeps an amount on one line wherever it is shown, whatever the cell's CSS.
+    """
+    return i18n.fmt_usd(value, lang, scale=scale).replace(" ", "\u00a0")
+
+
+def sort_value(value: object) -> str:
+    """What a table cell sorts on (its ``data-value``): the raw number, not its formatted text.
+
+    Why: "1,234.5" (en) and "1.234,5"-style texts cannot be compared reliably in the browser;
+    the script in static/app.js sorts numbers on this value. Missing or NaN numbers are empty
+    (sorted last); dates sort on their ISO form.
+    """
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(int(value))
+    if isinstance(value, float):
+        return "" if math.isnan(value) or math.isinf(value) else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def sortable_attrs(lang: str, page_size: int = 25) -> Markup:
+    """The attributes that make a ``<table>`` sortable and paged by static/app.js.
+
+    Why: the script has no strings of its own; the pager's words come from the catalog in the
+    reader's language, with ``{page}``/``{pages}``/``{first}``/``{last}``/``{total}`` left for
+    the script to fill.
+    """
+    labels = {
+        "prev": i18n.t("web.table.prev", lang), "next": i18n.t("web.table.next", lang),
+        "page": i18n.t("web.table.page", lang), "rows": i18n.t("web.table.rows", lang),
+        "sort": i18n.t("web.table.sort", lang),
+    }
+    attrs = [f'data-sortable data-page-size="{int(page_size)}"']
+    attrs += [f'data-label-{k}="{escape(v)}"' for k, v in labels.items()]
+    return Markup(" ".join(attrs))
+
+
 def page_context(request: Request, **extra: Any) -> dict[str, Any]:
     """What every template may use: language, translator, formatters, user, CSRF token."""
     lang = request_lang(request)
@@ -70,12 +116,19 @@ def page_context(request: Request, **extra: Any) -> dict[str, Any]:
         "std": standard_name,
         "num": lambda v, digits=0: i18n.fmt_number(v, lang, digits=digits),
         "pct": lambda v, digits=1: i18n.fmt_pct(v, lang, digits=digits),
-        "usd": lambda v, scale="auto": i18n.fmt_usd(v, lang, scale=scale),
+        "usd": lambda v, scale="auto": usd_nowrap(v, lang, scale),
         "fdate": lambda v: _fmt_date(v, lang),
+        "val": sort_value,
+        "sortable": lambda page_size=25: sortable_attrs(lang, page_size),
         "user": user,
         "csrf": csrf_token(request),
         **extra,
     }
+
+
+def render_fragment(request: Request, template: str, **extra: Any) -> Markup:
+    """A template rendered to HTML that can be cached and placed into a page as is."""
+    return Markup(_TEMPLATES.get_template(template).render(page_context(request, **extra)))
 
 
 def render(request: Request, template: str, status_code: int = 200, **extra: Any) -> HTMLResponse:

@@ -12,6 +12,7 @@ from typing import Any
 
 from comexlab.i18n import t
 from comexlab.services.supply import ComplexityResult, OpportunitiesResult
+from comexlab.web.charts import GRID_TOP_WITH_LEGEND, LEGEND_TOP
 
 _BASE: dict[str, Any] = {"animation": False, "color": ["#0b6e4f", "#e76f51", "#577590"]}
 
@@ -40,19 +41,33 @@ def opportunity_scatter(result: OpportunitiesResult, lang: str) -> dict[str, Any
 
 
 def eci_bars(result: ComplexityResult, lang: str) -> dict[str, Any]:
-    """ECI by state, highest at the top."""
+    """ECI by state, highest at the top; the chosen state in its own colour, named in the legend.
+
+    Two stacked series (the chosen state, the other states) rather than one series with a
+    colour per bar, so the legend can say what the orange bar is.
+    """
     rows = list(result.states)[::-1]
+    chosen = next((s.name for s in rows if s.state == result.state), None)
+    others = t("web.supply.other_states", lang)
+
+    def values(mine: bool) -> list[float | None]:
+        return [round(s.eci, 3) if (s.state == result.state) == mine else None for s in rows]
+
+    series = [{"type": "bar", "name": others, "stack": "eci", "data": values(False),
+               "itemStyle": {"color": "#0b6e4f"}}]
+    if chosen is not None:
+        series.append({"type": "bar", "name": chosen, "stack": "eci", "data": values(True),
+                       "itemStyle": {"color": "#e76f51"}})
     return {
         **_BASE,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 10, "right": 30, "top": 10, "bottom": 20, "containLabel": True},
-        "xAxis": {"type": "value", "name": "ECI"},
+        "legend": {**LEGEND_TOP, "data": [s["name"] for s in series]},
+        "grid": {"left": 10, "right": 30, "top": GRID_TOP_WITH_LEGEND, "bottom": 24,
+                 "containLabel": True},
+        "xAxis": {"type": "value", "name": "ECI", "nameLocation": "middle", "nameGap": 24},
         "yAxis": {"type": "category", "data": [s.abbr for s in rows],
                   "axisLabel": {"fontSize": 10}},
-        "series": [{"type": "bar", "name": "ECI",
-                    "data": [{"value": round(s.eci, 3),
-                              "itemStyle": {"color": "#e76f51" if s.state == result.state
-                                            else "#0b6e4f"}} for s in rows]}],
+        "series": series,
     }
 
 
@@ -75,8 +90,9 @@ def product_space(result: ComplexityResult, lang: str, *, min_proximity: float =
         **_BASE,
         "color": ["#e76f51", "#9fb3ab"],
         "tooltip": {},
-        "legend": {"data": [present, absent]},
+        "legend": {**LEGEND_TOP, "data": [present, absent]},
         "series": [{"type": "graph", "layout": "circular", "roam": True,
+                    "top": GRID_TOP_WITH_LEGEND + 16, "bottom": 20,
                     "categories": [{"name": present}, {"name": absent}],
                     "data": nodes, "links": links,
                     "label": {"show": True, "position": "right"}}],

@@ -60,10 +60,11 @@ def test_dashboard_page_has_offline_charts_and_spanish_numbers(as_user) -> None:
     html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
     assert 'src="/static/vendor/echarts.min.js"' in html and "cdn" not in html.lower()
     assert 'data-chart="chart-sectors"' in html and 'data-chart="chart-series"' in html
-    assert "US$24.71 mil M" in html  # es_MX (Mexico writes a decimal point): "mil M" = billions
+    # es_MX (Mexico writes a decimal point): "mil M" = billions; no-break spaces: never wraps
+    assert "US$24.71\u00a0mil\u00a0M" in html and "US$24.71 mil M" not in html
     c.cookies.set("lang", "en")
     html_en = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"}).text
-    assert "US$24.71 bn" in html_en and "State exports" in html_en
+    assert "US$24.71\u00a0bn" in html_en and "State exports" in html_en
 
 
 def test_vendored_assets_served(client) -> None:

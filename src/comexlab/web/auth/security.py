@@ -117,20 +117,25 @@ def current_user_or_none(request: Request) -> Principal | None:
     if user is None:
         request.session.pop(SESSION_USER, None)
         request.session.pop(SESSION_TOKEN, None)
+    # the page renderer reads it from here: one session lookup per request, not two
+    request.state.user = user
     return user
 
 
 def _live_session_user(request: Request, uid: object, token: object) -> Principal | None:
     if not isinstance(token, str) or not isinstance(uid, int):
         return None
+    # four columns, not the ORM entity: this runs on every request (see bench/README-web.md)
     with app_context(request).sessions() as db:
-        user = db.scalar(
-            select(User).join(WebSession, WebSession.user_id == User.id).where(
+        row = db.execute(
+            select(User.id, User.username, User.role, User.firm_id)
+            .join(WebSession, WebSession.user_id == User.id).where(
                 WebSession.id == _token_id(token), WebSession.expires_at > _now(),
                 User.id == uid, User.active.is_(True),
             )
-        )
-        return None if user is None else Principal.of(user)
+        ).first()
+        return None if row is None else Principal(row.id, row.username, Role(row.role),
+                                                  row.firm_id)
 
 
 def current_user(user: Annotated[Principal | None, Depends(current_user_or_none)]) -> Principal:

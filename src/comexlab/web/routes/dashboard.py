@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg
 from comexlab.web import charts, exports, state_map
 from comexlab.web.adapters import registry, report
-from comexlab.web.auth.security import Principal, current_user, verify_csrf
+from comexlab.web.auth.security import Principal, csrf_token, current_user, verify_csrf
 from comexlab.web.context import app_context
-from comexlab.web.render import render, request_lang
+from comexlab.web.render import render, render_fragment, request_lang
 from comexlab.web.views import Dashboard, DashboardOptions
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -73,13 +75,41 @@ async def state_map_of(request: Request, data: Dashboard) -> state_map.StateMap:
     return state_map.build(exports_, current=data.reporter)
 
 
-def _charts(data: Dashboard, lang: str) -> dict[str, object]:
-    return {
-        "sectors": charts.hbar(data.sectors, data.end, lang=lang),
-        "products": charts.treemap(data.products),
-        "destinations": charts.hbar(data.destinations, data.end, lang=lang),
-        "series": charts.line(data.series),
-    }
+
+async def dashboard_html(request: Request, options: DashboardOptions, data: Dashboard,
+                         estimated: bool, role: str) -> tuple[Markup, Markup, str]:
+    """The page's form and report as HTML, and their digest; rendered once per key.
+
+    Why: formatting a few hundred numbers, the charts' JSON and the form's hundred options was
+    most of a warm dashboard request (bench/README-web.md); they depend only on the cached
+    report and options, the language and the role, so they are cached beside the report (and
+    cleared with it when the warehouse is written). Only the header (user, CSRF token) is
+    rendered per request.
+    """
+    lang = request_lang(request)
+    key = ("html", data.reporter, data.start, data.end, estimated, lang, role)
+    chosen = {"reporter": data.reporter, "start": data.start, "end": data.end,
+              "estimated": estimated}
+
+    async def draw() -> tuple[Markup, Markup, str]:
+        form = render_fragment(request, "_dashboard_form.html", options=options, chosen=chosen)
+        body = render_fragment(request, "_dashboard_body.html", d=data, error=None,
+                               charts=charts.dashboard_charts(data, lang),
+                               sector_links=registry.sector_of_scian(),
+                               state_map=await state_map_of(request, data))
+        digest = hashlib.sha256((form + body).encode()).hexdigest()[:32]
+        return form, body, digest
+
+    result: tuple[Markup, Markup, str] = await app_context(request).dashboard_cache.aget_or_compute(
+        key, draw)
+    return result
+
+
+def _etag(request: Request, user: Principal, digest: str, fragment: bool) -> str:
+    """A weak validator of what this user would get: the report, the page around it, the form."""
+    parts = (digest, str(user.id), user.role.value, csrf_token(request),
+             request_lang(request), "f" if fragment else "p")
+    return 'W/"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
 
 
 @pages.get("/dashboard")
@@ -96,7 +126,8 @@ async def dashboard_page(
     A window no loaded source covers is shown as a message in the page (the API answers the
     same case with the error shape), so the reader can pick another window.
     """
-    template = "_dashboard_body.html" if request.headers.get("HX-Request") else "dashboard.html"
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "_dashboard_body.html" if fragment else "dashboard.html"
     try:
         options, data = await dashboard_data(request, reporter, start, end, estimated)
     except (NotFoundError, InputError) as exc:
@@ -105,13 +136,20 @@ async def dashboard_page(
                       error=exc.text(request_lang(request)),
                       chosen={"reporter": reporter, "start": start, "end": end,
                               "estimated": estimated})
-    charts_ = _charts(data, request_lang(request))
-    links = registry.sector_of_scian()
-    return render(request, template, options=options, d=data, charts=charts_, error=None,
-                  sector_links=links, state_map=await state_map_of(request, data),
-                  chosen={"reporter": data.reporter, "start": data.start, "end": data.end,
-                          "estimated": estimated})
+    form, body, digest = await dashboard_html(request, options, data, estimated,
+                                              _user.role.value)
+    etag = _etag(request, _user, digest, fragment)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Cookie, HX-Request"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if fragment:
+        return HTMLResponse(body, headers=headers)
+    response = render(request, template, form_html=form, body=body)
+    response.headers.update(headers)
+    return response
 
+
+@pages.get("/dashboard/export.{fmt}")
 
 @pages.get("/dashboard/export.{fmt}")
 async def dashboard_export(
