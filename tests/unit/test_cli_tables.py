@@ -167,7 +167,7 @@ def test_report_at_80_columns(lang: str) -> None:
 def test_flows_top_at_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     from contextlib import nullcontext
 
-    from comexlab.reports.exports import Note
+    from comexlab.i18n import Msg
 
     table = pd.DataFrame({
         "product_code": ["8703230140", "8704310140", "8544300000"],
@@ -180,12 +180,11 @@ def test_flows_top_at_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
         "estimated": [True, True, True]})
 
     class Lines:
-        notes: tuple[Note, ...] = ()
+        notes: tuple[Msg, ...] = ()
 
     monkeypatch.setattr(report_cmd, "open_warehouse", lambda *a, **k: nullcontext(None))
-    monkeypatch.setattr(report_cmd, "_top_window",
-                        lambda con, start, end: Window.parse("2025-03", "2026-02"))
-    monkeypatch.setattr(report_cmd.svc, "top_state_lines", lambda *a, **k: (table, Lines()))
+    found = report_cmd.svc.TopLines(table, Lines(), Window.parse("2025-03", "2026-02"))
+    monkeypatch.setattr(report_cmd.svc, "top_state_lines", lambda *a, **k: found)
     out = CliRunner().invoke(app, ["flows", "top", "-r", "GTO", "--estimated", "--lang", "es"],
                              env={"COLUMNS": "80"})
     assert out.exit_code == 0, out.output

@@ -294,7 +294,7 @@ def test_no_edition_in_force_says_which_are_loaded() -> None:
     eds = parse_timeline(TIMELINE, source="t.yaml").editions
     with pytest.raises(InputError) as exc:
         C.edition_on(eds, ["2026r10", "2025"], dt.date(2024, 12, 31))
-    assert (exc.value.field, exc.value.value) == ("--on", "2024-12-31")
+    assert (exc.value.field, exc.value.value) == ("on", "2024-12-31")
     assert "on 2024-12-31 (loaded: 2025, 2026r10)" in exc.value.text("en")
     with pytest.raises(InputError) as none:
         C.edition_on(eds, [], dt.date(2025, 6, 1))
@@ -304,7 +304,7 @@ def test_no_edition_in_force_says_which_are_loaded() -> None:
 def test_a_backwards_range_is_refused_naming_both_ends() -> None:
     with pytest.raises(InputError) as exc:
         C.series(prep(), dt.date(2026, 1, 2), dt.date(2026, 1, 1), ["2025"])
-    assert (exc.value.field, exc.value.value) == ("--to", "2026-01-01")
+    assert (exc.value.field, exc.value.value) == ("end", "2026-01-01")
     assert exc.value.text("en") == "the range ends (2026-01-01) before it starts (2026-01-02)"
     one = C.series(prep(), DAY, DAY, LOADED)  # a one-day range is fine
     assert len(one.daily) == 1 and one.daily["etr"].iloc[0] == pytest.approx(0.1912)

@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import pytest
 
+from comexlab.i18n import Msg
 from comexlab.reports import render
 from comexlab.reports.exports import (
     OTHERS,
@@ -20,7 +21,6 @@ from comexlab.reports.exports import (
     ReportInput,
     SourceProfile,
     build_report,
-    note,
 )
 from comexlab.reports.windows import Window
 
@@ -49,7 +49,7 @@ def _inegi_report(*, prior: float = 80e6) -> ExportReport:
 
     data = ReportInput(rows=rows(80e6, 60e6, 100e6, prior),
                        national=rows(400e6, 300e6, 1000e6, 800e6),
-                       notes=(note("report.note.prior_not_loaded", prior="2017"),))
+                       notes=(Msg("report.note.prior_not_loaded", prior="2017"),))
     return build_report(Reporter("MX-GTO", "state", "Guanajuato"), Window.parse("2018"), INEGI,
                         data)
 
@@ -80,12 +80,12 @@ def test_notes_give_source_window_caveats_missing_cuts_files_and_engine() -> Non
         "Exports of Guanajuato, 2018 vs 2017",
         "Source: INEGI, Exportaciones por Entidad Federativa (EAEF), by SCIAN subsector",
         "Period: 2018 (2018..2018); Compared with: 2017 (2017..2017)",
-        render.tr(note("report.caveat.inegi_scope", source="inegi_eaef"), "en"),
-        render.tr(note("report.note.prior_not_loaded", prior="2017"), "en"),
-        "Not available — Top products: " + render.tr(
-            note("report.why.product_scian", source="inegi_eaef"), "en"),
-        "Not available — Top destinations: " + render.tr(
-            note("report.why.partner_world_only", source="inegi_eaef"), "en"),
+        Msg("report.caveat.inegi_scope", source="inegi_eaef").text("en"),
+        Msg("report.note.prior_not_loaded", prior="2017").text("en"),
+        "Not available — Top products: "
+        + Msg("report.why.product_scian", source="inegi_eaef").text("en"),
+        "Not available — Top destinations: "
+        + Msg("report.why.partner_world_only", source="inegi_eaef").text("en"),
         # the sha256 is cut to its first 12 characters
         "File inegi/eaef/a.csv (sha256 0123456789ab, loaded 2026-11-01T10:00)",
         "File inegi/eaef/b.csv (sha256 fedcba987654, loaded 2026-11-02T09:00)",
@@ -117,7 +117,7 @@ def test_missing_cuts_sheet_is_translated_and_only_there_when_something_is_missi
     frame = render.missing_frame(report, "es")
     assert list(frame.columns) == ["Corte", "Motivo"]
     assert frame["Corte"].tolist() == ["Principales productos", "Principales destinos"]
-    assert frame["Motivo"].tolist() == [render.tr(m.reason, "es") for m in report.missing]
+    assert frame["Motivo"].tolist() == [m.reason.text("es") for m in report.missing]
     assert list(render.sheets(report, "en")) == [
         "Summary", "By sector", "By subsector", "Cuts not available"]
     # a DataMéxico report filtered to one destination lacks only the destinations cut
@@ -211,7 +211,7 @@ def test_json_document_has_plain_values_and_every_file() -> None:
     assert total["change_pct"] is None  # NaN becomes null, not NaN (invalid JSON)
     assert total["value_usd"] == 100e6
     assert [r["code"] for r in doc["cuts"]["subsector"]] == ["336", UNASSIGNED]
-    assert doc["missing"] == [{"cut": m.cut, "reason": render.tr(m.reason, "en")}
+    assert doc["missing"] == [{"cut": m.cut, "reason": m.reason.text("en")}
                               for m in report.missing]
     # every file listed with its hash (json notes never summarise)
     assert sum(n.startswith("File ") for n in doc["notes"]) == 3

@@ -295,7 +295,7 @@ def search(
     warehouse: WarehouseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = "es",
+    *, lang: LangOpt,
 ) -> None:
     """Find HS/HTS codes by code or word; each with its description path in ``--lang``.
 
