@@ -84,6 +84,15 @@ def test_opportunities_guanajuato_spanish(page: Page) -> None:
     expect(firms).to_contain_text("IATF 16949")
     expect(firms).to_contain_text("GENERAL MOTORS DE MEXICO - COMPLEJO SILAO")
     expect(page.locator("#opp-notes")).to_contain_text("comtrade, nivel nacional, SA4, 2021")
+    # headings by their Spanish name (comtrade_mexico_hs4/sa4_descriptions_es.csv), whole
+    from comexlab.sources.hs_names import spanish_names
+
+    spanish = spanish_names(4)
+    rows = page.locator("#opp-table tbody tr").evaluate_all(
+        "rows => rows.map(r => [r.cells[1].innerText, r.cells[2].innerText])")
+    named = [(hs4, text) for hs4, text in rows if hs4 in spanish]
+    assert len(named) >= 25
+    assert all(text == " ".join(spanish[hs4].split()) for hs4, text in named), named[:3]
     shot(page, "supply-opportunities")
     assert page.console_errors == []  # type: ignore[attr-defined]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from comexlab.i18n import t
 from comexlab.services.supply import ComplexityResult, OpportunitiesResult
+from comexlab.sources.hs_names import product_name
 from comexlab.web.charts import GRID_TOP_WITH_LEGEND, LEGEND_TOP
 
 _BASE: dict[str, Any] = {"animation": False, "color": ["#0b6e4f", "#e76f51", "#577590"]}
@@ -21,7 +22,8 @@ def opportunity_scatter(result: OpportunitiesResult, lang: str) -> dict[str, Any
     """Feasibility (x) against imports in US$ M (y, log axis), one point per heading."""
     points = [{"value": [round(o.scored.feasibility or 0.0, 4),
                          round(o.scored.candidate.import_usd / 1e6, 2)],
-               "name": f"{o.rank}. {o.scored.candidate.hs4} {o.description[:60]}",
+               "name": f"{o.rank}. {o.scored.candidate.hs4} "
+                       f"{product_name(o.scored.candidate.hs4, lang) or o.description}",
                "label": {"formatter": o.scored.candidate.hs4},
                "symbolSize": 8 + 18 * o.scored.coverage}
               for o in result.opportunities]

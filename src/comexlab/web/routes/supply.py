@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from comexlab.errors import InputError, NotFoundError
 from comexlab.nomenclature.states import states
 from comexlab.services import supply as svc
+from comexlab.sources.hs_names import product_name
 from comexlab.supply.origins import GROUPS
 from comexlab.web import supply_charts
 from comexlab.web.auth.security import Principal, require_agency, verify_csrf
@@ -80,7 +81,16 @@ async def opportunities_page(request: Request, _user: Agency, state: State = "JA
     form["state"] = next((s.abbr for s in states() if s.inegi == result.state), state)
     return render(request, "supply_opportunities.html", r=result, error=None, form=form,
                   notes=[n.text(lang) for n in result.notes], shown=_shown(result),
-                  chart=supply_charts.opportunity_scatter(result, lang))
+                  chart=supply_charts.opportunity_scatter(result, lang),
+                  heading=lambda o: heading_name(o, lang))
+
+
+def heading_name(o: svc.Opportunity, lang: str) -> str:
+    """The heading's name in the reader's language, else the WCO English description.
+
+    Comtrade-Mexico's Spanish names for a Spanish reader; a name, never a bare code.
+    """
+    return product_name(o.scored.candidate.hs4, lang) or o.description
 
 
 @pages.get("/supply/complexity")
