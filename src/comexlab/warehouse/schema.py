@@ -241,8 +241,20 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create any missing table or added column; existing rows are left as they are."""
-    for ddl in DDL.values():
-        con.execute(ddl)
+    """Create any missing table or added column; existing rows are left as they are.
+
+    Every read-write open of the warehouse passes here, and each DDL statement costs a catalog
+    transaction even when it changes nothing, so the catalog is read once and only what is
+    missing is created.
+    """
+    present = set(con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = current_schema()"
+    ).fetchall())
+    tables = {table for table, _column in present}
+    for table, ddl in DDL.items():
+        if table not in tables:
+            con.execute(ddl)
     for table, column, kind in ADDED_COLUMNS:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+        if (table, column) not in present:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
