@@ -171,6 +171,19 @@ def _record_table(columns: Sequence[_ScreenColumn], title: str | None, width: in
     return table
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut after a whole word and marked with "…".
+
+    A first word longer than ``width`` is cut inside (there is no whole word to keep).
+    """
+    if cell_len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if text[len(cut)] != " ":  # the cut is inside a word: drop that word
+        cut = cut[:cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:") + "…"
+
+
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
