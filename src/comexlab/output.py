@@ -51,8 +51,10 @@ WRAP_OVER = 16
 columns (codes, amounts, percents, short names) keep one line."""
 KEY_SHARE = 0.4
 """Record layout: at most this share of the width goes to the field names."""
-_FIGURE = re.compile(r"[−+-]?(US\$ ?)?\d[\d.,\u00a0\u202f ]*(%| ?(mil M|M|bn|m|k|km))?")
-"""A formatted figure (12,345 · 41.39% · US$3.68 mil M · −0.2): right-aligned like numbers."""
+_ONE = r"[−+-]?(US\$ ?)?\d[\d,\u00a0\u202f ]*(\.\d+)?(%| ?(mil M|M|bn|m|k|km))?"
+_FIGURE = re.compile(f"{_ONE}(→{_ONE})?")
+"""A formatted figure (12,345 · 41.39% · US$3.68 mil M · −0.2 · 0.06%→1.45%): right-aligned
+like numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,16 +132,21 @@ def _fit(columns: Sequence[_ScreenColumn], room: int) -> list[int] | None:
     """Content widths of the columns in ``room``, or None when even the least do not fit.
 
     Each column gets its least width; the room left goes first to the text columns (fewer
-    lines per row), then to headers that would otherwise wrap; within each, the columns that
-    lack least for one line come first (as many as possible end up on one line).
+    lines per row), in equal shares (a column that needs less than its share takes only what
+    it needs), then to headers that would otherwise wrap, those lacking least first (as many
+    as possible end up on one line).
     """
     widths = [c.least for c in columns]
     if sum(widths) > room:
         return None
-    for text_first in (True, False):
-        chosen = [i for i, c in enumerate(columns) if c.wraps == text_first]
-        for i in sorted(chosen, key=lambda i: columns[i].natural - widths[i]):
-            widths[i] += min(columns[i].natural - widths[i], room - sum(widths))
+    text = sorted((i for i, c in enumerate(columns) if c.wraps),
+                  key=lambda i: columns[i].natural - widths[i])
+    for n, i in enumerate(text):
+        share = (room - sum(widths)) // (len(text) - n)
+        widths[i] += min(columns[i].natural - widths[i], share)
+    for i in sorted((i for i, c in enumerate(columns) if not c.wraps),
+                    key=lambda i: columns[i].natural - widths[i]):
+        widths[i] += min(columns[i].natural - widths[i], room - sum(widths))
     return widths
 
 
@@ -169,6 +176,19 @@ def _record_table(columns: Sequence[_ScreenColumn], title: str | None, width: in
             table.add_row(Text(column.header), Text(cell, style="bold" if i == 0 else ""),
                           end_section=i == len(columns) - 1 and n < len(rows) - 1)
     return table
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut after a whole word and marked with "…".
+
+    A first word longer than ``width`` is cut inside (there is no whole word to keep).
+    """
+    if cell_len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    if text[len(cut)] != " ":  # the cut is inside a word: drop that word
+        cut = cut[:cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _cell(value: object) -> str:

@@ -21,7 +21,7 @@ from comexlab.commands import report as report_cmd
 from comexlab.commands import scenario as scenario_cmd
 from comexlab.commands.scenario import cut_screen_frame
 from comexlab.i18n import t
-from comexlab.output import screen_table
+from comexlab.output import screen_table, shorten
 from comexlab.presentation.scenario import headline_frame
 from comexlab.reports.windows import Window
 from comexlab.tariffs.engine import ScenarioResult, apply
@@ -244,3 +244,10 @@ def test_truncated_tables_say_so() -> None:
     text = _render(screen_table(df, width=80, max_rows=50, lang="en"))
     assert t("output.truncated", "en", shown=50, total="60") in " ".join(text.split())
     assert "│ 49 │" in text and "│ 50 │" not in text
+
+
+def test_shorten_cuts_after_a_whole_word() -> None:
+    assert shorten("IX Wood, cork and basketware", 24) == "IX Wood, cork and…"
+    assert shorten("IV Alimentos, bebidas y tabaco", 24) == "IV Alimentos, bebidas y…"
+    assert shorten("XVII Transport equipment", 24) == "XVII Transport equipment"
+    assert shorten("Pneumonoultramicroscopic", 10) == "Pneumonou…"

@@ -20,7 +20,7 @@ from comexlab.commands import options
 from comexlab.commands.options import DataOpt, FormatOpt, LangOpt, OutputOpt, WarehouseOpt
 from comexlab.errors import InputError
 from comexlab.i18n import Lang, Msg, t
-from comexlab.output import OutputFormat, emit, write_xlsx
+from comexlab.output import OutputFormat, emit, shorten, write_xlsx
 from comexlab.presentation.scenario import (
     PERCENT,
     format_figure,
@@ -94,8 +94,7 @@ def cut_screen_frame(cut: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     Every figure of every basket is in the file outputs (--format csv/json/parquet/xlsx).
     """
     labels = [_group_label(by, c, lang) for c in cut[by]]
-    out = pd.DataFrame({by: [x if len(x) <= LABEL_WIDTH else x[:LABEL_WIDTH - 1] + "…"
-                             for x in labels]})
+    out = pd.DataFrame({by: [shorten(x, LABEL_WIDTH) for x in labels]})
     for key in CUT_SCREEN:  # money without its "US$": the header says it once
         out[t(f"scenario.c.{key}", lang)] = [format_figure(key, v, lang).removeprefix("US$")
                                              for v in cut[key]]
