@@ -234,8 +234,8 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
 def inegi_shares(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[int, pd.DataFrame]]:
     """State shares per SCIAN subsector for every INEGI year loaded (the allocation keys).
 
-    From the newest INEGI package loaded (:func:`~comexlab.warehouse.report_queries.
-    inegi_share_source`); its withheld 'UNSPECIFIED' rows give no share.
+    From the newest INEGI package loaded (``report_queries.inegi_share_source``); its withheld
+    'UNSPECIFIED' rows give no share.
     """
     source = q.inegi_share_source(con)
     if source is None:

@@ -46,12 +46,18 @@ from comexlab.reports.state_lines import StateLines, lines_for_state, state_fact
 from comexlab.reports.windows import Window
 from comexlab.services.reports import inegi_label, state_lines
 from comexlab.sources.scenario_inputs import read_elasticities, read_product_lists
-from comexlab.tariffs.engine import ScenarioResult, apply, as_frame, compare_results
+from comexlab.tariffs.engine import (
+    ScenarioResult,
+    add_hs_groups,
+    apply,
+    as_frame,
+    compare_results,
+)
 from comexlab.tariffs.scenario import KNOWN_PROGRAMS, Scenario, check_prefixes, parse_scenario
 from comexlab.warehouse import engine
 from comexlab.warehouse import scenario_lines as q
 from comexlab.warehouse.regime import regime_tracks
-from comexlab.warehouse.scenario_lines import add_hs_groups, scenario_lines
+from comexlab.warehouse.scenario_lines import scenario_lines
 
 SCENARIO_PACKAGE = "comexlab.tariffs"
 STATE_PREFIX = "MX-"

@@ -582,3 +582,27 @@ def compare_results(results: Sequence[ScenarioResult], by: Sequence[str] = ()) -
         agg.insert(0, "scenario", res.scenario.name)
         frames.append(agg)
     return pd.concat(frames, ignore_index=True)
+
+
+def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
+    """HS chapter and section (roman numeral) of each product code, for ``--by``.
+
+    Worked out once per distinct code (the codes are categorical), then broadcast to the rows.
+    """
+    from comexlab.nomenclature.hs import section_of
+
+    codes = lines["product_code"]
+    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes)
+    chapters = np.array([str(c)[:2] for c in cat.categories] + [None], dtype=object)
+    sections = np.array([_section_label(section_of, c) for c in chapters[:-1]] + [None],
+                        dtype=object)
+    row = np.where(cat.codes >= 0, cat.codes, len(cat.categories))
+    return lines.assign(chapter=chapters[row], section=sections[row])
+
+
+def _section_label(section_of: object, chapter: str) -> str:
+    try:
+        sec = section_of(chapter)  # type: ignore[operator]
+    except (ValueError, KeyError):
+        return "?"
+    return f"{sec.number:02d} {sec.roman}"

@@ -23,7 +23,7 @@ from comexlab.i18n import Msg
 from comexlab.sources.regime_inputs import read_metal_shares
 from comexlab.sources.scenario_inputs import read_product_lists
 from comexlab.tariffs.ave import compute_ave, inputs_from_frame
-from comexlab.tariffs.engine import REGIME_COLUMNS, as_frame
+from comexlab.tariffs.engine import REGIME_COLUMNS, add_hs_groups, as_frame
 from comexlab.tariffs.regime.compute import (
     RegimeLines,
     active_measures,
@@ -34,7 +34,7 @@ from comexlab.tariffs.regime.compute import (
 from comexlab.tariffs.regime.lists import CATALOG
 from comexlab.tariffs.regime.timeline import METALS, Timeline, shipped_timeline
 from comexlab.tariffs.scenario import Base, Scenario
-from comexlab.warehouse.scenario_lines import add_hs_groups, hts10_lines
+from comexlab.warehouse.scenario_lines import hts10_lines
 
 SOURCE = "usitc_dataweb"
 USMCA_PROGRAMS = ("S", "S+")

@@ -190,30 +190,6 @@ def scenario_lines(con: duckdb.DuckDBPyConnection, scenario: Scenario, *,
     return _dictionary_encode(pa.Table.from_pandas(merged, preserve_index=False)), notes
 
 
-def add_hs_groups(lines: pd.DataFrame) -> pd.DataFrame:
-    """HS chapter and section (roman numeral) of each product code, for ``--by``.
-
-    Worked out once per distinct code (the codes are categorical), then broadcast to the rows.
-    """
-    from comexlab.nomenclature.hs import section_of
-
-    codes = lines["product_code"]
-    cat = codes.array if isinstance(codes.dtype, pd.CategoricalDtype) else pd.Categorical(codes)
-    chapters = np.array([str(c)[:2] for c in cat.categories] + [None], dtype=object)
-    sections = np.array([_section_label(section_of, c) for c in chapters[:-1]] + [None],
-                        dtype=object)
-    row = np.where(cat.codes >= 0, cat.codes, len(cat.categories))
-    return lines.assign(chapter=chapters[row], section=sections[row])
-
-
-def _section_label(section_of: object, chapter: str) -> str:
-    try:
-        sec = section_of(chapter)  # type: ignore[operator]
-    except (ValueError, KeyError):
-        return "?"
-    return f"{sec.number:02d} {sec.roman}"
-
-
 # ---------------------------------------------------------------------------------------------
 # What a scenario is checked against
 # ---------------------------------------------------------------------------------------------
