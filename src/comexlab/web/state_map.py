@@ -58,8 +58,11 @@ def outlines() -> Outlines:
 
 @dataclass(frozen=True, slots=True)
 class MapState:
-    """One state on the map and in the table beside it (texts already in the reader's language:
-    formatting 70 amounts per page view cost more than the rest of the dashboard)."""
+    """One state on the map and in the table beside it.
+
+    Texts come already in the reader's language: formatting 70 amounts on every page view
+    cost more than the rest of the dashboard, so they are made once per year and language.
+    """
 
     inegi: str
     reporter: str
