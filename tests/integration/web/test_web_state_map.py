@@ -117,3 +117,14 @@ def test_outlines_are_one_cached_static_file_not_sent_with_each_page(as_user) ->
     assert ids == {f"{i:02d}" for i in range(1, 33)}  # every <use> of the page has its target
     section = html.split('id="state-map"')[1].split("</section>")[0]
     assert "<path" not in section and len(section) < 25_000  # the geometry stays in the file
+
+
+def test_firm_user_sees_the_map_and_bad_input_changes_nothing(as_user) -> None:
+    c = as_user("firm_a")  # public statistics: every role reads the dashboard and its map
+    assert len(STATE_LINK.findall(c.get("/dashboard", params={"start": "2025"}).text)) == 32
+    # a typed reporter or year the selector never offers: the page's message, no map, no 500
+    for params in ({"reporter": "MX-GTO\"><script>", "start": "2025"},
+                   {"reporter": "MX-GTO", "start": "1999"}):
+        r = c.get("/dashboard", params=params)
+        assert r.status_code in (200, 422) and "<script>" not in r.text
+        assert not STATE_LINK.findall(r.text)
