@@ -1,9 +1,9 @@
-"""Build ``web/maps/mx_states.json`` (state outlines keyed by INEGI code) from ``@svg-maps/mexico``.
+"""Build ``static/vendor/mx_states.svg`` (state outlines, id = INEGI code) from an npm package.
 
 Run once by a developer (not at install or run time); the output is committed:
 
     cd /tmp && npm pack @svg-maps/mexico@2.0.0       # → svg-maps-mexico-2.0.0.tgz
-    python scripts/build_mx_states.py /tmp/svg-maps-mexico-2.0.0.tgz src/comexlab/web/maps
+    python scripts/build_mx_states.py /tmp/svg-maps-mexico-2.0.0.tgz src/comexlab/web/static/vendor
 
 Source: the npm package ``@svg-maps/mexico`` 2.0.0 by Victor Cazanave (github.com/VictorCazanave/
 svg-maps), itself based on MapSVG's map of Mexico, licence CC BY 4.0 (the package's LICENSE.md is
@@ -32,6 +32,7 @@ import tarfile
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 PACKAGE = "@svg-maps/mexico"
 VERSION = "2.0.0"
@@ -132,7 +133,7 @@ def compact(d: str) -> str:
 
 
 def build(tarball: Path, out_dir: Path) -> Path:
-    """Check the tarball, convert its SVG and write the JSON and licence to ``out_dir``."""
+    """Check the tarball, convert its SVG and write the SVG and licence to ``out_dir``."""
     digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
     if digest != TARBALL_SHA256:
         sys.exit(f"{tarball.name}: SHA-256 {digest} is not {PACKAGE} {VERSION}'s {TARBALL_SHA256}")
@@ -152,22 +153,23 @@ def build(tarball: Path, out_dir: Path) -> Path:
                         "d": compact(path.attrib["d"])}
     if sorted(states) != sorted(PACKAGE_ID_TO_INEGI.values()):
         sys.exit("the package does not hold the 32 states the mapping expects")
-    doc = {
-        "source": {"package": meta["name"], "version": meta["version"], "license": meta["license"],
-                   "author": meta["author"], "repository": meta["repository"]["url"],
-                   "credit": "MapSVG (mapsvg.com/maps/mexico)",
-                   "tarball_sha256": digest,
-                   "svg_sha256": hashlib.sha256(svg_bytes).hexdigest(),
-                   "changes": "ids → INEGI codes; coordinates rounded to 0.1; "
-                              f"Douglas–Peucker {TOLERANCE}"},
-        "viewBox": root.attrib["viewBox"],
-        "states": dict(sorted(states.items())),
-    }
-    out = out_dir / "mx_states.json"
-    out.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n",
-                   encoding="utf-8")
+    source = {"package": meta["name"], "version": meta["version"], "license": meta["license"],
+              "author": meta["author"], "repository": meta["repository"]["url"],
+              "credit": "MapSVG (mapsvg.com/maps/mexico)", "tarball_sha256": digest,
+              "svg_sha256": hashlib.sha256(svg_bytes).hexdigest(),
+              "changes": f"ids → INEGI codes; coordinates rounded to 0.1; Douglas–Peucker "
+                         f"{TOLERANCE}; no fill, so each page's <use> colours the state"}
+    box = quoteattr(root.attrib["viewBox"])
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox={box}>',
+             "<!-- Mexico's 32 states, id = 's' + INEGI code. Built by scripts/build_mx_states.py "
+             f"from {PACKAGE} {VERSION} (CC BY 4.0, see mx_states.LICENSE.txt). -->",
+             f"<metadata id=\"source\">{escape(json.dumps(source, ensure_ascii=False))}</metadata>"]
+    lines += [f'<path id="s{code}" data-package-id={quoteattr(st["package_id"])} '
+              f'data-package-name={quoteattr(st["package_name"])} d={quoteattr(st["d"])}/>'
+              for code, st in sorted(states.items())]
+    out = out_dir / "mx_states.svg"
+    out.write_text("\n".join([*lines, "</svg>"]) + "\n", encoding="utf-8")
     return out
-
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:

@@ -17,13 +17,16 @@ def test_click_a_state_on_the_map_opens_its_dashboard(page: Page) -> None:
     state_map = page.locator("#state-map")
     expect(state_map.locator("a.smap-state")).to_have_count(32)
     state_map.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")  # the outlines file the <use> elements draw from
     shot(page, "dashboard-map")  # Spanish (the page fixture's locale and the default language)
     # the tooltip a pointer shows over Jalisco: name and value in the reader's language
     # (INEGI EEF 2025: Jalisco US$52,576,519 thousand)
-    expect(page.locator("#smap-14 title")).to_have_text(
-        "Jalisco: US$52.58 mil M en 2025 — abrir su tablero", use_inner_text=False)
+    tip = "Jalisco: US$52.58 mil M en 2025 — abrir su tablero"
+    expect(page.locator("#smap-14 title")).to_have_text(tip, use_inner_text=False)
+    # the <title> is also the link's accessible name (screen readers, keyboard users)
+    expect(page.get_by_role("link", name=tip, exact=True)).to_have_count(1)
 
-    page.locator("#smap-14 path").click()
+    page.locator("#smap-14 use").click()
     page.wait_for_url(re.compile(r"/dashboard\?reporter=MX-JAL&start=2025&end=2025$"))
     expect(page.locator("#reporter option:checked")).to_have_text("Jalisco")
     expect(page.locator("#kpi-total")).to_have_text("US$52.58 mil M")

@@ -1,11 +1,12 @@
 """The dashboard's state map: quantile classes, the vendored outlines and their INEGI mapping.
 
-The outlines (web/maps/mx_states.json) come from the npm package @svg-maps/mexico 2.0.0 through
-scripts/build_mx_states.py, which maps the package's ids to INEGI codes. These tests check that
-mapping three ways: 32 states, each INEGI code once; the package's own state name for each
-path is INEGI's name for the code (tc_entidad.csv, INEGI's catalogue in the EEF package); and
-each state capital, placed on the map by a Mercator fit, falls on (or within 3 units of) its
-own state's outline — a swapped pair of neighbours would put capitals in the wrong state.
+The outlines (web/static/vendor/mx_states.svg) come from the npm package @svg-maps/mexico
+2.0.0 through scripts/build_mx_states.py, which maps the package's ids to INEGI codes. These
+tests check that mapping three ways: 32 states, each INEGI code once; the package's own state
+name for each path is INEGI's name for the code (tc_entidad.csv, INEGI's catalogue in the EEF
+package); and each state capital, placed on the map by a Mercator fit, falls on (or within 3
+units of) its own state's outline — a swapped pair of neighbours puts capitals in the wrong
+state (checked by swapping 09/17, 02/03, 21/29, 01/32 and 06/14: each fails).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import math
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
@@ -24,11 +26,20 @@ from comexlab.presentation.choropleth import class_of, classify, quantile_uppers
 from comexlab.services.reports import StateExports
 from comexlab.web import state_map
 
-MAPS = Path(str(resources.files("comexlab.web").joinpath("maps")))
+VENDOR = Path(str(resources.files("comexlab.web").joinpath("static/vendor")))
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _doc() -> dict:
-    return json.loads((MAPS / "mx_states.json").read_text(encoding="utf-8"))
+    """The vendored SVG as {source, viewBox, states: {INEGI code: package id, name, path}}."""
+    root = ET.fromstring((VENDOR / "mx_states.svg").read_bytes())
+    states = {p.attrib["id"].removeprefix("s"): {"package_id": p.attrib["data-package-id"],
+                                                 "package_name": p.attrib["data-package-name"],
+                                                 "d": p.attrib["d"], "fill": p.get("fill")}
+              for p in root.iter(f"{SVG}path")}
+    meta = root.find(f"{SVG}metadata")
+    assert meta is not None and meta.text
+    return {"source": json.loads(meta.text), "viewBox": root.attrib["viewBox"], "states": states}
 
 
 # ----------------------------------------------------------------------------- classes
@@ -91,6 +102,10 @@ def test_outlines_hold_32_states_each_inegi_code_once() -> None:
     ids = [s["package_id"] for s in doc["states"].values()]
     assert len(set(ids)) == 32
     assert all(s["d"].startswith("M") and s["d"].endswith("z") for s in doc["states"].values())
+    # no fill of their own: the page's <use fill=…> colours each state
+    assert {s["fill"] for s in doc["states"].values()} == {None}
+    assert state_map.outlines().codes == tuple(doc["states"])
+    assert re.fullmatch(r"/static/vendor/mx_states\.svg\?v=[0-9a-f]{12}", state_map.outlines().url)
 
 
 def test_package_names_are_inegi_catalogue_names(shared_file) -> None:
@@ -182,13 +197,14 @@ def test_each_state_capital_falls_on_its_own_state() -> None:
 
 def test_vendored_files_are_small_licensed_and_traceable() -> None:
     doc = _doc()
-    size = (MAPS / "mx_states.json").stat().st_size
-    assert size < 150_000, size
+    size = sum((VENDOR / f"mx_states.{ext}").stat().st_size
+               for ext in ("svg", "LICENSE.txt", "BUILD.md"))
+    assert size < 150_000, size  # 43 KB of outlines + the 17 KB licence
     src = doc["source"]
     assert (src["package"], src["version"], src["license"]) == (
         "@svg-maps/mexico", "2.0.0", "CC-BY-4.0")
     assert re.fullmatch(r"[0-9a-f]{64}", src["tarball_sha256"])
-    licence = (MAPS / "mx_states.LICENSE.txt").read_text(encoding="utf-8")
+    licence = (VENDOR / "mx_states.LICENSE.txt").read_text(encoding="utf-8")
     assert "Attribution 4.0 International" in licence
 
 
@@ -205,7 +221,7 @@ def test_build_hatches_states_without_figures_and_links_each_state() -> None:
         ["AGS", "BC", "BCS", "CAMP", "COAH", "COL", "CHIS", "CHIH", "CDMX", "DGO", "GTO",
          "GRO", "HGO", "JAL", "MEX", "MICH", "MOR", "NAY", "NL", "OAX", "PUE", "QRO", "QROO",
          "SLP", "SIN", "SON", "TAB", "TAMPS", "TLAX", "VER", "YUC"], start=1)}  # no Zacatecas
-    m = state_map.build(_exports(values), current="MX-JAL")
+    m = state_map.for_reporter(state_map.build(_exports(values)), "MX-JAL")
     assert len(m.states) == 32 and m.no_data == 1
     zac = next(s for s in m.states if s.inegi == "32")
     assert zac.value_usd is None and zac.fill == state_map.NO_DATA_FILL
@@ -217,14 +233,22 @@ def test_build_hatches_states_without_figures_and_links_each_state() -> None:
     jal = m.states[-1]
     assert jal.href == "/dashboard?reporter=MX-JAL&start=2025&end=2025"
     assert {s.fill for s in m.states if s.value_usd is not None} == set(state_map.COLOURS)
+    assert zac.tooltip == "Zacatecas: sin dato en 2025 — abrir su tablero"
+    assert jal.tooltip == "Jalisco: US$14.00 mil M en 2025 — abrir su tablero"
+    # lowest class of 31 values: ranks 1 to ⌈31·1/5⌉ = 7
+    assert m.legend[-1].text == "US$1.00 mil M a US$7.00 mil M (7 estados)"
+    en = state_map.for_reporter(state_map.build(_exports(values), lang="en"), "MX-JAL")
+    assert en.states[-1].tooltip == "Jalisco: US$14.00 bn in 2025 — open its dashboard"
+    assert next(s for s in en.ranked if s.inegi == "32").value_text == "no figure"
 
 
 def test_build_without_the_year_points_to_the_latest_year() -> None:
-    m = state_map.build(_exports({}, year="2026"), current="MEX")
+    m = state_map.for_reporter(state_map.build(_exports({}, year="2026")), "MEX")
     assert m.source is None and m.no_data == 32 and m.legend == ()
     assert m.current_name is None  # a country reporter has no state to outline
     assert m.latest_href == "/dashboard?reporter=MX-GTO&start=2025&end=2025"
-    assert state_map.build(_exports({}, year="2026"), current="MX-SON").latest_href == (
+    assert state_map.for_reporter(state_map.build(_exports({}, year="2026")),
+                                  "MX-SON").latest_href == (
         "/dashboard?reporter=MX-SON&start=2025&end=2025")
 
 

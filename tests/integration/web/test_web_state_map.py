@@ -17,7 +17,8 @@ from comexlab.web.context import context_of
 EEF = "inegi_eef_state_exports_2007_2025/eef_estatal_anual_tr_cifra_2007_2025.csv.gz"
 STATE_LINK = re.compile(
     r'<a href="/dashboard\?reporter=(MX-[A-Z]+)&amp;start=(\d{4})&amp;end=(\d{4})" '
-    r'id="smap-(\d{2})"[^>]*><path d="M[^"]+z" fill="([^"]+)"><title>([^<]+)</title></path></a>')
+    r'id="smap-(\d{2})"[^>]*><title>([^<]+)</title>'
+    r'<use href="/static/vendor/mx_states\.svg\?v=[0-9a-f]{12}#s\4" fill="([^"]+)"/></a>')
 
 
 def _raw_totals(path, year: str) -> dict[str, float]:
@@ -46,8 +47,8 @@ def test_dashboard_draws_32_linked_states_with_values_in_titles(as_user) -> None
     html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2025"}).text
     links = STATE_LINK.findall(html)
     assert len(links) == 32
-    assert {code for *_, code, _fill, _title in links} == {f"{i:02d}" for i in range(1, 33)}
-    by_code = {code: (rep, start, end, fill, title) for rep, start, end, code, fill, title in links}
+    assert {code for _r, _s, _e, code, _t, _f in links} == {f"{i:02d}" for i in range(1, 33)}
+    by_code = {code: (rep, start, end, fill, title) for rep, start, end, code, title, fill in links}
     assert by_code["11"][:3] == ("MX-GTO", "2025", "2025")
     # Chihuahua led 2025 (US$109.51 bn, INEGI EEF); Quintana Roo was last (US$19.5 M)
     assert by_code["08"][4] == "Chihuahua: US$109.51 mil M en 2025 — abrir su tablero"
@@ -101,7 +102,31 @@ def test_state_with_no_figure_is_hatched_and_in_the_legend(app, as_user) -> None
     use_services(app, state_exports=without_zacatecas)
     html = as_user("analyst").get("/dashboard", params={"reporter": "MX-GTO",
                                                          "start": "2024"}).text
-    zac = re.search(r'id="smap-32"[^>]*><path d="[^"]+" fill="([^"]+)"><title>([^<]+)<', html)
-    assert zac and zac.groups() == ("url(#smap-hatch)",
-                                    "Zacatecas: sin dato en 2024 — abrir su tablero")
+    zac = re.search(r'id="smap-32"[^>]*><title>([^<]+)</title><use [^>]*fill="([^"]+)"', html)
+    assert zac and zac.groups() == ("Zacatecas: sin dato en 2024 — abrir su tablero",
+                                    "url(#smap-hatch)")
     assert 'id="state-map-no-data"' in html and "Sin dato para el año: 1" in html
+
+
+def test_outlines_are_one_cached_static_file_not_sent_with_each_page(as_user) -> None:
+    c = as_user("analyst")
+    html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2025"}).text
+    url = re.search(r'<use href="(/static/vendor/mx_states\.svg\?v=[0-9a-f]{12})#s01"', html)
+    assert url
+    svg = c.get(url.group(1))
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    ids = set(re.findall(r'<path id="s(\d{2})"', svg.text))
+    assert ids == {f"{i:02d}" for i in range(1, 33)}  # every <use> of the page has its target
+    section = html.split('id="state-map"')[1].split("</section>")[0]
+    assert "<path" not in section and len(section) < 25_000  # the geometry stays in the file
+
+
+def test_firm_user_sees_the_map_and_bad_input_changes_nothing(as_user) -> None:
+    c = as_user("firm_a")  # public statistics: every role reads the dashboard and its map
+    assert len(STATE_LINK.findall(c.get("/dashboard", params={"start": "2025"}).text)) == 32
+    # a typed reporter or year the selector never offers: the page's message, no map, no 500
+    for params in ({"reporter": "MX-GTO\"><script>", "start": "2025"},
+                   {"reporter": "MX-GTO", "start": "1999"}):
+        r = c.get("/dashboard", params=params)
+        assert r.status_code in (200, 422) and "<script>" not in r.text
+        assert not STATE_LINK.findall(r.text)

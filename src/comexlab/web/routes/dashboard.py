@@ -65,14 +65,19 @@ async def dashboard_data(
 
 
 async def state_map_of(request: Request, data: Dashboard) -> state_map.StateMap:
-    """The map of every state's exports in the window's last year (cached like the report)."""
-    year = data.end[:4]
+    """The map of every state's exports in the window's last year.
+
+    Built (query, classes, 70 formatted amounts) once per year and language, cached like the
+    report; only the outline of the state shown is per request.
+    """
+    year, lang = data.end[:4], request_lang(request)
     ctx = app_context(request)
-    exports_ = await ctx.dashboard_cache.aget_or_compute(
-        ("state-exports", year),
-        lambda: ctx.warehouse.read(lambda con: ctx.services.state_exports(con, year=year)),
+    base = await ctx.dashboard_cache.aget_or_compute(
+        ("state-map", year, lang),
+        lambda: ctx.warehouse.read(lambda con: state_map.build(
+            ctx.services.state_exports(con, year=year), lang=lang)),
     )
-    return state_map.build(exports_, current=data.reporter)
+    return state_map.for_reporter(base, data.reporter)
 
 
 
