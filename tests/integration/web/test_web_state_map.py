@@ -34,7 +34,7 @@ def _raw_totals(path, year: str) -> dict[str, float]:
 @pytest.mark.parametrize("year", ["2025", "2018"])
 def test_every_state_value_is_inegi_files_sum(app, shared_file, year: str) -> None:
     raw = _raw_totals(shared_file(EEF), year)
-    got = app.state.warehouse.read_sync(lambda con: state_exports(con, year))
+    got = context_of(app).warehouse.read_sync(lambda con: state_exports(con, year))
     assert got.source == "inegi_eef" and len(got.values) == 32
     by_code = {s.inegi: got.values[s.reporter] for s in states()}
     assert by_code == pytest.approx(raw)

@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 
 from comexlab.web.auth import security
+from comexlab.web.context import context_of
 from comexlab.web.routes import dashboard as dashboard_route
 
 GTO_2018 = {"reporter": "MX-GTO", "start": "2018", "end": "2018"}
@@ -136,7 +137,7 @@ def test_dashboard_cache_cleared_by_a_warehouse_write(as_user, app, monkeypatch)
                         lambda data, lang="es": drawn.append(lang) or real(data, lang))
     c = as_user("analyst")
     c.get("/dashboard", params=GTO_2018)
-    app.state.warehouse.submit_write(lambda con: None)  # the single writer clears the cache
+    context_of(app).warehouse.submit_write(lambda con: None)  # the single writer clears the cache
     c.get("/dashboard", params=GTO_2018)
     assert drawn == ["es", "es"]
 

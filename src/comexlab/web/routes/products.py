@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from comexlab.errors import InputError
 from comexlab.services.products import MAX_RESULTS, ProductSearch, search_products
 from comexlab.web.auth.security import Principal, current_user, verify_csrf
+from comexlab.web.context import app_context
 from comexlab.web.render import render, request_lang
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -28,7 +29,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS)]
 
 async def _search(request: Request, q: str, limit: int) -> ProductSearch:
     lang = request_lang(request)
-    result: ProductSearch = await request.app.state.warehouse.read(
+    result: ProductSearch = await app_context(request).warehouse.read(
         lambda con: search_products(con, q, lang=lang, limit=limit))
     return result
 
