@@ -20,7 +20,6 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
 from comexlab.errors import InputError, NotFoundError
 from comexlab.i18n import Msg, t
@@ -178,21 +177,6 @@ def window_rows(rows: ir.Table, current: Sequence[str], prior: Sequence[str],
               .aggregate(value_usd=tagged.value_usd.sum())
               .mutate(is_total=ibis._.product_level == "total"))
     return summed.order_by(["window", "product_code", "partner"]).to_pandas()
-
-
-def product_descriptions(con: duckdb.DuckDBPyConnection, codes: Sequence[str]) -> dict[str, str]:
-    """Descriptions of HTS/HS codes from the latest HTS edition loaded (empty if none)."""
-    if not codes or not _table_exists(con, "hts_line"):
-        return {}
-    line = expr.table(con, "hts_line")
-    # A semi-join on an in-memory table, not ``isin`` over thousands of literal codes: Ibis
-    # builds and validates one expression node per literal, 1.7 s for a DataWeb report.
-    wanted = ibis.memtable(pa.table({"hts": pa.array(list(codes), type=pa.string())}))
-    found = line.semi_join(wanted, "hts")
-    latest = found.group_by("hts").aggregate(
-        description=found.description.argmax(found.edition)).to_pyarrow()
-    return {str(code): str(desc) for code, desc in zip(
-        latest["hts"].to_pylist(), latest["description"].to_pylist(), strict=True)}
 
 
 def source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str, str]]:
