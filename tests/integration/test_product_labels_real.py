@@ -101,3 +101,18 @@ def test_search_by_code_and_by_word_on_the_loaded_schedule(labels_wh: Path) -> N
             search_products(con, "8" * 1000, lang="es")
     finally:
         con.close()
+
+
+def test_hts_search_cli_by_code_and_careless_input(labels_wh: Path) -> None:
+    base = ["hts", "search", "--warehouse", str(labels_wh), "--lang", "es"]
+    out = CliRunner().invoke(app, [*base, "8703.23", "--format", "csv", "--limit", "5"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.output), dtype=str)
+    assert table.iloc[0]["Código"] == "8703.23"
+    assert table.iloc[0]["Ruta de descripción"].startswith("Vehículo › Coches › ")
+    words = CliRunner().invoke(app, [*base, "camiones", "--format", "csv"])
+    assert "8704" in words.output  # 'Camiones de entrega' (sa4_descriptions_es.csv)
+    blank = CliRunner().invoke(app, [*base, "   "])
+    assert isinstance(blank.exception, InputError)
+    long = CliRunner().invoke(app, [*base, "x" * 500])
+    assert isinstance(long.exception, InputError) and long.exception.field == "q"

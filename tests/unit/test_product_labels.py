@@ -32,6 +32,7 @@ from comexlab.nomenclature.products import (
     product_label,
     search,
     search_entry,
+    short_text,
 )
 from comexlab.services.products import check_query
 from comexlab.sources.hs_names import hs_name_maps
@@ -187,3 +188,25 @@ def test_query_length_is_bounded_and_named() -> None:
         check_query("vehículos " * 1000)
     assert err.value.field == "q"
     assert len(parse_query("a b c d e f g h i j k").words) == 8  # only the first 8 words
+
+
+def test_treemap_tiles_keep_code_heading_and_own_text() -> None:
+    from comexlab.web.charts import _tile_name
+
+    full = ("8703.23.01.40 — Vehículo › Coches › Other vehicles, with only spark-ignition "
+            "internal combustion piston engines › Other")
+    assert _tile_name(full) == "8703.23.01.40 Coches › Other"
+    assert _tile_name("8703 — Vehículo › Coches") == "8703 Coches"
+    assert _tile_name("Otros") == "Otros"
+    assert len(_tile_name("8471.50.01.50 — A › B › " + "x" * 80)) == 50
+
+
+def test_short_text_keeps_code_heading_and_last_two_levels() -> None:
+    full = "8703.23.01.40 — Vehículo › Coches › A › B › New › Other"
+    assert short_text(full) == "8703.23.01.40 — Coches › … › New › Other"
+    assert short_text("8471.50.01.50 — Ch › Ordenadores › Processing units › Other") == (
+        "8471.50.01.50 — Ordenadores › Processing units › Other")
+    assert short_text("870323 — Vehículo › Coches › Vehicles; spark") == (
+        "870323 — Coches › Vehicles; spark")
+    assert short_text("8703 — Vehículo › Coches") == "8703 — Vehículo › Coches"
+    assert short_text("Resto") == "Resto"

@@ -128,6 +128,21 @@ def format_code(code: str) -> str:
     return ".".join([code[:4], *(code[i:i + 2] for i in range(4, len(code), 2))])
 
 
+def short_text(text: str) -> str:
+    """A label for a narrow table: code, heading and the line's last two levels.
+
+    '8703.23.01.40 — Vehículo › Coches › A › B › C › D' → '8703.23.01.40 — Coches › … › C › D'.
+    The chapter is left out (the heading names it well enough) and skipped levels show as
+    '…'; a label of two levels or fewer is kept whole. Downloads carry the whole path.
+    """
+    code, sep, path = text.partition(CODE_SEP)
+    parts = path.split(PATH_SEP) if sep else []
+    if len(parts) <= 2:
+        return text
+    kept = [parts[1], *(["…"] if len(parts) > 4 else []), *parts[max(2, len(parts) - 2):]]
+    return f"{code}{CODE_SEP}{PATH_SEP.join(kept)}"
+
+
 def _tidy(text: str) -> str:
     """One line of printed text without its trailing colon ('New:' → 'New')."""
     return " ".join(text.split()).rstrip(":").rstrip()

@@ -101,13 +101,31 @@ def dashboard_charts(data: Dashboard, lang: str = "es") -> dict[str, dict[str, A
 
 def treemap(rows: Sequence[Cut], *, limit: int = 40) -> dict[str, Any]:
     """Treemap of the largest rows by value."""
-    data = [{"name": r.label[:50], "value": _millions(r.value_usd)} for r in rows[:limit]]
+    data = [{"name": _tile_name(r.full_label or r.label), "value": _millions(r.value_usd)}
+            for r in rows[:limit]]
     return {
         **_BASE,
         "tooltip": {"formatter": "{b}: US$ {c} M"},
         "series": [{"type": "treemap", "data": data, "roam": False, "nodeClick": False,
                     "breadcrumb": {"show": False}, "label": {"show": True}}],
     }
+
+
+def _tile_name(label: str, size: int = 50) -> str:
+    """A product label short enough for a tile: the code, its heading and its own text.
+
+    '8703.23.01.40 — Vehículo › Coches › … › Other' → '8703.23.01.40 Coches › Other'; the
+    table beside the chart carries the whole path.
+    """
+    code, sep, path = label.partition(" — ")
+    parts = path.split(" › ") if sep else []
+    if len(parts) >= 3:
+        short = f"{code} {parts[1]} › {parts[-1]}"
+    elif parts:
+        short = f"{code} {parts[-1]}"
+    else:
+        short = label
+    return short if len(short) <= size else short[:size - 1].rstrip() + "…"
 
 
 def line(points: Sequence[SeriesPoint], lang: str = "es") -> dict[str, Any]:

@@ -44,7 +44,8 @@ def download(name: str, sheets: Mapping[str, pd.DataFrame], fmt: Format, *,
 
 def _cut_frame(rows: list[Cut], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
-        [[r.code, r.label, r.value_usd, r.prior_usd, r.change, r.share] for r in rows],
+        [[r.code, r.full_label or r.label, r.value_usd, r.prior_usd, r.change, r.share]
+         for r in rows],
         columns=[t("web.export.code", lang), t("common.description", lang),
                  t("common.value_usd", lang), t("web.export.prior_usd", lang),
                  t("common.change", lang), t("common.share", lang)],

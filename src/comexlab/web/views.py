@@ -30,6 +30,8 @@ class Cut(BaseModel):
     label: str
     value_usd: float
     prior_usd: float | None = None
+    full_label: str | None = Field(
+        default=None, description="products: the whole description path (label is shortened)")
     change: float | None = Field(default=None, description="fraction, e.g. -0.06")
     share: float | None = Field(default=None, description="fraction of the total")
 

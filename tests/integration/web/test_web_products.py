@@ -28,18 +28,26 @@ def _mexico_2025(c) -> dict:
 def test_dashboard_top_products_show_code_and_description_path(as_user) -> None:
     c = as_user("analyst")
     d = _mexico_2025(c)
-    labels = [p["label"] for p in d["products"]]
+    labels = [p["full_label"] or p["label"] for p in d["products"]]
     assert labels and not set(labels) & BARE
     for p in d["products"]:
         code = p["code"]
         if code.isdigit():
             assert p["label"].startswith(f"{code[:4]}.{code[4:6]}") and " › " in p["label"]
-    # the largest 2025 line, 8471.50.01.50 (PROVENANCE.md: computers, $80.6 bn)
+            assert (p["full_label"] or p["label"]).startswith(p["label"].split(" › ")[0][:13])
+    # the largest 2025 line, 8471.50.01.50 (PROVENANCE.md: computers, $80.6 bn): the whole
+    # path in full_label, code + heading + the last levels in the card
     assert labels[0].startswith("8471.50.01.50 — Reactores nucleares")
     assert labels[0].endswith("› Other")
+    short = d["products"][0]["label"]
+    assert short.startswith("8471.50.01.50 — Ordenadores › Processing units other than")
+    assert short.endswith("› Other")
+    car = next(p for p in d["products"] if p["code"] == "8703230140")
+    assert car["label"] == ("8703.23.01.40 — Coches › … › Having engines with not more than "
+                            "4 cylinders › Other")
     assert t("products.note.english_only", "es") in d["notes"]
     page = c.get("/dashboard", params={"reporter": "MEX", "start": "2025"})
-    assert "8471.50.01.50 — Reactores nucleares" in page.text
+    assert "8471.50.01.50 — Ordenadores › Processing units" in page.text
 
 
 def test_dashboard_workbook_products_sheet_has_the_same_labels(as_user) -> None:
@@ -51,14 +59,14 @@ def test_dashboard_workbook_products_sheet_has_the_same_labels(as_user) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Código", "Descripción")
     assert [row[1] for row in rows[1:len(d["products"]) + 1]] == [
-        p["label"] for p in d["products"]]
+        p["full_label"] or p["label"] for p in d["products"]]  # the whole path
 
 
 def test_english_reader_gets_english_names_and_no_english_only_note(as_user) -> None:
     c = as_user("analyst")
     c.get("/lang/en")
     d = _mexico_2025(c)
-    assert d["products"][0]["label"].startswith(
+    assert d["products"][0]["full_label"].startswith(
         "8471.50.01.50 — Machinery and mechanical appliances, boilers, nuclear reactors")
     assert t("products.note.english_only", "en") not in d["notes"]
 
@@ -108,3 +116,17 @@ def test_search_page_links_and_firm_users_may_search(as_user) -> None:
     assert 'href="/regime?reporter=MEX"' in page.text
     firm = as_user("firm_a").get("/products", params={"q": "8703"})
     assert firm.status_code == 200 and 'href="/regime' not in firm.text
+
+
+def test_tariff_in_force_lines_use_the_same_labels(as_user) -> None:
+    c = as_user("analyst")
+    r = c.get("/api/regime", params={"reporter": "MEX", "on": "2026-03-01"})
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    lines = body["lines"]
+    assert lines and not {ln["description"] for ln in lines} & BARE
+    for ln in lines[:20]:
+        code = ln["product_code"]
+        assert ln["description"].startswith(f"{code[:4]}.{code[4:6]}.{code[6:8]}")
+        assert " › " in ln["description"]
+    assert t("products.note.english_only", "es") in body["notes"]

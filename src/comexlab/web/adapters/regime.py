@@ -7,8 +7,10 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from comexlab.i18n import t
 from comexlab.services import regime as service
 from comexlab.tariffs.regime.compute import AUTHORITIES
+from comexlab.warehouse.products import ENGLISH_ONLY, label_texts
 from comexlab.web.views_regime import (
     AuthorityPart,
     RegimeLine,
@@ -31,8 +33,9 @@ def regime(con: duckdb.DuckDBPyConnection, *, on: dt.date, reporter: str,
     parts = [AuthorityPart(authority=a.value, rate=day.by_authority[a.value],
                            duty_usd=day.by_authority[a.value] * day.weights.value_usd)
              for a in AUTHORITIES if day.by_authority[a.value]]
-    lines = [RegimeLine(product_code=str(r["product_code"]), description=str(
-        r.get("description") or ""), value_usd=float(r["value_usd"]),
+    labels, english = label_texts(con, [str(c) for c in day.table["product_code"]], lang)
+    lines = [RegimeLine(product_code=str(r["product_code"]), description=labels.get(
+        str(r["product_code"])) or str(r.get("description") or ""), value_usd=float(r["value_usd"]),
         claimed_share=_num(r["claimed_share"]), etr=_num(r["etr"]),
         measures=str(r.get("measures") or "")) for _, r in day.table.iterrows()]
     segments = [RegimeSegment(start=r["from"], end=r["to"], edition=str(r["edition"]),
@@ -48,4 +51,5 @@ def regime(con: duckdb.DuckDBPyConnection, *, on: dt.date, reporter: str,
                                     rate=m.rate, reason=m.not_modelled_reason)
                       for m in day.not_modelled],
         lines=lines, segments=segments, computations=s.computations,
-        value_unknown_rate_usd=day.value_unknown_rate, notes=[n.text(lang) for n in day.notes])
+        value_unknown_rate_usd=day.value_unknown_rate,
+        notes=[n.text(lang) for n in day.notes] + ([t(ENGLISH_ONLY, lang)] if english else []))

@@ -13,6 +13,7 @@ import duckdb
 
 from comexlab.i18n import t
 from comexlab.nomenclature.countries import country_name
+from comexlab.nomenclature.products import short_text
 from comexlab.nomenclature.states import states
 from comexlab.reports import render
 from comexlab.reports.exports import GROUP_CUTS, ExportReport
@@ -63,12 +64,17 @@ def _cut_rows(report: ExportReport, name: str, lang: str) -> list[Cut]:
         frame = report.cut(name)  # type: ignore[arg-type]
     except KeyError:
         return []
-    return [
-        Cut(code=str(r["code"]), label=str(r["label"] or r["code"]),
-            value_usd=float(r["value_usd"]), prior_usd=_num(r["prior_value_usd"]),
-            change=_num(r["change_pct"]), share=_num(r["share"]))
-        for r in frame.to_dict(orient="records")
-    ]
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        label = str(r["label"] or r["code"])
+        # products: a narrow card shows code, heading and the last levels; downloads and the
+        # API's full_label keep the whole path
+        short = short_text(label) if name == "product" else label
+        rows.append(Cut(code=str(r["code"]), label=short,
+                        full_label=label if short != label else None,
+                        value_usd=float(r["value_usd"]), prior_usd=_num(r["prior_value_usd"]),
+                        change=_num(r["change_pct"]), share=_num(r["share"])))
+    return rows
 
 
 def _series(con: duckdb.DuckDBPyConnection, report: ExportReport) -> list[SeriesPoint]:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from comexlab.errors import InputError
 from comexlab.services.products import MAX_RESULTS, ProductSearch, search_products
@@ -46,12 +47,33 @@ async def products_page(request: Request, _user: User, q: Text = "", limit: Limi
     return render(request, "products.html", found=found, q=found.query, error=None)
 
 
-@api.get("/products")
+class ProductHitOut(BaseModel):
+    """One code found."""
+
+    code: str = Field(description="digits, e.g. 870323")
+    code_formatted: str = Field(description="as the schedules print it, e.g. 8703.23")
+    level: str = Field(description="hs2, hs4, hs6, hts8 or hts10")
+    label: str = Field(description="code — chapter › heading › … in the reader's language")
+    path: str = Field(description="the label without the code")
+    english_only: bool = Field(description="some part has no official text in the language")
+
+
+class ProductSearchOut(BaseModel):
+    """What the query was understood as, the hits and how many codes matched in all."""
+
+    query: str
+    kind: str = Field(description="code (prefix), words, or empty")
+    total: int
+    hits: list[ProductHitOut]
+
+
+@api.get("/products", response_model=ProductSearchOut)
 async def api_products(request: Request, _user: User, q: Text = "", limit: Limit = 50
-                       ) -> dict[str, object]:
-    """Codes found (``hits``: code, level, label, path, english_only) and how many matched."""
+                       ) -> ProductSearchOut:
+    """HS/HTS codes by code prefix or by words (Spanish or English, accents optional)."""
     found = await _search(request, q, limit)
-    return {"query": found.query, "kind": found.kind, "total": found.total,
-            "hits": [{"code": h.code, "code_formatted": h.code_formatted, "level": h.level,
-                      "label": h.label, "path": h.path, "english_only": h.english_only}
-                     for h in found.hits]}
+    return ProductSearchOut(
+        query=found.query, kind=found.kind, total=found.total,
+        hits=[ProductHitOut(code=h.code, code_formatted=h.code_formatted, level=h.level,
+                            label=h.label, path=h.path, english_only=h.english_only)
+              for h in found.hits])
