@@ -109,12 +109,13 @@ def rename_fields(exc: ComexlabError, names: Mapping[str, str]) -> ComexlabError
     and must stay as printed. Changes ``exc`` in place and returns it.
     """
     def renamed(p: Problem) -> Problem:
-        if p.file is None and p.row is None and p.field in names:
+        if p.file is None and p.row is None and p.field is not None and p.field in names:
             return replace(p, field=names[p.field])
         return p
 
     exc.problems = tuple(renamed(p) for p in exc.problems)
-    if isinstance(exc, InputError) and exc.file is None and exc.field in names:
+    if isinstance(exc, InputError) and exc.file is None and exc.field is not None \
+            and exc.field in names:
         exc.field = names[exc.field]
     return exc
 

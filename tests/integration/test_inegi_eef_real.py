@@ -244,7 +244,7 @@ def test_2025_vs_2024_report_from_eef(eef_con: duckdb.DuckDBPyConnection, raw: p
     assert (sub.at[lead, "value_usd"], sub.at[lead, "prior_value_usd"]) == (
         lead_k[0] * 1000, lead_k[1] * 1000)
     assert sub["value_usd"].sum() == pytest.approx(report.total.value_usd)
-    notes = {n.key: n.kwargs() for n in report.notes}
+    notes = {n.key: {k: str(v) for k, v in n.params.items()} for n in report.notes}
     assert notes["report.note.status.preliminary"]["years"] == "2025"
     assert notes["report.note.status.revised"]["years"] == "2024"
 
@@ -294,7 +294,7 @@ def test_2025_flows_take_2025_shares_and_2026_flows_the_latest(
 def test_state_lines_notes_name_eef_the_stand_in_year_and_preliminary(
         eef_con: duckdb.DuckDBPyConnection) -> None:
     lines = state_lines(eef_con, "MX-JAL", Window.parse("2025-11", "2026-02"))
-    notes = {n.key: n.kwargs() for n in lines.notes}
+    notes = {n.key: {k: str(v) for k, v in n.params.items()} for n in lines.notes}
     assert notes["report.note.estimated_lines"] == {"inegi": "EEF", "base_year": "2025"}
     assert notes["report.note.share_year_fallback"] == {"inegi": "EEF", "flow_year": "2026",
                                                         "share_year": "2025"}

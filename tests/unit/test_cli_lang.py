@@ -82,7 +82,7 @@ def test_every_command_takes_the_one_lang_option() -> None:
     """Each command's --lang is LangOpt's (same choices, default from the settings)."""
     from typer.main import get_command
 
-    exempt = {"registry cluster path", "web serve", "web create-user", "demo"}
+    exempt = {"registry cluster path", "demo"}  # a path of codes; demo run prints English
     seen = []
 
     def walk(command: object, path: list[str]) -> None:
@@ -103,3 +103,19 @@ def test_every_command_takes_the_one_lang_option() -> None:
         walk(get_command(cli.load_group(group)), [group])
     assert len(seen) > 50
     assert LangOpt.__metadata__[0].default_factory is default_lang
+
+
+@pytest.mark.parametrize(("argv", "choices"), [
+    (["report", "exports", "-r", "MEX", "--from", "2018", "--by", "region"],
+     "'sector', 'subsector', 'section', 'chapter'"),
+    (["report", "top", "-r", "GTO", "--level", "hs7"], "'hts10', 'hs8', 'hs6', 'hs4', 'hs2'"),
+    (["scenario", "run", "usmca-ends", "--by", "hs2"], "'section', 'chapter', 'subsector'"),
+    (["regime", "show", "--on", "2026-01-01", "--by", "country"],
+     "'authority', 'section', 'subsector', 'line'"),
+])
+def test_option_sets_are_refused_by_the_one_literal(argv: list[str], choices: str) -> None:
+    """Each set is its domain Literal: an unknown value stops before any data is read."""
+    result = CliRunner().invoke(cli.app, argv, terminal_width=200)
+    assert result.exit_code == 2
+    shown = " ".join(result.output.replace("│", " ").split())  # rich boxes the message
+    assert f"is not one of {choices}" in shown

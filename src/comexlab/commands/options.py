@@ -100,7 +100,7 @@ def shared_options(options: type, annotations: Mapping[str, object]) -> Callable
 def _default(annotation: object, default: object) -> object:
     """The signature default of a shared option.
 
-    None for an option whose default Typer computes (``default_factory``, e.g. :data:`LangOpt`
+    No default for an option whose default Typer computes (``default_factory``, e.g. :data:`LangOpt`
     from COMEXLAB_LANG): Typer refuses a function default beside it.
     """
     infos = getattr(annotation, "__metadata__", ())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,15 +20,6 @@ from comexlab.services import regime as service
 from comexlab.tariffs.regime.compute import AUTHORITIES
 
 app = typer.Typer(help=t("regime.help", "en"), no_args_is_help=True)
-
-
-class By(StrEnum):
-    """Cuts of ``regime show --by``."""
-
-    authority = "authority"
-    section = "section"
-    subsector = "subsector"
-    line = "line"
 
 
 ReporterOpt = Annotated[str, typer.Option(
@@ -95,8 +85,8 @@ def _show_json(res: service.ShowResult, lang: str) -> str:
 def show(
     on: Annotated[str, typer.Option("--on", help="Date, YYYY-MM-DD.")],
     reporter: ReporterOpt = "MEX",
-    by: Annotated[By, typer.Option("--by", help="authority, section, subsector or line.")] = (
-        By.authority),
+    by: Annotated[service.By, typer.Option("--by", help="authority, section, subsector or line.",
+                                           case_sensitive=False)] = "authority",
     window: WindowOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -105,7 +95,7 @@ def show(
     *, lang: LangOpt,
 ) -> None:
     """ETR of a reporter's exports to the US on a date, decomposed by authority."""
-    request = service.ShowRequest(_date(on, "--on"), reporter.upper(), by.value,
+    request = service.ShowRequest(_date(on, "--on"), reporter.upper(), by,
                                   _window(window))
     with options.open_warehouse(warehouse) as con:
         res = service.show(con, request, data_dir=data)

@@ -18,9 +18,10 @@ from rich.console import Console
 from comexlab.commands.options import FormatOpt, LangOpt, OutputOpt, WarehouseOpt, open_warehouse
 from comexlab.errors import InputError
 from comexlab.i18n import Msg, fmt_number, fmt_pct, t
+from comexlab.nomenclature.hs import LineLevel
 from comexlab.output import OutputFormat, emit, write_xlsx
 from comexlab.reports import render
-from comexlab.reports.exports import ExportReport
+from comexlab.reports.exports import ExportReport, GroupCut
 from comexlab.reports.reporters import resolve_reporter
 from comexlab.reports.windows import Window
 from comexlab.services import reports as svc
@@ -36,7 +37,6 @@ EstimatedOpt = Annotated[bool, typer.Option(
     "--estimated", help="Allow ESTIMATED state figures (DataWeb lines × INEGI shares).")]
 
 
-
 @app.command("exports")
 def exports_command(
     reporter: ReporterOpt,
@@ -44,8 +44,9 @@ def exports_command(
     end: ToOpt = None,
     partner: Annotated[str | None, typer.Option(
         "--partner", "-p", help="Only exports to this country (ISO3, e.g. USA).")] = None,
-    by: Annotated[str | None, typer.Option(
-        "--by", help="Group cut: section, chapter (HS) or sector, subsector (SCIAN).")] = None,
+    by: Annotated[GroupCut | None, typer.Option(
+        "--by", help="Group cut: section, chapter (HS) or sector, subsector (SCIAN).",
+        case_sensitive=False)] = None,
     top: Annotated[int, typer.Option("--top", help="Rows in the top products/destinations.")]
     = 10,
     source: Annotated[str | None, typer.Option(
@@ -117,8 +118,9 @@ def top_command(
     partner: Annotated[str, typer.Option(
         "--partner", "-p", help="Destination; line-level state figures exist only for USA.")]
     = "USA",
-    level: Annotated[str, typer.Option(
-        "--level", help="Product level: hts10, hs8, hs6, hs4 or hs2.")] = "hts10",
+    level: Annotated[LineLevel, typer.Option(
+        "--level", help="Product level: hts10, hs8, hs6, hs4 or hs2.", case_sensitive=False)
+    ] = "hts10",
     estimated: EstimatedOpt = False,
     start: Annotated[str | None, typer.Option(
         "--from", help="First month 'YYYY-MM' (default: last 12 months loaded).")] = None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -30,25 +29,17 @@ from comexlab.presentation.scenario import (
     notes,
 )
 from comexlab.services import scenarios as service
-from comexlab.tariffs.engine import ScenarioResult
+from comexlab.tariffs.engine import BasketCut, ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 
 app = typer.Typer(help=t("scenario.help", "en"), no_args_is_help=True)
 
 
-class By(StrEnum):
-    """Basket cuts of ``scenario run --by``."""
-
-    section = "section"
-    chapter = "chapter"
-    subsector = "subsector"
-
-
 ScenarioArg = Annotated[str, typer.Argument(help="Shipped scenario name or a YAML file.")]
 ReporterOpt = Annotated[str | None, typer.Option(
     "--reporter", "-r", help="MEX, CAN, or a Mexican state (GTO, JAL: ESTIMATED).")]
-ByOpt = Annotated[By | None, typer.Option("--by", help="Also cut by section, chapter or "
-                                                       "subsector.")]
+ByOpt = Annotated[BasketCut | None, typer.Option(
+    "--by", help="Also cut by section, chapter or subsector.", case_sensitive=False)]
 SmartOpt = Annotated[bool, typer.Option("--smart/--no-smart",
                                         help="Add SMART trade creation, revenue, welfare.")]
 
@@ -143,13 +134,13 @@ def run(
         title += " — " + t("scenario.reporter", opts.lang, reporter=opts.reporter.upper())
     notes_ = notes(result, opts.lang)
     headline = headline_frame(result, opts.lang)
-    cut = result.aggregate([by.value]) if by else None
+    cut = result.aggregate([by]) if by else None
     emit(headline, OutputFormat.table, title=title, notes=notes_ if cut is None else (),
          console=console)
     if cut is not None and by is not None:
-        emit(cut_screen_frame(cut, by.value, opts.lang), OutputFormat.table,
-             title=t("scenario.by", opts.lang, by=by.value), notes=notes_, console=console,
-             max_rows=60, wrap=[by.value])
+        emit(cut_screen_frame(cut, by, opts.lang), OutputFormat.table,
+             title=t("scenario.by", opts.lang, by=by), notes=notes_, console=console,
+             max_rows=60, wrap=[by])
     if opts.fmt is OutputFormat.table:
         return
     if opts.fmt is OutputFormat.xlsx:
@@ -158,7 +149,7 @@ def run(
         lines = result.sorted_lines()
         sheets = {"headline": headline, "lines": lines}
         if cut is not None:
-            sheets = {"headline": headline, f"by_{by.value if by else ''}": cut,
+            sheets = {"headline": headline, f"by_{by or ''}": cut,
                       "lines": lines}
         write_xlsx(sheets, opts.output, percent_columns=[
             *PERCENT, "rate_before", "rate_after", "mfn_ave", "pref_ave"], notes=notes_)

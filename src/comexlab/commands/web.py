@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from comexlab.commands.choices import LangOpt
 from comexlab.i18n import t
 from comexlab.registry.auth_models import Role
 from comexlab.settings import get_settings
@@ -19,16 +20,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers_readers: Annotated[int, typer.Option("--readers", help="DuckDB reader threads.")] = 4,
+    *, lang: LangOpt,
 ) -> None:
     """Serve the web app (pages and JSON API) on HOST:PORT."""
     from comexlab.web.server import run
 
-    run(get_settings(), host=host, port=port, readers=workers_readers, say=say_session_key)
+    run(get_settings(), host=host, port=port, readers=workers_readers,
+        say=lambda source: say_session_key(source, lang))
 
 
-def say_session_key(source: str) -> None:
+def say_session_key(source: str, lang: str | None = None) -> None:
     """Tell the operator where the key that signs sessions is (never the key itself)."""
-    Console().print(t("web.serve.session_key", get_settings().lang, source=source))
+    Console().print(t("web.serve.session_key", lang or get_settings().lang, source=source))
 
 
 @app.command("create-user")
@@ -40,6 +43,7 @@ def create_user_cmd(
         str | None,
         typer.Option(help="Password (asked for when omitted; prefer the prompt)."),
     ] = None,
+    *, lang: LangOpt,
 ) -> None:
     """Create a web user (passwords are stored as Argon2id hashes)."""
     from comexlab.registry.db import make_engine, transaction
@@ -52,4 +56,5 @@ def create_user_cmd(
     ensure_registry_schema(engine)
     with transaction(engine) as session:
         user = create_user(session, username, password, role=role, firm_id=firm_id)
-        Console().print(f"created user [bold]{user.username}[/bold] ({user.role})")
+        Console().print(t("web.user.created", lang, username=f"[bold]{user.username}[/bold]",
+                          role=user.role))

@@ -16,7 +16,9 @@ from typing import Literal
 
 from comexlab.nomenclature._data import BilingualNames, table
 
-Level = Literal["hts10", "hs8", "hs6", "hs4", "hs2", "section"]
+#: Levels of a tariff line's code (``report top --level``); with ``section``, every level.
+LineLevel = Literal["hts10", "hs8", "hs6", "hs4", "hs2"]
+Level = Literal[LineLevel, "section"]
 #: Product levels from finest to coarsest; a code at one level rolls up to every later one.
 ROLLUP_LEVELS: tuple[Level, ...] = ("hts10", "hs8", "hs6", "hs4", "hs2", "section")
 DIGITS: dict[str, int] = {"hts10": 10, "hs8": 8, "hs6": 6, "hs4": 4, "hs2": 2}

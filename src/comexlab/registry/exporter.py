@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from comexlab.errors import InputError
-from comexlab.i18n import catalog, label, t
+from comexlab.i18n import Msg, catalog, label, t
 from comexlab.registry import cells
 from comexlab.registry.entities import ENTITIES, Column, EntitySpec
 from comexlab.spreadsheet import csv_bytes, write_xlsx
@@ -41,7 +41,7 @@ def export_frames(session: Session, entities: Iterable[str] | None = None
     names = list(entities) if entities else list(ENTITIES)
     unknown = [n for n in names if n not in ENTITIES]
     if unknown:
-        raise InputError(f"unknown entity; choose from {', '.join(ENTITIES)}",
+        raise InputError(Msg("import.unknown_entity", entities=", ".join(ENTITIES)),
                          field="entity", value=", ".join(unknown))
     return {name: frame(ENTITIES[name], ENTITIES[name].export(session)) for name in names}
 
@@ -97,7 +97,7 @@ def write_tables(frames: dict[str, pd.DataFrame], path: Path, *, fmt: str,
         write_xlsx(frames, path, notes=list(notes))
         return [path]
     if fmt != "csv":
-        raise InputError("registry tables export as xlsx or csv", field="format", value=fmt)
+        raise InputError(Msg("error.registry_export_format"), field="format", value=fmt)
     data = {k: v for k, v in frames.items() if k != "help"}
     if len(data) == 1 and path.suffix.lower() == ".csv":
         ((_, df),) = data.items()

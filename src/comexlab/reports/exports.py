@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import pandas as pd
 
@@ -65,7 +65,9 @@ GROUP_CUTS: dict[Classification, tuple[CutName, ...]] = {
     "HTS": ("section", "chapter"),
     "HS": ("section", "chapter"),
 }
-ALL_GROUP_CUTS: tuple[CutName, ...] = ("sector", "subsector", "section", "chapter")
+#: Group cuts a report can be asked for (``report exports --by``).
+GroupCut = Literal["sector", "subsector", "section", "chapter"]
+ALL_GROUP_CUTS: tuple[GroupCut, ...] = get_args(GroupCut)
 
 
 @dataclass(frozen=True, slots=True)

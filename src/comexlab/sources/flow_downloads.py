@@ -72,11 +72,11 @@ class Plan:
     state: str | None = None
 
 
-def parse_month(text: str, option: str) -> tuple[int, int]:
-    """``YYYY-MM`` → (year, month); anything else names the option."""
+def parse_month(text: str, field: str) -> tuple[int, int]:
+    """``YYYY-MM`` → (year, month); anything else names ``field`` (``start`` or ``end``)."""
     m = _MONTH.match(text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputError(Msg("flows.download.error.period"), field=option, value=text)
+        raise InputError(Msg("flows.download.error.period"), field=field, value=text)
     return int(m.group(1)), int(m.group(2))
 
 
@@ -119,7 +119,8 @@ def plan(source: str, start: str, end: str, *, settings: Settings,
         try:
             state = find_state(state).reporter
         except ValueError as exc:
-            raise InputError(str(exc), field="state", value=state) from exc
+            raise InputError(Msg("supply.error.unknown_state_option"), field="state",
+                             value=state) from exc
     keys = {"usitc_dataweb": settings.dataweb_token, "census_intltrade": settings.census_key,
             "comtrade": settings.comtrade_key}
     folder = Path(data_dir or settings.data) / get_source(source).folder

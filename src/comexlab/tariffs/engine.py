@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,9 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 KEY_COLUMNS: tuple[str, ...] = ("reporter", "reporter_level", "origin", "partner", "period",
                                 "product_code", "product_level")
+#: Basket cuts of a scenario result (``scenario run --by``, the web run's breakdown tables).
+BasketCut = Literal["section", "chapter", "subsector"]
+BASKET_CUTS: tuple[BasketCut, ...] = get_args(BasketCut)
 GROUP_COLUMNS: tuple[str, ...] = ("section", "chapter", "subsector", "naics6", "estimated",
                                   "description")
 EPS = 1e-12

@@ -34,7 +34,7 @@ from comexlab.presentation.scenario import (
 from comexlab.presentation.scenario import notes as scenario_notes
 from comexlab.services import scenarios as service
 from comexlab.sources.hs_names import product_name
-from comexlab.tariffs.engine import ScenarioResult
+from comexlab.tariffs.engine import BASKET_CUTS, ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse.hts import description_paths
 from comexlab.web.lines import CompletedRun
@@ -52,7 +52,7 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("neutralising_cut", "pct"),
 )
 
-GROUPS: tuple[str, ...] = ("section", "chapter", "subsector")
+GROUPS = BASKET_CUTS
 
 
 @lru_cache(maxsize=8)
