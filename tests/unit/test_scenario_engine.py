@@ -244,3 +244,203 @@ def test_engine_invariants(rows: list[tuple[str, float, float, float, str]],
         assert np.isclose(by[col].sum(), total[col][0], rtol=1e-9, atol=1e-6)
         assert np.isclose(total[col][0], out[col].sum(), rtol=1e-9, atol=1e-6)
     assert (total.share_exposed.fillna(0) <= 1 + 1e-12).all()
+
+
+# --- overlays, lines and baskets in detail (mutation testing, issue 11) -----------------------
+
+def overlay(text: str) -> str:
+    return HEAD + "overlays:\n" + text
+
+
+def test_rate_overlays_change_both_tracks() -> None:
+    # $100, $60 claimed at a 10 % preferential rate, MFN 20 %.
+    # linear cut 50 %: 60 × 5 % + 40 × 10 % = 7; Swiss a = 16: 60 × 1.6·0.1/0.26 + 40 × 3.2/0.36
+    lines = frame(line("8703230140", 100.0, 60.0, 0.20, pref=0.10))
+    half = apply(parse_scenario(overlay("  - {type: linear_cut, cut: 50%}\n")), lines)
+    assert math.isclose(half.lines.duty_before[0], 60 * 0.10 + 40 * 0.20)
+    assert math.isclose(half.lines.duty_after[0], 60 * 0.05 + 40 * 0.10)
+    sw = apply(parse_scenario(overlay("  - {type: swiss, a: 16}\n")), lines)
+    assert math.isclose(sw.lines.duty_after[0], 60 * (0.16 * 0.10 / 0.26)
+                        + 40 * (0.16 * 0.20 / 0.36))
+    # set_rate 5 %: both tracks at 5 %
+    five = apply(parse_scenario(overlay("  - {type: set_rate, rate: 0.05}\n")), lines)
+    assert math.isclose(five.lines.duty_after[0], 5.0)
+
+
+def test_overlays_leave_unknown_rates_unknown() -> None:
+    # an unparsed rate stays unknown whatever is set or added "instead": no invented duty
+    lines = frame(line("8703230140", 100.0, 0.0, None, kind="unparsed", pref=None,
+                       mfn_rate_text="see note"))
+    for text in ("  - {type: set_rate, rate: 0.05}\n",
+                 "  - {type: additional, rate: 25%, stacking: replace,\n"
+                 "     products: {prefixes: [87]}}\n"):
+        res = apply(parse_scenario(overlay(text)), lines)
+        assert math.isnan(res.lines.duty_after[0]), text
+        assert math.isnan(res.lines.rate_after[0]), text
+
+
+def test_a_preference_is_never_dearer_than_mfn_and_claims_are_clipped_to_value() -> None:
+    # pref printed 8 % but MFN 5 %: the importer would pay MFN, so the claimed track pays 5 %;
+    # $150 "claimed" of a $100 flow counts as $100, −$10 as $0
+    lines = frame(line("8703230140", 100.0, 150.0, 0.05, pref=0.08),
+                  line("8703230140", 100.0, -10.0, 0.05, pref=0.0))
+    out = apply(parse_scenario(USMCA_ENDS), lines).lines
+    assert out.claimed_value_usd.tolist() == [100.0, 0.0]
+    assert out.pref_ave.tolist() == [0.05, 0.0]
+    assert out.duty_before.tolist() == pytest.approx([5.0, 5.0])
+
+
+def test_default_utilisation_is_the_scenario_share_of_value() -> None:
+    # no claimed value given: utilisation 40 % of $200 claimed (free), the rest pays 10 %
+    text = USMCA_ENDS.replace("overlays:", "utilisation: 40%\noverlays:")
+    res = apply(parse_scenario(text), frame(line("8703230140", 200.0, None, 0.10)))
+    row = res.lines.iloc[0]
+    assert row.claimed_value_usd == 80.0
+    assert math.isclose(row.duty_before, 120 * 0.10)
+    assert math.isclose(row.duty_after, 200 * 0.10)
+    note = {n.kind: n for n in res.audit}["utilisation_default"]
+    assert note.detail.params["detail"] == Msg("audit.detail.utilisation_default", share="40%")
+
+
+def test_prefixes_of_several_lengths_and_excluded_lists() -> None:
+    text = overlay("""  - type: set_rate
+    rate: 0.1
+    products: {prefixes: ["87", "740610"], exclude_lists: [budgetlab:s232_auto_parts]}
+""")
+    codes = ["8703230140", "8708100000", "7406100000", "7406200000", "0101", "74"]
+    lines = frame(*(line(c, 10.0, 0.0, 0.0, kind="free") for c in codes))
+    res = apply(parse_scenario(text), lines, product_lists={"budgetlab:s232_auto_parts": ["8708"]})
+    # 8708 excluded; 740620 is not under 740610; "74" is shorter than the prefix 740610
+    assert res.lines.rate_after.tolist() == [0.1, 0.0, 0.1, 0.0, 0.0, 0.0]
+    everything = overlay("""  - type: set_rate
+    rate: 0.1
+    products: {exclude_prefixes: ["01"]}
+""")
+    res = apply(parse_scenario(everything), lines)
+    assert res.lines.rate_after.tolist() == [0.1, 0.1, 0.1, 0.1, 0.0, 0.1]
+
+
+def test_untraded_lines_show_the_mfn_rates_and_their_cut() -> None:
+    # no value: the line still says what MFN was and becomes (2.5 % → 27.5 %), cut 0.25/1.275
+    text = overlay("  - {type: additional, rate: 25%, stacking: add, products: {prefixes: [87]}}\n")
+    row = apply(parse_scenario(text), frame(line("8703230140", 0.0, 0.0, 0.025))).lines.iloc[0]
+    assert math.isclose(row.rate_before, 0.025) and math.isclose(row.rate_after, 0.275)
+    assert math.isclose(row.neutralising_cut, 0.25 / 1.275)
+    assert not row.exposed and row.exposed_value_usd == 0.0
+    # below one dollar the rates are still duty / value (claimed 0.4 of 0.5 pays 0 % → 25 %)
+    small = apply(parse_scenario(text), frame(line("8703230140", 0.5, 0.4, 0.025))).lines
+    assert math.isclose(small.rate_before[0], 0.1 * 0.025 / 0.5)
+    assert small.exposed[0]
+
+
+def test_sorted_lines_follow_the_codes_not_the_input_order() -> None:
+    lines = frame(line("8708100000", 1.0, 0.0, 0.1, origin="MEX"),
+                  line("0101210010", 1.0, 0.0, 0.1, origin="CAN"),
+                  line("0101210010", 1.0, 0.0, 0.1, origin="MEX"))
+    lines["reporter"] = pd.Categorical(lines["reporter"], categories=["MEX", "CAN"])
+    out = apply(parse_scenario(USMCA_ENDS), lines).sorted_lines()
+    # categoricals sort by label (CAN before MEX), not by category order
+    assert list(zip(out.reporter, out.product_code, strict=True)) == [
+        ("CAN", "0101210010"), ("MEX", "0101210010"), ("MEX", "8708100000")]
+    assert list(out.index) == [0, 1, 2]
+
+
+def test_audit_examples_are_the_ten_largest_codes_with_their_text() -> None:
+    # twelve unparsed lines worth 1..12 dollars; 0105 twice (5 + 7 = 12, ties with 0112)
+    codes = [f"01{i:02d}" for i in range(1, 13)]
+    codes[6] = "0105"
+    rows = [line(c, float(i + 1), 0.0, None, kind="unparsed", pref=None,
+                 mfn_rate_text=f"text of {c} " + "x" * 60) for i, c in enumerate(codes)]
+    res = apply(parse_scenario(USMCA_ENDS), frame(*rows))
+    note = {n.kind: n for n in res.audit}["unparsed_rate"]
+    assert note.count == 12
+    # largest first; 0105 (12, seen first) before 0112 (12); at most ten codes
+    assert [e.split(":")[0] for e in note.examples] == [
+        "0105", "0112", "0111", "0110", "0109", "0108", "0106", "0104", "0103", "0102"]
+    # each with the text of its first row, cut to 60 characters with an ellipsis
+    assert note.examples[0] == "0105: " + ("text of 0105 " + "x" * 60)[:59] + "…"
+    # value and share of the note: all $78 of $78
+    assert note.detail.params["value"] == "78" and note.detail.params["share"] == "100.00%"
+
+
+def test_audit_value_and_share_are_formatted_for_people() -> None:
+    lines = frame(line("0101", 1234.0, 0.0, None, kind="blank", pref=None),
+                  line("0202", 8766.0, 0.0, 0.1),
+                  line("0303", 0.0, 0.0, None, kind="blank", pref=None))
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), lines).audit}
+    blank = notes["blank_rate"]
+    assert blank.count == 1  # the untraded blank line is not counted
+    assert blank.detail.params["value"] == "1,234"
+    assert blank.detail.params["share"] == "12.34%"
+    assert blank.examples == ("0101",)
+
+
+def test_reference_and_range_rates_are_audited() -> None:
+    lines = frame(line("9903010000", 10.0, 0.0, None, kind="reference", pref=None,
+                       mfn_rate_text="The duty provided in the applicable subheading"),
+                  line("0101", 30.0, 0.0, 0.0, kind="ad_valorem", mfn_range_high=0.05,
+                       mfn_rate_text="Free-5%"))
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), lines).audit}
+    assert notes["reference_rate"].examples == (
+        "9903010000: The duty provided in the applicable subheading",)
+    assert notes["range_rate"].count == 1
+    assert notes["range_rate"].examples == ("0101: Free-5%",)
+
+
+def test_baskets_by_two_keys_with_a_missing_key_last() -> None:
+    # 87 MEX: $100 at 2.5 % → 27.5 % (all rest); 87 CAN: $300 at 2.5 % (not hit);
+    # no chapter, MEX: $50 at 10 % → 35 %
+    text = overlay("""  - type: additional
+    rate: 25%
+    stacking: add
+    partners: [MEX]
+    products: {prefixes: ["87", "01"]}
+""")
+    lines = frame(line("8703230140", 100.0, 0.0, 0.025, chapter="87"),
+                  line("8703230140", 300.0, 0.0, 0.025, origin="CAN", chapter="87"),
+                  line("0101210010", 50.0, 0.0, 0.10, chapter=None))
+    agg = apply(parse_scenario(text), lines).aggregate(["chapter", "origin"])
+    assert agg.chapter.tolist()[:2] == ["87", "87"] and pd.isna(agg.chapter[2])
+    assert agg.origin.tolist() == ["CAN", "MEX", "MEX"]
+    assert agg.value_usd.tolist() == [300.0, 100.0, 50.0]
+    assert agg.duty_change.tolist() == pytest.approx([0.0, 25.0, 12.5])
+    assert agg.share_exposed.tolist() == [0.0, 1.0, 1.0]
+    assert agg.rate_after_tw.tolist() == pytest.approx([0.025, 0.275, 0.35])
+    assert agg.lines.tolist() == [1, 1, 1]
+    one = apply(parse_scenario(text), lines).aggregate(["origin"])
+    # simple average over MEX lines: (0.275 + 0.35) / 2; trade-weighted: 45 / 150
+    assert one.origin.tolist() == ["CAN", "MEX"]
+    assert one.rate_after_simple.tolist() == pytest.approx([0.025, (0.275 + 0.35) / 2])
+    assert one.rate_before_simple.tolist() == pytest.approx([0.025, (0.025 + 0.10) / 2])
+    assert one.rate_after_tw.tolist() == pytest.approx([0.025, (27.5 + 17.5) / 150])
+    # the cut faced by exposed exporters: value-weighted over exposed value only
+    cut_87 = 0.25 / 1.275
+    cut_01 = 0.25 / 1.35
+    assert one.neutralising_cut_exposed[1] == pytest.approx((100 * cut_87 + 50 * cut_01) / 150)
+    assert one.neutralising_cut_exposed[0] != one.neutralising_cut_exposed[0]  # NaN: none
+
+
+def test_baskets_of_an_empty_selection_are_empty_not_an_error() -> None:
+    res = apply(parse_scenario(USMCA_ENDS), frame(line("8703230140", 1.0, 0.0, 0.1)))
+    none = res.lines.iloc[0:0]
+    assert len(aggregate(none, ["origin"])) == 0
+    total = aggregate(none)
+    assert total.value_usd.tolist() == [0.0] and total.lines.tolist() == [0]
+    assert math.isnan(total.rate_before_tw[0])
+
+
+def test_smart_sums_are_unknown_only_where_a_group_has_no_figure() -> None:
+    # rest of world known for MEX ($300), not for CAN: diversion sums over MEX, NaN for CAN
+    lines = frame(line("8703230140", 100.0, 0.0, 0.1, pref=None, rest_value_usd=300.0),
+                  line("8703230140", 100.0, 0.0, 0.1, origin="CAN", pref=None,
+                       rest_value_usd=None))
+    text = overlay("  - {type: set_rate, rate: 0.2}\n")
+    res = apply(parse_scenario(text), lines,
+                elasticities=ElasticityTables(hts10={"8703230140": 2.0}, default=1.0))
+    agg = res.aggregate(["origin"])
+    assert agg.origin.tolist() == ["CAN", "MEX"]
+    assert math.isnan(agg.trade_diversion[0])
+    assert math.isclose(agg.trade_diversion[1], -45000 / 4250)  # worked above
+    assert agg.trade_creation.tolist() == pytest.approx([-200 / 11, -200 / 11])
+    assert agg.share_default_elasticity.tolist() == [0.0, 0.0]
+    assert not res.estimated
