@@ -196,7 +196,7 @@ def test_long_frame_stacks_every_cut_with_its_name_first() -> None:
     assert long["cut"].tolist() == ["total", "sector", "sector", "subsector", "subsector"]
     assert long["code"].tolist() == ["MX-GTO", "31-33", UNASSIGNED, "336", UNASSIGNED]
     assert long["value_usd"].tolist() == [100e6, 80e6, 20e6, 80e6, 20e6]
-    assert not long["estimated"].any()
+    assert long["estimated"].tolist() == [False] * 5
     assert list(long.index) == [0, 1, 2, 3, 4]
 
 
@@ -218,3 +218,39 @@ def test_json_document_has_plain_values_and_every_file() -> None:
     assert doc["notes"] == render.notes(report, "en", files=FILES, file_limit=3)
     assert render.to_document(report, "es")["title"].startswith("Exportaciones de Guanajuato")
     assert render.to_document(_partner_report("DEU"), "en")["partner"] == "DEU"
+
+
+def test_every_output_speaks_the_reader_language() -> None:
+    # the same report in Spanish and English: labels, month names, headers, money suffix
+    report = _partner_report("DEU")  # $3 M Jan–Feb 2026 vs $2 M Jan–Feb 2025
+    assert render.headline(report, "es") == (
+        "Exportaciones totales: US$3.0 M; 50.0% vs. ene–feb 2025")
+    assert render.headline(report, "en") == "Total exports: US$3.0 m; 50.0% vs. Jan–Feb 2025"
+    state = _inegi_report()
+    assert render.headline(state, "es").endswith("; Participación nacional: 10.0%")
+    screen = render.display_frame(report.cut("chapter"), report, "en")
+    assert list(screen.columns)[2:4] == ["Jan–Feb 2026 US$ M", "Jan–Feb 2025 US$ M"]
+    sheet = render.sheets(report, "en")["By HS chapter"]
+    assert list(sheet.columns)[2:4] == ["Value Jan–Feb 2026 (USD)", "Value Jan–Feb 2025 (USD)"]
+    es = render.sheets(report, "es")["Por capítulo SA"]
+    assert list(es.columns)[2:4] == ["Valor ene–feb 2026 (USD)", "Valor ene–feb 2025 (USD)"]
+    missing = render.missing_frame(state, "en")
+    assert list(missing.columns) == ["Cut", "Why not"]
+    assert missing["Cut"].tolist() == ["Top products", "Top destinations"]
+    doc = render.to_document(state, "es")
+    assert doc["missing"][0]["reason"] == render.tr(state.missing[0].reason, "es")
+    assert doc["missing"][0]["reason"] != render.tr(state.missing[0].reason, "en")
+
+
+def test_screen_millions_are_exact_for_a_national_total() -> None:
+    # Mexico's exports to the US are of the order of US$500 bn: 250,000 million shows exactly
+    frame = pd.DataFrame({"code": ["MEX"], "value_usd": [250e9]})
+    screen = render.display_frame(frame, _inegi_report(), "en")
+    assert screen.iloc[0, 1] == "250,000.0"
+
+
+def test_json_lists_every_file_however_many() -> None:
+    files = [*FILES, ("inegi/eef/d.csv", "d" * 20, "2026-10-31T08:00")]
+    doc = render.to_document(_inegi_report(), "en", files=files)
+    assert sum(n.startswith("File ") for n in doc["notes"]) == 4
+    assert not any(" files in " in n for n in doc["notes"])
