@@ -254,3 +254,29 @@ def test_json_lists_every_file_however_many() -> None:
     doc = render.to_document(_inegi_report(), "en", files=files)
     assert sum(n.startswith("File ") for n in doc["notes"]) == 4
     assert not any(" files in " in n for n in doc["notes"])
+
+
+def test_notes_in_spanish_translate_every_part() -> None:
+    # the catalog's Spanish entries, with a monthly window (month names are language-bound)
+    assert render.notes(_partner_report("DEU"), "es", files=FILES[:1]) == [
+        "Exportaciones de Jalisco a Alemania, ene–feb 2026 vs. ene–feb 2025",
+        "Fuente: Secretaría de Economía, DataMéxico, entidad × SA6 × país",
+        "Periodo: ene–feb 2026 (2026-01..2026-02); Comparado con: ene–feb 2025 "
+        "(2025-01..2025-02)",
+        "No disponible — Principales destinos: el reporte se limita a un destino (DEU)",
+        "Archivo inegi/eaef/a.csv (sha256 0123456789ab, cargado 2026-11-01T10:00)",
+        "Calculado con: duckdb",
+    ]
+    es = render.notes(_inegi_report(), "es")
+    assert es[4] == ("El periodo de comparación (2017) no está cargado para esta fuente: no se "
+                     "calcula la variación.")
+    assert es[5].startswith("No disponible — Principales productos: inegi_eaef clasifica")
+    sheet = render.sheets(_inegi_report(), "es")["Cortes no disponibles"]
+    assert sheet["Motivo"].tolist() == [render.tr(m.reason, "es")
+                                        for m in _inegi_report().missing]
+
+
+def test_four_files_or_more_are_summarised_by_default() -> None:
+    files = [*FILES, ("inegi/eef/d.csv", "d" * 20, "2026-10-31T08:00")]
+    assert len(render.file_lines(files, "en")) == 1
+    assert render.notes(_inegi_report(), "en", files=files)[-2].startswith("4 files in")
