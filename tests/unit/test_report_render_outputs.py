@@ -27,6 +27,15 @@ from comexlab.reports.windows import Window
 INEGI = SourceProfile("inegi_eaef", "SCIAN", "scian3", "year", "state", "world_only",
                       caveats=("report.caveat.inegi_scope",))
 DATAMEXICO = SourceProfile("datamexico", "HS", "hs6", "month", "state", "by_partner")
+# report.why.product_scian / report.why.partner_world_only (catalog), for INEGI EAEF
+WHY_PRODUCT_EN = ("inegi_eaef classifies exports by SCIAN subsector only: there are no product "
+                  "(tariff-line) figures; see the subsector cut")
+WHY_PARTNER_EN = ("inegi_eaef gives each state's exports to all destinations together: it has "
+                  "no breakdown by destination country")
+WHY_PRODUCT_ES = ("inegi_eaef clasifica las exportaciones solo por subsector SCIAN: no hay "
+                  "cifras por producto (fracción); ver el corte por subsector")
+WHY_PARTNER_ES = ("inegi_eaef da las exportaciones de cada entidad a todos los destinos juntos: "
+                  "no las desglosa por país de destino")
 FILES = [("inegi/eaef/a.csv", "0123456789abcdef0123", "2026-11-01T10:00"),
          ("inegi/eaef/b.csv", "fedcba9876543210fedc", "2026-11-02T09:00"),
          ("inegi/eef/c.csv", "aaaabbbbccccddddeeee", "2026-10-30T08:00")]
@@ -80,12 +89,12 @@ def test_notes_give_source_window_caveats_missing_cuts_files_and_engine() -> Non
         "Exports of Guanajuato, 2018 vs 2017",
         "Source: INEGI, Exportaciones por Entidad Federativa (EAEF), by SCIAN subsector",
         "Period: 2018 (2018..2018); Compared with: 2017 (2017..2017)",
-        render.tr(note("report.caveat.inegi_scope", source="inegi_eaef"), "en"),
-        render.tr(note("report.note.prior_not_loaded", prior="2017"), "en"),
-        "Not available — Top products: " + render.tr(
-            note("report.why.product_scian", source="inegi_eaef"), "en"),
-        "Not available — Top destinations: " + render.tr(
-            note("report.why.partner_world_only", source="inegi_eaef"), "en"),
+        "INEGI EAEF covers manufacturing and mining only (no agriculture); published in "
+        "thousands of USD, shown here in USD. Share of Mexico = share of the sum of the 32 "
+        "states in the same source.",
+        "The prior window (2017) is not loaded for this source: no change is computed.",
+        "Not available — Top products: " + WHY_PRODUCT_EN,
+        "Not available — Top destinations: " + WHY_PARTNER_EN,
         # the sha256 is cut to its first 12 characters
         "File inegi/eaef/a.csv (sha256 0123456789ab, loaded 2026-11-01T10:00)",
         "File inegi/eaef/b.csv (sha256 fedcba987654, loaded 2026-11-02T09:00)",
@@ -117,7 +126,7 @@ def test_missing_cuts_sheet_is_translated_and_only_there_when_something_is_missi
     frame = render.missing_frame(report, "es")
     assert list(frame.columns) == ["Corte", "Motivo"]
     assert frame["Corte"].tolist() == ["Principales productos", "Principales destinos"]
-    assert frame["Motivo"].tolist() == [render.tr(m.reason, "es") for m in report.missing]
+    assert frame["Motivo"].tolist() == [WHY_PRODUCT_ES, WHY_PARTNER_ES]
     assert list(render.sheets(report, "en")) == [
         "Summary", "By sector", "By subsector", "Cuts not available"]
     # a DataMéxico report filtered to one destination lacks only the destinations cut
@@ -211,8 +220,8 @@ def test_json_document_has_plain_values_and_every_file() -> None:
     assert total["change_pct"] is None  # NaN becomes null, not NaN (invalid JSON)
     assert total["value_usd"] == 100e6
     assert [r["code"] for r in doc["cuts"]["subsector"]] == ["336", UNASSIGNED]
-    assert doc["missing"] == [{"cut": m.cut, "reason": render.tr(m.reason, "en")}
-                              for m in report.missing]
+    assert doc["missing"] == [{"cut": "product", "reason": WHY_PRODUCT_EN},
+                              {"cut": "partner", "reason": WHY_PARTNER_EN}]
     # every file listed with its hash (json notes never summarise)
     assert sum(n.startswith("File ") for n in doc["notes"]) == 3
     assert doc["notes"] == render.notes(report, "en", files=FILES, file_limit=3)
@@ -238,8 +247,7 @@ def test_every_output_speaks_the_reader_language() -> None:
     assert list(missing.columns) == ["Cut", "Why not"]
     assert missing["Cut"].tolist() == ["Top products", "Top destinations"]
     doc = render.to_document(state, "es")
-    assert doc["missing"][0]["reason"] == render.tr(state.missing[0].reason, "es")
-    assert doc["missing"][0]["reason"] != render.tr(state.missing[0].reason, "en")
+    assert doc["missing"][0]["reason"] == WHY_PRODUCT_ES
 
 
 def test_screen_millions_are_exact_for_a_national_total() -> None:
@@ -272,8 +280,7 @@ def test_notes_in_spanish_translate_every_part() -> None:
                      "calcula la variación.")
     assert es[5].startswith("No disponible — Principales productos: inegi_eaef clasifica")
     sheet = render.sheets(_inegi_report(), "es")["Cortes no disponibles"]
-    assert sheet["Motivo"].tolist() == [render.tr(m.reason, "es")
-                                        for m in _inegi_report().missing]
+    assert sheet["Motivo"].tolist() == [WHY_PRODUCT_ES, WHY_PARTNER_ES]
 
 
 def test_four_files_or_more_are_summarised_by_default() -> None:
