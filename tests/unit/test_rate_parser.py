@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from comexlab.tariffs.rate_parser import normalize, parse_rate, parse_special
-from comexlab.tariffs.rates import AdValoremDuty, RateKind, SpecificDuty
+from comexlab.tariffs.rates import AdValoremDuty, Rate, RateKind, SpecificDuty
 
 # (text as printed in the files, kind, ad valorem fraction, specific components)
 REAL = [
@@ -264,3 +264,56 @@ def test_thousands_separators_plus_and_per_piece_parts() -> None:
     higher = parse_rate("the higher of 5% or 2¢/kg")
     assert (higher.kind, higher.rule, higher.text) == (RateKind.mixed, "greater",
                                                        "the higher of 5% or 2¢/kg")
+
+
+# --- exact Rate values of the remaining shapes (mutation testing, issue 11) -------------------
+
+def test_a_part_qualifier_loses_its_trailing_comma() -> None:
+    rate = parse_rate("4.5% on the case, + 30¢ each")
+    assert rate.ad_valorem_parts == (AdValoremDuty(0.045, "on the case"),)
+    assert rate.specific == (SpecificDuty(0.30, "each"),)
+    assert rate.note is None  # a plain compound rate carries no note
+
+
+@pytest.mark.parametrize("text", ["The greater of 5% or see note",
+                                  "5%, but not less than see note"])
+def test_an_alternative_with_a_side_not_understood_is_not_guessed(text: str) -> None:
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.unparsed)
+
+
+def test_bounded_rates_keep_their_printed_text() -> None:
+    text = "25%, but not less than 3¢/kg"
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.mixed, ad_valorem=0.25,
+                                    specific=(SpecificDuty(0.03, "kg"),), rule="minimum",
+                                    ad_valorem_parts=(AdValoremDuty(0.25),))
+
+
+@pytest.mark.parametrize(("text", "base"), [
+    ("No change", "underlying subheading"),
+    ("The rate provided for heading 9902.01.01", "heading 9902.01.01"),
+    ("The rate applicable to the article in 9903.88.01", "to the article in 9903.88.01"),
+    ("A duty equal to the countervailing duty", "A duty equal to the countervailing duty"),
+])
+def test_references_name_the_provision_and_keep_the_text(text: str, base: str) -> None:
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.reference, base=base)
+
+
+def test_special_column_whitespace_is_collapsed_in_the_stored_text() -> None:
+    # layout newlines and double spaces of the file are not part of the rate
+    [(code, rate)] = parse_special("4.4¢/kg  +\n5% (KR)")
+    assert code == "KR" and rate.text == "4.4¢/kg + 5%"
+    assert [(c, r.text, r.kind) for c, r in parse_special("Free\xa0(A,AU)")] == [
+        ("A", "Free", RateKind.free), ("AU", "Free", RateKind.free)]
+
+
+def test_special_column_edge_shapes() -> None:
+    assert parse_special("") == []
+    # codes with no rate before them: an unparsed, empty rate (never a blank "no rate")
+    assert parse_special("(A)") == [("A", Rate(text="", kind=RateKind.unparsed))]
+    # a footnote number after the last code list is not a leftover
+    assert [c for c, _ in parse_special("Free (A,AU) (1)")] == ["A", "AU"]
+    # text with no code list is parsed as a rate; after code lists it is kept unparsed
+    assert parse_special("No change") == [
+        (None, Rate(text="No change", kind=RateKind.reference, base="underlying subheading"))]
+    assert parse_special("Free (A) See 9822.01")[-1] == (
+        None, Rate(text="See 9822.01", kind=RateKind.unparsed))
