@@ -317,3 +317,22 @@ def test_special_column_edge_shapes() -> None:
         (None, Rate(text="No change", kind=RateKind.reference, base="underlying subheading"))]
     assert parse_special("Free (A) See 9822.01")[-1] == (
         None, Rate(text="See 9822.01", kind=RateKind.unparsed))
+
+
+def test_qualifiers_are_read_whatever_their_capitalisation() -> None:
+    assert parse_rate("2¢/kg On drained weight").specific == (
+        SpecificDuty(0.02, "kg", "On drained weight"),)
+
+
+@pytest.mark.parametrize("text", ["The duty provided in such subheading + 10%",
+                                  "The duty provided in the Applicable Subheading + 25%",
+                                  "The duty provided in the applicable subheading"])
+def test_chapter99_bases_are_one_canonical_name(text: str) -> None:
+    # "such subheading", capitals or not: the same base, so additions group together
+    assert parse_rate(text).base == "applicable subheading"
+
+
+def test_a_chapter99_reference_alone_is_a_reference_with_its_text() -> None:
+    text = "The duty provided in the applicable subheading"
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.reference,
+                                    base="applicable subheading")
