@@ -336,3 +336,40 @@ def test_a_chapter99_reference_alone_is_a_reference_with_its_text() -> None:
     text = "The duty provided in the applicable subheading"
     assert parse_rate(text) == Rate(text=text, kind=RateKind.reference,
                                     base="applicable subheading")
+
+
+@pytest.mark.parametrize(("printed", "clean"), [
+    ("5.6%\xa0+\u20092¢/kg", "5.6% + 2¢/kg"),             # no-break and thin spaces
+    ("5.6%  +\n 2¢/kg", "5.6% + 2¢/kg"),                   # line breaks of the PDF layout
+    ("The duty provided in the ap- plicable subheading",   # a word split at a hyphen
+     "The duty provided in the applicable subheading"),
+    ("4.4¢ /kg", "4.4¢/kg"),
+    ("$1.05/ Liter", "$1.05/liter"),
+    ("$1.05/ kg", "$1.05/kg"),
+    ("$1.05/pf. Liter", "$1.05/pf.liter"),
+    ("16on the value of the battery", "16 on the value of the battery"),
+    ("5%+2¢/kg", "5% + 2¢/kg"),
+    ("5%.", "5%"),
+    ("5%, ", "5%"),
+])
+def test_normalize_gives_one_spelling(printed: str, clean: str) -> None:
+    assert normalize(printed) == clean
+
+
+def test_polarity_and_range_rates_in_full() -> None:
+    text = ("3.6606¢/kg less 0.020668¢/kg for each degree under 100 degrees (and fractions of "
+            "a degree in proportion) but not less than 3.143854¢/kg")
+    assert parse_rate(text) == Rate(
+        text=text, kind=RateKind.specific,
+        specific=(SpecificDuty(0.036606, "kg", "at 100 degrees polarity"),), rule="per_degree",
+        note="less 0.020668¢/kg for each degree under 100 degrees, but not less than "
+             "3.143854¢/kg")
+    assert parse_rate("Free-5%") == Rate(text="Free-5%", kind=RateKind.ad_valorem,
+                                         ad_valorem=0.0, range_high=0.05,
+                                         ad_valorem_parts=(AdValoremDuty(0.0),))
+    assert parse_rate("5%-10%").ad_valorem_parts == (AdValoremDuty(0.05),)
+
+
+def test_free_with_a_see_note_in_capitals() -> None:
+    assert parse_rate("Free (See note 3)") == Rate(text="Free (See note 3)", kind=RateKind.free,
+                                                   ad_valorem=0.0, note="(See note 3)")
