@@ -444,3 +444,44 @@ def test_smart_sums_are_unknown_only_where_a_group_has_no_figure() -> None:
     assert agg.trade_creation.tolist() == pytest.approx([-200 / 11, -200 / 11])
     assert agg.share_default_elasticity.tolist() == [0.0, 0.0]
     assert not res.estimated
+
+
+def test_a_regime_base_starts_each_track_from_the_regime_rates() -> None:
+    # $100, $60 claimed. The regime on its date: claimed 0 %, rest 27.5 % (2.5 % MFN + 25 %
+    # IEEPA); with the scenario's regime changes: rest 2.5 % (IEEPA lifted). Duty 11 → 1.
+    lines = frame(line("8703230140", 100.0, 60.0, 0.025, regime_before_claimed=0.0,
+                       regime_before_rest=0.275, regime_after_claimed=0.0,
+                       regime_after_rest=0.025))
+    row = apply(parse_scenario(HEAD + "overlays: []\n"), lines).lines.iloc[0]
+    assert math.isclose(row.duty_before, 40 * 0.275) and math.isclose(row.duty_after, 1.0)
+    assert not row.exposed
+    assert math.isclose(row.neutralising_cut, 40 * (0.025 - 0.275) / 1.025 / 100)
+    # overlays apply on top of the regime after: +10 % on both tracks
+    text = overlay("  - {type: additional, rate: 10%, stacking: add, products: {prefixes: [87]}}\n")
+    row = apply(parse_scenario(text), lines).lines.iloc[0]
+    assert math.isclose(row.duty_after, 60 * 0.10 + 40 * 0.125)
+    assert row.exposed_value_usd == 60.0  # only the claimed track's rate rose (0 → 10 %)
+
+
+def test_sorted_lines_order_by_reporter_then_period_then_code() -> None:
+    rows = [line("0101210010", 1.0, 0.0, 0.1, origin="MEX"),
+            line("0101210010", 1.0, 0.0, 0.1, origin="CAN"),
+            line("0101210010", 1.0, 0.0, 0.1, origin="CAN")]
+    rows[0]["period"], rows[1]["period"], rows[2]["period"] = "2025", "2026", "2025"
+    out = apply(parse_scenario(USMCA_ENDS), frame(*rows)).sorted_lines()
+    assert list(zip(out.reporter, out.period, strict=True)) == [
+        ("CAN", "2025"), ("CAN", "2026"), ("MEX", "2025")]
+
+
+def test_hs6_and_naics6_fallbacks_are_named_in_the_audit() -> None:
+    lines = frame(line("8703230140", 100.0, 0.0, 0.1, pref=None, naics6="336111"),
+                  line("8708100000", 50.0, 0.0, 0.1, pref=None, naics6="336390"))
+    tables = ElasticityTables(hs6={"870323": 2.0}, naics6={"336390": 3.0})
+    res = apply(parse_scenario(HEAD + "overlays:\n  - {type: set_rate, rate: 0.2}\n"), lines,
+                elasticities=tables)
+    assert res.lines.elasticity_level.tolist() == ["hs6", "naics6"]
+    notes = [n for n in res.audit if n.kind == "elasticity_fallback"]
+    assert [n.detail.params["detail"] for n in notes] == [
+        Msg("audit.detail.elasticity_level", level="hs6"),
+        Msg("audit.detail.elasticity_level", level="naics6")]
+    assert [n.count for n in notes] == [1, 1]
