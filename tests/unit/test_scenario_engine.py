@@ -485,3 +485,37 @@ def test_hs6_and_naics6_fallbacks_are_named_in_the_audit() -> None:
         Msg("audit.detail.elasticity_level", level="hs6"),
         Msg("audit.detail.elasticity_level", level="naics6")]
     assert [n.count for n in notes] == [1, 1]
+
+
+def test_simple_averages_and_counts_leave_out_untraded_and_unknown_lines() -> None:
+    # regime base, +25 % on top. Traded and known: 10 % → 35 % and 2.5 % → 27.5 %; the
+    # untraded line (value 0) is not averaged; the 8708 line's rate after is missing in the
+    # regime, so its $30 is value with an unknown rate, left out of duties and averages
+    text = overlay("  - {type: additional, rate: 25%, stacking: add,\n"
+                   "     products: {prefixes: ['01', '87']}}\n")
+
+    def regime(code: str, value: float, before: float, after: float) -> dict[str, object]:
+        return line(code, value, 0.0, 0.025, regime_before_claimed=before,
+                    regime_before_rest=before, regime_after_claimed=after,
+                    regime_after_rest=after)
+
+    lines = frame(regime("0101210010", 50.0, 0.10, 0.10), regime("8703230140", 100.0, 0.025,
+                                                                  0.025),
+                  regime("8703230140", 0.0, 0.025, 0.025),
+                  regime("8708100000", 30.0, 0.025, np.nan))
+    total = apply(parse_scenario(text), lines).aggregate()
+    assert total.lines[0] == 2
+    assert total.rate_before_simple[0] == pytest.approx((0.10 + 0.025) / 2)
+    assert total.rate_after_simple[0] == pytest.approx((0.35 + 0.275) / 2)
+    assert total.value_unknown_rate[0] == 30.0
+    assert total.duty_before[0] == pytest.approx(5.0 + 2.5)  # the unknown line's 0.75 left out
+    # a line table saved before the unmeasured-exposure column existed still aggregates
+    old = apply(parse_scenario(text), lines).lines.drop(columns="unmeasured_value_usd")
+    assert aggregate(old).unmeasured_value_usd.tolist() == [0.0]
+
+
+def test_audit_text_of_exactly_sixty_characters_is_shown_whole() -> None:
+    text = "x" * 60
+    res = apply(parse_scenario(USMCA_ENDS), frame(line("0101", 1.0, 0.0, None, kind="unparsed",
+                                                       pref=None, mfn_rate_text=text)))
+    assert {n.kind: n for n in res.audit}["unparsed_rate"].examples == (f"0101: {text}",)
