@@ -519,3 +519,43 @@ def test_audit_text_of_exactly_sixty_characters_is_shown_whole() -> None:
     res = apply(parse_scenario(USMCA_ENDS), frame(line("0101", 1.0, 0.0, None, kind="unparsed",
                                                        pref=None, mfn_rate_text=text)))
     assert {n.kind: n for n in res.audit}["unparsed_rate"].examples == (f"0101: {text}",)
+
+
+def test_lines_without_a_claimed_value_column_use_the_utilisation() -> None:
+    lines = frame(line("8703230140", 200.0, None, 0.10)).drop(columns="preference_value_usd")
+    row = apply(parse_scenario(USMCA_ENDS), lines).lines.iloc[0]
+    assert row.claimed_value_usd == 200.0  # default utilisation 100 %: an upper bound
+
+
+def test_an_unresolved_list_names_the_products_field() -> None:
+    text = overlay("  - {type: set_rate, rate: 0.1, products: {lists: [budgetlab:s232_copper]}}\n")
+    with pytest.raises(InputError) as exc:
+        apply(parse_scenario(text), frame(line("7406100000", 1.0, 0.0, 0.0, kind="free")))
+    assert exc.value.field == "products"
+
+
+def test_overlays_leave_the_lines_they_do_not_hit_alone() -> None:
+    # Korea is not in the withdrawal: its claimed $50 keeps the 0 % preference; a linear cut
+    # on 87 leaves 01 alone; a 0 % cut changes nothing
+    lines = frame(line("8703230140", 100.0, 50.0, 0.10, origin="KOR"),
+                  line("0101210010", 100.0, 0.0, 0.10))
+    ends = apply(parse_scenario(USMCA_ENDS), lines).lines
+    assert ends.duty_after.tolist() == pytest.approx([5.0, 10.0])
+    cut = overlay("  - {type: linear_cut, cut: 50%, products: {prefixes: ['87']}}\n")
+    assert apply(parse_scenario(cut), lines).lines.duty_after.tolist() == pytest.approx(
+        [2.5, 10.0])
+    none = overlay("  - {type: linear_cut, cut: 0}\n")
+    assert apply(parse_scenario(none), lines).lines.duty_after.tolist() == pytest.approx(
+        [5.0, 10.0])
+
+
+def test_basket_columns_count_lines_and_flag_estimates() -> None:
+    lines = frame(line("8703230140", 100.0, 80.0, 0.025), line("0101210010", 50.0, 0.0, 0.1))
+    total = apply(parse_scenario(USMCA_ENDS), lines).aggregate()
+    assert total.claimed_value_usd.tolist() == [80.0]
+    assert total.lines.dtype.kind == "i" and total.lines_unmeasured.dtype.kind == "i"
+    assert total.estimated.tolist() == [False]  # no allocated (state) value in the basket
+    est = apply(parse_scenario(USMCA_ENDS), frame(
+        line("8703230140", 100.0, 80.0, 0.025, estimated=True),
+        line("8703230140", 100.0, 80.0, 0.025, origin="CAN", estimated=False)))
+    assert est.aggregate(["origin"]).estimated.tolist() == [False, True]
