@@ -330,6 +330,7 @@ def test_untraded_lines_show_the_mfn_rates_and_their_cut() -> None:
     # below one dollar the rates are still duty / value (claimed 0.4 of 0.5 pays 0 % → 25 %)
     small = apply(parse_scenario(text), frame(line("8703230140", 0.5, 0.4, 0.025))).lines
     assert math.isclose(small.rate_before[0], 0.1 * 0.025 / 0.5)
+    assert math.isclose(small.rate_after[0], (0.4 * 0.25 + 0.1 * 0.275) / 0.5)
     assert small.exposed[0]
 
 
@@ -559,3 +560,54 @@ def test_basket_columns_count_lines_and_flag_estimates() -> None:
         line("8703230140", 100.0, 80.0, 0.025, estimated=True),
         line("8703230140", 100.0, 80.0, 0.025, origin="CAN", estimated=False)))
     assert est.aggregate(["origin"]).estimated.tolist() == [False, True]
+
+
+def test_each_audit_note_says_what_it_counts() -> None:
+    # one line per audit kind; the note's text is the catalog's "audit.valued" with its detail
+    lines = frame(
+        line("0101", 10.0, 0.0, None, kind="unparsed", pref=None, mfn_rate_text="see note"),
+        line("0202", 10.0, 0.0, None, kind="blank", pref=None),
+        line("0303", 10.0, 0.0, None, kind="reference", pref=None, mfn_rate_text="No change"),
+        line("0404", 10.0, 0.0, 0.0, mfn_range_high=0.05, mfn_rate_text="Free-5%"),
+        line("0505", 10.0, None, 0.1, estimated=True),
+        line("0606", 10.0, 0.0, None),
+    )
+    lines.loc[5, "mfn_kind"] = None
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), lines).audit}
+    expected = {"unparsed_rate": "audit.detail.unparsed_rate",
+                "blank_rate": "audit.detail.blank_rate",
+                "reference_rate": "audit.detail.reference_rate",
+                "range_rate": "audit.detail.range_rate",
+                "allocation_estimate": "audit.detail.allocation_estimate",
+                "no_tariff_line": "audit.detail.no_tariff_line"}
+    for kind, key in expected.items():
+        assert notes[kind].detail.key == "audit.valued", kind
+        assert notes[kind].detail.params["detail"] == Msg(key), kind
+        assert notes[kind].count == 1, kind
+    assert "ave_fallback" not in notes and "content_basis" not in notes
+
+
+def test_a_clean_line_leaves_no_audit_note() -> None:
+    assert apply(parse_scenario(USMCA_ENDS), frame(line("8703230140", 100.0, 80.0,
+                                                        0.025))).audit == ()
+
+
+def test_audit_examples_without_rate_texts_are_codes_only() -> None:
+    lines = frame(line("0101", 10.0, 0.0, None, kind="unparsed", pref=None)).drop(
+        columns="mfn_rate_text")
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), lines).audit}
+    assert notes["unparsed_rate"].examples == ("0101",)
+
+
+def test_missing_estimate_flags_mean_not_estimated() -> None:
+    lines = frame(line("0101", 10.0, 0.0, 0.1, estimated=True),
+                  line("0202", 10.0, 0.0, 0.1, estimated=None))
+    out = apply(parse_scenario(USMCA_ENDS), lines).lines
+    assert out.estimated.tolist() == [True, False]
+
+
+def test_line_table_keeps_both_rate_texts_and_methods() -> None:
+    lines = frame(line("8703230140", 100.0, 80.0, 0.025, pref_rate_text="Free"))
+    row = apply(parse_scenario(USMCA_ENDS), lines).lines.iloc[0]
+    assert (row.mfn_text, row.pref_text) == ("2.5%", "Free")
+    assert (row.mfn_ave_method, row.pref_ave_method) == ("exact", "exact")

@@ -160,3 +160,12 @@ def test_a_replacing_duty_is_exact_and_clears_the_bound() -> None:
     assert _unmeasured("""  - {type: additional, rate: 10%, stacking: replace,
      products: {prefixes: ["0709"]}}
 """) == [0.0, 0.0, 0.0]
+
+
+def test_a_rise_on_a_bounded_line_is_measured_not_unmeasured() -> None:
+    # +5 % added: 20 % → 25 % is a rise whatever the specific part, so the value is exposed
+    res = apply(parse_scenario(HEAD + """overlays:
+  - {type: additional, rate: 5%, stacking: add, products: {prefixes: ["0709"]}}
+"""), MIXED)
+    assert res.lines.unmeasured_value_usd.tolist() == [0.0, 0.0, 0.0]
+    assert res.lines.exposed_value_usd.tolist() == [200.0, 0.0, 0.0]
