@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from comexlab.tariffs.rate_parser import normalize, parse_rate, parse_special
-from comexlab.tariffs.rates import AdValoremDuty, RateKind, SpecificDuty
+from comexlab.tariffs.rates import AdValoremDuty, Rate, RateKind, SpecificDuty
 
 # (text as printed in the files, kind, ad valorem fraction, specific components)
 REAL = [
@@ -264,3 +264,112 @@ def test_thousands_separators_plus_and_per_piece_parts() -> None:
     higher = parse_rate("the higher of 5% or 2¢/kg")
     assert (higher.kind, higher.rule, higher.text) == (RateKind.mixed, "greater",
                                                        "the higher of 5% or 2¢/kg")
+
+
+# --- exact Rate values of the remaining shapes (mutation testing, issue 11) -------------------
+
+def test_a_part_qualifier_loses_its_trailing_comma() -> None:
+    rate = parse_rate("4.5% on the case, + 30¢ each")
+    assert rate.ad_valorem_parts == (AdValoremDuty(0.045, "on the case"),)
+    assert rate.specific == (SpecificDuty(0.30, "each"),)
+    assert rate.note is None  # a plain compound rate carries no note
+
+
+@pytest.mark.parametrize("text", ["The greater of 5% or see note",
+                                  "5%, but not less than see note"])
+def test_an_alternative_with_a_side_not_understood_is_not_guessed(text: str) -> None:
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.unparsed)
+
+
+def test_bounded_rates_keep_their_printed_text() -> None:
+    text = "25%, but not less than 3¢/kg"
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.mixed, ad_valorem=0.25,
+                                    specific=(SpecificDuty(0.03, "kg"),), rule="minimum",
+                                    ad_valorem_parts=(AdValoremDuty(0.25),))
+
+
+@pytest.mark.parametrize(("text", "base"), [
+    ("No change", "underlying subheading"),
+    ("The rate provided for heading 9902.01.01", "heading 9902.01.01"),
+    ("The rate applicable to the article in 9903.88.01", "to the article in 9903.88.01"),
+    ("A duty equal to the countervailing duty", "A duty equal to the countervailing duty"),
+])
+def test_references_name_the_provision_and_keep_the_text(text: str, base: str) -> None:
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.reference, base=base)
+
+
+def test_special_column_whitespace_is_collapsed_in_the_stored_text() -> None:
+    # layout newlines and double spaces of the file are not part of the rate
+    [(code, rate)] = parse_special("4.4¢/kg  +\n5% (KR)")
+    assert code == "KR" and rate.text == "4.4¢/kg + 5%"
+    assert [(c, r.text, r.kind) for c, r in parse_special("Free\xa0(A,AU)")] == [
+        ("A", "Free", RateKind.free), ("AU", "Free", RateKind.free)]
+
+
+def test_special_column_edge_shapes() -> None:
+    assert parse_special("") == []
+    # codes with no rate before them: an unparsed, empty rate (never a blank "no rate")
+    assert parse_special("(A)") == [("A", Rate(text="", kind=RateKind.unparsed))]
+    # a footnote number after the last code list is not a leftover
+    assert [c for c, _ in parse_special("Free (A,AU) (1)")] == ["A", "AU"]
+    # text with no code list is parsed as a rate; after code lists it is kept unparsed
+    assert parse_special("No change") == [
+        (None, Rate(text="No change", kind=RateKind.reference, base="underlying subheading"))]
+    assert parse_special("Free (A) See 9822.01")[-1] == (
+        None, Rate(text="See 9822.01", kind=RateKind.unparsed))
+
+
+def test_qualifiers_are_read_whatever_their_capitalisation() -> None:
+    assert parse_rate("2¢/kg On drained weight").specific == (
+        SpecificDuty(0.02, "kg", "On drained weight"),)
+
+
+@pytest.mark.parametrize("text", ["The duty provided in such subheading + 10%",
+                                  "The duty provided in the Applicable Subheading + 25%",
+                                  "The duty provided in the applicable subheading"])
+def test_chapter99_bases_are_one_canonical_name(text: str) -> None:
+    # "such subheading", capitals or not: the same base, so additions group together
+    assert parse_rate(text).base == "applicable subheading"
+
+
+def test_a_chapter99_reference_alone_is_a_reference_with_its_text() -> None:
+    text = "The duty provided in the applicable subheading"
+    assert parse_rate(text) == Rate(text=text, kind=RateKind.reference,
+                                    base="applicable subheading")
+
+
+@pytest.mark.parametrize(("printed", "clean"), [
+    ("5.6%\xa0+\u20092¢/kg", "5.6% + 2¢/kg"),             # no-break and thin spaces
+    ("5.6%  +\n 2¢/kg", "5.6% + 2¢/kg"),                   # line breaks of the PDF layout
+    ("The duty provided in the ap- plicable subheading",   # a word split at a hyphen
+     "The duty provided in the applicable subheading"),
+    ("4.4¢ /kg", "4.4¢/kg"),
+    ("$1.05/ Liter", "$1.05/liter"),
+    ("$1.05/ kg", "$1.05/kg"),
+    ("$1.05/pf. Liter", "$1.05/pf.liter"),
+    ("16on the value of the battery", "16 on the value of the battery"),
+    ("5%+2¢/kg", "5% + 2¢/kg"),
+    ("5%.", "5%"),
+    ("5%, ", "5%"),
+])
+def test_normalize_gives_one_spelling(printed: str, clean: str) -> None:
+    assert normalize(printed) == clean
+
+
+def test_polarity_and_range_rates_in_full() -> None:
+    text = ("3.6606¢/kg less 0.020668¢/kg for each degree under 100 degrees (and fractions of "
+            "a degree in proportion) but not less than 3.143854¢/kg")
+    assert parse_rate(text) == Rate(
+        text=text, kind=RateKind.specific,
+        specific=(SpecificDuty(0.036606, "kg", "at 100 degrees polarity"),), rule="per_degree",
+        note="less 0.020668¢/kg for each degree under 100 degrees, but not less than "
+             "3.143854¢/kg")
+    assert parse_rate("Free-5%") == Rate(text="Free-5%", kind=RateKind.ad_valorem,
+                                         ad_valorem=0.0, range_high=0.05,
+                                         ad_valorem_parts=(AdValoremDuty(0.0),))
+    assert parse_rate("5%-10%").ad_valorem_parts == (AdValoremDuty(0.05),)
+
+
+def test_free_with_a_see_note_in_capitals() -> None:
+    assert parse_rate("Free (See note 3)") == Rate(text="Free (See note 3)", kind=RateKind.free,
+                                                   ad_valorem=0.0, note="(See note 3)")

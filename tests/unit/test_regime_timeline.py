@@ -207,3 +207,84 @@ def test_an_unknown_measure_id_is_named() -> None:
     tl = parse_timeline(HEAD + GOOD, source="t.yaml")
     with pytest.raises(KeyError, match="no-such-measure"):
         tl.measure("no-such-measure")
+
+
+def _raw_problems(text: str) -> list:
+    with pytest.raises(InputError) as err:
+        parse_timeline(text, source="t.yaml")
+    return list(err.value.problems)
+
+
+def test_cross_check_problems_name_file_field_and_value() -> None:
+    dup = [p for p in _raw_problems(HEAD + GOOD + GOOD) if "appears twice" in p.message]
+    assert [(p.file, p.field, p.value) for p in dup] == [("t.yaml", "id", "ieepa-x")]
+    bad_list = HEAD + GOOD.replace("{everything: true}", "{lists: [\"regime:nowhere\"]}")
+    (problem,) = _raw_problems(bad_list)
+    assert (problem.file, problem.field, problem.value) == (
+        "t.yaml", "products.lists", "regime:nowhere")
+    assert problem.message == ("measure ieepa-x: list 'regime:nowhere' is not defined under "
+                               "lists")
+    # non-US content needs the documented US content share; exempt_claimed does not
+    no_param = HEAD.replace("parameters:\n  usmca_us_content_share: {value: 0.4, description: d,"
+                            " source: s}\n", "")
+    assert parse_timeline(no_param + GOOD, source="t.yaml").parameters == {}
+    vehicles = GOOD.replace("usmca: exempt_claimed", "usmca: non_us_content").replace(
+        "stacking: residual", "stacking: heading")
+    (problem,) = _raw_problems(no_param + vehicles)
+    assert (problem.file, problem.field) == ("t.yaml", "parameters")
+    assert problem.message == ("measure ieepa-x: usmca non_us_content needs the parameter "
+                               "usmca_us_content_share")
+
+
+def test_a_yaml_error_names_its_line() -> None:
+    with pytest.raises(InputError) as err:
+        parse_timeline("version: 1\nmeasures:\n  - id: [unclosed\n", source="t.yaml")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row) == ("t.yaml", 4)
+
+
+@pytest.mark.parametrize(("rate", "words"), [
+    ("2", "> 1"), ("1.5", "> 1"), ("25 percent", "must look like '25%'"),
+    ("null", "valid number"),  # a blank rate is named, not a crash of the % check
+])
+def test_rates_are_percents_or_fractions_up_to_one(rate: str, words: str) -> None:
+    problems = _problems(HEAD + GOOD.replace("rate: 25%", f"rate: {rate}"))
+    assert any(words in p for p in problems), problems
+
+
+@pytest.mark.parametrize("rate", ["0.5", "0.999", "1"])
+def test_fractions_up_to_one_are_rates(rate: str) -> None:
+    # 1 is a 100 % duty, not a percent typo
+    text = HEAD + GOOD.replace("rate: 25%", f"rate: {rate}")
+    assert parse_timeline(text, source="t.yaml").measure("ieepa-x").rate == float(rate)
+
+
+def test_prefixes_may_be_written_with_dots_and_bad_ones_are_named() -> None:
+    text = HEAD + GOOD.replace("{everything: true}", '{prefixes: ["8703.23", "7208"]}')
+    assert parse_timeline(text, source="t.yaml").measure("ieepa-x").products.prefixes == (
+        "870323", "7208")
+    bad = HEAD + GOOD.replace("{everything: true}", '{prefixes: ["87a"]}')
+    assert any("HTS prefix '87a' must be 2 to 10 digits" in p for p in _problems(bad))
+
+
+def test_every_field_of_a_record_reaches_the_measure() -> None:
+    text = HEAD + GOOD.replace("stacking: residual", """stacking: residual
+    heading_rates: {"9903.01.01": 10%}
+    exclude_partners: [CAN]
+    note: |
+      first line
+      second   line""").replace("title: t", "title: Fentanyl IEEPA")
+    m = parse_timeline(text, source="t.yaml").measure("ieepa-x")
+    assert m.title == "Fentanyl IEEPA"
+    assert m.heading_rates == {"9903.01.01": 0.10}
+    assert m.exclude_partners == ("CAN",)
+    assert m.note == "first line second line"  # whitespace of the YAML block collapsed
+    metal = HEAD + GOOD.replace("stacking: residual", """stacking: metal
+    value_basis: metal_content
+    metal: copper
+    modelled: false
+    not_modelled_reason: |
+      no   content
+      data""").replace("usmca: exempt_claimed", "usmca: none")
+    m = parse_timeline(metal, source="t.yaml").measures[0]
+    assert (m.metal, m.modelled, m.not_modelled_reason) == ("copper", False, "no content data")

@@ -27,6 +27,15 @@ from comexlab.reports.windows import Window
 INEGI = SourceProfile("inegi_eaef", "SCIAN", "scian3", "year", "state", "world_only",
                       caveats=("report.caveat.inegi_scope",))
 DATAMEXICO = SourceProfile("datamexico", "HS", "hs6", "month", "state", "by_partner")
+# report.why.product_scian / report.why.partner_world_only (catalog), for INEGI EAEF
+WHY_PRODUCT_EN = ("inegi_eaef classifies exports by SCIAN subsector only: there are no product "
+                  "(tariff-line) figures; see the subsector cut")
+WHY_PARTNER_EN = ("inegi_eaef gives each state's exports to all destinations together: it has "
+                  "no breakdown by destination country")
+WHY_PRODUCT_ES = ("inegi_eaef clasifica las exportaciones solo por subsector SCIAN: no hay "
+                  "cifras por producto (fracción); ver el corte por subsector")
+WHY_PARTNER_ES = ("inegi_eaef da las exportaciones de cada entidad a todos los destinos juntos: "
+                  "no las desglosa por país de destino")
 FILES = [("inegi/eaef/a.csv", "0123456789abcdef0123", "2026-11-01T10:00"),
          ("inegi/eaef/b.csv", "fedcba9876543210fedc", "2026-11-02T09:00"),
          ("inegi/eef/c.csv", "aaaabbbbccccddddeeee", "2026-10-30T08:00")]
@@ -80,12 +89,12 @@ def test_notes_give_source_window_caveats_missing_cuts_files_and_engine() -> Non
         "Exports of Guanajuato, 2018 vs 2017",
         "Source: INEGI, Exportaciones por Entidad Federativa (EAEF), by SCIAN subsector",
         "Period: 2018 (2018..2018); Compared with: 2017 (2017..2017)",
-        Msg("report.caveat.inegi_scope", source="inegi_eaef").text("en"),
-        Msg("report.note.prior_not_loaded", prior="2017").text("en"),
-        "Not available — Top products: "
-        + Msg("report.why.product_scian", source="inegi_eaef").text("en"),
-        "Not available — Top destinations: "
-        + Msg("report.why.partner_world_only", source="inegi_eaef").text("en"),
+        "INEGI EAEF covers manufacturing and mining only (no agriculture); published in "
+        "thousands of USD, shown here in USD. Share of Mexico = share of the sum of the 32 "
+        "states in the same source.",
+        "The prior window (2017) is not loaded for this source: no change is computed.",
+        "Not available — Top products: " + WHY_PRODUCT_EN,
+        "Not available — Top destinations: " + WHY_PARTNER_EN,
         # the sha256 is cut to its first 12 characters
         "File inegi/eaef/a.csv (sha256 0123456789ab, loaded 2026-11-01T10:00)",
         "File inegi/eaef/b.csv (sha256 fedcba987654, loaded 2026-11-02T09:00)",
@@ -117,7 +126,7 @@ def test_missing_cuts_sheet_is_translated_and_only_there_when_something_is_missi
     frame = render.missing_frame(report, "es")
     assert list(frame.columns) == ["Corte", "Motivo"]
     assert frame["Corte"].tolist() == ["Principales productos", "Principales destinos"]
-    assert frame["Motivo"].tolist() == [m.reason.text("es") for m in report.missing]
+    assert frame["Motivo"].tolist() == [WHY_PRODUCT_ES, WHY_PARTNER_ES]
     assert list(render.sheets(report, "en")) == [
         "Summary", "By sector", "By subsector", "Cuts not available"]
     # a DataMéxico report filtered to one destination lacks only the destinations cut
@@ -196,7 +205,7 @@ def test_long_frame_stacks_every_cut_with_its_name_first() -> None:
     assert long["cut"].tolist() == ["total", "sector", "sector", "subsector", "subsector"]
     assert long["code"].tolist() == ["MX-GTO", "31-33", UNASSIGNED, "336", UNASSIGNED]
     assert long["value_usd"].tolist() == [100e6, 80e6, 20e6, 80e6, 20e6]
-    assert not long["estimated"].any()
+    assert long["estimated"].tolist() == [False] * 5
     assert list(long.index) == [0, 1, 2, 3, 4]
 
 
@@ -211,10 +220,70 @@ def test_json_document_has_plain_values_and_every_file() -> None:
     assert total["change_pct"] is None  # NaN becomes null, not NaN (invalid JSON)
     assert total["value_usd"] == 100e6
     assert [r["code"] for r in doc["cuts"]["subsector"]] == ["336", UNASSIGNED]
-    assert doc["missing"] == [{"cut": m.cut, "reason": m.reason.text("en")}
-                              for m in report.missing]
+    assert doc["missing"] == [{"cut": "product", "reason": WHY_PRODUCT_EN},
+                              {"cut": "partner", "reason": WHY_PARTNER_EN}]
     # every file listed with its hash (json notes never summarise)
     assert sum(n.startswith("File ") for n in doc["notes"]) == 3
     assert doc["notes"] == render.notes(report, "en", files=FILES, file_limit=3)
     assert render.to_document(report, "es")["title"].startswith("Exportaciones de Guanajuato")
     assert render.to_document(_partner_report("DEU"), "en")["partner"] == "DEU"
+
+
+def test_every_output_speaks_the_reader_language() -> None:
+    # the same report in Spanish and English: labels, month names, headers, money suffix
+    report = _partner_report("DEU")  # $3 M Jan–Feb 2026 vs $2 M Jan–Feb 2025
+    assert render.headline(report, "es") == (
+        "Exportaciones totales: US$3.0 M; 50.0% vs. ene–feb 2025")
+    assert render.headline(report, "en") == "Total exports: US$3.0 m; 50.0% vs. Jan–Feb 2025"
+    state = _inegi_report()
+    assert render.headline(state, "es").endswith("; Participación nacional: 10.0%")
+    screen = render.display_frame(report.cut("chapter"), report, "en")
+    assert list(screen.columns)[2:4] == ["Jan–Feb 2026 US$ M", "Jan–Feb 2025 US$ M"]
+    sheet = render.sheets(report, "en")["By HS chapter"]
+    assert list(sheet.columns)[2:4] == ["Value Jan–Feb 2026 (USD)", "Value Jan–Feb 2025 (USD)"]
+    es = render.sheets(report, "es")["Por capítulo SA"]
+    assert list(es.columns)[2:4] == ["Valor ene–feb 2026 (USD)", "Valor ene–feb 2025 (USD)"]
+    missing = render.missing_frame(state, "en")
+    assert list(missing.columns) == ["Cut", "Why not"]
+    assert missing["Cut"].tolist() == ["Top products", "Top destinations"]
+    doc = render.to_document(state, "es")
+    assert doc["missing"][0]["reason"] == WHY_PRODUCT_ES
+
+
+def test_screen_millions_are_exact_for_a_national_total() -> None:
+    # Mexico's exports to the US are of the order of US$500 bn: 250,000 million shows exactly
+    frame = pd.DataFrame({"code": ["MEX"], "value_usd": [250e9]})
+    screen = render.display_frame(frame, _inegi_report(), "en")
+    assert screen.iloc[0, 1] == "250,000.0"
+
+
+def test_json_lists_every_file_however_many() -> None:
+    files = [*FILES, ("inegi/eef/d.csv", "d" * 20, "2026-10-31T08:00")]
+    doc = render.to_document(_inegi_report(), "en", files=files)
+    assert sum(n.startswith("File ") for n in doc["notes"]) == 4
+    assert not any(" files in " in n for n in doc["notes"])
+
+
+def test_notes_in_spanish_translate_every_part() -> None:
+    # the catalog's Spanish entries, with a monthly window (month names are language-bound)
+    assert render.notes(_partner_report("DEU"), "es", files=FILES[:1]) == [
+        "Exportaciones de Jalisco a Alemania, ene–feb 2026 vs. ene–feb 2025",
+        "Fuente: Secretaría de Economía, DataMéxico, entidad × SA6 × país",
+        "Periodo: ene–feb 2026 (2026-01..2026-02); Comparado con: ene–feb 2025 "
+        "(2025-01..2025-02)",
+        "No disponible — Principales destinos: el reporte se limita a un destino (DEU)",
+        "Archivo inegi/eaef/a.csv (sha256 0123456789ab, cargado 2026-11-01T10:00)",
+        "Calculado con: duckdb",
+    ]
+    es = render.notes(_inegi_report(), "es")
+    assert es[4] == ("El periodo de comparación (2017) no está cargado para esta fuente: no se "
+                     "calcula la variación.")
+    assert es[5].startswith("No disponible — Principales productos: inegi_eaef clasifica")
+    sheet = render.sheets(_inegi_report(), "es")["Cortes no disponibles"]
+    assert sheet["Motivo"].tolist() == [WHY_PRODUCT_ES, WHY_PARTNER_ES]
+
+
+def test_four_files_or_more_are_summarised_by_default() -> None:
+    files = [*FILES, ("inegi/eef/d.csv", "d" * 20, "2026-10-31T08:00")]
+    assert len(render.file_lines(files, "en")) == 1
+    assert render.notes(_inegi_report(), "en", files=files)[-2].startswith("4 files in")

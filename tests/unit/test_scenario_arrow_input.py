@@ -57,3 +57,34 @@ def test_dictionary_columns_become_categoricals_with_nulls_kept() -> None:
     assert frame["pref_kind"].astype(object).tolist()[:3] == ["free", "free", np.nan]
     again = as_frame(_table())  # second conversion reuses the categories: same values
     assert again["product_code"].tolist() == frame["product_code"].tolist()
+
+
+def _encoded(codes: list[str | None]) -> pa.Table:
+    return pa.table({"product_code": pc.dictionary_encode(pa.array(codes, pa.string()))})
+
+
+def test_chunks_with_different_dictionaries_keep_their_own_codes() -> None:
+    # two record batches from two ENUMs (or two DuckDB scans): index 0 means 8703… in the
+    # first, 0101… in the second; the values must come out as printed, not by index
+    table = pa.concat_tables([_encoded(["8703230140", "8708100000"]),
+                              _encoded(["0101210010", "8703230140", None])])
+    assert table.column("product_code").num_chunks == 2
+    frame = as_frame(table)
+    assert frame["product_code"].astype(object).tolist()[:4] == [
+        "8703230140", "8708100000", "0101210010", "8703230140"]
+    assert pd.isna(frame["product_code"][4])
+
+
+def test_a_new_dictionary_for_a_column_is_not_served_from_the_last_one() -> None:
+    first = as_frame(_encoded(["8703230140", "0101210010"]))["product_code"]
+    second = as_frame(_encoded(["7406100000", "8703230140"]))["product_code"]
+    assert first.tolist() == ["8703230140", "0101210010"]
+    assert second.tolist() == ["7406100000", "8703230140"]
+    assert list(second.cat.categories) == ["7406100000", "8703230140"]
+
+
+def test_an_empty_table_gives_an_empty_frame() -> None:
+    empty = pa.table({"product_code": pa.chunked_array(
+        [], type=pa.dictionary(pa.int32(), pa.string()))})
+    frame = as_frame(empty)
+    assert len(frame) == 0 and isinstance(frame["product_code"].dtype, pd.CategoricalDtype)

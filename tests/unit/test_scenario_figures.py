@@ -121,3 +121,51 @@ def test_share_of_value_on_the_default_elasticity() -> None:
     # 8703230140 (800 of 2,550) has its own HS6 elasticity; the rest uses the default
     assert math.isclose(total.share_default_elasticity, 1750 / 2550)
     assert np.isfinite(total.trade_creation)
+
+
+# Unmeasured exposure through several overlays (mutation testing, issue 11). Neither line
+# claims a program (no preferential rate: both tracks pay MFN). "8.8¢/kg + 20%" without
+# quantities counts as 20 %, a lower bound: a "max" 10 % leaves it at 20 %, so whether the
+# duty rose cannot be told — its value is unmeasured. "2.5%"/"15%" are exact: not unmeasured.
+MIXED = pd.DataFrame([
+    _line("0709510100", 200.0, 100.0, "8.8¢/kg + 20%", None),
+    _line("8703230140", 800.0, 400.0, "2.5%", None),
+    _line("0302110000", 100.0, 50.0, "15%", None),
+])
+
+
+def _unmeasured(overlays: str) -> list[float]:
+    res = apply(parse_scenario(HEAD + "overlays:\n" + overlays), MIXED)
+    return res.lines.unmeasured_value_usd.tolist()
+
+
+def test_a_later_overlay_does_not_clear_an_earlier_ones_unmeasured_exposure() -> None:
+    assert _unmeasured("""  - {type: additional, rate: 10%, stacking: max,
+     products: {prefixes: ["0709"]}}
+  - {type: additional, rate: 1%, stacking: max, products: {prefixes: ["8703", "0302"]}}
+""") == [200.0, 0.0, 0.0]
+
+
+def test_set_rate_on_some_lines_keeps_the_others_bounds() -> None:
+    # all three raised by the max 10 % (8703 rises to 10 %), then 8703 set to 30 %:
+    # 0709 stays unmeasured, 0302 (15 %, exact) stays measured at no change
+    assert _unmeasured("""  - {type: additional, rate: 10%, stacking: max,
+     products: {prefixes: ["0709", "8703", "0302"]}}
+  - {type: set_rate, rate: 0.3, products: {prefixes: ["8703"]}}
+""") == [200.0, 0.0, 0.0]
+
+
+def test_a_replacing_duty_is_exact_and_clears_the_bound() -> None:
+    # "replace" 10 %: the line pays 10 % instead of its rate, which is known exactly
+    assert _unmeasured("""  - {type: additional, rate: 10%, stacking: replace,
+     products: {prefixes: ["0709"]}}
+""") == [0.0, 0.0, 0.0]
+
+
+def test_a_rise_on_a_bounded_line_is_measured_not_unmeasured() -> None:
+    # +5 % added: 20 % → 25 % is a rise whatever the specific part, so the value is exposed
+    res = apply(parse_scenario(HEAD + """overlays:
+  - {type: additional, rate: 5%, stacking: add, products: {prefixes: ["0709"]}}
+"""), MIXED)
+    assert res.lines.unmeasured_value_usd.tolist() == [0.0, 0.0, 0.0]
+    assert res.lines.exposed_value_usd.tolist() == [200.0, 0.0, 0.0]
