@@ -34,6 +34,10 @@ from comexlab.web.ratelimit import LoginRateLimiter
 from comexlab.web.views import ClusterGraph, Dashboard
 from comexlab.web.warehouse import Warehouse
 
+#: gzip level of every compressed response: 6, not Starlette's 9 — the same size within 0.1% on
+#: our pages for about 20% less CPU (bench/README-web.md)
+GZIP_LEVEL = 6
+
 
 class DashboardService(Protocol):
     """The state export report as the dashboard shows it (``adapters/report.dashboard``)."""
@@ -92,6 +96,9 @@ class AppContext:
     login_limiter: LoginRateLimiter
     dashboard_cache: TTLCache  # dashboard and regime views; cleared on every warehouse write
     services: Services = field(default_factory=Services)
+    # whole dashboard pages (HTML and gzip) by ETag, i.e. per session, report and language: a
+    # reload or a back-and-forth between reporters is bytes from memory; cleared on writes
+    page_cache: TTLCache = field(default_factory=lambda: TTLCache(maxsize=128, ttl=300.0))
     # a B2B fair's generated files, kept for their download links (per user and token)
     fair_exports: TTLCache = field(default_factory=lambda: TTLCache(maxsize=32, ttl=3600.0))
 

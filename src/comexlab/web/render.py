@@ -19,6 +19,8 @@ from comexlab.web.context import app_context
 LANG_COOKIE = "lang"
 
 _TEMPLATES = Jinja2Templates(directory=str(resources.files("comexlab.web") / "templates"))
+# templates are package files: no modification check (two stat calls) on every render
+_TEMPLATES.env.auto_reload = False
 
 
 def request_lang(request: Request) -> str:

@@ -161,3 +161,36 @@ def test_one_session_lookup_per_page_request(as_user, monkeypatch) -> None:
     assert c.get("/dashboard", params=GTO_2018).status_code == 200
     assert c.get("/registry/clusters").status_code == 200
     assert len(calls) == 2  # the page renderer reuses the dependency's answer
+
+
+def test_repeated_dashboard_page_is_served_from_the_page_cache(as_user, app,
+                                                               monkeypatch) -> None:
+    """A second view of the same page (same session, report, language) costs no render and no
+    gzip: the page cache keeps both forms; another session, a write or a new role do not hit.
+    """
+    import gzip
+
+    from comexlab.web.routes import dashboard as route
+
+    made: list[int] = []
+    real = route._page_bytes
+    monkeypatch.setattr(route, "_page_bytes", lambda r: made.append(1) or real(r))
+    c = as_user("analyst")
+    first = c.get("/dashboard", params=GTO_2018)
+    raw = c.get("/dashboard", params=GTO_2018, headers={"Accept-Encoding": "identity"})
+    packed = c.stream("GET", "/dashboard", params=GTO_2018,
+                      headers={"Accept-Encoding": "gzip"})
+    with packed as r:
+        body = b"".join(r.iter_raw())
+        assert r.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in r.headers["vary"]
+    assert made == [1]  # rendered once for three requests
+    assert gzip.decompress(body) == raw.content == first.content
+    assert "content-encoding" not in raw.headers
+    # another analyst's session has its own page (its own user name and CSRF token)
+    other = as_user("analyst2").get("/dashboard", params=GTO_2018)
+    assert other.status_code == 200 and made == [1, 1]
+    assert "analyst2" in other.text and other.content != first.content
+    context_of(app).warehouse.submit_write(lambda con: None)
+    c.get("/dashboard", params=GTO_2018)
+    assert made == [1, 1, 1]  # a write clears the pages too
