@@ -611,3 +611,21 @@ def test_line_table_keeps_both_rate_texts_and_methods() -> None:
     row = apply(parse_scenario(USMCA_ENDS), lines).lines.iloc[0]
     assert (row.mfn_text, row.pref_text) == ("2.5%", "Free")
     assert (row.mfn_ave_method, row.pref_ave_method) == ("exact", "exact")
+
+
+def test_missing_columns_are_named_in_the_error_field() -> None:
+    with pytest.raises(InputError) as exc:
+        apply(parse_scenario(USMCA_ENDS), pd.DataFrame({"value_usd": [1.0], "origin": ["MEX"]}))
+    assert exc.value.field == "reporter, partner, period, product_code, mfn_kind"
+
+
+def test_lines_the_program_does_not_list_pay_mfn_on_both_tracks() -> None:
+    # no preferential rate for the line: the claimed track pays MFN, with MFN's method
+    row = apply(parse_scenario(USMCA_ENDS),
+                frame(line("8703230140", 100.0, 80.0, 0.025, pref=None))).lines.iloc[0]
+    assert (row.pref_ave, row.pref_ave_method) == (0.025, "exact")
+    no_columns = frame(line("8703230140", 100.0, 80.0, 0.025)).drop(
+        columns=["pref_kind", "pref_ad_valorem"])
+    row = apply(parse_scenario(USMCA_ENDS), no_columns).lines.iloc[0]
+    assert (row.pref_ave, row.pref_ave_method) == (0.025, "exact")
+    assert math.isclose(row.duty_before, 2.5)
