@@ -629,3 +629,21 @@ def test_lines_the_program_does_not_list_pay_mfn_on_both_tracks() -> None:
     row = apply(parse_scenario(USMCA_ENDS), no_columns).lines.iloc[0]
     assert (row.pref_ave, row.pref_ave_method) == (0.025, "exact")
     assert math.isclose(row.duty_before, 2.5)
+
+
+def test_smart_keeps_the_base_audit_and_the_result_its_scenario() -> None:
+    scenario = parse_scenario(USMCA_ENDS)
+    lines = frame(line("8703230140", 100.0, 100.0, 0.025, rest_value_usd=300.0),
+                  line("0101", 10.0, 0.0, None, kind="unparsed", pref=None,
+                       mfn_rate_text="see note"))
+    res = apply(scenario, lines, elasticities=ElasticityTables(hts10={"8703230140": 1.47}))
+    kinds = {n.kind for n in res.audit}
+    assert "unparsed_rate" in kinds and "elasticity_fallback" in kinds
+    assert res.scenario is scenario
+
+
+def test_a_list_resolved_to_no_codes_hits_no_line() -> None:
+    text = overlay("  - {type: set_rate, rate: 0.1, products: {lists: [budgetlab:s232_copper]}}\n")
+    res = apply(parse_scenario(text), frame(line("7406100000", 10.0, 0.0, 0.0, kind="free")),
+                product_lists={"budgetlab:s232_copper": []})
+    assert res.lines.rate_after.tolist() == [0.0]
