@@ -647,3 +647,18 @@ def test_a_list_resolved_to_no_codes_hits_no_line() -> None:
     res = apply(parse_scenario(text), frame(line("7406100000", 10.0, 0.0, 0.0, kind="free")),
                 product_lists={"budgetlab:s232_copper": []})
     assert res.lines.rate_after.tolist() == [0.0]
+
+
+def test_zero_rates_in_overlays_mean_zero() -> None:
+    lines = frame(line("8703230140", 100.0, 60.0, 0.20, pref=0.10))
+    add0 = overlay("  - {type: additional, rate: 0, stacking: add, products: {prefixes: ['87']}}\n")
+    assert apply(parse_scenario(add0), lines).lines.duty_after[0] == pytest.approx(14.0)
+    set0 = overlay("  - {type: set_rate, rate: 0}\n")
+    assert apply(parse_scenario(set0), lines).lines.duty_after[0] == 0.0
+
+
+def test_swiss_coefficient_is_the_scenarios() -> None:
+    # a = 8: 20 % → 0.08·0.2/0.28, 10 % → 0.08·0.1/0.18 (not the default coefficient)
+    lines = frame(line("8703230140", 100.0, 60.0, 0.20, pref=0.10))
+    res = apply(parse_scenario(overlay("  - {type: swiss, a: 8}\n")), lines)
+    assert res.lines.duty_after[0] == pytest.approx(60 * 0.008 / 0.18 + 40 * 0.016 / 0.28)
