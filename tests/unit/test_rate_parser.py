@@ -373,3 +373,8 @@ def test_polarity_and_range_rates_in_full() -> None:
 def test_free_with_a_see_note_in_capitals() -> None:
     assert parse_rate("Free (See note 3)") == Rate(text="Free (See note 3)", kind=RateKind.free,
                                                    ad_valorem=0.0, note="(See note 3)")
+
+
+def test_a_named_subheading_base_is_kept_as_printed() -> None:
+    rate = parse_rate("The duty provided in subheading 9902.12.34 + 5%")
+    assert (rate.base, rate.ad_valorem) == ("subheading 9902.12.34", 0.05)

@@ -351,6 +351,9 @@ measures:
   - {id: starts-last-day-of-2025, title: t, authority: other, headings: ["9903.01.22"],
      legal: [x], rate: 10%, effective_from: 2025-08-31, effective_to: 2025-12-31,
      partners: ["*"], products: {everything: true}, usmca: none, stacking: additive}
+  - {id: starts-with-r20, title: t, authority: other, headings: ["9903.01.23"], legal: [x],
+     rate: 10%, effective_from: 2025-09-01, effective_to: null, partners: ["*"],
+     products: {everything: true}, usmca: none, stacking: additive}
   - {id: late, title: t, authority: s232, headings: ["9903.81.90", "9903.81.91"], legal: [x],
      rate: 50%, heading_rates: {"9903.81.91": 25%}, effective_from: 2026-07-01,
      effective_to: null, partners: ["*"], products: {prefixes: ["7208"]}, usmca: none,
@@ -369,6 +372,7 @@ def test_the_check_uses_each_edition_only_while_it_was_in_force() -> None:
     assert ("starts-last-day-of-2025", "2025") in pairs
     assert ("starts-last-day-of-2025", "2026r10") not in pairs
     assert {e for m, e in pairs if m == "late"} == {"2026r10"}
+    assert {e for m, e in pairs if m == "starts-with-r20"} == {"2025r20", "2026r10"}
     assert {e for m, e in pairs if m == "canada"} == {"2025", "2025r20", "2026r10"}
 
 
@@ -397,7 +401,10 @@ def test_check_rows_carry_the_expected_and_printed_rates_and_a_hint() -> None:
     late = [r for r in missing if r.measure == "late"]
     assert [(r.heading, r.status, r.timeline_rate) for r in late] == [
         ("9903.81.90", "missing", 0.50), ("9903.81.91", "missing", 0.25)]
-    assert late[0].hint.startswith("the measure starts after this edition came into force")
+    assert late[0].hint == ("the measure starts after this edition came into force: the "
+                            "revision that added the heading is not loaded")
+    same_day = next(r for r in missing if r.measure == "starts-with-r20")
+    assert (same_day.status, same_day.hint) == ("missing", "")  # in force from the same day
     canada = next(r for r in missing if r.measure == "canada")
     assert (canada.status, canada.printed, canada.printed_rate) == ("missing", None, None)
     assert canada.hint == ""  # canada started before 2025r20 came in: no revision to blame
@@ -421,3 +428,80 @@ def test_change_days_skip_measures_that_do_not_reach_the_partner() -> None:
     assert days == [dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 8, 31),
                     dt.date(2025, 9, 1), dt.date(2025, 9, 2), dt.date(2026, 1, 1),
                     dt.date(2026, 6, 8), dt.date(2026, 7, 1)]
+
+
+def test_clamp_counts_each_line_once_and_missing_shares_in_any_metal() -> None:
+    # steel missing on line 0, copper above 1 on line 1, aluminium negative on line 2, and a
+    # share of exactly 1 (line 3) is a whole-metal article, not a clamp
+    m = C.clamp_shares({"steel": np.array([np.nan, 0.5, 0.0, 1.0]),
+                        "aluminum": np.array([0.0, 0.0, -0.2, 0.0]),
+                        "copper": np.array([0.0, 1.3, 0.0, 0.0])})
+    assert (m.missing_lines, m.clamped_lines) == (1, 2)
+    assert m.shares["steel"].tolist() == [0.0, 0.5, 0.0, 1.0]
+    assert m.shares["aluminum"].tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert m.shares["copper"].tolist() == [0.0, 1.0, 0.0, 0.0]
+
+
+def test_the_day_carries_its_date_measures_value_and_the_unknown_note() -> None:
+    day = C.regime_on(prep(), DAY, LOADED)
+    assert day.day == DAY and day.value_usd == 1000.0
+    assert [m.id for m in day.measures] == ["fent", "fent-potash", "steel"]
+    assert day.notes == () and day.value_unknown_rate == 0.0
+    total = day.aggregate(None)
+    assert list(total.columns) == ["value_usd", "claimed_share", "etr",
+                                   *[a.value for a in C.AUTHORITIES], "duty_usd"]
+    p = prep()
+    mfn = p.lines.base["2025"][0].copy()
+    mfn[2] = np.nan
+    broken = C.RegimeLines(p.lines.frame, {"2025": (mfn, p.lines.base["2025"][1])},
+                           p.lines.metals, "MEX", "MEX", p.lines.window)
+    note = C.regime_on(C.prepare(broken, p.timeline, LISTS), DAY, ["2025"]).notes[0]
+    assert note.params == {"lines": 1, "value": "700", "edition": "2025"}
+
+
+def test_claims_above_the_value_are_clipped_in_the_line_table() -> None:
+    over = _small_lines([100.0], [150.0], [0.04], [0.0], ["XVI"])
+    p = C.prepare(over, parse_timeline(TIMELINE, source="t.yaml"), LISTS)
+    line = C.regime_on(p, DAY, ["2025"]).lines.iloc[0]
+    assert line["claimed_value_usd"] == 100.0
+    assert line["duty"] == 0.0  # all claimed: free under USMCA, IEEPA exempt
+
+
+def test_series_segment_ends_with_three_regimes() -> None:
+    s = C.series(prep(), dt.date(2025, 3, 1), dt.date(2025, 6, 5), LOADED)
+    assert s.segments["from"].tolist() == [dt.date(2025, 3, 1), dt.date(2025, 3, 7),
+                                           dt.date(2025, 6, 4)]
+    assert s.segments["to"].tolist() == [dt.date(2025, 3, 6), dt.date(2025, 6, 3),
+                                         dt.date(2025, 6, 5)]
+
+
+VEHICLES = """
+version: 1
+parameters:
+  usmca_us_content_share: {value: 0.4, description: d, source: s}
+editions:
+  - {edition: "2025", effective_from: 2025-01-01, source: s}
+measures:
+  - {id: autos, title: t, authority: s232, headings: [], legal: [x], rate: 25%,
+     effective_from: 2025-04-03, effective_to: null, partners: ["*"],
+     products: {prefixes: ["8703"]}, usmca: non_us_content, stacking: heading}
+  - {id: copper, title: t, authority: s232, headings: [], legal: [x], rate: 50%,
+     effective_from: 2025-08-01, effective_to: null, partners: ["*"],
+     products: {prefixes: ["8544"]}, usmca: none, stacking: metal,
+     value_basis: metal_content, metal: copper}
+"""
+
+
+def test_vehicle_content_and_copper_content_reach_the_lines() -> None:
+    # car $100 all claimed, MFN 2.5 %, USMCA free: 25 % × (1 − 0.40 US content) = 15 %;
+    # cable $100 none claimed, copper share 0.6: 50 % × 0.6 = 30 %
+    frame = pd.DataFrame({"product_code": ["8703230140", "8544429090"],
+                          "period": ["2025-09"] * 2, "value_usd": [100.0, 100.0],
+                          "claimed_value_usd": [100.0, 0.0]})
+    metals = C.clamp_shares({"steel": np.zeros(2), "aluminum": np.zeros(2),
+                             "copper": np.array([0.0, 0.6])})
+    lines = C.RegimeLines(frame, {"2025": (np.array([0.025, 0.0]), np.array([0.0, 0.0]))},
+                          metals, "MEX", "MEX", ("2025-09", "2025-09"))
+    p = C.prepare(lines, parse_timeline(VEHICLES, source="v.yaml"), {})
+    out = C.regime_on(p, DAY.replace(month=9), ["2025"]).lines
+    assert out["rate_s232"].tolist() == pytest.approx([0.15, 0.30])

@@ -288,3 +288,45 @@ def test_every_field_of_a_record_reaches_the_measure() -> None:
       data""").replace("usmca: exempt_claimed", "usmca: none")
     m = parse_timeline(metal, source="t.yaml").measures[0]
     assert (m.metal, m.modelled, m.not_modelled_reason) == ("copper", False, "no content data")
+
+
+def test_file_level_errors_say_what_is_wrong_in_plain_words() -> None:
+    with pytest.raises(InputError) as err:
+        parse_timeline("version: 1\nmeasures:\n  - id: [unclosed\n", source="t.yaml")
+    assert err.value.text("en") == ("the tariff timeline is not valid YAML: while parsing a "
+                                    "flow sequence")
+    with pytest.raises(InputError) as err:
+        parse_timeline("- a\n- b\n", source="t.yaml")
+    assert err.value.text("en") == "the tariff timeline is not valid YAML: not a mapping"
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row) == ("t.yaml", None)
+    with pytest.raises(InputError) as err:
+        parse_timeline("version: one\neditions: []\nmeasures: [1]\n", source="t.yaml")
+    assert err.value.text("en") == "the tariff timeline t.yaml has errors"
+    assert [(p.file, p.field) for p in err.value.problems] == [
+        ("t.yaml", "version"), ("t.yaml", "editions"), ("t.yaml", "measures.0")]
+    assert err.value.problems[0].message.startswith("Input should be a valid integer")
+
+
+def test_every_bad_record_is_reported_with_its_name_or_position() -> None:
+    nameless = GOOD.replace("  - id: ieepa-x\n    title: t\n", "  - title: t\n")
+    text = HEAD + GOOD.replace("rate: 25%", "rate: 25 percent") + nameless
+    with pytest.raises(InputError) as err:
+        parse_timeline(text, source="t.yaml")
+    assert err.value.text("en") == "the tariff timeline t.yaml has errors"
+    rendered = [(p.message.split(":")[0], p.row, p.field) for p in err.value.problems]
+    # both records are reported (not only the last), the second by its position "#2"
+    assert ("measure ieepa-x", 8, "rate") in rendered
+    assert ("measure #2", 20, "id") in rendered  # GOOD is 12 lines long: 8 + 12
+
+
+def test_editions_parameters_and_source_are_kept() -> None:
+    tl = parse_timeline(HEAD.replace("description: d, source: s}",
+                                     "description: \"US  share\", source: \"BEA\n  2024\"}")
+                        + GOOD, source="mine.yaml")
+    assert tl.source == "mine.yaml"
+    assert tl.editions[0].source == "s"
+    p = tl.parameters["usmca_us_content_share"]
+    assert (p.name, p.value, p.description, p.source) == (
+        "usmca_us_content_share", 0.4, "US share", "BEA 2024")
+    assert shipped_timeline().source == "data/regime/measures.yaml"

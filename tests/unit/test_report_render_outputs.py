@@ -287,3 +287,9 @@ def test_four_files_or_more_are_summarised_by_default() -> None:
     files = [*FILES, ("inegi/eef/d.csv", "d" * 20, "2026-10-31T08:00")]
     assert len(render.file_lines(files, "en")) == 1
     assert render.notes(_inegi_report(), "en", files=files)[-2].startswith("4 files in")
+
+
+def test_english_notes_name_the_months_in_english() -> None:
+    assert render.notes(_partner_report("DEU"), "en")[2] == (
+        "Period: Jan–Feb 2026 (2026-01..2026-02); Compared with: Jan–Feb 2025 "
+        "(2025-01..2025-02)")

@@ -611,3 +611,54 @@ def test_line_table_keeps_both_rate_texts_and_methods() -> None:
     row = apply(parse_scenario(USMCA_ENDS), lines).lines.iloc[0]
     assert (row.mfn_text, row.pref_text) == ("2.5%", "Free")
     assert (row.mfn_ave_method, row.pref_ave_method) == ("exact", "exact")
+
+
+def test_missing_columns_are_named_in_the_error_field() -> None:
+    with pytest.raises(InputError) as exc:
+        apply(parse_scenario(USMCA_ENDS), pd.DataFrame({"value_usd": [1.0], "origin": ["MEX"]}))
+    assert exc.value.field == "reporter, partner, period, product_code, mfn_kind"
+
+
+def test_lines_the_program_does_not_list_pay_mfn_on_both_tracks() -> None:
+    # no preferential rate for the line: the claimed track pays MFN, with MFN's method
+    row = apply(parse_scenario(USMCA_ENDS),
+                frame(line("8703230140", 100.0, 80.0, 0.025, pref=None))).lines.iloc[0]
+    assert (row.pref_ave, row.pref_ave_method) == (0.025, "exact")
+    no_columns = frame(line("8703230140", 100.0, 80.0, 0.025)).drop(
+        columns=["pref_kind", "pref_ad_valorem"])
+    row = apply(parse_scenario(USMCA_ENDS), no_columns).lines.iloc[0]
+    assert (row.pref_ave, row.pref_ave_method) == (0.025, "exact")
+    assert math.isclose(row.duty_before, 2.5)
+
+
+def test_smart_keeps_the_base_audit_and_the_result_its_scenario() -> None:
+    scenario = parse_scenario(USMCA_ENDS)
+    lines = frame(line("8703230140", 100.0, 100.0, 0.025, rest_value_usd=300.0),
+                  line("0101", 10.0, 0.0, None, kind="unparsed", pref=None,
+                       mfn_rate_text="see note"))
+    res = apply(scenario, lines, elasticities=ElasticityTables(hts10={"8703230140": 1.47}))
+    kinds = {n.kind for n in res.audit}
+    assert "unparsed_rate" in kinds and "elasticity_fallback" in kinds
+    assert res.scenario is scenario
+
+
+def test_a_list_resolved_to_no_codes_hits_no_line() -> None:
+    text = overlay("  - {type: set_rate, rate: 0.1, products: {lists: [budgetlab:s232_copper]}}\n")
+    res = apply(parse_scenario(text), frame(line("7406100000", 10.0, 0.0, 0.0, kind="free")),
+                product_lists={"budgetlab:s232_copper": []})
+    assert res.lines.rate_after.tolist() == [0.0]
+
+
+def test_zero_rates_in_overlays_mean_zero() -> None:
+    lines = frame(line("8703230140", 100.0, 60.0, 0.20, pref=0.10))
+    add0 = overlay("  - {type: additional, rate: 0, stacking: add, products: {prefixes: ['87']}}\n")
+    assert apply(parse_scenario(add0), lines).lines.duty_after[0] == pytest.approx(14.0)
+    set0 = overlay("  - {type: set_rate, rate: 0}\n")
+    assert apply(parse_scenario(set0), lines).lines.duty_after[0] == 0.0
+
+
+def test_swiss_coefficient_is_the_scenarios() -> None:
+    # a = 8: 20 % → 0.08·0.2/0.28, 10 % → 0.08·0.1/0.18 (not the default coefficient)
+    lines = frame(line("8703230140", 100.0, 60.0, 0.20, pref=0.10))
+    res = apply(parse_scenario(overlay("  - {type: swiss, a: 8}\n")), lines)
+    assert res.lines.duty_after[0] == pytest.approx(60 * 0.008 / 0.18 + 40 * 0.016 / 0.28)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from comexlab.i18n import Msg
 from comexlab.tariffs.ave import AveMethod, ave_of, is_content_basis
 from comexlab.tariffs.engine import apply
 from comexlab.tariffs.rate_parser import parse_rate
@@ -169,3 +170,30 @@ def test_a_rise_on_a_bounded_line_is_measured_not_unmeasured() -> None:
 """), MIXED)
     assert res.lines.unmeasured_value_usd.tolist() == [0.0, 0.0, 0.0]
     assert res.lines.exposed_value_usd.tolist() == [200.0, 0.0, 0.0]
+
+
+def test_bounded_and_content_lines_are_audited_with_their_printed_text() -> None:
+    # 0709 compound without quantities (lower bound), lead on its content with a free USMCA
+    # rate: each note says what it counts and shows the rate text
+    lines = pd.DataFrame([_line("0709510100", 200.0, 0.0, "8.8¢/kg + 20%"),
+                          _line("7801100000", 300.0, 0.0, "2.5% on the value of the lead content")])
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), lines).audit}
+    assert notes["ave_fallback"].detail.params["detail"] == Msg("audit.detail.ave_fallback")
+    assert notes["ave_fallback"].examples == ("0709510100: 8.8¢/kg + 20%",)
+    assert notes["content_basis"].detail.params["detail"] == Msg("audit.detail.content_basis")
+    assert notes["content_basis"].examples == (
+        "7801100000: 2.5% on the value of the lead content",)
+
+
+def test_unmeasured_exposure_note_names_the_lines() -> None:
+    notes = {n.kind: n for n in apply(parse_scenario(USMCA_ENDS), LINES).audit}
+    note = notes["unmeasured_exposure"]
+    assert note.detail.params["detail"] == Msg("audit.detail.unmeasured_exposure")
+    assert note.examples == ("2709001000: 5.25¢/bbl", "0804400040: 11.2¢/kg")
+
+
+def test_a_withdrawal_elsewhere_leaves_other_partners_measured() -> None:
+    # Korea's specific-duty line keeps its preference: nothing is unmeasured there
+    korea = pd.DataFrame([_line("2709001000", 1000.0, 600.0, "5.25¢/bbl")]).assign(origin="KOR")
+    res = apply(parse_scenario(USMCA_ENDS), korea)
+    assert res.lines.unmeasured_value_usd.tolist() == [0.0]
