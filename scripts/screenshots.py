@@ -29,7 +29,6 @@ CHROMIUM_ARGS = [
 # (file name, path) of every page an analyst opens; the firm id is filled in from the firms list.
 PAGES: list[tuple[str, str]] = [
     ("dashboard", "/dashboard"),
-    ("dashboard-jalisco", "/dashboard?state=14"),
     ("regime", "/regime"),
     ("scenarios", "/scenarios"),
     ("scenario-runs", "/scenarios/runs"),
