@@ -42,6 +42,10 @@ def _empty_pure_caches() -> None:
             for obj in list(vars(module).values()):
                 if callable(getattr(obj, "cache_clear", None)):
                     obj.cache_clear()
+    # the engine's Arrow dictionary → categories memo (a dict, not an lru_cache)
+    categories = getattr(sys.modules.get("comexlab.tariffs.engine"), "_CATEGORIES", None)
+    if categories is not None:
+        categories.clear()
 
 
 @pytest.fixture(scope="session")
