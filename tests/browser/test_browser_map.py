@@ -21,7 +21,7 @@ def test_click_a_state_on_the_map_opens_its_dashboard(page: Page) -> None:
     shot(page, "dashboard-map")  # Spanish (the page fixture's locale and the default language)
     # the tooltip a pointer shows over Jalisco: name and value in the reader's language
     # (INEGI EEF 2025: Jalisco US$52,576,519 thousand)
-    tip = "Jalisco: US$52.58 mil M en 2025 — abrir su tablero"
+    tip = "Jalisco: US$52.58\u00a0mil\u00a0M en 2025 — abrir su tablero"
     expect(page.locator("#smap-14 title")).to_have_text(tip, use_inner_text=False)
     # the <title> is also the link's accessible name (screen readers, keyboard users)
     expect(page.get_by_role("link", name=tip, exact=True)).to_have_count(1)

@@ -18,6 +18,7 @@ WANTS = b"from,to,priority\nA,B,5\nB,A,3\nC,D,4\nA,C,2\n"
 
 def test_buyer_need_form_ranks_suppliers_with_gaps(page: Page) -> None:
     login(page, "analyst")
+    page.hover("text=Cadena de suministro")  # the menu group opens on hover (and focus)
     page.click("text=Buscar proveedores")
     expect(page.locator("h1")).to_have_text("Proveedores para una necesidad de compra")
     page.select_option("#need-processes", ["stamping", "welding"])

@@ -234,11 +234,11 @@ def test_build_hatches_states_without_figures_and_links_each_state() -> None:
     assert jal.href == "/dashboard?reporter=MX-JAL&start=2025&end=2025"
     assert {s.fill for s in m.states if s.value_usd is not None} == set(state_map.COLOURS)
     assert zac.tooltip == "Zacatecas: sin dato en 2025 — abrir su tablero"
-    assert jal.tooltip == "Jalisco: US$14.00 mil M en 2025 — abrir su tablero"
+    assert jal.tooltip == "Jalisco: US$14.00\u00a0mil\u00a0M en 2025 — abrir su tablero"
     # lowest class of 31 values: ranks 1 to ⌈31·1/5⌉ = 7
-    assert m.legend[-1].text == "US$1.00 mil M a US$7.00 mil M (7 estados)"
+    assert m.legend[-1].text == "US$1.00\u00a0mil\u00a0M a US$7.00\u00a0mil\u00a0M (7 estados)"
     en = state_map.for_reporter(state_map.build(_exports(values), lang="en"), "MX-JAL")
-    assert en.states[-1].tooltip == "Jalisco: US$14.00 bn in 2025 — open its dashboard"
+    assert en.states[-1].tooltip == "Jalisco: US$14.00\u00a0bn in 2025 — open its dashboard"
     assert next(s for s in en.ranked if s.inegi == "32").value_text == "no figure"
 
 

@@ -18,11 +18,12 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlencode
 
-from comexlab.i18n import fmt_usd, t
+from comexlab.i18n import t
 from comexlab.nomenclature.states import is_state_reporter, states
 from comexlab.presentation.choropleth import classify
 from comexlab.services.reports import StateExports
 from comexlab.web.adapters.report import DEFAULT_REPORTER
+from comexlab.web.render import usd_nowrap as fmt_usd
 
 #: ColorBrewer "Greens" (sequential, colour-blind safe, prints in grey): the 6-class ramp less
 #: its near-white first step, so the lowest class still stands out from the page.

@@ -51,8 +51,8 @@ def test_dashboard_draws_32_linked_states_with_values_in_titles(as_user) -> None
     by_code = {code: (rep, start, end, fill, title) for rep, start, end, code, title, fill in links}
     assert by_code["11"][:3] == ("MX-GTO", "2025", "2025")
     # Chihuahua led 2025 (US$109.51 bn, INEGI EEF); Quintana Roo was last (US$19.5 M)
-    assert by_code["08"][4] == "Chihuahua: US$109.51 mil M en 2025 — abrir su tablero"
-    assert by_code["23"][4] == "Quintana Roo: US$19.5 M en 2025 — abrir su tablero"
+    assert by_code["08"][4] == "Chihuahua: US$109.51\u00a0mil\u00a0M en 2025 — abrir su tablero"
+    assert by_code["23"][4] == "Quintana Roo: US$19.5\u00a0M en 2025 — abrir su tablero"
     assert by_code["08"][3] == "#006d2c" and by_code["23"][3] == "#c7e9c0"
     assert 'id="smap-11" class="smap-state smap-current"' in html  # outlined: the state shown
     assert "Exportaciones por entidad federativa, 2025" in html
@@ -76,7 +76,7 @@ def test_map_in_english_and_in_the_htmx_fragment(as_user) -> None:
     html = c.get("/dashboard", params={"reporter": "MX-GTO", "start": "2018"},
                  headers={"HX-Request": "true"}).text
     assert "Exports by state, 2018" in html and "Colours are quintiles" in html
-    assert "Guanajuato: US$24.71 bn in 2018 — open its dashboard" in html
+    assert "Guanajuato: US$24.71\u00a0bn in 2018 — open its dashboard" in html
     assert len(STATE_LINK.findall(html)) == 32
 
 
