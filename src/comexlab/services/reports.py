@@ -12,7 +12,7 @@ the typed results.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -220,7 +220,7 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
                          if "product" in cuts else ({}, False))
     labels: dict[str, dict[str, str]] = {}
     for cut in cuts:
-        codes = rows[cut].dropna().unique() if cut in rows else []
+        codes: Iterable[str] = rows[cut].dropna().unique() if cut in rows else []
         labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
                        **residual_labels(req.lang)}
     notes = (*data.notes, Msg(ENGLISH_ONLY)) if english else data.notes
