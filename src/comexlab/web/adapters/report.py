@@ -8,6 +8,7 @@ choose which of its cuts fill which card and reshape rows into the view model.
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 import duckdb
 
@@ -27,10 +28,10 @@ _GROUP_CARD: dict[Classification, CutName] = {
     "SCIAN": "subsector", "HTS": "section", "HS": "section"}
 
 
-def _num(value: object) -> float | None:
+def _num(value: SupportsFloat | None) -> float | None:
     if value is None:
         return None
-    f = float(value)  # type: ignore[arg-type]
+    f = float(value)
     return None if math.isnan(f) else f
 
 
