@@ -26,7 +26,8 @@ system-deps:
 test: install system-deps
 	$(PY) -m ruff check src tests bench
 	$(VENV)/bin/lint-imports
-	$(PY) -m mypy src/comexlab/tariffs src/comexlab/supply src/comexlab/nomenclature src/comexlab/reports src/comexlab/matching src/comexlab/markets src/comexlab/sites
+	$(PY) -m mypy src/comexlab/tariffs src/comexlab/supply src/comexlab/nomenclature src/comexlab/reports src/comexlab/matching src/comexlab/markets src/comexlab/sites \
+	  src/comexlab/services src/comexlab/presentation src/comexlab/web
 	. scripts/test-env.sh && $(PY) -m pytest
 
 unit: install

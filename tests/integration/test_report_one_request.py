@@ -8,6 +8,7 @@ recorder, so the test sees exactly what each edge asked.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -66,3 +67,11 @@ def test_bad_input_is_refused_before_the_warehouse_is_opened(tmp_path: Path) -> 
     with pytest.raises(InputError, match="colour"):
         svc.report_request(svc.ReportQuestion(reporter="GTO", first="2018", by="colour",
                                               lang="en"))
+
+
+def test_a_known_cut_and_no_cut_pass_through_unchanged() -> None:
+    # `by` is checked against ALL_GROUP_CUTS and handed on as the same cut (None: the source's
+    # default group cut), so the typed request says exactly what the user asked for
+    ask = svc.ReportQuestion(reporter="GTO", first="2018", lang="en")
+    assert svc.report_request(dataclasses.replace(ask, by="chapter")).by == "chapter"
+    assert svc.report_request(ask).by is None

@@ -8,7 +8,7 @@ module only words them, so a terminal table and a web page say the same thing.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, SupportsFloat
 
 import pandas as pd
 
@@ -51,15 +51,15 @@ def figure_kind(key: str) -> Kind:
     return "pct" if key in PERCENT else "usd" if key in MONEY else "number"
 
 
-def format_figure(key: str, value: object, lang: str) -> str:
+def format_figure(key: str, value: SupportsFloat | None, lang: str) -> str:
     """A figure as text in its unit ('—' when it is unknown)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if key in PERCENT:
-        return fmt_pct(float(value), lang, digits=2)  # type: ignore[arg-type]
+        return fmt_pct(float(value), lang, digits=2)
     if key in MONEY:
-        return fmt_usd(float(value), lang)  # type: ignore[arg-type]
-    return fmt_number(float(value), lang)  # type: ignore[arg-type]
+        return fmt_usd(float(value), lang)
+    return fmt_number(float(value), lang)
 
 
 def base_year(result: ScenarioResult) -> str:

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from comexlab.settings import get_settings
@@ -48,8 +48,12 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work commits on success and rolls back entirely on any error."""
+def transaction(engine: Engine | Connection) -> Iterator[Session]:
+    """A session whose work commits on success and rolls back entirely on any error.
+
+    A :class:`Connection` with an open outer transaction lets a caller roll everything back
+    (the web's dry-run import).
+    """
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 

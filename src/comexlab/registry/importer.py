@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from comexlab.errors import InputError, Problem
 from comexlab.i18n import Msg
@@ -347,7 +347,7 @@ def _sheet_order(sheet: Sheet) -> int:
     return list(ENTITIES).index(sheet.entity.name)
 
 
-def import_sheets(engine: Engine, sheets: Sequence[Sheet], *,
+def import_sheets(engine: Engine | Connection, sheets: Sequence[Sheet], *,
                   strict_rfc: bool = False, lang: str = "en",
                   today: date | None = None) -> ImportReport:
     """Validate and upsert ``sheets`` in one transaction; any problem imports nothing.
@@ -420,7 +420,7 @@ def _stored_rows(ctx: ImportContext, spec: EntitySpec) -> dict[tuple, dict[str, 
     return {_key(spec, row): row for row in spec.export(ctx.session)}
 
 
-def import_files(engine: Engine, paths: Iterable[Path], *, entity: str | None = None,
+def import_files(engine: Engine | Connection, paths: Iterable[Path], *, entity: str | None = None,
                  strict_rfc: bool = False, lang: str = "en",
                  today: date | None = None) -> ImportReport:
     """Read ``paths`` and import them all in one transaction (the CLI's ``import``)."""

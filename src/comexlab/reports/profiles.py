@@ -9,7 +9,7 @@ Comtrade extract, and the *estimated* state lines only when the user allowed est
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
@@ -93,7 +93,7 @@ def inegi_for_shares(loaded: Collection[str]) -> str | None:
     return next((name for name in INEGI_SOURCES if name in loaded), None)
 
 
-def choose(loaded: dict[str, Collection[str]], *, reporter_level: str, window: Window,
+def choose(loaded: Mapping[str, Collection[str]], *, reporter_level: str, window: Window,
            partner: str | None, allow_estimated: bool = False,
            only: str | None = None) -> SourceProfile | None:
     """First source in preference order that fits and covers the window; ``None`` if none.

@@ -172,7 +172,8 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, str]]:
         ensure_registry_schema(engine)
         with transaction(engine) as session:
             firm_id = session.scalar(select(Firm.id).order_by(Firm.id).limit(1))
-            wanted = [("admin", Role.ADMIN, None), ("analyst", Role.ANALYST, None)]
+            wanted: list[tuple[str, Role, int | None]] = [
+                ("admin", Role.ADMIN, None), ("analyst", Role.ANALYST, None)]
             if firm_id is not None:
                 wanted.append(("empresa", Role.FIRM, firm_id))
             for name, role, fid in wanted:

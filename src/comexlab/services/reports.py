@@ -12,7 +12,7 @@ the typed results.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -30,6 +30,7 @@ from comexlab.reports.exports import (
     STATES_IN_MEXICO,
     CutName,
     ExportReport,
+    GroupCut,
     Reporter,
     ReportInput,
     SourceProfile,
@@ -88,20 +89,28 @@ class StateReport:
     files: tuple[tuple[str, str, str], ...] = ()
 
 
+def _group_cut(by: str | None) -> GroupCut | None:
+    """``by`` as one of :data:`ALL_GROUP_CUTS` (``None`` stays: the profile's default cut)."""
+    if by is None:
+        return None
+    for cut in ALL_GROUP_CUTS:
+        if cut == by:
+            return cut
+    raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="by", value=by)
+
+
 def report_request(question: ReportQuestion) -> ReportRequest:
     """Resolve and check a question: reporter, window, cut, partner (no warehouse needed).
 
     WHY apart from :func:`state_report`: bad input is refused before any file is opened, so a
     typo never waits on (or reports a missing) warehouse.
     """
-    if question.by is not None and question.by not in ALL_GROUP_CUTS:
-        raise InputError(Msg("error.by", known=", ".join(ALL_GROUP_CUTS)), field="by",
-                         value=question.by)
+    by = _group_cut(question.by)
     return ReportRequest(
         reporter=resolve_reporter(question.reporter, question.lang),
         window=Window.parse(question.first, question.last),
         partner=question.partner.upper() if question.partner else None,
-        by=question.by,  # type: ignore[arg-type]  # checked against ALL_GROUP_CUTS above
+        by=by,
         top=question.top, source=question.source, allow_estimated=question.allow_estimated,
         lang=question.lang)
 
@@ -220,7 +229,7 @@ def _with_labels(con: duckdb.DuckDBPyConnection, req: ReportRequest, profile: So
                          if "product" in cuts else ({}, False))
     labels: dict[str, dict[str, str]] = {}
     for cut in cuts:
-        codes = rows[cut].dropna().unique() if cut in rows else []
+        codes: Iterable[str] = rows[cut].dropna().unique() if cut in rows else []
         labels[cut] = {**labels_for(cut, codes, req.lang, products=products),
                        **residual_labels(req.lang)}
     notes = (*data.notes, Msg(ENGLISH_ONLY)) if english else data.notes

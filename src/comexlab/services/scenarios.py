@@ -235,7 +235,7 @@ def run_scenario(con: duckdb.DuckDBPyConnection, request: ScenarioRequest, *,
     """
     scenario, reporter, monthly = request.scenario, request.reporter, request.monthly
     data_dir = request.data_dir
-    by_state = bool(reporter) and reporter.upper() not in scenario.base.reporters
+    by_state = bool(reporter and reporter.upper() not in scenario.base.reporters)
     table, notes = scenario_lines(con, scenario, monthly=monthly or by_state)
     checkpoint()
     lines = as_frame(table)

@@ -84,6 +84,7 @@ class TTLCache:
         with self._lock:
             value = self._fresh(key)
         if value is not None:
+            # one cache holds every key's values; this key's compute() made it a T
             return value  # type: ignore[no-any-return]
         future, leader = self._claim(key)
         if leader:

@@ -116,12 +116,16 @@ class AggRow(BaseModel):
     neutralising_cut: float | None = None
 
 
+#: How a line-table column is formatted on screen.
+ColumnKind = Literal["text", "usd", "pct", "number"]
+
+
 class Column(BaseModel):
     """A column of the line table."""
 
     name: str
     label: str
-    kind: Literal["text", "usd", "pct", "number"] = "text"
+    kind: ColumnKind = "text"
 
 
 class RunStatus(BaseModel):

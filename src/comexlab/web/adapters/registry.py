@@ -219,8 +219,7 @@ def import_file(engine: Engine, path: Path, *, dry_run: bool, lang: str = "es") 
             with engine.connect() as conn:
                 outer = conn.begin()
                 try:
-                    report = importer.import_files(conn, [path],  # type: ignore[arg-type]
-                                                   lang=lang)
+                    report = importer.import_files(conn, [path], lang=lang)
                 finally:
                     if outer.is_active:  # the importer's own rollback may have ended it
                         outer.rollback()

@@ -8,6 +8,7 @@ choose which of its cuts fill which card and reshape rows into the view model.
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 import duckdb
 
@@ -16,20 +17,21 @@ from comexlab.nomenclature.countries import country_name
 from comexlab.nomenclature.products import short_text
 from comexlab.nomenclature.states import states
 from comexlab.reports import render
-from comexlab.reports.exports import GROUP_CUTS, ExportReport
+from comexlab.reports.exports import GROUP_CUTS, Classification, CutName, ExportReport
 from comexlab.services import reports as svc
 from comexlab.web.views import Cut, Dashboard, DashboardOptions, Missing, Option, SeriesPoint
 
 DEFAULT_REPORTER = "MX-GTO"
 #: Which of the report's group cuts fills the "sectors" card: SCIAN subsectors (the sector
 #: level is nearly all manufacturing) and HS sections (labelled; chapters are 98 codes).
-_GROUP_CARD = {"SCIAN": "subsector", "HTS": "section", "HS": "section"}
+_GROUP_CARD: dict[Classification, CutName] = {
+    "SCIAN": "subsector", "HTS": "section", "HS": "section"}
 
 
-def _num(value: object) -> float | None:
+def _num(value: SupportsFloat | None) -> float | None:
     if value is None:
         return None
-    f = float(value)  # type: ignore[arg-type]
+    f = float(value)
     return None if math.isnan(f) else f
 
 
@@ -59,9 +61,9 @@ def dashboard_options(con: duckdb.DuckDBPyConnection, *, lang: str) -> Dashboard
     )
 
 
-def _cut_rows(report: ExportReport, name: str, lang: str) -> list[Cut]:
+def _cut_rows(report: ExportReport, name: CutName, lang: str) -> list[Cut]:
     try:
-        frame = report.cut(name)  # type: ignore[arg-type]
+        frame = report.cut(name)
     except KeyError:
         return []
     rows = []
@@ -96,7 +98,7 @@ def dashboard(
         reporter=reporter, first=start, last=end, allow_estimated=estimated, lang=lang))
     report = svc.state_report(con, request).report
     who, window = report.reporter, report.window
-    group = _GROUP_CARD[report.source.classification]
+    group: CutName | None = _GROUP_CARD[report.source.classification]
     if not any(c.cut == group for c in report.cuts):
         group = next((c.cut for c in report.cuts if c.cut in GROUP_CUTS[
             report.source.classification]), None)

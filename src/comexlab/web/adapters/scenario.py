@@ -38,13 +38,21 @@ from comexlab.tariffs.engine import BASKET_CUTS, ScenarioResult
 from comexlab.tariffs.scenario import Scenario
 from comexlab.warehouse.hts import description_paths
 from comexlab.web.lines import CompletedRun
-from comexlab.web.views import AggRow, Column, Figure, RunResult, SavedRun, ScenarioInfo
+from comexlab.web.views import (
+    AggRow,
+    Column,
+    ColumnKind,
+    Figure,
+    RunResult,
+    SavedRun,
+    ScenarioInfo,
+)
 from comexlab.web.warehouse import Warehouse
 
 Progress = Callable[[float, str], None]
 
 #: Columns of the on-screen line table (downloads carry every column of the engine's table).
-LINE_COLUMNS: tuple[tuple[str, str], ...] = (
+LINE_COLUMNS: tuple[tuple[str, ColumnKind], ...] = (
     ("reporter", "text"), ("product_code", "text"), ("description_path", "text"),
     ("value_usd", "usd"), ("claimed_value_usd", "usd"),
     ("rate_before", "pct"), ("rate_after", "pct"), ("duty_before", "usd"),
@@ -71,6 +79,7 @@ def catalog(*, lang: str) -> list[ScenarioInfo]:
 
 
 def _num(value: object) -> float | None:
+    # a frame cell (float, None, NaN or pd.NA): the stubs type neither pd.isna(object) nor float()
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type,call-overload]
 
 
@@ -223,7 +232,7 @@ def run(
     figures = headline(result, lang)
     title = result.scenario.title_in(lang) + (f" — {reporter}" if reporter else "")
     table = with_paths(result.sorted_lines(), paths)
-    columns = [Column(name=n, label=t(f"web.scen.col.{n}", lang), kind=k)  # type: ignore[arg-type]
+    columns = [Column(name=n, label=t(f"web.scen.col.{n}", lang), kind=k)
                for n, k in LINE_COLUMNS if n in table.columns]
     view = RunResult(
         run_id=run_id, scenario=result.scenario.name, title=title, headline=figures,
