@@ -27,7 +27,7 @@ test: install system-deps
 	$(PY) -m ruff check src tests bench
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy src/comexlab/tariffs src/comexlab/supply src/comexlab/nomenclature src/comexlab/reports src/comexlab/matching src/comexlab/markets src/comexlab/sites \
-	  src/comexlab/services src/comexlab/presentation src/comexlab/web
+	  src/comexlab/services src/comexlab/presentation src/comexlab/web src/comexlab/commands
 	. scripts/test-env.sh && $(PY) -m pytest
 
 unit: install

@@ -159,7 +159,8 @@ def _rates_table(rates: pd.DataFrame, lang: str, *, named: bool = False) -> pd.D
     ``named``: rate columns and kinds by name in ``lang`` (the screen), else as codes (files,
     which other tools filter on).
     """
-    column, kind = rates["rate_column"], rates["kind"]
+    column: pd.Series | list[str] = rates["rate_column"]
+    kind: pd.Series | list[str] = rates["kind"]
     if named:
         column, kind = labels("rate_column", column, lang), labels("rate_kind", kind, lang)
     out = pd.DataFrame({

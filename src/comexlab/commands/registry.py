@@ -91,7 +91,7 @@ def _standard_names(value: object) -> object:
 
 
 def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFormat,
-          output: Path | None, db_url: str | None, lang: str | None,
+          output: Path | None, db_url: str | None, lang: str,
           vocab: dict[str, str] | None = None, **title_args: object) -> None:
     """One read-only registry query shown as a table (the body of every list command).
 
@@ -100,9 +100,8 @@ def _list(query: Callable[[Session], pd.DataFrame], title: str, *, fmt: OutputFo
     """
     with db.reading(_engine(db_url)) as session:
         df = query(session)
-    language = lang
-    _show(df, fmt, output, t(f"registry.title.{title}", language, n=len(df), **title_args),
-          language, vocab=vocab)
+    _show(df, fmt, output, t(f"registry.title.{title}", lang, n=len(df), **title_args),
+          lang, vocab=vocab)
 
 
 def _show(df: pd.DataFrame, fmt: OutputFormat, output: Path | None, title: str,
